@@ -1,0 +1,788 @@
+/* vo-account.c: sign-in, sign-out, auto sign-in and the registration's state.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define G_LOG_DOMAIN "vo-account"
+
+#include "vo-account.h"
+#include "vo-error.h"
+#include "vo-sip-registration.h"
+#include "vo-sip-uri.h"
+
+#include <string.h>
+
+#define GROUP_ACCOUNT "account"
+#define GROUP_SIP "sip"
+#define MAX_DISPLAY_NAME 128
+#define MAX_PASSWORD 1024
+
+typedef enum {
+  STATE_SIGNED_OUT,
+  STATE_SIGNING_IN,
+  STATE_SIGNED_IN,
+  STATE_ERROR,
+} AccountState;
+
+static const char *const state_names[] = { "signed-out", "signing-in", "signed-in", "error" };
+
+/* One account as stored in [account]; never holds the password. */
+typedef struct {
+  char *user;
+  char *domain;
+  char *registrar;   /* URI */
+  char *proxy;       /* URI or NULL */
+  char *transport;
+  char *display_name;
+} AccountInfo;
+
+struct _VoAccount {
+  GObject parent_instance;
+
+  VoConfig *config;
+  VoCredentials *credentials;
+  VoSipStack *stack;
+  VoNetworkMonitor *network;
+
+  AccountState state;
+  AccountInfo *info;
+  VoSipRegistration *registration;
+  char *last_error;
+
+  GTask *sign_in_task;      /* a SignIn waiting for its first final answer */
+  char *sign_in_password;   /* kept until it is stored */
+  guint sign_in_timeout_id;
+  gboolean auto_sign_in;    /* signing in from stored credentials */
+};
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_REGISTRATION,
+  PROP_LAST_ERROR,
+  PROP_USERNAME,
+  PROP_DISPLAY_NAME,
+  PROP_EXTENSION,
+  PROP_COMPANY,
+  PROP_SIP_URI,
+  PROP_CAPABILITIES,
+  PROP_PHOTO_PATH,
+  N_PROPS
+};
+static GParamSpec *props[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (VoAccount, vo_account, G_TYPE_OBJECT)
+
+static void account_info_free (AccountInfo *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AccountInfo, account_info_free)
+
+static void
+account_info_free (AccountInfo *info)
+{
+  if (!info)
+    return;
+  g_free (info->user);
+  g_free (info->domain);
+  g_free (info->registrar);
+  g_free (info->proxy);
+  g_free (info->transport);
+  g_free (info->display_name);
+  g_free (info);
+}
+
+/* ---- state --------------------------------------------------------- */
+
+static void
+account_set_state (VoAccount *self, AccountState state)
+{
+  if (self->state == state)
+    return;
+  g_debug ("Account state: %s → %s", state_names[self->state], state_names[state]);
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
+}
+
+static void
+account_set_last_error (VoAccount *self, const char *error)
+{
+  if (g_strcmp0 (self->last_error, error ? error : "") == 0)
+    return;
+  g_free (self->last_error);
+  self->last_error = g_strdup (error ? error : "");
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LAST_ERROR]);
+}
+
+static void
+account_set_info (VoAccount *self, AccountInfo *info)
+{
+  account_info_free (self->info);
+  self->info = info;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_USERNAME]);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DISPLAY_NAME]);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SIP_URI]);
+}
+
+const char *
+vo_account_get_state (VoAccount *self)
+{
+  return state_names[self->state];
+}
+
+const char *
+vo_account_get_registration (VoAccount *self)
+{
+  if (!self->registration)
+    return "unregistered";
+  switch (vo_sip_registration_get_state (self->registration)) {
+  case VO_SIP_REGISTRATION_REGISTERING: return "registering";
+  case VO_SIP_REGISTRATION_REGISTERED: return "registered";
+  case VO_SIP_REGISTRATION_FAILED: return "failed";
+  case VO_SIP_REGISTRATION_UNREGISTERED:
+  default: return "unregistered";
+  }
+}
+
+/* ---- stored account -------------------------------------------------- */
+
+static gboolean
+account_save_info (VoAccount *self, const AccountInfo *info, GError **error)
+{
+  return vo_config_set_string (self->config, GROUP_ACCOUNT, "user", info->user, error) &&
+         vo_config_set_string (self->config, GROUP_ACCOUNT, "domain", info->domain, error) &&
+         vo_config_set_string (self->config, GROUP_ACCOUNT, "registrar", info->registrar, error) &&
+         vo_config_set_string (self->config, GROUP_ACCOUNT, "proxy",
+                               info->proxy ? info->proxy : "", error) &&
+         vo_config_set_string (self->config, GROUP_ACCOUNT, "transport", info->transport, error) &&
+         vo_config_set_string (self->config, GROUP_ACCOUNT, "display-name",
+                               info->display_name ? info->display_name : "", error);
+}
+
+static AccountInfo *
+account_load_info (VoAccount *self)
+{
+  g_autoptr(AccountInfo) info = g_new0 (AccountInfo, 1);
+
+  info->user = vo_config_get_string (self->config, GROUP_ACCOUNT, "user");
+  info->domain = vo_config_get_string (self->config, GROUP_ACCOUNT, "domain");
+  info->registrar = vo_config_get_string (self->config, GROUP_ACCOUNT, "registrar");
+  info->proxy = vo_config_get_string (self->config, GROUP_ACCOUNT, "proxy");
+  info->transport = vo_config_get_string (self->config, GROUP_ACCOUNT, "transport");
+  info->display_name = vo_config_get_string (self->config, GROUP_ACCOUNT, "display-name");
+  if (!*info->user || !*info->domain || !*info->registrar)
+    return NULL;
+  if (!*info->proxy)
+    g_clear_pointer (&info->proxy, g_free);
+  if (!*info->display_name)
+    g_clear_pointer (&info->display_name, g_free);
+  return g_steal_pointer (&info);
+}
+
+/* ---- validation ------------------------------------------------------ */
+
+static gboolean
+text_is_clean (const char *text, gsize max)
+{
+  if (!g_utf8_validate (text, -1, NULL) || g_utf8_strlen (text, -1) > (glong) max)
+    return FALSE;
+  for (const char *p = text; *p; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+static AccountInfo *
+account_parse_sign_in (VoAccount *self, const char *user_in, const char *password,
+                       GHashTable *options, GError **error)
+{
+  static const char *const known[] = { "registrar", "domain", "proxy", "transport",
+                                       "display-name", NULL };
+  g_autoptr(AccountInfo) info = g_new0 (AccountInfo, 1);
+  GHashTableIter iter;
+  gpointer key;
+  const char *registrar, *domain, *proxy, *transport, *display_name, *at;
+
+  g_hash_table_iter_init (&iter, options);
+  while (g_hash_table_iter_next (&iter, &key, NULL)) {
+    if (!g_strv_contains (known, key)) {
+      g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                   "Unknown sign-in option '%s'; known options are registrar, domain, proxy, "
+                   "transport and display-name", (const char *) key);
+      return NULL;
+    }
+  }
+  registrar = g_hash_table_lookup (options, "registrar");
+  domain = g_hash_table_lookup (options, "domain");
+  proxy = g_hash_table_lookup (options, "proxy");
+  transport = g_hash_table_lookup (options, "transport");
+  display_name = g_hash_table_lookup (options, "display-name");
+
+  if (!user_in || !*user_in) {
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                         "The user name is empty; give the user name from your welcome "
+                         "message, e.g. alice or alice@example.com");
+    return NULL;
+  }
+  if (!password || !*password) {
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                         "The password is empty; give the account's password");
+    return NULL;
+  }
+  if (strlen (password) > MAX_PASSWORD || strpbrk (password, "\r\n") != NULL) {
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                 "The password must be one line of at most %d bytes", MAX_PASSWORD);
+    return NULL;
+  }
+
+  at = strrchr (user_in, '@');
+  info->user = at ? g_strndup (user_in, (gsize) (at - user_in)) : g_strdup (user_in);
+  if (!vo_sip_user_is_valid (info->user)) {
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                 "'%s' is not a valid SIP user name; use letters, digits and - _ . ! ~ * ' ( ) "
+                 "& = + $ , ; ? / without spaces", info->user);
+    return NULL;
+  }
+  if (at && domain && *domain && g_ascii_strcasecmp (at + 1, domain) != 0) {
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                 "The user '%s' names the domain '%s' but the option domain says '%s'; "
+                 "give only one", user_in, at + 1, domain);
+    return NULL;
+  }
+  if (at)
+    domain = at + 1;
+
+  info->transport = g_strdup (transport && *transport ? transport : "udp");
+  if (!g_str_equal (info->transport, "udp") && !g_str_equal (info->transport, "tcp") &&
+      !g_str_equal (info->transport, "tls")) {
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                 "Unknown transport '%s'; use udp, tcp or tls", info->transport);
+    return NULL;
+  }
+  if (g_str_equal (info->transport, "tls") && !vo_sip_stack_has_tls (self->stack)) {
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_NOT_SUPPORTED,
+                         "SIP over TLS is not available in this vo-daemon yet; use udp or tcp");
+    return NULL;
+  }
+
+  if (domain && *domain && !vo_sip_host_port_is_valid (domain)) {
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                 "'%s' is not a valid SIP domain; give a host name or IP address with an "
+                 "optional :port", domain);
+    return NULL;
+  }
+  if ((!registrar || !*registrar) && (!domain || !*domain)) {
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                         "No server given; set the option registrar (e.g. pbx.example.com) "
+                         "or sign in as user@domain");
+    return NULL;
+  }
+  info->registrar = vo_sip_server_uri (registrar && *registrar ? registrar : domain,
+                                       info->transport, "registrar", error);
+  if (!info->registrar)
+    return NULL;
+  if (g_str_has_prefix (info->registrar, "sips:") && !vo_sip_stack_has_tls (self->stack)) {
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_NOT_SUPPORTED,
+                         "SIP over TLS (sips:) is not available in this vo-daemon yet; use a "
+                         "sip: registrar with udp or tcp");
+    return NULL;
+  }
+  info->domain = domain && *domain ? g_strdup (domain) : vo_sip_server_host (registrar);
+  if (proxy && *proxy) {
+    info->proxy = vo_sip_server_uri (proxy, info->transport, "proxy", error);
+    if (!info->proxy)
+      return NULL;
+  }
+  if (display_name && *display_name) {
+    if (!text_is_clean (display_name, MAX_DISPLAY_NAME)) {
+      g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                   "The display name must be UTF-8 text of at most %d characters without "
+                   "control characters", MAX_DISPLAY_NAME);
+      return NULL;
+    }
+    info->display_name = g_strdup (display_name);
+  }
+  return g_steal_pointer (&info);
+}
+
+/* ---- registration ---------------------------------------------------- */
+
+static void on_registration_changed (VoSipRegistration *registration, gpointer user_data);
+
+static void
+account_drop_registration (VoAccount *self)
+{
+  if (!self->registration)
+    return;
+  g_signal_handlers_disconnect_by_data (self->registration, self);
+  g_clear_object (&self->registration);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REGISTRATION]);
+}
+
+static void
+account_register (VoAccount *self, const char *password)
+{
+  VoSipRegistrationInfo reg = {
+    .user = self->info->user,
+    .domain = self->info->domain,
+    .registrar = self->info->registrar,
+    .proxy = self->info->proxy,
+    .display_name = self->info->display_name,
+    .expires_s = (guint) CLAMP (vo_config_get_int (self->config, GROUP_SIP, "register-expires",
+                                                   600), 1, 86400),
+    .retry_max_s = (guint) CLAMP (vo_config_get_int (self->config, GROUP_SIP, "retry-max", 60),
+                                  1, 3600),
+  };
+
+  account_drop_registration (self);
+  self->registration = vo_sip_registration_new (self->stack, &reg, password);
+  g_signal_connect (self->registration, "changed", G_CALLBACK (on_registration_changed), self);
+  account_set_state (self, STATE_SIGNING_IN);
+  vo_sip_registration_start (self->registration);
+}
+
+static void
+on_network_changed (VoNetworkMonitor *network, gpointer user_data)
+{
+  VoAccount *self = user_data;
+
+  if (self->registration) {
+    g_message ("Network changed: registering %s again", self->info->user);
+    vo_sip_registration_refresh (self->registration);
+  }
+}
+
+/* ---- sign in --------------------------------------------------------- */
+
+static void
+sign_in_complete (VoAccount *self, GError *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->sign_in_task);
+
+  g_clear_handle_id (&self->sign_in_timeout_id, g_source_remove);
+  vo_credentials_free_password (g_steal_pointer (&self->sign_in_password));
+  if (!task) {
+    g_clear_error (&error);
+    return;
+  }
+  if (error)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+typedef struct {
+  VoAccount *self;
+  GError *result;  /* what SignIn answers once the password is stored */
+} StoreData;
+
+static void
+on_password_stored (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  StoreData *data = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vo_credentials_store_finish (VO_CREDENTIALS (source), result, &error))
+    g_warning ("The password could not be stored, so vo-daemon cannot sign in by itself "
+               "after a restart: %s", error->message);
+  sign_in_complete (data->self, data->result);
+  g_object_unref (data->self);
+  g_free (data);
+}
+
+/* The registrar has answered (or not, in time): keep the account and its
+ * password, then answer the SignIn with @result (NULL for success). */
+static void
+sign_in_accept (VoAccount *self, GError *result)
+{
+  g_autoptr(GError) error = NULL;
+  StoreData *data;
+
+  account_set_state (self, STATE_SIGNED_IN);
+  if (!self->sign_in_task || !self->sign_in_password) {
+    sign_in_complete (self, result);
+    return;
+  }
+  if (!account_save_info (self, self->info, &error))
+    g_warning ("The account could not be saved: %s", error->message);
+  data = g_new0 (StoreData, 1);
+  data->self = g_object_ref (self);
+  data->result = result;
+  vo_credentials_store_async (self->credentials, self->info->user, self->info->domain,
+                              self->sign_in_password, on_password_stored, data);
+  vo_credentials_free_password (g_steal_pointer (&self->sign_in_password));
+}
+
+static void
+on_registration_changed (VoSipRegistration *registration, gpointer user_data)
+{
+  VoAccount *self = user_data;
+  VoSipRegistrationState state = vo_sip_registration_get_state (registration);
+  VoSipFailure failure = vo_sip_registration_get_failure (registration);
+  const char *error = vo_sip_registration_get_error (registration);
+
+  account_set_last_error (self, error);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REGISTRATION]);
+
+  if (state == VO_SIP_REGISTRATION_FAILED && failure == VO_SIP_FAILURE_AUTH) {
+    account_set_state (self, STATE_ERROR);
+    if (self->sign_in_task)
+      sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_AUTH_FAILED, error));
+    return;
+  }
+  if (self->state != STATE_SIGNING_IN)
+    return;
+  if (state == VO_SIP_REGISTRATION_REGISTERED)
+    sign_in_accept (self, NULL);
+  else if (state == VO_SIP_REGISTRATION_FAILED)
+    sign_in_accept (self, g_error_new_literal (VO_ERROR, VO_ERROR_NETWORK, error));
+}
+
+static gboolean
+on_sign_in_timeout (gpointer user_data)
+{
+  VoAccount *self = user_data;
+
+  self->sign_in_timeout_id = 0;
+  sign_in_accept (self, g_error_new (VO_ERROR, VO_ERROR_NETWORK,
+                                     "No answer from the registrar %s yet; vo-daemon keeps "
+                                     "trying and registers by itself when it answers",
+                                     self->info->registrar));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+sign_in_begin (VoAccount *self, AccountInfo *info)
+{
+  guint timeout_s = (guint) CLAMP (vo_config_get_int (self->config, GROUP_SIP, "timeout", 20),
+                                   1, 120);
+
+  account_set_info (self, info);
+  account_set_last_error (self, NULL);
+  self->sign_in_timeout_id = g_timeout_add_seconds (timeout_s, on_sign_in_timeout, self);
+  account_register (self, self->sign_in_password);
+}
+
+typedef struct {
+  VoAccount *self;
+  AccountInfo *info;
+} ReplaceData;
+
+static void
+on_old_account_stopped (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ReplaceData *data = user_data;
+  VoAccount *self = data->self;
+
+  vo_sip_registration_stop_finish (VO_SIP_REGISTRATION (source), result);
+  account_drop_registration (self);
+  if (self->sign_in_task)
+    sign_in_begin (self, data->info);
+  else
+    account_info_free (data->info);
+  g_object_unref (self);
+  g_free (data);
+}
+
+void
+vo_account_sign_in_async (VoAccount *self, const char *user, const char *password,
+                          GHashTable *options, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  AccountInfo *info;
+
+  g_task_set_source_tag (task, vo_account_sign_in_async);
+  if (self->sign_in_task) {
+    g_task_return_new_error (task, VO_ERROR, VO_ERROR_BUSY,
+                             "A sign-in is already in progress; wait for it to finish");
+    return;
+  }
+  info = account_parse_sign_in (self, user, password, options, &error);
+  if (!info) {
+    g_task_return_error (task, g_steal_pointer (&error));
+    return;
+  }
+
+  self->sign_in_task = g_steal_pointer (&task);
+  self->sign_in_password = g_strdup (password);
+  self->auto_sign_in = FALSE;
+
+  if (self->registration) {
+    ReplaceData *data = g_new0 (ReplaceData, 1);
+
+    /* The new account replaces the old one: un-REGISTER it first. */
+    if (self->info && (g_strcmp0 (self->info->user, info->user) != 0 ||
+                       g_strcmp0 (self->info->domain, info->domain) != 0))
+      vo_credentials_clear_async (self->credentials, self->info->user, self->info->domain,
+                                  NULL, NULL);
+    data->self = g_object_ref (self);
+    data->info = info;
+    account_set_state (self, STATE_SIGNING_IN);
+    vo_sip_registration_stop_async (self->registration, on_old_account_stopped, data);
+    return;
+  }
+  sign_in_begin (self, info);
+}
+
+gboolean
+vo_account_sign_in_finish (VoAccount *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- auto sign-in ---------------------------------------------------- */
+
+static void
+on_stored_password (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(VoAccount) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *password = vo_credentials_lookup_finish (VO_CREDENTIALS (source), result, &error);
+
+  if (!self->auto_sign_in || self->sign_in_task) {
+    vo_credentials_free_password (password);
+    return;  /* a SignIn or SignOut came first */
+  }
+  self->auto_sign_in = FALSE;
+  if (!password) {
+    g_message ("No stored password for %s; waiting for SignIn", self->info->user);
+    account_set_last_error (self, "No stored password; sign in again");
+    account_set_state (self, STATE_SIGNED_OUT);
+    return;
+  }
+  g_message ("Signing in as %s@%s with the stored password", self->info->user,
+             self->info->domain);
+  /* signing-in until the registrar's first final answer, as for SignIn. */
+  account_register (self, password);
+  vo_credentials_free_password (password);
+}
+
+void
+vo_account_start (VoAccount *self)
+{
+  AccountInfo *info = account_load_info (self);
+
+  if (!info)
+    return;
+  account_set_info (self, info);
+  self->auto_sign_in = TRUE;
+  vo_credentials_lookup_async (self->credentials, info->user, info->domain, on_stored_password,
+                               g_object_ref (self));
+}
+
+/* ---- sign out / shutdown --------------------------------------------- */
+
+static void
+on_password_cleared (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!vo_credentials_clear_finish (VO_CREDENTIALS (source), result, &error))
+    g_warning ("The stored password could not be removed: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+sign_out_forget (VoAccount *self, GTask *task)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user = self->info ? g_strdup (self->info->user) : NULL;
+  g_autofree char *domain = self->info ? g_strdup (self->info->domain) : NULL;
+
+  account_drop_registration (self);
+  if (!vo_config_remove_group (self->config, GROUP_ACCOUNT, &error))
+    g_warning ("%s", error->message);
+  account_set_info (self, NULL);
+  account_set_last_error (self, NULL);
+  account_set_state (self, STATE_SIGNED_OUT);
+  if (user)
+    vo_credentials_clear_async (self->credentials, user, domain, on_password_cleared, task);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_signed_out_registration_stopped (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+
+  vo_sip_registration_stop_finish (VO_SIP_REGISTRATION (source), result);
+  sign_out_forget (g_task_get_source_object (task), task);
+}
+
+void
+vo_account_sign_out_async (VoAccount *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, vo_account_sign_out_async);
+  if (!self->info && !self->registration && !self->sign_in_task) {
+    g_task_return_new_error (task, VO_ERROR, VO_ERROR_NOT_SIGNED_IN,
+                             "Not signed in, so there is nothing to sign out of");
+    g_object_unref (task);
+    return;
+  }
+  self->auto_sign_in = FALSE;
+  if (self->sign_in_task)
+    sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_FAILED,
+                                                 "The sign-in was cancelled by SignOut"));
+  if (self->registration)
+    vo_sip_registration_stop_async (self->registration, on_signed_out_registration_stopped,
+                                    task);
+  else
+    sign_out_forget (self, task);
+}
+
+gboolean
+vo_account_sign_out_finish (VoAccount *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_shutdown_registration_stopped (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  vo_sip_registration_stop_finish (VO_SIP_REGISTRATION (source), result);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+vo_account_shutdown_async (VoAccount *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, vo_account_shutdown_async);
+  self->auto_sign_in = FALSE;
+  if (self->sign_in_task)
+    sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_FAILED,
+                                                 "vo-daemon is shutting down"));
+  if (!self->registration) {
+    g_task_return_boolean (task, TRUE);
+    g_object_unref (task);
+    return;
+  }
+  vo_sip_registration_stop_async (self->registration, on_shutdown_registration_stopped, task);
+}
+
+void
+vo_account_shutdown_finish (VoAccount *self, GAsyncResult *result)
+{
+  g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
+/* ---- GObject --------------------------------------------------------- */
+
+static void
+vo_account_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  VoAccount *self = VO_ACCOUNT (object);
+  static const char *const capabilities[] = { "registration", NULL };
+
+  switch (prop_id) {
+  case PROP_STATE:
+    g_value_set_string (value, vo_account_get_state (self));
+    break;
+  case PROP_REGISTRATION:
+    g_value_set_string (value, vo_account_get_registration (self));
+    break;
+  case PROP_LAST_ERROR:
+    g_value_set_string (value, self->last_error);
+    break;
+  case PROP_USERNAME:
+    g_value_set_string (value, self->info ? self->info->user : "");
+    break;
+  case PROP_DISPLAY_NAME:
+    g_value_set_string (value, self->info && self->info->display_name ? self->info->display_name
+                                                                      : "");
+    break;
+  case PROP_SIP_URI:
+    if (self->info)
+      g_value_take_string (value, g_strdup_printf ("sip:%s@%s", self->info->user,
+                                                   self->info->domain));
+    else
+      g_value_set_string (value, "");
+    break;
+  case PROP_CAPABILITIES:
+    g_value_set_boxed (value, capabilities);
+    break;
+  case PROP_EXTENSION:
+  case PROP_COMPANY:
+  case PROP_PHOTO_PATH:
+    /* Only the Virtual Office service knows these. */
+    g_value_set_string (value, "");
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+vo_account_dispose (GObject *object)
+{
+  VoAccount *self = VO_ACCOUNT (object);
+
+  g_clear_handle_id (&self->sign_in_timeout_id, g_source_remove);
+  if (self->network)
+    g_signal_handlers_disconnect_by_data (self->network, self);
+  account_drop_registration (self);
+  g_clear_object (&self->network);
+  g_clear_object (&self->stack);
+  g_clear_object (&self->credentials);
+  g_clear_object (&self->config);
+  G_OBJECT_CLASS (vo_account_parent_class)->dispose (object);
+}
+
+static void
+vo_account_finalize (GObject *object)
+{
+  VoAccount *self = VO_ACCOUNT (object);
+
+  account_info_free (self->info);
+  g_free (self->last_error);
+  vo_credentials_free_password (self->sign_in_password);
+  G_OBJECT_CLASS (vo_account_parent_class)->finalize (object);
+}
+
+static void
+vo_account_class_init (VoAccountClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->get_property = vo_account_get_property;
+  object_class->dispose = vo_account_dispose;
+  object_class->finalize = vo_account_finalize;
+
+  props[PROP_STATE] = g_param_spec_string ("state", NULL, NULL, "signed-out", ro);
+  props[PROP_REGISTRATION] = g_param_spec_string ("registration", NULL, NULL, "unregistered", ro);
+  props[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, "", ro);
+  props[PROP_USERNAME] = g_param_spec_string ("username", NULL, NULL, "", ro);
+  props[PROP_DISPLAY_NAME] = g_param_spec_string ("display-name", NULL, NULL, "", ro);
+  props[PROP_EXTENSION] = g_param_spec_string ("extension", NULL, NULL, "", ro);
+  props[PROP_COMPANY] = g_param_spec_string ("company", NULL, NULL, "", ro);
+  props[PROP_SIP_URI] = g_param_spec_string ("sip-uri", NULL, NULL, "", ro);
+  props[PROP_CAPABILITIES] = g_param_spec_boxed ("capabilities", NULL, NULL, G_TYPE_STRV, ro);
+  props[PROP_PHOTO_PATH] = g_param_spec_string ("photo-path", NULL, NULL, "", ro);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+}
+
+static void
+vo_account_init (VoAccount *self)
+{
+  self->last_error = g_strdup ("");
+}
+
+VoAccount *
+vo_account_new (VoConfig *config, VoCredentials *credentials, VoSipStack *stack,
+                VoNetworkMonitor *network)
+{
+  VoAccount *self = g_object_new (VO_TYPE_ACCOUNT, NULL);
+
+  self->config = g_object_ref (config);
+  self->credentials = g_object_ref (credentials);
+  self->stack = g_object_ref (stack);
+  self->network = g_object_ref (network);
+  g_signal_connect (network, "changed", G_CALLBACK (on_network_changed), self);
+  return self;
+}

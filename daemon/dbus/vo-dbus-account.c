@@ -1,0 +1,153 @@
+/* vo-dbus-account.c: Account1 methods → VoAccount; VoAccount properties → Account1.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define G_LOG_DOMAIN "vo-dbus"
+
+#include "vo-dbus-account.h"
+#include "vo-dbus-generated.h"
+#include "vo-dbus-util.h"
+#include "vo-error.h"
+
+#include <gio/gunixfdlist.h>
+#include <string.h>
+
+static const char *const mirrored[] = {
+  "state", "registration", "last-error", "username", "display-name", "extension", "company",
+  "sip-uri", "capabilities", "photo-path", NULL
+};
+
+static VoAccount *
+account_of (gpointer skeleton)
+{
+  return g_object_get_data (G_OBJECT (skeleton), "vo-account");
+}
+
+static void
+on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (vo_account_sign_in_finish (VO_ACCOUNT (source), result, &error))
+    g_dbus_method_invocation_return_value (invocation, NULL);
+  else
+    vo_error_return_gerror (invocation, error);
+}
+
+static gboolean
+on_handle_sign_in (VoDbusAccount1 *skeleton, GDBusMethodInvocation *invocation,
+                   const char *user, const char *password, GVariant *options)
+{
+  g_autoptr(GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_variant_iter_init (&iter, options);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
+    g_autoptr(GVariant) owned = value;
+
+    if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)) {
+      g_dbus_method_invocation_return_error (invocation, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                                             "The sign-in option '%s' must be a string (s), "
+                                             "not %s", key, g_variant_get_type_string (value));
+      return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+    g_hash_table_insert (table, g_strdup (key), g_variant_dup_string (value, NULL));
+  }
+  vo_account_sign_in_async (account_of (skeleton), user, password, table, on_signed_in,
+                            g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+on_signed_out (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (vo_account_sign_out_finish (VO_ACCOUNT (source), result, &error))
+    g_dbus_method_invocation_return_value (invocation, NULL);
+  else
+    vo_error_return_gerror (invocation, error);
+}
+
+static gboolean
+on_handle_sign_out (VoDbusAccount1 *skeleton, GDBusMethodInvocation *invocation)
+{
+  vo_account_sign_out_async (account_of (skeleton), on_signed_out, g_object_ref (invocation));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+return_needs_service (GDBusMethodInvocation *invocation, const char *what)
+{
+  g_dbus_method_invocation_return_error (invocation, VO_ERROR, VO_ERROR_NOT_SUPPORTED,
+                                         "%s needs the Virtual Office service, and no service "
+                                         "URL is configured (SIP-only mode)", what);
+}
+
+static gboolean
+on_handle_reset_password (VoDbusAccount1 *skeleton, GDBusMethodInvocation *invocation,
+                          const char *user)
+{
+  if (!*user)
+    g_dbus_method_invocation_return_error_literal (invocation, VO_ERROR,
+                                                   VO_ERROR_INVALID_ARGUMENT,
+                                                   "The user name is empty; give the user "
+                                                   "whose password should be reset");
+  else
+    return_needs_service (invocation, "Resetting a password");
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_handle_recover_username (VoDbusAccount1 *skeleton, GDBusMethodInvocation *invocation,
+                            const char *email)
+{
+  const char *at = strchr (email, '@');
+
+  if (!at || at == email || !at[1] || strpbrk (email, " \t\r\n"))
+    g_dbus_method_invocation_return_error (invocation, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                                           "'%s' is not an e-mail address; give the address "
+                                           "your account was created with", email);
+  else
+    return_needs_service (invocation, "Recovering a user name");
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_handle_set_profile_photo (VoDbusAccount1 *skeleton, GDBusMethodInvocation *invocation,
+                             GUnixFDList *fds, GVariant *fd_index)
+{
+  gint32 index = g_variant_get_handle (fd_index);
+
+  if (!fds || index < 0 || index >= g_unix_fd_list_get_length (fds))
+    g_dbus_method_invocation_return_error_literal (invocation, VO_ERROR,
+                                                   VO_ERROR_INVALID_ARGUMENT,
+                                                   "No file descriptor was passed; pass an "
+                                                   "open image file (JPEG or PNG)");
+  else
+    return_needs_service (invocation, "Setting a profile photo");
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+GDBusInterfaceSkeleton *
+vo_dbus_account_new (VoAccount *account)
+{
+  VoDbusAccount1 *skeleton = vo_dbus_account1_skeleton_new ();
+
+  g_object_set_data_full (G_OBJECT (skeleton), "vo-account", g_object_ref (account),
+                          g_object_unref);
+  vo_dbus_mirror_properties (G_OBJECT (account), G_DBUS_INTERFACE_SKELETON (skeleton), mirrored);
+  g_signal_connect (skeleton, "handle-sign-in", G_CALLBACK (on_handle_sign_in), NULL);
+  g_signal_connect (skeleton, "handle-sign-out", G_CALLBACK (on_handle_sign_out), NULL);
+  g_signal_connect (skeleton, "handle-reset-password", G_CALLBACK (on_handle_reset_password),
+                    NULL);
+  g_signal_connect (skeleton, "handle-recover-username",
+                    G_CALLBACK (on_handle_recover_username), NULL);
+  g_signal_connect (skeleton, "handle-set-profile-photo",
+                    G_CALLBACK (on_handle_set_profile_photo), NULL);
+  return G_DBUS_INTERFACE_SKELETON (skeleton);
+}

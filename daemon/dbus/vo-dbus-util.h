@@ -1,0 +1,21 @@
+/* vo-dbus-util.h: small helpers shared by the D-Bus glue files.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Copies each named property from @source to @skeleton now and on every
+ * change, and flushes the skeleton so each change is its own
+ * PropertiesChanged signal (GDBus would otherwise merge quick changes, and a
+ * client would never see a short-lived state such as "registering"). */
+void vo_dbus_mirror_properties (GObject *source, GDBusInterfaceSkeleton *skeleton,
+                                const char *const *names);
+
+/* "AllowCellularData" → "allow-cellular-data". */
+char *vo_dbus_name_to_kebab (const char *name);
+
+G_END_DECLS

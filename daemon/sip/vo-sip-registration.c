@@ -1,0 +1,444 @@
+/* vo-sip-registration.c: REGISTER with digest auth, refresh and retry.
+ *
+ * Sofia refreshes a successful registration by itself and answers later
+ * challenges from its credential cache; this object adds what Sofia leaves to
+ * the application: the first credentials, telling a refused password from an
+ * unreachable server, and a fresh attempt with capped backoff after failure.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define G_LOG_DOMAIN "vo-sip"
+
+#include "vo-sip-registration.h"
+#include "vo-sip-nua.h"
+
+#include <sofia-sip/msg_header.h>
+#include <string.h>
+
+/* A wrong password is answered with a fresh challenge; give up after this many. */
+#define MAX_AUTH_ATTEMPTS 2
+#define UNREGISTER_TIMEOUT_MS 3000
+
+struct _VoSipRegistration {
+  GObject parent_instance;
+
+  VoSipStack *stack;
+  VoSipHandleMagic magic;
+  nua_handle_t *nh;
+
+  char *user;
+  char *domain;
+  char *aor;
+  char *from;
+  char *registrar;
+  char *proxy;
+  char *display_name;
+  char *password;
+  char *expires;
+  guint retry_max_s;
+
+  VoSipRegistrationState state;
+  VoSipFailure failure;
+  char *error;
+  guint auth_attempts;
+  guint backoff_s;
+  guint retry_id;
+
+  GTask *stop_task;
+  guint stop_timeout_id;
+};
+
+enum { SIGNAL_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (VoSipRegistration, vo_sip_registration, G_TYPE_OBJECT)
+
+static void registration_send (VoSipRegistration *self);
+
+static void
+wipe_free (char *secret)
+{
+  if (secret) {
+    explicit_bzero (secret, strlen (secret));
+    g_free (secret);
+  }
+}
+
+static void
+registration_set_state (VoSipRegistration *self, VoSipRegistrationState state,
+                        VoSipFailure failure, const char *error)
+{
+  if (self->state == state && self->failure == failure && g_strcmp0 (self->error, error) == 0)
+    return;
+  char *old_error = self->error;
+
+  self->state = state;
+  self->failure = failure;
+  self->error = g_strdup (error ? error : "");
+  g_free (old_error);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+static void
+registration_drop_handle (VoSipRegistration *self)
+{
+  if (self->nh) {
+    nua_handle_destroy (self->nh);
+    self->nh = NULL;
+  }
+}
+
+static gboolean
+on_retry (gpointer user_data)
+{
+  VoSipRegistration *self = user_data;
+
+  self->retry_id = 0;
+  registration_send (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+registration_schedule_retry (VoSipRegistration *self)
+{
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  self->backoff_s = self->backoff_s ? MIN (self->backoff_s * 2, self->retry_max_s) : 1;
+  g_debug ("Retrying REGISTER for %s in %u s", self->aor, self->backoff_s);
+  self->retry_id = g_timeout_add_seconds (self->backoff_s, on_retry, self);
+}
+
+static char *
+registration_auth_string (VoSipRegistration *self, const sip_t *sip)
+{
+  const msg_auth_t *au = sip->sip_www_authenticate ? sip->sip_www_authenticate
+                                                   : sip->sip_proxy_authenticate;
+  const char *realm;
+
+  if (!au || !au->au_scheme)
+    return NULL;
+  realm = msg_params_find (au->au_params, "realm=");
+  if (!realm)
+    return NULL;
+  /* Sofia's format: scheme:"realm":user:password (realm keeps its quotes). */
+  return g_strdup_printf ("%s:%s:%s:%s", au->au_scheme, realm, self->user, self->password);
+}
+
+static gboolean
+registration_try_auth (VoSipRegistration *self, const sip_t *sip)
+{
+  g_autofree char *auth = NULL;
+
+  if (self->auth_attempts >= MAX_AUTH_ATTEMPTS || !sip)
+    return FALSE;
+  auth = registration_auth_string (self, sip);
+  if (!auth)
+    return FALSE;
+  self->auth_attempts++;
+  nua_authenticate (self->nh, NUTAG_AUTH (auth), TAG_END ());
+  wipe_free (g_steal_pointer (&auth));
+  return TRUE;
+}
+
+static gboolean
+status_is_network_failure (int status)
+{
+  /* 408 timeout, 503 from Sofia's transport layer, 9xx Sofia-internal. */
+  return status == 408 || status == 503 || status >= 900 || status < 100;
+}
+
+static void
+registration_on_register (VoSipRegistration *self, int status, const char *phrase,
+                          const sip_t *sip)
+{
+  g_autofree char *message = NULL;
+
+  if (status < 200)
+    return;
+
+  if (status < 300) {
+    g_debug ("Registered %s (%d %s)", self->aor, status, phrase);
+    self->auth_attempts = 0;
+    self->backoff_s = 0;
+    registration_set_state (self, VO_SIP_REGISTRATION_REGISTERED, VO_SIP_FAILURE_NONE, NULL);
+    return;
+  }
+
+  if ((status == 401 || status == 407) && registration_try_auth (self, sip))
+    return;
+
+  registration_drop_handle (self);
+  self->auth_attempts = 0;
+
+  if (status == 401 || status == 407 || status == 403) {
+    message = g_strdup_printf ("The registrar refused the password for %s (%d %s); "
+                               "sign in again with the right password",
+                               self->aor, status, phrase);
+    g_message ("%s", message);
+    registration_set_state (self, VO_SIP_REGISTRATION_FAILED, VO_SIP_FAILURE_AUTH, message);
+    return;
+  }
+
+  if (status_is_network_failure (status)) {
+    message = g_strdup_printf ("Cannot reach the registrar %s (%d %s); check the network "
+                               "and the registrar address. vo-daemon keeps trying and "
+                               "registers by itself when the server answers",
+                               self->registrar, status, phrase);
+    registration_set_state (self, VO_SIP_REGISTRATION_FAILED, VO_SIP_FAILURE_NETWORK, message);
+  } else {
+    message = g_strdup_printf ("The registrar %s refused the registration of %s (%d %s). "
+                               "vo-daemon keeps trying",
+                               self->registrar, self->aor, status, phrase);
+    registration_set_state (self, VO_SIP_REGISTRATION_FAILED, VO_SIP_FAILURE_REFUSED, message);
+  }
+  g_message ("%s", message);
+  registration_schedule_retry (self);
+}
+
+static void
+registration_finish_stop (VoSipRegistration *self)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->stop_task);
+
+  g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
+  registration_drop_handle (self);
+  registration_set_state (self, VO_SIP_REGISTRATION_UNREGISTERED, VO_SIP_FAILURE_NONE, NULL);
+  if (task)
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+registration_on_unregister (VoSipRegistration *self, int status, const char *phrase,
+                            const sip_t *sip)
+{
+  if (status < 200)
+    return;
+  if ((status == 401 || status == 407) && registration_try_auth (self, sip))
+    return;
+  g_debug ("Un-REGISTER of %s: %d %s", self->aor, status, phrase);
+  registration_finish_stop (self);
+}
+
+static void
+on_handle_event (gpointer owner, nua_event_t event, int status, const char *phrase,
+                 nua_handle_t *nh, const sip_t *sip, tagi_t tags[])
+{
+  VoSipRegistration *self = owner;
+
+  if (nh != self->nh)
+    return;
+
+  switch (event) {
+  case nua_r_register:
+    if (!self->stop_task)
+      registration_on_register (self, status, phrase, sip);
+    break;
+  case nua_r_unregister:
+    registration_on_unregister (self, status, phrase, sip);
+    break;
+  default:
+    break;
+  }
+}
+
+static void
+registration_send (VoSipRegistration *self)
+{
+  nua_t *nua = vo_sip_stack_get_nua (self->stack);
+
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  if (!self->nh)
+    self->nh = nua_handle (nua, &self->magic,
+                           SIPTAG_TO_STR (self->aor),
+                           SIPTAG_FROM_STR (self->from),
+                           TAG_IF (self->proxy, NUTAG_PROXY (self->proxy)),
+                           TAG_END ());
+  self->auth_attempts = 0;
+  registration_set_state (self, VO_SIP_REGISTRATION_REGISTERING, self->failure, self->error);
+  nua_register (self->nh,
+                NUTAG_REGISTRAR (self->registrar),
+                NUTAG_M_USERNAME (self->user),
+                TAG_IF (self->display_name, NUTAG_M_DISPLAY (self->display_name)),
+                SIPTAG_EXPIRES_STR (self->expires),
+                /* Don't OPTIONS-ping ourselves through the proxy to validate. */
+                NUTAG_OUTBOUND ("no-validate"),
+                TAG_END ());
+}
+
+static void
+vo_sip_registration_dispose (GObject *object)
+{
+  VoSipRegistration *self = VO_SIP_REGISTRATION (object);
+
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
+  registration_drop_handle (self);
+  g_clear_object (&self->stack);
+  G_OBJECT_CLASS (vo_sip_registration_parent_class)->dispose (object);
+}
+
+static void
+vo_sip_registration_finalize (GObject *object)
+{
+  VoSipRegistration *self = VO_SIP_REGISTRATION (object);
+
+  g_free (self->user);
+  g_free (self->domain);
+  g_free (self->aor);
+  g_free (self->from);
+  g_free (self->registrar);
+  g_free (self->proxy);
+  g_free (self->display_name);
+  wipe_free (self->password);
+  g_free (self->expires);
+  g_free (self->error);
+  G_OBJECT_CLASS (vo_sip_registration_parent_class)->finalize (object);
+}
+
+static void
+vo_sip_registration_class_init (VoSipRegistrationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vo_sip_registration_dispose;
+  object_class->finalize = vo_sip_registration_finalize;
+
+  /* Emitted whenever state, failure or error changes. */
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 0);
+}
+
+static void
+vo_sip_registration_init (VoSipRegistration *self)
+{
+  self->magic.func = on_handle_event;
+  self->magic.owner = self;
+  self->error = g_strdup ("");
+}
+
+static char *
+quote_display_name (const char *name)
+{
+  GString *s = g_string_new ("\"");
+
+  for (const char *p = name; *p; p++) {
+    if (*p == '"' || *p == '\\')
+      g_string_append_c (s, '\\');
+    g_string_append_c (s, *p);
+  }
+  g_string_append_c (s, '"');
+  return g_string_free (s, FALSE);
+}
+
+VoSipRegistration *
+vo_sip_registration_new (VoSipStack *stack, const VoSipRegistrationInfo *info,
+                         const char *password)
+{
+  VoSipRegistration *self = g_object_new (VO_TYPE_SIP_REGISTRATION, NULL);
+
+  self->stack = g_object_ref (stack);
+  self->user = g_strdup (info->user);
+  self->domain = g_strdup (info->domain);
+  self->aor = g_strdup_printf ("sip:%s@%s", info->user, info->domain);
+  if (info->display_name && *info->display_name) {
+    g_autofree char *quoted = quote_display_name (info->display_name);
+
+    self->display_name = g_strdup (info->display_name);
+    self->from = g_strdup_printf ("%s <%s>", quoted, self->aor);
+  } else {
+    self->from = g_strdup (self->aor);
+  }
+  self->registrar = g_strdup (info->registrar);
+  self->proxy = (info->proxy && *info->proxy) ? g_strdup (info->proxy) : NULL;
+  self->password = g_strdup (password);
+  self->expires = g_strdup_printf ("%u", info->expires_s ? info->expires_s : 600);
+  self->retry_max_s = info->retry_max_s ? info->retry_max_s : 60;
+  return self;
+}
+
+void
+vo_sip_registration_start (VoSipRegistration *self)
+{
+  g_return_if_fail (VO_IS_SIP_REGISTRATION (self));
+  self->backoff_s = 0;
+  registration_send (self);
+}
+
+void
+vo_sip_registration_refresh (VoSipRegistration *self)
+{
+  g_return_if_fail (VO_IS_SIP_REGISTRATION (self));
+  if (self->stop_task || self->failure == VO_SIP_FAILURE_AUTH)
+    return;
+  /* A new network may mean a new local address: start over with a new
+   * handle so the Contact is built from the current transports. */
+  registration_drop_handle (self);
+  self->backoff_s = 0;
+  registration_send (self);
+}
+
+static gboolean
+on_stop_timeout (gpointer user_data)
+{
+  VoSipRegistration *self = user_data;
+
+  self->stop_timeout_id = 0;
+  g_message ("No answer to the un-REGISTER of %s; giving up on it", self->aor);
+  registration_finish_stop (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+vo_sip_registration_stop_async (VoSipRegistration *self, GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, vo_sip_registration_stop_async);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+
+  if (self->stop_task) {
+    /* Already stopping: the first caller's task completes the work. */
+    g_task_return_boolean (task, TRUE);
+    g_object_unref (task);
+    return;
+  }
+  self->stop_task = task;
+  if (!self->nh || self->state == VO_SIP_REGISTRATION_FAILED) {
+    registration_finish_stop (self);
+    return;
+  }
+  self->auth_attempts = 0;
+  self->stop_timeout_id = g_timeout_add (UNREGISTER_TIMEOUT_MS, on_stop_timeout, self);
+  nua_unregister (self->nh, TAG_END ());
+}
+
+void
+vo_sip_registration_stop_finish (VoSipRegistration *self, GAsyncResult *result)
+{
+  g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
+VoSipRegistrationState
+vo_sip_registration_get_state (VoSipRegistration *self)
+{
+  return self->state;
+}
+
+VoSipFailure
+vo_sip_registration_get_failure (VoSipRegistration *self)
+{
+  return self->failure;
+}
+
+const char *
+vo_sip_registration_get_error (VoSipRegistration *self)
+{
+  return self->error;
+}
+
+const char *
+vo_sip_registration_get_aor (VoSipRegistration *self)
+{
+  return self->aor;
+}

@@ -1,0 +1,239 @@
+/* vo-sip-stack.c: owns su_root and nua; single-threaded on the GLib loop.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define G_LOG_DOMAIN "vo-sip"
+
+#include "config.h"
+#include "vo-sip-stack.h"
+#include "vo-sip-nua.h"
+#include "vo-error.h"
+
+#include <sofia-sip/su_log.h>
+#include <stdio.h>
+
+/* How long shutdown waits for the stack to finish its transactions. */
+#define SHUTDOWN_TIMEOUT_S 5
+
+struct _VoSipStack {
+  GObject parent_instance;
+  su_home_t home[1];
+  su_root_t *root;
+  nua_t *nua;
+  gboolean has_tls;
+  GTask *shutdown_task;
+  guint shutdown_timeout_id;
+};
+
+G_DEFINE_FINAL_TYPE (VoSipStack, vo_sip_stack, G_TYPE_OBJECT)
+
+static void
+stack_log_to_glib (void *stream, char const *fmt, va_list ap)
+{
+  g_autofree char *line = g_strdup_vprintf (fmt, ap);
+
+  g_strchomp (line);
+  if (*line)
+    g_debug ("sofia: %s", line);
+}
+
+static void
+stack_finish_shutdown (VoSipStack *self)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->shutdown_task);
+
+  g_clear_handle_id (&self->shutdown_timeout_id, g_source_remove);
+  if (self->nua) {
+    nua_destroy (self->nua);
+    self->nua = NULL;
+  }
+  if (task)
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Requests that arrive outside any dialog the daemon knows of. */
+static void
+stack_handle_orphan (VoSipStack *self, nua_event_t event, nua_handle_t *nh)
+{
+  switch (event) {
+  case nua_i_invite:
+    /* Calls are not handled yet: say so instead of leaving the caller ringing. */
+    nua_respond (nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END ());
+    break;
+  case nua_i_terminated:
+  case nua_i_message:
+  case nua_i_options:
+  case nua_i_subscribe:
+  case nua_i_notify:
+  case nua_i_refer:
+  case nua_i_info:
+    nua_handle_destroy (nh);
+    break;
+  default:
+    break;
+  }
+}
+
+static void
+on_nua_event (nua_event_t event, int status, char const *phrase, nua_t *nua,
+              void *magic, nua_handle_t *nh, VoSipHandleMagic *hmagic, sip_t const *sip,
+              tagi_t tags[])
+{
+  VoSipStack *self = VO_SIP_STACK (magic);
+
+  if (hmagic && hmagic->func) {
+    hmagic->func (hmagic->owner, event, status, phrase, nh, sip, tags);
+    return;
+  }
+
+  switch (event) {
+  case nua_r_shutdown:
+    g_debug ("nua shutdown: %d %s", status, phrase);
+    if (status >= 200 && self->shutdown_task)
+      stack_finish_shutdown (self);
+    break;
+  case nua_i_error:
+    g_warning ("SIP stack error: %d %s", status, phrase);
+    break;
+  default:
+    if (nh)
+      stack_handle_orphan (self, event, nh);
+    break;
+  }
+}
+
+static void
+vo_sip_stack_dispose (GObject *object)
+{
+  VoSipStack *self = VO_SIP_STACK (object);
+
+  g_clear_handle_id (&self->shutdown_timeout_id, g_source_remove);
+  if (self->nua) {
+    nua_destroy (self->nua);
+    self->nua = NULL;
+  }
+  if (self->root) {
+    g_source_destroy (su_glib_root_gsource (self->root));
+    su_root_destroy (self->root);
+    self->root = NULL;
+    su_home_deinit (self->home);
+    su_deinit ();
+  }
+  G_OBJECT_CLASS (vo_sip_stack_parent_class)->dispose (object);
+}
+
+static void
+vo_sip_stack_class_init (VoSipStackClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = vo_sip_stack_dispose;
+}
+
+static void
+vo_sip_stack_init (VoSipStack *self)
+{
+}
+
+static void
+stack_route_sofia_logs (void)
+{
+  extern su_log_t nua_log[], nta_log[], tport_log[], su_log_default[];
+  su_log_t *logs[] = { su_log_default, nua_log, nta_log, tport_log };
+  const char *level = g_getenv ("VO_SOFIA_DEBUG");
+
+  for (guint i = 0; i < G_N_ELEMENTS (logs); i++) {
+    su_log_redirect (logs[i], stack_log_to_glib, NULL);
+    su_log_set_level (logs[i], level ? (unsigned) atoi (level) : 0);
+  }
+}
+
+VoSipStack *
+vo_sip_stack_new (const char *bind_host, GError **error)
+{
+  g_autoptr(VoSipStack) self = g_object_new (VO_TYPE_SIP_STACK, NULL);
+  g_autofree char *url = NULL;
+  const char *host = (bind_host && *bind_host) ? bind_host : "*";
+  gboolean v6 = strchr (host, ':') != NULL;
+
+  if (su_init () != 0) {
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_FAILED, "Cannot initialise Sofia-SIP");
+    return NULL;
+  }
+  su_home_init (self->home);
+  stack_route_sofia_logs ();
+
+  self->root = su_glib_root_create (self);
+  if (!self->root) {
+    su_home_deinit (self->home);
+    su_deinit ();
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_FAILED, "Cannot create the SIP event loop");
+    return NULL;
+  }
+  /* Every nua call and callback on this (the main) thread. */
+  su_root_threading (self->root, 0);
+  g_source_attach (su_glib_root_gsource (self->root), NULL);
+
+  url = g_strdup_printf (v6 ? "sip:[%s]:*" : "sip:%s:*", host);
+  self->nua = nua_create (self->root, on_nua_event, self,
+                          NUTAG_URL (url),
+                          NUTAG_USER_AGENT ("vo-daemon/" PACKAGE_VERSION),
+                          NUTAG_ENABLEMESSAGE (1),
+                          TAG_END ());
+  if (!self->nua) {
+    g_set_error (error, VO_ERROR, VO_ERROR_NETWORK,
+                 "Cannot open SIP transports on %s; check the [sip] bind address in vo.conf",
+                 host);
+    return NULL;
+  }
+
+  /* TLS needs a client certificate store Sofia can verify against; until
+   * that is wired up the stack says it has none and SignIn refuses tls. */
+  self->has_tls = FALSE;
+  return g_steal_pointer (&self);
+}
+
+gpointer
+vo_sip_stack_get_nua (VoSipStack *self)
+{
+  g_return_val_if_fail (VO_IS_SIP_STACK (self), NULL);
+  return self->nua;
+}
+
+gboolean
+vo_sip_stack_has_tls (VoSipStack *self)
+{
+  return self->has_tls;
+}
+
+static gboolean
+on_shutdown_timeout (gpointer user_data)
+{
+  VoSipStack *self = user_data;
+
+  self->shutdown_timeout_id = 0;
+  g_warning ("SIP stack did not finish shutting down in %d s; destroying it", SHUTDOWN_TIMEOUT_S);
+  stack_finish_shutdown (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+vo_sip_stack_shutdown_async (VoSipStack *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, vo_sip_stack_shutdown_async);
+  if (!self->nua || self->shutdown_task) {
+    g_task_return_boolean (task, TRUE);
+    g_object_unref (task);
+    return;
+  }
+  self->shutdown_task = task;
+  self->shutdown_timeout_id = g_timeout_add_seconds (SHUTDOWN_TIMEOUT_S, on_shutdown_timeout,
+                                                     self);
+  nua_shutdown (self->nua);
+}
+
+gboolean
+vo_sip_stack_shutdown_finish (VoSipStack *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,134 @@
+/* vo-daemon.c: builds the core objects and tears them down in order.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define G_LOG_DOMAIN "vo-daemon"
+
+#include "vo-daemon.h"
+#include "vo-credentials.h"
+#include "vo-network-monitor.h"
+#include "vo-sip-stack.h"
+
+struct _VoDaemon {
+  GObject parent_instance;
+  VoConfig *config;
+  VoStore *store;
+  VoNetworkMonitor *network;
+  VoSettings *settings;
+  VoCredentials *credentials;
+  VoSipStack *stack;
+  VoAccount *account;
+};
+
+G_DEFINE_FINAL_TYPE (VoDaemon, vo_daemon, G_TYPE_OBJECT)
+
+static void
+vo_daemon_dispose (GObject *object)
+{
+  VoDaemon *self = VO_DAEMON (object);
+
+  g_clear_object (&self->account);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->network);
+  g_clear_object (&self->credentials);
+  g_clear_object (&self->stack);
+  g_clear_object (&self->store);
+  g_clear_object (&self->config);
+  G_OBJECT_CLASS (vo_daemon_parent_class)->dispose (object);
+}
+
+static void
+vo_daemon_class_init (VoDaemonClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = vo_daemon_dispose;
+}
+
+static void
+vo_daemon_init (VoDaemon *self)
+{
+}
+
+VoDaemon *
+vo_daemon_new (const char *config_dir, const char *data_dir, GError **error)
+{
+  g_autoptr(VoDaemon) self = g_object_new (VO_TYPE_DAEMON, NULL);
+  g_autofree char *cdir = config_dir ? g_strdup (config_dir) : vo_config_default_dir ();
+  g_autofree char *ddir = data_dir ? g_strdup (data_dir) : vo_config_default_data_dir ();
+  g_autofree char *db_path = g_build_filename (ddir, "vo.db", NULL);
+  g_autofree char *bind = NULL;
+
+  self->config = vo_config_load (cdir, error);
+  if (!self->config)
+    return NULL;
+  self->store = vo_store_open (db_path, error);
+  if (!self->store)
+    return NULL;
+  bind = vo_config_get_string (self->config, "sip", "bind");
+  self->stack = vo_sip_stack_new (bind, error);
+  if (!self->stack)
+    return NULL;
+  self->network = vo_network_monitor_new ();
+  self->settings = vo_settings_new (self->config, self->network);
+  self->credentials = vo_credentials_new (cdir);
+  self->account = vo_account_new (self->config, self->credentials, self->stack, self->network);
+  g_debug ("Config in %s, data in %s", cdir, ddir);
+  return g_steal_pointer (&self);
+}
+
+void
+vo_daemon_start (VoDaemon *self)
+{
+  vo_account_start (self->account);
+}
+
+static void
+on_stack_shut_down (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  vo_sip_stack_shutdown_finish (VO_SIP_STACK (source), result, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+on_account_shut_down (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  VoDaemon *self = g_task_get_source_object (task);
+
+  vo_account_shutdown_finish (VO_ACCOUNT (source), result);
+  vo_sip_stack_shutdown_async (self->stack, on_stack_shut_down, task);
+}
+
+void
+vo_daemon_shutdown_async (VoDaemon *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, vo_daemon_shutdown_async);
+  vo_account_shutdown_async (self->account, on_account_shut_down, task);
+}
+
+void
+vo_daemon_shutdown_finish (VoDaemon *self, GAsyncResult *result)
+{
+  g_task_propagate_boolean (G_TASK (result), NULL);
+}
+
+VoAccount *
+vo_daemon_get_account (VoDaemon *self)
+{
+  return self->account;
+}
+
+VoSettings *
+vo_daemon_get_settings (VoDaemon *self)
+{
+  return self->settings;
+}
+
+VoStore *
+vo_daemon_get_store (VoDaemon *self)
+{
+  return self->store;
+}
