@@ -15,8 +15,9 @@
 #include <sofia-sip/msg_header.h>
 #include <string.h>
 
-/* A wrong password is answered with a fresh challenge; give up after this many. */
-#define MAX_AUTH_ATTEMPTS 2
+/* A wrong password is answered with a fresh challenge: answer one challenge per
+ * request; Sofia answers later ones (stale nonces, refreshes) from its cache. */
+#define MAX_AUTH_ATTEMPTS 1
 #define UNREGISTER_TIMEOUT_MS 3000
 
 struct _VoSipRegistration {
@@ -167,9 +168,12 @@ registration_on_register (VoSipRegistration *self, int status, const char *phras
     return;
 
   registration_drop_handle (self);
-  self->auth_attempts = 0;
 
-  if (status == 401 || status == 407 || status == 403) {
+  /* 904 "no matching challenge": Sofia refused to answer a new challenge with
+   * the credentials it has already tried, i.e. they were wrong. */
+  if (status == 401 || status == 407 || status == 403 ||
+      (status == 904 && self->auth_attempts > 0)) {
+    self->auth_attempts = 0;
     message = g_strdup_printf ("The registrar refused the password for %s (%d %s); "
                                "sign in again with the right password",
                                self->aor, status, phrase);
@@ -178,6 +182,7 @@ registration_on_register (VoSipRegistration *self, int status, const char *phras
     return;
   }
 
+  self->auth_attempts = 0;
   if (status_is_network_failure (status)) {
     message = g_strdup_printf ("Cannot reach the registrar %s (%d %s); check the network "
                                "and the registrar address. vo-daemon keeps trying and "
