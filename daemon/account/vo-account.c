@@ -240,6 +240,12 @@ account_parse_sign_in (VoAccount *self, const char *user_in, const char *passwor
                  "& = + $ , ; ? / without spaces", info->user);
     return NULL;
   }
+  if (at && at[1] == '\0') {
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                 "The user '%s' ends in @ without a domain; give user@domain or just the user",
+                 user_in);
+    return NULL;
+  }
   if (at && domain && *domain && g_ascii_strcasecmp (at + 1, domain) != 0) {
     g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
                  "The user '%s' names the domain '%s' but the option domain says '%s'; "

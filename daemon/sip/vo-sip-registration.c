@@ -251,11 +251,14 @@ registration_send (VoSipRegistration *self)
   nua_t *nua = vo_sip_stack_get_nua (self->stack);
 
   g_clear_handle_id (&self->retry_id, g_source_remove);
+  /* The outbound proxy is the stack's (one account per daemon): every
+   * request, not only REGISTER, must go through it. Queued before the
+   * REGISTER below, so it applies to it. */
+  nua_set_params (nua, NUTAG_PROXY (self->proxy), TAG_END ());
   if (!self->nh)
     self->nh = nua_handle (nua, &self->magic,
                            SIPTAG_TO_STR (self->aor),
                            SIPTAG_FROM_STR (self->from),
-                           TAG_IF (self->proxy, NUTAG_PROXY (self->proxy)),
                            TAG_END ());
   self->auth_attempts = 0;
   registration_set_state (self, VO_SIP_REGISTRATION_REGISTERING, self->failure, self->error);

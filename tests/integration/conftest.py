@@ -1,0 +1,93 @@
+"""pytest fixtures for the vo-daemon integration tests (see tests/vo_harness)."""
+
+import os
+import sys
+
+import pytest
+
+TESTS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if TESTS_DIR not in sys.path:
+    sys.path.insert(0, TESTS_DIR)
+
+from vo_harness import Harness, util  # noqa: E402
+
+USER = 'alice'
+PASSWORD = 'Alice-pw-4a7c19'
+BOB = 'bob'
+BOB_PASSWORD = 'Bob-pw-90d2e3'
+DOMAIN = 'vo.test'
+
+
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'slow: takes more than a few seconds')
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f'rep_{rep.when}', rep)
+    if not rep.failed:
+        return
+    h = item.funcargs.get('h') if hasattr(item, 'funcargs') else None
+    if h is not None:
+        rep.sections.append(('harness', f'work folder: {h.workdir} (kept)'))
+        if h._voctl is not None and h._voctl.history:
+            lines = []
+            for argv, r in h._voctl.history[-15:]:
+                lines.append(f'$ {" ".join(argv[1:])}\n  exit {r.returncode}\n'
+                             f'  stdout: {r.stdout!r}\n  stderr: {r.stderr!r}')
+            rep.sections.append(('vo-ctl calls', '\n'.join(lines)))
+        for m in h.monitors:
+            rep.sections.append(('vo-ctl monitor output',
+                                 '\n'.join(m.lines[-100:]) + '\nstderr:\n' + '\n'.join(m.stderr)))
+    for title, path in util.registered_logs():
+        rep.sections.append((title, util.tail(path, 300)))
+
+
+@pytest.fixture
+def h(request):
+    """The per-test Harness: private buses, kamailio, daemons, all torn down."""
+    util.clear_logs()
+    harness = Harness()
+    yield harness
+    failed = any(getattr(request.node, f'rep_{w}', None) is not None
+                 and getattr(request.node, f'rep_{w}').failed for w in ('setup', 'call'))
+    bad = []
+    for d in harness.daemons:
+        bad += d.bad_log_lines()
+    harness.close(failed=failed or bool(bad))
+    leftover = [p.args for p in list(util._LIVE) if p.poll() is None]
+    assert not leftover, f'processes left running after teardown: {leftover}'
+    assert not bad, 'vo-daemon logged criticals/sanitizer errors:\n' + '\n'.join(bad[:20])
+
+
+@pytest.fixture
+def kam(h):
+    """Kamailio with alice and bob; WITH_DEBUG logs every request."""
+    return h.start_kamailio(users={USER: PASSWORD, BOB: BOB_PASSWORD}, defines=('WITH_DEBUG',))
+
+
+@pytest.fixture
+def daemon(h):
+    """A running vo-daemon (private system bus without NetworkManager)."""
+    return h.daemon()
+
+
+@pytest.fixture
+def client(h, daemon):
+    return h.client()
+
+
+@pytest.fixture
+def signed_in(h, kam, daemon, client):
+    """alice signed in and registered at kamailio (domain vo.test)."""
+    client.sign_in(USER, PASSWORD, registrar=kam.hostport, domain=DOMAIN)
+    client.wait_registration('registered')
+    return client
+
+
+def register_count(kam, user=USER):
+    """How many REGISTERs for user kamailio has logged (needs WITH_DEBUG)."""
+    with open(kam.log, errors='replace') as f:
+        return sum(1 for line in f if 'REQ REGISTER' in line and f'sip:{user}@' in line)

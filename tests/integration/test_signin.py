@@ -1,0 +1,207 @@
+"""Account1.SignIn/SignOut against a real kamailio registrar."""
+
+import re
+import time
+
+import pytest
+
+from conftest import BOB, BOB_PASSWORD, DOMAIN, PASSWORD, USER, register_count
+from vo_harness import ACCOUNT, ERR, DBusCallError
+
+
+def assert_registered_at(kam, user, transport=None):
+    contacts = kam.wait_contacts(user, present=True, timeout=5)
+    if transport:
+        sockets = [c.get('Socket', '') for c in contacts]
+        assert any(s.startswith(f'{transport}:') for s in sockets), \
+            f'{user} is registered, but not over {transport}: {contacts}'
+    return contacts
+
+
+@pytest.mark.parametrize('transport,domain,user', [
+    ('udp', DOMAIN, USER),
+    ('tcp', DOMAIN, USER),
+    (None, None, USER),                 # domain defaults to the registrar host
+    (None, None, f'{USER}@{DOMAIN}'),   # user@domain form
+])
+def test_sign_in_registers(h, kam, client, transport, domain, user):
+    assert client.account('State') == 'signed-out'
+    assert client.account('Registration') == 'unregistered'
+
+    opts = {'registrar': kam.hostport}
+    if domain:
+        opts['domain'] = domain
+    if transport:
+        opts['transport'] = transport
+    client.sign_in(user, PASSWORD, **opts)
+
+    # SignIn returns after the first final answer: registered already.
+    assert client.account('State') == 'signed-in'
+    assert client.account('Registration') == 'registered'
+    assert_registered_at(kam, USER, transport)
+
+    expected_domain = domain or ('vo.test' if '@' in user else '127.0.0.1')
+    sip_uri = client.account('SipUri')
+    assert sip_uri.startswith(f'sip:{USER}@{expected_domain}') or \
+        sip_uri.startswith(f'sips:{USER}@{expected_domain}'), sip_uri
+    assert USER in client.account('Username')
+    assert client.account('Capabilities') == ['registration']
+
+    # Registration went through PropertiesChanged, ending in registered.
+    regs = client.changes_of(ACCOUNT, 'Registration')
+    assert regs and regs[-1] == 'registered', regs
+    states = client.changes_of(ACCOUNT, 'State')
+    assert states and states[-1] == 'signed-in', states
+
+    # The account (never the password) was stored.
+    conf = h.daemons[0].read_conf()
+    assert 'account' in conf, conf
+    assert USER in conf['account'].get('user', ''), conf['account']
+    assert PASSWORD not in h.daemons[0].conf_text()
+
+
+def test_sign_in_registrar_as_uri(h, kam, client):
+    client.sign_in(USER, PASSWORD, registrar=f'sip:{kam.hostport}', domain=DOMAIN)
+    assert client.account('Registration') == 'registered'
+    assert_registered_at(kam, USER, 'udp')
+
+
+def test_sign_in_via_outbound_proxy(h, kam, client):
+    """registrar is the (unresolvable) SIP domain; everything goes through the
+    outbound proxy, as with a provider whose domain has no DNS for us."""
+    client.sign_in(USER, PASSWORD, registrar=DOMAIN, proxy=kam.hostport)
+    assert client.account('Registration') == 'registered'
+    assert client.account('SipUri').startswith(f'sip:{USER}@{DOMAIN}')
+    assert_registered_at(kam, USER)
+
+
+@pytest.mark.parametrize('defines', [(), ('WITH_AUTH_FORBIDDEN',)], ids=['401', '403'])
+def test_wrong_password(h, client, defines):
+    kam = h.start_kamailio(users={USER: PASSWORD}, defines=('WITH_DEBUG',) + defines)
+    with pytest.raises(DBusCallError) as e:
+        client.sign_in(USER, 'not-the-password', registrar=kam.hostport, domain=DOMAIN)
+    assert e.value.name == ERR.AuthFailed, e.value
+    assert client.account('State') == 'error'
+    assert client.account('Registration') == 'failed'
+    assert 'password' in client.account('LastError').lower(), client.account('LastError')
+    assert kam.contacts(USER) == []
+
+    # Not retried: retry-max is 2 s, so a retry would show within 3 s.
+    before = register_count(kam)
+    time.sleep(3)
+    assert register_count(kam) == before, 'the daemon retried a refused password'
+    assert client.account('Registration') == 'failed'
+    assert kam.contacts(USER) == []
+
+
+def test_unknown_user_is_auth_failed(h, kam, client):
+    with pytest.raises(DBusCallError) as e:
+        client.sign_in('mallory', 'whatever', registrar=kam.hostport, domain=DOMAIN)
+    assert e.value.name == ERR.AuthFailed, e.value
+    assert client.account('Registration') == 'failed'
+
+
+def test_server_down_then_up(h, client):
+    kam = h.start_kamailio(users={USER: PASSWORD}, start=False)   # port reserved, nobody there
+    with pytest.raises(DBusCallError) as e:
+        client.sign_in(USER, PASSWORD, registrar=kam.hostport, domain=DOMAIN, timeout=60)
+    assert e.value.name == ERR.Network, e.value
+    assert client.account('State') == 'signed-in'
+    assert client.account('Registration') == 'failed'
+    last_error = client.account('LastError')
+    assert re.search(r'reach|respond|answer|connect|unavailable', last_error, re.I), last_error
+
+    kam.start()
+    # Backoff is 1 s doubling up to retry-max=2 s: registered within a few seconds.
+    client.wait_registration('registered', timeout=15)
+    assert client.account('State') == 'signed-in'
+    assert_registered_at(kam, USER)
+
+
+@pytest.mark.parametrize('transport', ['udp', 'tcp'])
+def test_kamailio_restart_reregisters(h, transport):
+    kam = h.start_kamailio(users={USER: PASSWORD}, defines=('WITH_DEBUG',))
+    h.daemon(sip={'register-expires': 4})
+    client = h.client()
+    client.sign_in(USER, PASSWORD, registrar=kam.hostport, domain=DOMAIN, transport=transport)
+    assert_registered_at(kam, USER, transport)
+
+    kam.restart()
+    assert kam.contacts(USER) == [], 'a restarted kamailio should forget contacts'
+    # Refresh at most every 4 s (or a reconnect for TCP): back within ~10 s.
+    kam.wait_contacts(USER, timeout=12)
+    assert_registered_at(kam, USER, transport)
+    client.wait_registration('registered', timeout=5)
+    assert client.account('State') == 'signed-in'
+
+
+def test_sign_out(h, kam, signed_in):
+    client = signed_in
+    assert kam.contacts(USER)
+    client.sign_out()
+    assert client.account('State') == 'signed-out'
+    assert client.account('Registration') == 'unregistered'
+    kam.wait_contacts(USER, present=False, timeout=5)
+
+    # The password is forgotten: a restarted daemon stays signed out.
+    d = h.daemons[0]
+    assert PASSWORD not in d.conf_text()
+    rc = d.restart()
+    assert rc == 0
+    c2 = h.client()
+    time.sleep(2)
+    assert c2.account('State') == 'signed-out'
+    assert c2.account('Registration') == 'unregistered'
+    assert kam.contacts(USER) == []
+
+
+@pytest.mark.parametrize('how', ['sigterm', 'sigkill'])
+def test_daemon_restart_signs_in_again(h, kam, signed_in, how):
+    d = h.daemons[0]
+    if how == 'sigterm':
+        assert d.stop() == 0
+        assert kam.contacts(USER) == []
+    else:
+        d.kill()
+        assert kam.contacts(USER), 'SIGKILL cannot un-register'
+    d.start()
+    client = h.client()
+    client.wait_registration('registered', timeout=15)
+    assert client.account('State') == 'signed-in'
+    assert USER in client.account('Username')
+    assert_registered_at(kam, USER)
+
+
+def test_sigterm_exits_zero_and_unregisters(h, kam, signed_in):
+    d = h.daemons[0]
+    assert kam.contacts(USER)
+    rc = d.stop()
+    assert rc == 0, f'vo-daemon exited with {rc} on SIGTERM'
+    # The un-REGISTER was answered before exit.
+    assert kam.contacts(USER) == []
+
+
+def test_sigint_exits_zero(h, kam, signed_in):
+    import signal
+    rc = h.daemons[0].stop(sig=signal.SIGINT)
+    assert rc == 0
+    assert kam.contacts(USER) == []
+
+
+def test_sign_in_replaces_account(h, kam, signed_in):
+    client = signed_in
+    client.sign_in(BOB, BOB_PASSWORD, registrar=kam.hostport, domain=DOMAIN)
+    assert client.account('Registration') == 'registered'
+    assert BOB in client.account('Username')
+    assert_registered_at(kam, BOB)
+    kam.wait_contacts(USER, present=False, timeout=5)
+
+
+def test_sign_in_after_auth_failure(h, kam, client):
+    with pytest.raises(DBusCallError) as e:
+        client.sign_in(USER, 'wrong', registrar=kam.hostport, domain=DOMAIN)
+    assert e.value.name == ERR.AuthFailed
+    client.sign_in(USER, PASSWORD, registrar=kam.hostport, domain=DOMAIN)
+    assert client.account('State') == 'signed-in'
+    assert client.account('Registration') == 'registered'
+    assert_registered_at(kam, USER)

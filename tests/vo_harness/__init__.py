@@ -1,0 +1,181 @@
+"""vo_harness: start real parts on loopback for vo-daemon tests, demos and benchmarks.
+
+    import sys; sys.path.insert(0, '<repo>/tests')
+    from vo_harness import Harness
+
+    with Harness() as h:
+        kam = h.start_kamailio(users={'alice': 'secret'})
+        nm = h.start_network_manager('wifi')        # optional (python3-dbusmock)
+        d = h.start_daemon()                          # VO_DAEMON or build/daemon/vo-daemon
+        c = h.client()                                # Gio client of org.virtualoffice
+        c.sign_in('alice', 'secret', registrar=kam.hostport, domain='vo.test')
+        assert kam.contacts('alice')
+        print(h.voctl.ok('status'))
+
+Everything runs on ephemeral ports in a private temp folder and is torn down
+by Harness.close() (also at interpreter exit, and children die with the
+parent through PR_SET_PDEATHSIG).
+
+Environment: VO_DAEMON, VO_CTL (binaries), VO_DAEMON_WRAPPER (e.g.
+"valgrind --error-exitcode=99"), VO_TEST_TIMEOUT_SCALE (multiplies timeouts;
+defaults to 5 under a wrapper), VO_TEST_KEEP=1 keeps the temp folder.
+
+Use /usr/bin/python3 (python3-gi and python3-dbusmock are Debian packages).
+"""
+
+import os
+import shutil
+import tempfile
+
+from . import util
+from .bus import DBusDaemon
+from .client import (ACCOUNT, SETTINGS, BUS_NAME, OBJECT_PATH, DBusCallError, VoClient,
+                     pump)
+from .daemon import DEFAULT_SIP, VoDaemon, daemon_path
+from .kamailio import Kamailio, KamailioError, parse_ul_dump
+from .nm import MockNetworkManager
+from .sip import RegisterClient
+from .util import free_port, scaled, wait_until
+from .voctl import VoCtl, voctl_path
+
+__all__ = [
+    'Harness', 'DBusDaemon', 'VoClient', 'DBusCallError', 'VoDaemon', 'Kamailio',
+    'KamailioError', 'MockNetworkManager', 'RegisterClient', 'VoCtl', 'ACCOUNT', 'SETTINGS',
+    'BUS_NAME', 'OBJECT_PATH', 'DEFAULT_SIP', 'daemon_path', 'voctl_path', 'free_port',
+    'scaled', 'wait_until', 'pump', 'parse_ul_dump', 'ERR', 'util',
+]
+
+
+class ERR:
+    """D-Bus error names of the contract."""
+    P = 'org.virtualoffice.Error.'
+    NotSignedIn = P + 'NotSignedIn'
+    NotRegistered = P + 'NotRegistered'
+    NotFound = P + 'NotFound'
+    NotSupported = P + 'NotSupported'
+    InvalidState = P + 'InvalidState'
+    InvalidArgument = P + 'InvalidArgument'
+    NetworkPolicy = P + 'NetworkPolicy'
+    AuthFailed = P + 'AuthFailed'
+    Network = P + 'Network'
+    PermissionDenied = P + 'PermissionDenied'
+    Busy = P + 'Busy'
+    Failed = P + 'Failed'
+    InvalidArgs = 'org.freedesktop.DBus.Error.InvalidArgs'
+
+
+class Harness:
+    """Owns a temp folder and every process started through it."""
+
+    def __init__(self, workdir=None, keep=None):
+        # Short path: unix socket paths must stay under 108 bytes.
+        self.workdir = workdir or tempfile.mkdtemp(prefix='vo-it-', dir='/tmp')
+        os.makedirs(self.workdir, exist_ok=True)
+        self.keep = keep if keep is not None else bool(os.environ.get('VO_TEST_KEEP'))
+        self._session_bus = None
+        self._system_bus = None
+        self.nm = None
+        self.kamailios = []
+        self.daemons = []
+        self.clients = []
+        self.monitors = []
+        self._voctl = None
+
+    # -- buses ---------------------------------------------------------------
+    @property
+    def session_bus(self):
+        if self._session_bus is None:
+            self._session_bus = DBusDaemon(os.path.join(self.workdir, 'bus'), 'session').start()
+        return self._session_bus
+
+    @property
+    def system_bus(self):
+        if self._system_bus is None:
+            self._system_bus = DBusDaemon(os.path.join(self.workdir, 'bus'), 'system').start()
+        return self._system_bus
+
+    def start_network_manager(self, kind='wifi'):
+        """python3-dbusmock NetworkManager on the private system bus."""
+        if self.nm is None:
+            self.nm = MockNetworkManager(self.system_bus, self.workdir, kind).start()
+        else:
+            self.nm.set_connection(kind)
+        return self.nm
+
+    # -- kamailio ----------------------------------------------------------------
+    def start_kamailio(self, users=None, domains=('vo.test',), defines=(), start=True, **kw):
+        """Kamailio with {user: password} subscribers. start=False only
+        prepares it (the port is reserved in the config; call .start() later)."""
+        n = len(self.kamailios) + 1
+        kam = Kamailio(os.path.join(self.workdir, f'kam{n}'), domains=domains,
+                       defines=defines, **kw)
+        for user, password in (users or {}).items():
+            kam.add_user(user, password)
+        self.kamailios.append(kam)
+        if start:
+            kam.start()
+        return kam
+
+    # -- daemon ------------------------------------------------------------
+    def daemon(self, sip=None, settings=None, system_bus=True, start=True, wait=True, **kw):
+        """A vo-daemon on the private session bus. system_bus=False gives it no
+        system bus at all (DBUS_SYSTEM_BUS_ADDRESS points nowhere)."""
+        name = 'daemon' if not self.daemons else f'daemon{len(self.daemons) + 1}'
+        d = VoDaemon(self.workdir, self.session_bus.address,
+                     self.system_bus.address if system_bus else None,
+                     sip=sip, settings=settings, name=name, **kw)
+        self.daemons.append(d)
+        if start:
+            d.start(wait=wait)
+        return d
+
+    start_daemon = daemon
+
+    def client(self):
+        c = VoClient(self.session_bus.address)
+        self.clients.append(c)
+        return c
+
+    @property
+    def voctl(self):
+        if self._voctl is None:
+            self._voctl = VoCtl(self.session_bus.address, self.workdir)
+        return self._voctl
+
+    def monitor(self, *args):
+        m = self.voctl.monitor(*args)
+        self.monitors.append(m)
+        return m
+
+    # -- teardown -------------------------------------------------------------
+    def close(self, failed=False):
+        errors = []
+
+        def attempt(fn):
+            try:
+                fn()
+            except Exception as e:  # noqa: BLE001 - teardown must go on
+                errors.append(e)
+        for m in self.monitors:
+            attempt(m.stop)
+        for d in self.daemons:
+            attempt(d.stop)
+        for c in self.clients:
+            attempt(c.close)
+        for k in self.kamailios:
+            attempt(k.stop)
+        if self.nm is not None:
+            attempt(self.nm.stop)
+        for b in (self._session_bus, self._system_bus):
+            if b is not None:
+                attempt(b.stop)
+        if not (failed or self.keep):
+            shutil.rmtree(self.workdir, ignore_errors=True)
+        if errors:
+            raise errors[0]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, *_):
+        self.close(failed=exc_type is not None)
