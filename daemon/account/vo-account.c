@@ -146,14 +146,17 @@ vo_account_get_registration (VoAccount *self)
 static gboolean
 account_save_info (VoAccount *self, const AccountInfo *info, GError **error)
 {
-  return vo_config_set_string (self->config, GROUP_ACCOUNT, "user", info->user, error) &&
-         vo_config_set_string (self->config, GROUP_ACCOUNT, "domain", info->domain, error) &&
-         vo_config_set_string (self->config, GROUP_ACCOUNT, "registrar", info->registrar, error) &&
-         vo_config_set_string (self->config, GROUP_ACCOUNT, "proxy",
-                               info->proxy ? info->proxy : "", error) &&
-         vo_config_set_string (self->config, GROUP_ACCOUNT, "transport", info->transport, error) &&
-         vo_config_set_string (self->config, GROUP_ACCOUNT, "display-name",
-                               info->display_name ? info->display_name : "", error);
+  const char *const pairs[] = {
+    "user", info->user,
+    "domain", info->domain,
+    "registrar", info->registrar,
+    "proxy", info->proxy ? info->proxy : "",
+    "transport", info->transport,
+    "display-name", info->display_name ? info->display_name : "",
+    NULL
+  };
+
+  return vo_config_set_strings (self->config, GROUP_ACCOUNT, pairs, error);
 }
 
 static AccountInfo *

@@ -164,6 +164,15 @@ vo_config_set_string (VoConfig *self, const char *group, const char *key, const 
 }
 
 gboolean
+vo_config_set_strings (VoConfig *self, const char *group, const char *const *pairs,
+                       GError **error)
+{
+  for (guint i = 0; pairs[i] && pairs[i + 1]; i += 2)
+    g_key_file_set_string (self->keyfile, group, pairs[i], pairs[i + 1]);
+  return vo_config_save (self, error);
+}
+
+gboolean
 vo_config_set_boolean (VoConfig *self, const char *group, const char *key, gboolean value,
                        GError **error)
 {

@@ -28,6 +28,10 @@ gint64 vo_config_get_int (VoConfig *self, const char *group, const char *key, gi
 /* Setters write the file at once (atomically: a crash leaves old or new). */
 gboolean vo_config_set_string (VoConfig *self, const char *group, const char *key,
                                const char *value, GError **error);
+/* Sets several keys of @group and writes the file once. @pairs is
+ * key, value, key, value, ..., NULL. */
+gboolean vo_config_set_strings (VoConfig *self, const char *group, const char *const *pairs,
+                                GError **error);
 gboolean vo_config_set_boolean (VoConfig *self, const char *group, const char *key,
                                 gboolean value, GError **error);
 gboolean vo_config_remove_group (VoConfig *self, const char *group, GError **error);

@@ -11,6 +11,8 @@
 #define NM_STATE_CONNECTED_LOCAL 50
 /* GNetworkMonitor fires several times per change; wait for it to settle. */
 #define SETTLE_MS 500
+/* NetworkManager updates its properties in one burst. */
+#define NM_SETTLE_MS 200
 
 struct _VoNetworkMonitor {
   GObject parent_instance;
@@ -20,6 +22,7 @@ struct _VoNetworkMonitor {
   VoNetworkType type;
   char *primary_connection;
   guint settle_id;
+  guint fallback_settle_id;
   GCancellable *cancellable;
 };
 
@@ -57,6 +60,17 @@ type_from_nm_connection_type (const char *type)
   return VO_NETWORK_UNKNOWN;
 }
 
+static gboolean
+on_settled (gpointer user_data)
+{
+  VoNetworkMonitor *self = user_data;
+
+  self->settle_id = 0;
+  if (self->type != VO_NETWORK_NONE)
+    g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 monitor_update (VoNetworkMonitor *self, VoNetworkType type, const char *connection_id)
 {
@@ -73,8 +87,12 @@ monitor_update (VoNetworkMonitor *self, VoNetworkType type, const char *connecti
     self->type = type;
     g_object_notify_by_pspec (G_OBJECT (self), props[PROP_NETWORK_TYPE]);
   }
-  if ((type_changed || connection_changed) && type != VO_NETWORK_NONE)
-    g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  /* NetworkManager changes several properties for one switch: announce the
+   * change once, after they settle. */
+  if ((type_changed || connection_changed) && type != VO_NETWORK_NONE) {
+    g_clear_handle_id (&self->settle_id, g_source_remove);
+    self->settle_id = g_timeout_add (NM_SETTLE_MS, on_settled, self);
+  }
 }
 
 static void
@@ -111,9 +129,10 @@ static gboolean
 on_fallback_settled (gpointer user_data)
 {
   VoNetworkMonitor *self = user_data;
+  g_autofree char *owner = self->nm ? g_dbus_proxy_get_name_owner (self->nm) : NULL;
 
-  self->settle_id = 0;
-  if (self->nm && g_dbus_proxy_get_name_owner (self->nm))
+  self->fallback_settle_id = 0;
+  if (owner)
     return G_SOURCE_REMOVE;
   monitor_read_fallback (self);
   /* Same type, but the network did change: register again all the same. */
@@ -127,8 +146,8 @@ on_fallback_network_changed (GNetworkMonitor *monitor, gboolean available, gpoin
 {
   VoNetworkMonitor *self = user_data;
 
-  g_clear_handle_id (&self->settle_id, g_source_remove);
-  self->settle_id = g_timeout_add (SETTLE_MS, on_fallback_settled, self);
+  g_clear_handle_id (&self->fallback_settle_id, g_source_remove);
+  self->fallback_settle_id = g_timeout_add (SETTLE_MS, on_fallback_settled, self);
 }
 
 static void
@@ -205,6 +224,7 @@ vo_network_monitor_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->settle_id, g_source_remove);
+  g_clear_handle_id (&self->fallback_settle_id, g_source_remove);
   g_clear_signal_handler (&self->fallback_handler, self->fallback);
   g_clear_object (&self->fallback);
   g_clear_object (&self->nm);

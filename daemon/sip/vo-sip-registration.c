@@ -378,9 +378,9 @@ vo_sip_registration_refresh (VoSipRegistration *self)
   g_return_if_fail (VO_IS_SIP_REGISTRATION (self));
   if (self->stop_task || self->failure == VO_SIP_FAILURE_AUTH)
     return;
-  /* A new network may mean a new local address: start over with a new
-   * handle so the Contact is built from the current transports. */
-  registration_drop_handle (self);
+  /* REGISTER again on the same handle (same Call-ID): the registrar updates
+   * the binding in place. Destroying the handle instead would make Sofia
+   * un-REGISTER the old binding, which has the same Contact as the new one. */
   self->backoff_s = 0;
   registration_send (self);
 }

@@ -10,11 +10,14 @@ Measured in one run, against one kamailio on loopback (tests/vo_harness):
     seen on D-Bus; baresip: its "<aor>: ... 200 OK" line on its terminal).
     vo-daemon signs in by itself at start from the account and password a
     first SignIn stored;
-  * start -> 200 OK on the wire: the same start, until kamailio sends the 200 OK
-    to the REGISTER (packets on `lo` read with an AF_PACKET socket; needs
-    CAP_NET_RAW, otherwise the row says n/a). Same method for both programs;
-  * SignIn call -> registered: a running vo-daemon without an account is asked
-    to SignIn; until Registration is 'registered' (baresip: n/a).
+  * start -> first REGISTER sent / 200 OK on the wire: the same start, until the
+    first REGISTER reaches kamailio / kamailio sends the 200 OK (packets on `lo`
+    read with an AF_PACKET socket; needs CAP_NET_RAW, otherwise the rows say
+    n/a). Same method for both programs;
+  * SignIn call -> registered (and -> first REGISTER, -> 200 OK on the wire): a
+    running vo-daemon without an account is asked to SignIn (baresip: n/a).
+
+vo-daemon's idle RSS is taken in the auto-sign-in runs (a fresh process).
 
 Every figure is measured --runs times (one warm-up run of each program first,
 not counted); the vo-daemon and baresip runs alternate. Prints the median and
@@ -287,7 +290,7 @@ def daemon_version():
     try:
         r = subprocess.run([daemon_path(), '--version'], capture_output=True, text=True,
                            timeout=5)
-        return r.stdout.strip() or r.stderr.strip()
+        return (r.stdout.strip() or r.stderr.strip()).split('\n')[0]
     except (OSError, subprocess.TimeoutExpired):
         return '?'
 
@@ -392,7 +395,10 @@ def run(args):
                 auto_daemon = d
                 if failures:
                     raise BenchError('the first SignIn failed; nothing else to measure')
-        kam.wait_contacts(DAEMON_USER, present=False, timeout=5)
+            try:
+                kam.wait_contacts(DAEMON_USER, present=False, timeout=5)
+            except TimeoutError:
+                say('  (vo-daemon left its contact at the registrar on SIGTERM)')
 
         # 2. Start -> registered + idle RSS, vo-daemon (auto sign-in) and baresip
         #    alternating. Run 0 of each is the warm-up.
@@ -412,7 +418,7 @@ def run(args):
                     for key, value in row.items():
                         res.add(who, key, value)
                 wire_txt = (f' (first REGISTER {row["req"]:5.1f} ms, 200 OK on wire '
-                            f'{row["wire"]:5.1f} ms)' if row['wire'] is not None else '')
+                            f'{row["wire"]:5.1f} ms)' if row['wire'] and row['req'] else '')
                 say(f'  {who_name(who) + " start":<20} {label:>7}: registered '
                     f'{row["start"]:7.1f} ms{wire_txt}, idle VmRSS {row["rss"]} KiB'
                     + (f', Pss {row["pss"]} KiB' if row['pss'] is not None else ''))

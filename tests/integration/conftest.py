@@ -54,7 +54,15 @@ def h(request):
     failed = any(getattr(request.node, f'rep_{w}', None) is not None
                  and getattr(request.node, f'rep_{w}').failed for w in ('setup', 'call'))
     bad = []
+    # Stop the daemons first: sanitizers report leaks only when they exit.
     for d in harness.daemons:
+        try:
+            running = d.proc is not None and d.proc.poll() is None
+            rc = d.stop()
+            if running and rc != 0:
+                bad.append(f'vo-daemon exited with {rc} when stopped with SIGTERM at teardown')
+        except Exception as e:  # noqa: BLE001 - reported below, teardown goes on
+            bad.append(f'stopping vo-daemon failed: {e}')
         bad += d.bad_log_lines()
     harness.close(failed=failed or bool(bad))
     leftover = [p.args for p in list(util._LIVE) if p.poll() is None]

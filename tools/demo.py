@@ -1,0 +1,406 @@
+#!/usr/bin/python3
+"""vo-daemon demo: everything on loopback, torn down when you leave.
+
+Started by tools/demo (which builds first). Starts, through tests/vo_harness:
+a private session bus (and a private system bus with python3-dbusmock's
+NetworkManager, when installed), kamailio on an ephemeral port with the users
+below, and vo-daemon signed in as alice. Then:
+
+  interactive (stdin is a terminal): a bash with DBUS_SESSION_BUS_ADDRESS set
+      and build/client on PATH; leaving it (exit, Ctrl-D) stops everything;
+  --check (or stdin is not a terminal): prints the state, runs `vo-ctl status`
+      and exits 0 only if the daemon reached Registration=registered;
+  --run CMD: runs `bash -c CMD` in that environment, exits with its status.
+
+    /usr/bin/python3 tools/demo.py [--check | --run CMD] [--user alice] [--peer] [--keep]
+"""
+
+import argparse
+import errno
+import os
+import select
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(TOP, 'tests'))
+sys.path.insert(0, os.path.join(TOP, 'tests', 'bench'))
+
+from vo_harness import ACCOUNT, DBusCallError, Harness, util, voctl_path  # noqa: E402
+from vo_harness.daemon import daemon_path  # noqa: E402
+
+DOMAIN = 'vo.test'
+# Demo accounts at the demo kamailio (loopback only, thrown away at exit).
+USERS = {
+    'alice': 'alice-demo',
+    'bob': 'bob-demo',
+    'carol': 'carol-demo',
+}
+DISPLAY_NAMES = {'alice': 'Alice Example', 'bob': 'Bob Example', 'carol': 'Carol Example'}
+NETWORK_KINDS = ('wifi', 'ethernet', 'cellular', 'none')
+
+
+def say(*args):
+    print('demo:', *args, file=sys.stderr, flush=True)
+
+
+# -- peers -------------------------------------------------------------------------
+def start_peers(h, kam, args):
+    """Other phones at the same kamailio, for vo-daemon to call.
+
+    Today (no calls yet) --peer only registers bob with baresip so that he is
+    online. When calls land (later issue), this is the place to make bob a
+    peer that answers: give BaresipUA audio modules (e.g. modules=['g711.so',
+    'ausine.so', 'aufile.so'] with config_extra 'audio_source ausine,440' /
+    'audio_player aufile,/dev/null') and account_params=';answermode=auto',
+    then try `vo-ctl call bob` from the demo shell.
+
+    Returns a list of (description, object with .stop()) to show and tear down.
+    """
+    peers = []
+    if not args.peer:
+        return peers
+    from baresip_ua import BaresipError, BaresipUA  # tests/bench/baresip_ua.py
+    bob = BaresipUA(h.workdir, kam.hostport, 'bob', USERS['bob'], domain=DOMAIN,
+                    name='peer-bob', purpose='demo peer bob: registration only for now')
+    bob.start()
+    try:
+        bob.wait_registered(10)
+    except BaresipError as e:
+        bob.stop()
+        raise RuntimeError(f'peer bob (baresip) did not register: {e}') from None
+    peers.append((f'bob@{DOMAIN} (baresip, pid {bob.pid}, registered; log {bob.log})', bob))
+    return peers
+
+
+# -- control FIFO: lets the demo shell switch the mock NetworkManager ----------------
+class Control:
+    """`demo-network KIND` in the shell writes 'network KIND' to DIR/control and
+    reads one answer line from DIR/control.reply."""
+
+    def __init__(self, workdir, nm):
+        self.path = os.path.join(workdir, 'control')
+        self.reply = self.path + '.reply'
+        self.nm = nm
+        os.mkfifo(self.path, 0o600)
+        os.mkfifo(self.reply, 0o600)
+        # O_RDWR: we stay a writer ourselves, so reads never see EOF.
+        self.fd = os.open(self.path, os.O_RDWR | os.O_NONBLOCK)
+        self._stop = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self._stop = True
+        self.thread.join(timeout=2)
+        os.close(self.fd)
+
+    def _run(self):
+        buf = b''
+        while not self._stop:
+            r, _, _ = select.select([self.fd], [], [], 0.2)
+            if not r:
+                continue
+            try:
+                buf += os.read(self.fd, 4096)
+            except BlockingIOError:
+                continue
+            while b'\n' in buf:
+                line, buf = buf.split(b'\n', 1)
+                self._answer(self._handle(line.decode(errors='replace').split()))
+
+    def _handle(self, words):
+        if len(words) == 2 and words[0] == 'network':
+            if self.nm is None:
+                return 'error: no mock NetworkManager (python3-dbusmock missing)'
+            if words[1] not in NETWORK_KINDS:
+                return f'error: network kind must be one of {", ".join(NETWORK_KINDS)}'
+            try:
+                self.nm.set_connection(words[1])
+            except Exception as e:  # noqa: BLE001 - reported to the shell
+                return f'error: {e}'
+            return f'ok: NetworkManager primary connection is now {words[1]}'
+        return f'error: unknown command {" ".join(words)!r}'
+
+    def _answer(self, text):
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            try:
+                fd = os.open(self.reply, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError as e:
+                if e.errno == errno.ENXIO:       # the shell has not opened it yet
+                    time.sleep(0.01)
+                    continue
+                return
+            try:
+                os.write(fd, (text + '\n').encode())
+            finally:
+                os.close(fd)
+            return
+
+
+# -- the shell ----------------------------------------------------------------------
+def shell_env(h, kam, d, user):
+    env = dict(os.environ)
+    for k in ('DBUS_STARTER_ADDRESS', 'DBUS_STARTER_BUS_TYPE'):
+        env.pop(k, None)
+    client_dir = os.path.dirname(voctl_path())
+    env.update({
+        'DBUS_SESSION_BUS_ADDRESS': h.session_bus.address,
+        'PATH': f'{client_dir}:{env.get("PATH", "/usr/bin:/bin")}',
+        'VO_DEMO_DIR': h.workdir,
+        'VO_DEMO_USER': user,
+        'VO_DEMO_DOMAIN': DOMAIN,
+        'VO_DEMO_REGISTRAR': kam.hostport,
+        'VO_DEMO_KAMAILIO_CTL': f'unix:{kam.ctl_socket}',
+        'VO_DEMO_DAEMON_LOG': d.log,
+        'VO_DEMO_DAEMON_PID': str(d.pid),
+        'VO_DEMO_SYSTEM_BUS': h.system_bus.address,
+    })
+    return env
+
+
+EXPORTED = ('DBUS_SESSION_BUS_ADDRESS', 'PATH', 'VO_DEMO_DIR', 'VO_DEMO_USER', 'VO_DEMO_DOMAIN',
+            'VO_DEMO_REGISTRAR', 'VO_DEMO_KAMAILIO_CTL', 'VO_DEMO_DAEMON_LOG',
+            'VO_DEMO_DAEMON_PID', 'VO_DEMO_SYSTEM_BUS')
+
+FUNCTIONS = r'''
+# Who kamailio has registered (AoR and contact address).
+demo-contacts() {
+  kamcmd -s "$VO_DEMO_KAMAILIO_CTL" ul.dump \
+    | sed -n 's/^[[:space:]]*AoR: */  /p; s/^[[:space:]]*Address: */      contact /p'
+}
+# Switch the mock NetworkManager: wifi | ethernet | cellular | none.
+demo-network() {
+  if [ $# -ne 1 ]; then echo "usage: demo-network wifi|ethernet|cellular|none" >&2; return 2; fi
+  echo "network $1" > "$VO_DEMO_DIR/control" || return 1
+  local reply; read -r -t 5 reply < "$VO_DEMO_DIR/control.reply"
+  echo "$reply"; [ "${reply#ok}" != "$reply" ]
+}
+'''
+
+
+def write_env_file(h, env):
+    """DIR/env: `source` it in another terminal to join the demo."""
+    path = os.path.join(h.workdir, 'env')
+    with open(path, 'w') as f:
+        f.write('# source this file in another terminal to use the running vo-daemon demo\n')
+        for k in EXPORTED:
+            f.write(f'export {k}={shlex.quote(env[k])}\n')
+        f.write(FUNCTIONS)
+    return path
+
+
+def banner(h, kam, d, user, peers, env_file, nm):
+    reg = kam.hostport
+    lines = [
+        '',
+        'vo-daemon demo: everything runs on loopback; it all stops when this shell exits.',
+        f'  kamailio   {reg}, domain {DOMAIN}; users: '
+        + ', '.join(f'{u}/{p}' for u, p in USERS.items()),
+        f'  vo-daemon  pid {d.pid}, signed in as {user}@{DOMAIN}; log {d.log}',
+        f'  D-Bus      session bus {h.session_bus.address} (exported)'
+        + ('; NetworkManager: mock (wifi)' if nm else '; no NetworkManager (GNetworkMonitor)'),
+        '  peers      ' + ('; '.join(p for p, _ in peers) if peers else
+                            'none yet (calls come later; tools/demo --peer registers bob '
+                            'with baresip)'),
+        '  another terminal: source ' + env_file,
+        '',
+        'Try:',
+        '  vo-ctl status',
+        '  vo-ctl monitor &                          # signals as they happen (kill %1 to stop)',
+        '  vo-ctl settings',
+        '  vo-ctl settings set allow-cellular-data true',
+    ]
+    if nm:
+        lines.append('  demo-network cellular                     # then: vo-ctl settings get '
+                     'calls-allowed')
+    lines += [
+        '  vo-ctl sign-out',
+        '  echo carol-demo | vo-ctl sign-in --password-stdin --registrar "$VO_DEMO_REGISTRAR" '
+        '--domain vo.test carol',
+        '  busctl --user introspect org.virtualoffice /org/virtualoffice',
+        '  busctl --user get-property org.virtualoffice /org/virtualoffice '
+        'org.virtualoffice.Account1 Registration',
+        '  busctl --user monitor org.virtualoffice',
+        '  demo-contacts                             # what kamailio has registered',
+        '  tail -f "$VO_DEMO_DAEMON_LOG"',
+        '',
+    ]
+    return '\n'.join(lines)
+
+
+def run_shell(h, env, text):
+    rc = os.path.join(h.workdir, 'bashrc')
+    with open(rc, 'w') as f:
+        f.write('[ -f ~/.bashrc ] && . ~/.bashrc\n')
+        f.write(FUNCTIONS)
+        f.write(f'PS1={shlex.quote("(vo-demo) ")}"$PS1"\n')
+        f.write(f'cat <<\'VO_DEMO_BANNER\'\n{text}\nVO_DEMO_BANNER\n')
+    old_int = signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the shell's
+    proc = None
+    try:
+        proc = subprocess.Popen(['bash', '--rcfile', rc, '-i'], env=env)
+        while True:
+            try:
+                return proc.wait()
+            except KeyboardInterrupt:
+                continue
+    finally:
+        signal.signal(signal.SIGINT, old_int)
+        if proc is not None and proc.poll() is None:
+            # We are stopping (SIGTERM/SIGHUP): the shell goes too.
+            proc.send_signal(signal.SIGHUP)
+            try:
+                proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        take_back_terminal()
+
+
+def take_back_terminal():
+    """Make our process group the terminal's foreground again (bash normally does)."""
+    try:
+        fd = sys.stdin.fileno()
+        if os.isatty(fd) and os.tcgetpgrp(fd) != os.getpgrp():
+            old = signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+            try:
+                os.tcsetpgrp(fd, os.getpgrp())
+            finally:
+                signal.signal(signal.SIGTTOU, old)
+    except OSError:
+        pass
+
+
+# -- main ---------------------------------------------------------------------------
+def show_state(client, kam, user):
+    props = client.get_all(ACCOUNT)
+    for key in ('State', 'Registration', 'Username', 'SipUri', 'DisplayName', 'LastError',
+                'Capabilities'):
+        if key in props:
+            print(f'  Account1.{key:<13} {props[key]!r}')
+    contacts = kam.contacts(user)
+    print(f'  kamailio contacts of {user}: '
+          + (', '.join(c.get('Address', '?') for c in contacts) or 'none'))
+    return props.get('Registration')
+
+
+def main():
+    ap = argparse.ArgumentParser(description='vo-daemon demo on loopback (see tools/demo)')
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument('--check', action='store_true',
+                      help='start everything, print the state, exit 0 if registered')
+    mode.add_argument('--run', metavar='CMD',
+                      help='run `bash -c CMD` in the demo environment, exit with its status')
+    ap.add_argument('--user', default='alice', choices=sorted(USERS),
+                    help='who vo-daemon signs in as (default alice)')
+    ap.add_argument('--peer', action='store_true',
+                    help='also register bob with baresip (a peer to call, later)')
+    ap.add_argument('--no-nm', action='store_true',
+                    help='no mock NetworkManager (the daemon uses GNetworkMonitor)')
+    ap.add_argument('--keep', action='store_true', help='keep the work folder at exit')
+    args = ap.parse_args()
+    interactive = not args.check and args.run is None and sys.stdin.isatty()
+    if not interactive and args.run is None:
+        args.check = True
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda s, f: sys.exit(128 + s))
+
+    if not os.access(daemon_path(), os.X_OK):
+        say(f'no vo-daemon at {daemon_path()}: build first (tools/demo does)')
+        return 1
+    have_voctl = os.access(voctl_path(), os.X_OK)
+
+    h = Harness(workdir=tempfile.mkdtemp(prefix='vo-demo-', dir='/tmp'), keep=args.keep)
+    control = None
+    peers = []
+    status = 1
+    failed = True       # keep the work folder when the demo itself went wrong
+    try:
+        say(f'work folder {h.workdir}')
+        kam = h.start_kamailio(users=USERS, domains=(DOMAIN,))
+        say(f'kamailio on {kam.hostport} (users {", ".join(USERS)})')
+        nm = None
+        if not args.no_nm:
+            try:
+                nm = h.start_network_manager('wifi')
+                say('mock NetworkManager (python3-dbusmock) on the private system bus: wifi')
+            except Exception as e:  # noqa: BLE001 - the demo works without it
+                say(f'no mock NetworkManager ({e}); vo-daemon falls back to GNetworkMonitor')
+                h.nm = None
+        d = h.daemon()
+        say(f'vo-daemon pid {d.pid} owns org.virtualoffice; log {d.log}')
+        client = h.client()
+        user = args.user
+        try:
+            client.sign_in(user, USERS[user], registrar=kam.hostport, domain=DOMAIN,
+                           display_name=DISPLAY_NAMES[user])
+            client.wait_registration('registered', timeout=10)
+            say(f'signed in as {user}@{DOMAIN}: registered')
+        except (DBusCallError, TimeoutError) as e:
+            say(f'sign-in as {user} failed: {e}')
+        peers = start_peers(h, kam, args)
+        for desc, _ in peers:
+            say(f'peer {desc}')
+        control = Control(h.workdir, nm)
+        env = shell_env(h, kam, d, user)
+        env_file = write_env_file(h, env)
+        failed = False
+
+        if interactive:
+            run_shell(h, env, banner(h, kam, d, user, peers, env_file, nm))
+            status = 0
+        elif args.run is not None:
+            r = subprocess.run(['bash', '-c', FUNCTIONS + '\n' + args.run], env=env)
+            status = r.returncode
+        else:
+            print('vo-daemon demo state:')
+            registration = show_state(client, kam, user)
+            if have_voctl:
+                r = subprocess.run([voctl_path(), 'status'], env=env, capture_output=True,
+                                   text=True, timeout=30)
+                print(f'$ vo-ctl status   (exit {r.returncode})')
+                print(r.stdout.rstrip() + (('\n' + r.stderr.rstrip()) if r.stderr else ''))
+            else:
+                print(f'(no vo-ctl at {voctl_path()}: skipped `vo-ctl status`)')
+            if not d.running:
+                say('vo-daemon is no longer running')
+                registration = None
+            status = 0 if registration == 'registered' else 1
+            failed = status != 0
+            if failed:
+                print(f'--- {d.log} (tail) ---\n{util.tail(d.log, 30)}')
+            print(f'demo: {"OK" if status == 0 else "FAILED"}: vo-daemon Registration='
+                  f'{registration!r}')
+    except Exception as e:  # noqa: BLE001 - report, tear down, exit 1
+        say(f'error: {type(e).__name__}: {e}')
+        status = 1
+        failed = True
+    finally:
+        say('stopping everything')
+        for _, peer in peers:
+            try:
+                peer.stop()
+            except Exception:  # noqa: BLE001
+                pass
+        if control is not None:
+            control.close()
+        try:
+            h.close(failed=failed)
+        except Exception as e:  # noqa: BLE001
+            say(f'teardown: {e}')
+        if failed or args.keep:
+            say(f'work folder kept: {h.workdir}')
+    return status
+
+
+if __name__ == '__main__':
+    sys.exit(main())
