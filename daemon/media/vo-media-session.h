@@ -1,0 +1,73 @@
+/* vo-media-session.h: one call's audio: RTP/RTCP over UDP with GStreamer's
+ * rtpbin (jitter buffer, RTCP), from and to PipeWire.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* A codec as negotiated in SDP. */
+typedef struct {
+  const char *encoding;   /* "opus", "G722", "PCMU", "PCMA" (case-insensitive) */
+  guint payload_type;
+  guint clock_rate;       /* as in the SDP rtpmap (G722: 8000) */
+  guint channels;         /* 1, or 2 for opus */
+} VoMediaCodec;
+
+typedef enum {
+  VO_MEDIA_SENDRECV,
+  VO_MEDIA_SENDONLY,
+  VO_MEDIA_RECVONLY,
+  VO_MEDIA_INACTIVE,
+} VoMediaDirection;
+
+/* What the remote side told us in its SDP, after offer/answer. */
+typedef struct {
+  const char *remote_address;  /* IPv4/IPv6 literal */
+  guint remote_rtp_port;
+  guint remote_rtcp_port;      /* usually remote_rtp_port + 1 */
+  VoMediaCodec codec;
+  guint dtmf_payload_type;     /* telephone-event PT, 0 if the peer has none */
+  VoMediaDirection direction;  /* from OUR point of view: sendonly = we send only */
+} VoMediaParams;
+
+/* The codecs this build can handle, in preference order, with the payload
+ * types to offer (opus 111, G722 9, PCMU 0, PCMA 8), NULL-terminated by a
+ * zeroed entry. Codecs whose GStreamer elements are missing are left out. */
+const VoMediaCodec *vo_media_supported_codecs (void);
+#define VO_MEDIA_DTMF_PAYLOAD_TYPE 101
+
+#define VO_TYPE_MEDIA_SESSION (vo_media_session_get_type ())
+G_DECLARE_FINAL_TYPE (VoMediaSession, vo_media_session, VO, MEDIA_SESSION, GObject)
+
+/* Binds an even RTP port and the next odd one for RTCP on @bind_address
+ * ("" or NULL: all addresses). No pipeline exists until start. */
+VoMediaSession *vo_media_session_new (const char *bind_address, GError **error);
+guint vo_media_session_get_local_port (VoMediaSession *self);
+
+/* PipeWire node names (node.name or object.serial) for capture and playback;
+ * "" or NULL is the default device. May be called while running: the
+ * streams move to the new devices. */
+void vo_media_session_set_devices (VoMediaSession *self, const char *input, const char *output);
+
+/* Builds and plays the pipeline, or updates a running one (a re-INVITE
+ * changed direction, codec or address). */
+gboolean vo_media_session_start (VoMediaSession *self, const VoMediaParams *params,
+                                 GError **error);
+/* Stops sending captured audio (RTP keeps flowing as silence or not at all). */
+void vo_media_session_set_muted (VoMediaSession *self, gboolean muted);
+/* One RFC 4733 event (0-9 * # A-D), about 100 ms; FALSE and an error when the
+ * peer has no telephone-event or the session is not running. */
+gboolean vo_media_session_send_dtmf (VoMediaSession *self, char digit, GError **error);
+/* Tears the pipeline down and closes the sockets. */
+void vo_media_session_stop (VoMediaSession *self);
+
+/* Signals:
+ *   "dtmf-received" (gchar digit)     an RFC 4733 event from the peer ended
+ *   "error" (const char *message)    the pipeline failed; the session stopped
+ */
+
+G_END_DECLS
