@@ -40,6 +40,7 @@ typedef struct {
 extern const VoCtlCommand vo_ctl_account_commands[];
 extern const VoCtlCommand vo_ctl_settings_commands[];
 extern const VoCtlCommand vo_ctl_monitor_commands[];
+extern const VoCtlCommand vo_ctl_history_commands[];
 
 /* Command line */
 

@@ -13,11 +13,13 @@ struct _VoDaemon {
   GObject parent_instance;
   VoConfig *config;
   VoStore *store;
+  VoHistory *history;
   VoNetworkMonitor *network;
   VoSettings *settings;
   VoCredentials *credentials;
   VoSipStack *stack;
   VoAccount *account;
+  VoCallManager *calls;
 };
 
 G_DEFINE_FINAL_TYPE (VoDaemon, vo_daemon, G_TYPE_OBJECT)
@@ -27,11 +29,13 @@ vo_daemon_dispose (GObject *object)
 {
   VoDaemon *self = VO_DAEMON (object);
 
+  g_clear_object (&self->calls);
   g_clear_object (&self->account);
   g_clear_object (&self->settings);
   g_clear_object (&self->network);
   g_clear_object (&self->credentials);
   g_clear_object (&self->stack);
+  g_clear_object (&self->history);
   g_clear_object (&self->store);
   g_clear_object (&self->config);
   G_OBJECT_CLASS (vo_daemon_parent_class)->dispose (object);
@@ -46,6 +50,31 @@ vo_daemon_class_init (VoDaemonClass *klass)
 static void
 vo_daemon_init (VoDaemon *self)
 {
+}
+
+/* Every call, answered or not, becomes a history row as it ends. */
+static void
+on_call_ended (VoCallManager *calls, VoCall *call, gpointer user_data)
+{
+  VoDaemon *self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  gboolean incoming = vo_call_is_incoming (call);
+  VoHistoryEntry entry = {
+    .direction = incoming ? VO_HISTORY_DIRECTION_INCOMING : VO_HISTORY_DIRECTION_OUTGOING,
+    .remote_uri = vo_call_get_remote_uri (call),
+    .name = vo_call_get_remote_name (call),
+    .start_us = vo_call_get_start_time (call),
+    .answer_us = vo_call_get_answer_time (call),
+    .end_us = vo_call_get_end_time (call),
+    .reason = vo_call_get_end_reason (call),
+    .missed = incoming && vo_call_get_answer_time (call) == 0,
+  };
+
+  id = vo_history_add (self->history, &entry, &error);
+  if (!id)
+    g_warning ("The call with %s could not be written to the history: %s",
+               entry.remote_uri, error->message);
 }
 
 VoDaemon *
@@ -63,6 +92,7 @@ vo_daemon_new (const char *config_dir, const char *data_dir, GError **error)
   self->store = vo_store_open (db_path, error);
   if (!self->store)
     return NULL;
+  self->history = vo_history_new (self->store);
   bind = vo_config_get_string (self->config, "sip", "bind");
   self->stack = vo_sip_stack_new (bind, error);
   if (!self->stack)
@@ -71,6 +101,8 @@ vo_daemon_new (const char *config_dir, const char *data_dir, GError **error)
   self->settings = vo_settings_new (self->config, self->network);
   self->credentials = vo_credentials_new (cdir);
   self->account = vo_account_new (self->config, self->credentials, self->stack, self->network);
+  self->calls = vo_call_manager_new (self->stack, self->account, self->settings, self->config);
+  g_signal_connect (self->calls, "call-ended", G_CALLBACK (on_call_ended), self);
   g_debug ("Config in %s, data in %s", cdir, ddir);
   return g_steal_pointer (&self);
 }
@@ -106,6 +138,8 @@ vo_daemon_shutdown_async (VoDaemon *self, GAsyncReadyCallback callback, gpointer
   GTask *task = g_task_new (self, NULL, callback, user_data);
 
   g_task_set_source_tag (task, vo_daemon_shutdown_async);
+  /* Calls first (BYE/CANCEL), then un-REGISTER, then the stack. */
+  vo_call_manager_hangup_all (self->calls);
   vo_account_shutdown_async (self->account, on_account_shut_down, task);
 }
 
@@ -127,8 +161,20 @@ vo_daemon_get_settings (VoDaemon *self)
   return self->settings;
 }
 
+VoCallManager *
+vo_daemon_get_call_manager (VoDaemon *self)
+{
+  return self->calls;
+}
+
 VoStore *
 vo_daemon_get_store (VoDaemon *self)
 {
   return self->store;
+}
+
+VoHistory *
+vo_daemon_get_history (VoDaemon *self)
+{
+  return self->history;
 }

@@ -5,6 +5,8 @@
 #pragma once
 
 #include "vo-account.h"
+#include "vo-call-manager.h"
+#include "vo-history.h"
 #include "vo-settings.h"
 #include "vo-store.h"
 
@@ -27,5 +29,7 @@ void vo_daemon_shutdown_finish (VoDaemon *self, GAsyncResult *result);
 VoAccount *vo_daemon_get_account (VoDaemon *self);
 VoSettings *vo_daemon_get_settings (VoDaemon *self);
 VoStore *vo_daemon_get_store (VoDaemon *self);
+VoCallManager *vo_daemon_get_call_manager (VoDaemon *self);
+VoHistory *vo_daemon_get_history (VoDaemon *self);
 
 G_END_DECLS

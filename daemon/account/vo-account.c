@@ -128,6 +128,18 @@ vo_account_get_state (VoAccount *self)
 }
 
 const char *
+vo_account_get_domain (VoAccount *self)
+{
+  return self->info ? self->info->domain : NULL;
+}
+
+const char *
+vo_account_get_registrar (VoAccount *self)
+{
+  return self->info ? self->info->registrar : NULL;
+}
+
+const char *
 vo_account_get_registration (VoAccount *self)
 {
   if (!self->registration)

@@ -44,6 +44,9 @@ void vo_account_shutdown_async (VoAccount *self, GAsyncReadyCallback callback,
 void vo_account_shutdown_finish (VoAccount *self, GAsyncResult *result);
 
 const char *vo_account_get_state (VoAccount *self);
+/* The SIP domain and registrar URI of the current account, or NULL. */
+const char *vo_account_get_domain (VoAccount *self);
+const char *vo_account_get_registrar (VoAccount *self);
 const char *vo_account_get_registration (VoAccount *self);
 
 G_END_DECLS

@@ -7,6 +7,8 @@
 #include "config.h"
 #include "vo-dbus-service.h"
 #include "vo-dbus-account.h"
+#include "vo-dbus-calls.h"
+#include "vo-dbus-history.h"
 #include "vo-dbus-settings.h"
 
 struct _VoDbusService {
@@ -107,6 +109,10 @@ vo_dbus_service_new (GDBusConnection *connection, VoDaemon *daemon, gboolean rep
 
   if (!service_export (self, vo_dbus_account_new (vo_daemon_get_account (daemon)), error) ||
       !service_export (self, vo_dbus_settings_new (vo_daemon_get_settings (daemon)), error))
+    return NULL;
+  if (!service_export (self, vo_dbus_history_new (vo_daemon_get_history (daemon)), error) ||
+      !service_export (self, vo_dbus_calls_new (vo_daemon_get_call_manager (daemon),
+                                                self->manager), error))
     return NULL;
 
   if (replace)

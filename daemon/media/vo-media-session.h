@@ -32,6 +32,7 @@ typedef struct {
   VoMediaCodec codec;
   guint dtmf_payload_type;     /* telephone-event PT, 0 if the peer has none */
   VoMediaDirection direction;  /* from OUR point of view: sendonly = we send only */
+  guint dtmf_clock_rate;       /* telephone-event/RATE from the SDP; 0: 8000 */
 } VoMediaParams;
 
 /* The codecs this build can handle, in preference order, with the payload

@@ -11,6 +11,7 @@
 
 #include "vo-sip-registration.h"
 #include "vo-sip-nua.h"
+#include "vo-sip-uri.h"
 
 #include <sofia-sip/msg_header.h>
 #include <string.h>
@@ -255,6 +256,8 @@ registration_send (VoSipRegistration *self)
    * request, not only REGISTER, must go through it. Queued before the
    * REGISTER below, so it applies to it. */
   nua_set_params (nua, NUTAG_PROXY (self->proxy), TAG_END ());
+  vo_sip_stack_set_identity (self->stack, self->from, self->user, self->display_name,
+                             self->password);
   if (!self->nh)
     self->nh = nua_handle (nua, &self->magic,
                            SIPTAG_TO_STR (self->aor),
@@ -358,6 +361,15 @@ vo_sip_registration_new (VoSipStack *stack, const VoSipRegistrationInfo *info,
   }
   self->registrar = g_strdup (info->registrar);
   self->proxy = (info->proxy && *info->proxy) ? g_strdup (info->proxy) : NULL;
+  /* No outbound proxy given: send every request (INVITE, MESSAGE, …) via the
+   * registrar, as softphones do, unless the domain itself is the registrar.
+   * A domain need not resolve (or resolve to this server) for the client. */
+  if (!self->proxy) {
+    g_autofree char *registrar_host = vo_sip_server_host (info->registrar);
+
+    if (g_strcmp0 (registrar_host, info->domain) != 0)
+      self->proxy = g_strdup (info->registrar);
+  }
   self->password = g_strdup (password);
   self->expires = g_strdup_printf ("%u", info->expires_s ? info->expires_s : 600);
   self->retry_max_s = info->retry_max_s ? info->retry_max_s : 60;

@@ -11,6 +11,7 @@
 
 #include <sofia-sip/su_log.h>
 #include <stdio.h>
+#include <string.h>
 
 /* How long shutdown waits for the stack to finish its transactions. */
 #define SHUTDOWN_TIMEOUT_S 5
@@ -23,7 +24,12 @@ struct _VoSipStack {
   gboolean has_tls;
   GTask *shutdown_task;
   guint shutdown_timeout_id;
+  char *auth_user;
+  char *auth_password;
 };
+
+enum { SIGNAL_INCOMING_CALL, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (VoSipStack, vo_sip_stack, G_TYPE_OBJECT)
 
@@ -53,12 +59,18 @@ stack_finish_shutdown (VoSipStack *self)
 
 /* Requests that arrive outside any dialog the daemon knows of. */
 static void
-stack_handle_orphan (VoSipStack *self, nua_event_t event, nua_handle_t *nh)
+stack_handle_orphan (VoSipStack *self, nua_event_t event, nua_handle_t *nh, const sip_t *sip)
 {
+  gboolean taken = FALSE;
+
   switch (event) {
   case nua_i_invite:
-    /* Calls are not handled yet: say so instead of leaving the caller ringing. */
-    nua_respond (nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END ());
+    g_signal_emit (self, signals[SIGNAL_INCOMING_CALL], 0, nh, sip, &taken);
+    /* Nobody to take the call (not signed in): say so instead of ringing on. */
+    if (!taken) {
+      nua_respond (nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END ());
+      nua_handle_destroy (nh);
+    }
     break;
   case nua_i_terminated:
   case nua_i_message:
@@ -97,7 +109,7 @@ on_nua_event (nua_event_t event, int status, char const *phrase, nua_t *nua,
     break;
   default:
     if (nh)
-      stack_handle_orphan (self, event, nh);
+      stack_handle_orphan (self, event, nh, sip);
     break;
   }
 }
@@ -123,9 +135,35 @@ vo_sip_stack_dispose (GObject *object)
 }
 
 static void
+wipe_free (char *secret)
+{
+  if (secret) {
+    explicit_bzero (secret, strlen (secret));
+    g_free (secret);
+  }
+}
+
+static void
+vo_sip_stack_finalize (GObject *object)
+{
+  VoSipStack *self = VO_SIP_STACK (object);
+
+  g_free (self->auth_user);
+  wipe_free (self->auth_password);
+  G_OBJECT_CLASS (vo_sip_stack_parent_class)->finalize (object);
+}
+
+static void
 vo_sip_stack_class_init (VoSipStackClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = vo_sip_stack_dispose;
+  G_OBJECT_CLASS (klass)->finalize = vo_sip_stack_finalize;
+
+  signals[SIGNAL_INCOMING_CALL] = g_signal_new ("incoming-call", G_TYPE_FROM_CLASS (klass),
+                                                G_SIGNAL_RUN_LAST, 0,
+                                                g_signal_accumulator_true_handled, NULL, NULL,
+                                                G_TYPE_BOOLEAN, 2, G_TYPE_POINTER,
+                                                G_TYPE_POINTER);
 }
 
 static void
@@ -196,6 +234,40 @@ vo_sip_stack_get_nua (VoSipStack *self)
 {
   g_return_val_if_fail (VO_IS_SIP_STACK (self), NULL);
   return self->nua;
+}
+
+void
+vo_sip_stack_set_identity (VoSipStack *self, const char *from, const char *user,
+                           const char *display_name, const char *password)
+{
+  g_free (self->auth_user);
+  self->auth_user = g_strdup (user);
+  wipe_free (self->auth_password);
+  self->auth_password = g_strdup (password);
+  nua_set_params (self->nua,
+                  SIPTAG_FROM_STR (from),
+                  NUTAG_M_USERNAME (user),
+                  TAG_IF (display_name, NUTAG_M_DISPLAY (display_name)),
+                  TAG_END ());
+}
+
+void
+vo_sip_stack_clear_identity (VoSipStack *self)
+{
+  g_clear_pointer (&self->auth_user, g_free);
+  g_clear_pointer (&self->auth_password, wipe_free);
+}
+
+const char *
+vo_sip_stack_get_auth_user (VoSipStack *self)
+{
+  return self->auth_user;
+}
+
+const char *
+vo_sip_stack_get_auth_password (VoSipStack *self)
+{
+  return self->auth_password;
 }
 
 gboolean

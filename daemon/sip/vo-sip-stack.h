@@ -19,6 +19,18 @@ VoSipStack *vo_sip_stack_new (const char *bind_host, GError **error);
 gpointer vo_sip_stack_get_nua (VoSipStack *self);
 gboolean vo_sip_stack_has_tls (VoSipStack *self);
 
+/* The account's identity for every request (From, Contact user) and the
+ * credentials to answer digest challenges to INVITE, REFER and the like. */
+void vo_sip_stack_set_identity (VoSipStack *self, const char *from, const char *user,
+                                const char *display_name, const char *password);
+void vo_sip_stack_clear_identity (VoSipStack *self);
+const char *vo_sip_stack_get_auth_user (VoSipStack *self);
+const char *vo_sip_stack_get_auth_password (VoSipStack *self);
+
+/* Signal "incoming-call" (gpointer nh, gconstpointer sip) → gboolean: a new
+ * INVITE; a handler that takes it (vo_sip_call_new_incoming) returns TRUE.
+ * Untaken INVITEs are answered 480. */
+
 /* nua_shutdown, then waits for nua_r_shutdown (bounded), then nua_destroy. */
 void vo_sip_stack_shutdown_async (VoSipStack *self, GAsyncReadyCallback callback,
                                   gpointer user_data);

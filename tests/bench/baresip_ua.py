@@ -53,6 +53,23 @@ def module_path():
     raise BaresipError('baresip account.so module not found in ' + ', '.join(MODULE_PATHS))
 
 
+def free_sip_port():
+    """A port free for UDP+TCP whose next port is free for TCP too: baresip
+    1.0 always adds a TLS transport on sip_listen's port + 1."""
+    import socket
+    for _ in range(50):
+        port = util.free_port()
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        try:
+            s.bind(('127.0.0.1', port + 1))
+            return port
+        except OSError:
+            continue
+        finally:
+            s.close()
+    raise BaresipError('no free port pair for baresip')
+
+
 def version():
     try:
         r = subprocess.run(['baresip', '-h'], capture_output=True, text=True, timeout=5)
@@ -69,7 +86,7 @@ class BaresipUA:
         self.dir = os.path.join(workdir, name)
         os.makedirs(self.dir, exist_ok=True)
         self.user, self.domain = user, domain
-        self.sip_port = util.free_port()
+        self.sip_port = free_sip_port()
         with open(os.path.join(self.dir, 'config'), 'w') as f:
             f.write(CONFIG.format(purpose=purpose, sip_port=self.sip_port,
                                   module_path=module_path(),

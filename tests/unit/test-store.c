@@ -89,6 +89,40 @@ test_migrates_older_schema (Fixture *f, gconstpointer data)
   /* Schema 2 added contact_id with a default for old rows. */
   g_assert_cmpint (query_int (db, "SELECT count(*) FROM call_history WHERE contact_id = ''"), ==,
                    1);
+  /* Schema 3: the history list indexes. */
+  g_assert_cmpint (query_int (db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                                  "name IN ('call_history_start', 'call_history_missed_start', "
+                                  "'call_history_direction_start')"), ==, 3);
+}
+
+/* History pages of every kind come from an index in the promised order
+ * (start DESC, id DESC) without a sort step, so a page costs the same with a
+ * million rows as with ten. */
+static void
+test_history_pages_need_no_sort (Fixture *f, gconstpointer data)
+{
+  const char *const wheres[] = { "", "missed = 1 AND ", "direction = 'incoming' AND " };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VoStore) store = vo_store_open (f->path, &error);
+
+  g_assert_no_error (error);
+  for (gsize i = 0; i < G_N_ELEMENTS (wheres); i++) {
+    g_autofree char *sql = g_strdup_printf ("EXPLAIN QUERY PLAN SELECT id FROM call_history "
+                                            "WHERE %sstart_us >= 0 ORDER BY start_us DESC, id "
+                                            "DESC LIMIT 50",
+                                            wheres[i]);
+    sqlite3_stmt *stmt = NULL;
+    g_autoptr(GString) plan = g_string_new (NULL);
+
+    g_assert_cmpint (sqlite3_prepare_v2 (vo_store_get_db (store), sql, -1, &stmt, NULL), ==,
+                     SQLITE_OK);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      g_string_append_printf (plan, "%s; ", sqlite3_column_text (stmt, 3));
+    sqlite3_finalize (stmt);
+    g_test_message ("%s: %s", sql, plan->str);
+    g_assert_nonnull (strstr (plan->str, "USING COVERING INDEX"));
+    g_assert_null (strstr (plan->str, "TEMP B-TREE"));
+  }
 }
 
 static void
@@ -151,6 +185,8 @@ main (int argc, char **argv)
               test_migrates_older_schema, fixture_tear_down);
   g_test_add ("/store/reopen", Fixture, NULL, fixture_set_up, test_reopen_is_idempotent,
               fixture_tear_down);
+  g_test_add ("/store/history-pages-need-no-sort", Fixture, NULL, fixture_set_up,
+              test_history_pages_need_no_sort, fixture_tear_down);
   g_test_add ("/store/refuses-newer-schema", Fixture, NULL, fixture_set_up,
               test_refuses_newer_schema, fixture_tear_down);
   g_test_add_func ("/store/unwritable-folder", test_unwritable_folder);

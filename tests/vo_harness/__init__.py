@@ -12,6 +12,13 @@
         assert kam.contacts('alice')
         print(h.voctl.ok('status'))
 
+Media (see pipewire.py, audio.py, peers.py):
+
+        pw = h.start_pipewire()                       # private PipeWire + WirePlumber
+        d = h.start_daemon(pipewire=pw)               # daemon uses that PipeWire
+        bob = h.start_baresip(kam, 'bob', 'secret', tone=660)   # auto-answering peer
+        uas = h.sipp('uas_busy', register=(kam, 'carol', 'pw')) # sipp scenario
+
 Everything runs on ephemeral ports in a private temp folder and is torn down
 by Harness.close() (also at interpreter exit, and children die with the
 parent through PR_SET_PDEATHSIG).
@@ -34,6 +41,7 @@ from .client import (ACCOUNT, SETTINGS, BUS_NAME, OBJECT_PATH, DBusCallError, Vo
 from .daemon import DEFAULT_SIP, VoDaemon, daemon_path
 from .kamailio import Kamailio, KamailioError, parse_ul_dump
 from .nm import MockNetworkManager
+from .pipewire import MIC, RING, SPEAKER, PipeWire, PipeWireError
 from .sip import RegisterClient
 from .util import free_port, scaled, wait_until
 from .voctl import VoCtl, voctl_path
@@ -43,6 +51,7 @@ __all__ = [
     'KamailioError', 'MockNetworkManager', 'RegisterClient', 'VoCtl', 'ACCOUNT', 'SETTINGS',
     'BUS_NAME', 'OBJECT_PATH', 'DEFAULT_SIP', 'daemon_path', 'voctl_path', 'free_port',
     'scaled', 'wait_until', 'pump', 'parse_ul_dump', 'ERR', 'util',
+    'PipeWire', 'PipeWireError', 'MIC', 'SPEAKER', 'RING',
 ]
 
 
@@ -80,6 +89,8 @@ class Harness:
         self.clients = []
         self.monitors = []
         self._voctl = None
+        self.pipewires = []
+        self.peers = []     # baresip peers and sipp runs (anything with .stop())
 
     # -- buses ---------------------------------------------------------------
     @property
@@ -117,9 +128,13 @@ class Harness:
         return kam
 
     # -- daemon ------------------------------------------------------------
-    def daemon(self, sip=None, settings=None, system_bus=True, start=True, wait=True, **kw):
+    def daemon(self, sip=None, settings=None, system_bus=True, start=True, wait=True,
+               pipewire=None, **kw):
         """A vo-daemon on the private session bus. system_bus=False gives it no
-        system bus at all (DBUS_SYSTEM_BUS_ADDRESS points nowhere)."""
+        system bus at all (DBUS_SYSTEM_BUS_ADDRESS points nowhere). pipewire=
+        a PipeWire (start_pipewire()) the daemon's audio goes to."""
+        if pipewire is not None:
+            kw['extra_env'] = {**pipewire.env_vars(), **(kw.get('extra_env') or {})}
         name = 'daemon' if not self.daemons else f'daemon{len(self.daemons) + 1}'
         d = VoDaemon(self.workdir, self.session_bus.address,
                      self.system_bus.address if system_bus else None,
@@ -147,6 +162,34 @@ class Harness:
         self.monitors.append(m)
         return m
 
+    # -- media -------------------------------------------------------------
+    def start_pipewire(self, wireplumber=True, start=True):
+        """A private PipeWire (own runtime dir, null devices MIC/SPEAKER/RING)
+        with a minimal WirePlumber on the private session bus."""
+        n = len(self.pipewires) + 1
+        pw = PipeWire(self.workdir, name='pipewire' if n == 1 else f'pipewire{n}',
+                      session_bus=self.session_bus.address, wireplumber=wireplumber)
+        self.pipewires.append(pw)
+        if start:
+            pw.start()
+        return pw
+
+    def start_baresip(self, kamailio, user, password, **kw):
+        """A baresip peer registered at kamailio (see peers.BaresipPeer)."""
+        from .peers import BaresipPeer
+        peer = BaresipPeer(self.workdir, kamailio, user, password, **kw)
+        self.peers.append(peer)
+        peer.start()
+        return peer
+
+    def sipp(self, scenario, **kw):
+        """A sipp run of tests/fixtures/sipp/<scenario>.xml (see peers.Sipp)."""
+        from .peers import Sipp
+        s = Sipp(self.workdir, scenario, **kw)
+        self.peers.append(s)
+        s.start()
+        return s
+
     # -- teardown -------------------------------------------------------------
     def close(self, failed=False):
         errors = []
@@ -162,6 +205,10 @@ class Harness:
             attempt(d.stop)
         for c in self.clients:
             attempt(c.close)
+        for p in self.peers:
+            attempt(p.stop)
+        for pw in self.pipewires:
+            attempt(pw.stop)
         for k in self.kamailios:
             attempt(k.stop)
         if self.nm is not None:

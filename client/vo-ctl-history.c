@@ -1,0 +1,370 @@
+/* vo-ctl-history.c: the history command — list calls, mark missed calls
+ * seen, delete entries (History1).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "vo-ctl-common.h"
+
+#define HISTORY_INTERFACE "org.virtualoffice.History1"
+/* The daemon's largest page (History1.List limit). */
+#define PAGE_MAX 1000
+
+/* --limit not given: the daemon's default page. */
+#define LIMIT_UNSET G_MININT
+
+#define HISTORY_USAGE "[list | seen ID…|--all | delete ID…]"
+
+typedef struct {
+  gboolean missed;
+  gboolean incoming;
+  gboolean outgoing;
+  int limit;
+  int offset;
+  char *since;
+  gboolean all;
+} HistoryOptions;
+
+static GVariant *
+history_call (VoCtl *ctl, const char *method, GVariant *parameters, const char *reply_type,
+              GError **error)
+{
+  if (!vo_ctl_connect (ctl, error)) {
+    if (parameters)
+      g_variant_unref (g_variant_ref_sink (parameters));
+    return NULL;
+  }
+  return g_dbus_connection_call_sync (ctl->bus, VO_BUS_NAME, VO_OBJECT_PATH, HISTORY_INTERFACE,
+                                      method, parameters,
+                                      reply_type ? G_VARIANT_TYPE (reply_type) : NULL,
+                                      G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
+}
+
+/* list */
+
+/* "2024-05-01", "2024-05-01T14:30", "2024-05-01 14:30:00+02:00": local time
+ * unless a zone is given. Returns FALSE for anything else. */
+static gboolean
+parse_since (const char *text, gint64 *since_us)
+{
+  g_autoptr (GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr (GDateTime) time = g_date_time_new_from_iso8601 (text, local);
+
+  if (!time) {
+    g_autofree char *midnight = g_strconcat (text, "T00:00:00", NULL);
+
+    time = g_date_time_new_from_iso8601 (midnight, local);
+  }
+  if (!time)
+    return FALSE;
+  *since_us = g_date_time_to_unix (time) * G_USEC_PER_SEC + g_date_time_get_microsecond (time);
+  return TRUE;
+}
+
+static const char *
+lookup_string (GVariant *entry, const char *key)
+{
+  const char *value = "";
+
+  g_variant_lookup (entry, key, "&s", &value);
+  return value;
+}
+
+static char *
+format_time (gint64 us)
+{
+  g_autoptr (GDateTime) time = g_date_time_new_from_unix_local (us / G_USEC_PER_SEC);
+
+  return time ? g_date_time_format (time, "%Y-%m-%d %H:%M") : g_strdup ("?");
+}
+
+static char *
+format_duration (GVariant *entry)
+{
+  gint64 answer = 0;
+  guint32 s = 0;
+
+  g_variant_lookup (entry, "answer", "x", &answer);
+  g_variant_lookup (entry, "duration", "u", &s);
+  if (answer == 0)
+    return g_strdup ("-");
+  if (s >= 3600)
+    return g_strdup_printf ("%u:%02u:%02u", s / 3600, s / 60 % 60, s % 60);
+  return g_strdup_printf ("%u:%02u", s / 60, s % 60);
+}
+
+static const char *
+format_direction (GVariant *entry)
+{
+  gboolean missed = FALSE;
+  gboolean seen = TRUE;
+
+  g_variant_lookup (entry, "missed", "b", &missed);
+  g_variant_lookup (entry, "seen", "b", &seen);
+  if (missed)
+    return seen ? "missed" : "missed (new)";
+  return lookup_string (entry, "direction");
+}
+
+/* "Name (number)", the name, the number, or the URI when there is neither. */
+static char *
+format_party (GVariant *entry)
+{
+  const char *name = lookup_string (entry, "name");
+  const char *number = lookup_string (entry, "number");
+
+  if (*name && *number)
+    return g_strdup_printf ("%s (%s)", name, number);
+  if (*name)
+    return g_strdup (name);
+  if (*number)
+    return g_strdup (number);
+  return g_strdup (lookup_string (entry, "remote-uri"));
+}
+
+/* @text in @width columns: cut with "…" or padded with blanks. */
+static void
+append_cell (GString *line, const char *text, guint width)
+{
+  glong length = g_utf8_strlen (text, -1);
+
+  if (length > width) {
+    const char *cut = g_utf8_offset_to_pointer (text, width - 1);
+
+    g_string_append_len (line, text, cut - text);
+    g_string_append (line, "…");
+  } else {
+    g_string_append (line, text);
+    for (glong i = length; i < width; i++)
+      g_string_append_c (line, ' ');
+  }
+  g_string_append (line, "  ");
+}
+
+static void
+print_table (GVariant *entries)
+{
+  GString *line = g_string_new (NULL);
+
+  append_cell (line, "TIME", 16);
+  append_cell (line, "DIRECTION", 12);
+  append_cell (line, "NUMBER/NAME", 30);
+  append_cell (line, "DURATION", 8);
+  append_cell (line, "REASON", 11);
+  g_print ("%sID\n", line->str);
+
+  for (gsize i = 0; i < g_variant_n_children (entries); i++) {
+    g_autoptr (GVariant) entry = g_variant_get_child_value (entries, i);
+    gint64 start = 0;
+    g_autofree char *time = NULL;
+    g_autofree char *party = format_party (entry);
+    g_autofree char *duration = format_duration (entry);
+
+    g_variant_lookup (entry, "start", "x", &start);
+    time = format_time (start);
+    g_string_truncate (line, 0);
+    append_cell (line, time, 16);
+    append_cell (line, format_direction (entry), 12);
+    append_cell (line, party, 30);
+    append_cell (line, duration, 8);
+    append_cell (line, lookup_string (entry, "reason"), 11);
+    g_print ("%s%s\n", line->str, lookup_string (entry, "id"));
+  }
+  g_string_free (line, TRUE);
+}
+
+static int
+history_list (VoCtl *ctl, HistoryOptions *options)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariant) entries = NULL;
+  GVariantBuilder filter;
+  int kinds = !!options->missed + !!options->incoming + !!options->outgoing;
+
+  if (kinds > 1)
+    return vo_ctl_usage_error ("history", "give only one of --missed, --incoming, --outgoing");
+  if (options->all)
+    return vo_ctl_usage_error ("history", "--all goes with 'history seen'");
+  if ((options->limit < 0 && options->limit != LIMIT_UNSET) || options->offset < 0)
+    return vo_ctl_usage_error ("history", "--limit and --offset take a number of at least 0");
+
+  g_variant_builder_init (&filter, G_VARIANT_TYPE_VARDICT);
+  if (kinds)
+    g_variant_builder_add (&filter, "{sv}", "kind",
+                           g_variant_new_string (options->missed     ? "missed"
+                                                 : options->incoming ? "incoming"
+                                                                     : "outgoing"));
+  if (options->limit != LIMIT_UNSET)
+    g_variant_builder_add (&filter, "{sv}", "limit", g_variant_new_uint32 (options->limit));
+  if (options->offset > 0)
+    g_variant_builder_add (&filter, "{sv}", "offset", g_variant_new_uint32 (options->offset));
+  if (options->since) {
+    gint64 since;
+
+    if (!parse_since (options->since, &since)) {
+      g_variant_builder_clear (&filter);
+      return vo_ctl_usage_error ("history",
+                                 "'%s' is not a date or time; use ISO 8601, e.g. 2024-05-01, "
+                                 "2024-05-01T14:30 or 2024-05-01T14:30:00+02:00",
+                                 options->since);
+    }
+    g_variant_builder_add (&filter, "{sv}", "since", g_variant_new_int64 (since));
+  }
+
+  reply = history_call (ctl, "List", g_variant_new ("(a{sv})", &filter), "(aa{sv})", &error);
+  if (!reply)
+    return vo_ctl_fail (error);
+  entries = g_variant_get_child_value (reply, 0);
+
+  if (ctl->json) {
+    g_autoptr (JsonNode) node = json_gvariant_serialize (entries);
+
+    vo_ctl_print_json (node, TRUE);
+  } else if (g_variant_n_children (entries) == 0) {
+    g_print ("No calls.\n");
+  } else {
+    print_table (entries);
+  }
+  return VO_CTL_EXIT_OK;
+}
+
+/* seen, delete */
+
+static int
+history_apply (VoCtl *ctl, const char *method, char **ids)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+
+  reply = history_call (ctl, method, g_variant_new ("(^as)", ids), "()", &error);
+  if (!reply)
+    return vo_ctl_fail (error);
+  return VO_CTL_EXIT_OK;
+}
+
+/* Every unseen missed call, page by page (marking one seen does not move
+ * the others, missed calls stay missed). */
+static int
+history_seen_all (VoCtl *ctl)
+{
+  for (guint offset = 0;; offset += PAGE_MAX) {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (GVariant) reply = NULL;
+    g_autoptr (GVariant) entries = NULL;
+    g_autoptr (GPtrArray) ids = g_ptr_array_new ();
+    GVariantBuilder filter;
+    gsize n;
+
+    g_variant_builder_init (&filter, G_VARIANT_TYPE_VARDICT);
+    g_variant_builder_add (&filter, "{sv}", "kind", g_variant_new_string ("missed"));
+    g_variant_builder_add (&filter, "{sv}", "offset", g_variant_new_uint32 (offset));
+    g_variant_builder_add (&filter, "{sv}", "limit", g_variant_new_uint32 (PAGE_MAX));
+    reply = history_call (ctl, "List", g_variant_new ("(a{sv})", &filter), "(aa{sv})", &error);
+    if (!reply)
+      return vo_ctl_fail (error);
+    entries = g_variant_get_child_value (reply, 0);
+    n = g_variant_n_children (entries);
+
+    for (gsize i = 0; i < n; i++) {
+      g_autoptr (GVariant) entry = g_variant_get_child_value (entries, i);
+      gboolean seen = TRUE;
+
+      g_variant_lookup (entry, "seen", "b", &seen);
+      if (!seen)
+        g_ptr_array_add (ids, (gpointer) lookup_string (entry, "id"));
+    }
+    if (ids->len > 0) {
+      int status;
+
+      g_ptr_array_add (ids, NULL);
+      status = history_apply (ctl, "MarkSeen", (char **) ids->pdata);
+      if (status != VO_CTL_EXIT_OK)
+        return status;
+    }
+    if (n < PAGE_MAX)
+      return VO_CTL_EXIT_OK;
+  }
+}
+
+static gboolean
+has_list_options (HistoryOptions *options)
+{
+  return options->missed || options->incoming || options->outgoing ||
+         options->limit != LIMIT_UNSET || options->offset || options->since;
+}
+
+static int
+run_history (VoCtl *ctl, int argc, char **argv)
+{
+  HistoryOptions options = { .limit = LIMIT_UNSET };
+  const GOptionEntry entries[] = {
+    { "missed", 0, 0, G_OPTION_ARG_NONE, &options.missed, "Only missed calls", NULL },
+    { "incoming", 0, 0, G_OPTION_ARG_NONE, &options.incoming,
+      "Only incoming calls (missed ones too)", NULL },
+    { "outgoing", 0, 0, G_OPTION_ARG_NONE, &options.outgoing, "Only outgoing calls", NULL },
+    { "limit", 0, 0, G_OPTION_ARG_INT, &options.limit, "Show at most N calls (1-1000, 100)",
+      "N" },
+    { "offset", 0, 0, G_OPTION_ARG_INT, &options.offset, "Skip the N newest calls", "N" },
+    { "since", 0, 0, G_OPTION_ARG_STRING, &options.since,
+      "Only calls that started at or after TIME (ISO 8601; local time unless a zone is given)",
+      "TIME" },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &options.all, "With seen: every missed call", NULL },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) context = NULL;
+  g_autofree char *since = NULL;
+  const char *action;
+
+  context = vo_ctl_option_context_new (ctl, "history", HISTORY_USAGE,
+                                       "Show the call history, newest first, or change it.",
+                                       entries);
+  g_option_context_set_description (context,
+                                    "Actions:\n"
+                                    "  list (default)   TIME, DIRECTION, NUMBER/NAME, DURATION, "
+                                    "REASON, ID of each call;\n"
+                                    "                   with --json the full entries\n"
+                                    "  seen ID…         mark missed calls as seen\n"
+                                    "  seen --all       mark every missed call as seen\n"
+                                    "  delete ID…       remove entries from the history");
+  if (!vo_ctl_parse (context, &argc, &argv))
+    return VO_CTL_EXIT_USAGE;
+  since = options.since;
+
+  action = argc > 1 ? argv[1] : "list";
+  if (g_str_equal (action, "list")) {
+    if (argc > 2)
+      return vo_ctl_usage_error ("history", "'history list' takes no arguments");
+    return history_list (ctl, &options);
+  }
+
+  if (has_list_options (&options))
+    return vo_ctl_usage_error ("history", "--missed, --incoming, --outgoing, --limit, --offset "
+                                          "and --since go with 'history list'");
+  if (g_str_equal (action, "seen")) {
+    if (options.all && argc > 2)
+      return vo_ctl_usage_error ("history", "give either IDs or --all, not both");
+    if (options.all)
+      return history_seen_all (ctl);
+    if (argc < 3)
+      return vo_ctl_usage_error ("history", "'history seen' needs the IDs of the calls, or "
+                                            "--all");
+    return history_apply (ctl, "MarkSeen", argv + 2);
+  }
+  if (options.all)
+    return vo_ctl_usage_error ("history", "--all goes with 'history seen'");
+  if (g_str_equal (action, "delete")) {
+    if (argc < 3)
+      return vo_ctl_usage_error ("history", "'history delete' needs the IDs of the entries");
+    return history_apply (ctl, "Delete", argv + 2);
+  }
+  return vo_ctl_usage_error ("history", "unknown action '%s' (list, seen or delete)", action);
+}
+
+const VoCtlCommand vo_ctl_history_commands[] = {
+  { "history", "List the call history, mark calls seen, delete entries", run_history },
+  { NULL }
+};

@@ -1,0 +1,340 @@
+/* vo-call-manager.c: creates calls, applies policy, keeps the list.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define G_LOG_DOMAIN "vo-calls"
+
+#include "vo-call-manager.h"
+#include "vo-dial-target.h"
+#include "vo-error.h"
+#include "vo-media-session.h"
+#include "vo-sip-uri.h"
+
+#include <string.h>
+
+#define MAX_CODECS 8
+
+struct _VoCallManager {
+  GObject parent_instance;
+
+  VoSipStack *stack;
+  VoAccount *account;
+  VoSettings *settings;
+  VoConfig *config;
+
+  GList *calls;      /* VoCall *, owned */
+  guint next_id;
+  gboolean codecs_loaded;
+  VoMediaCodec codecs[MAX_CODECS + 1];
+};
+
+enum { SIGNAL_CALL_ADDED, SIGNAL_CALL_ENDED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (VoCallManager, vo_call_manager, G_TYPE_OBJECT)
+
+/* [media] codecs=opus,G722,PCMU,PCMA picks and orders what we offer. */
+/* Loaded on the first call, not at start: GStreamer is only initialised
+ * when audio is needed, so an idle daemon stays small. */
+static const VoMediaCodec *
+manager_codecs (VoCallManager *self)
+{
+  const VoMediaCodec *supported;
+  g_autofree char *wanted = NULL;
+  g_auto(GStrv) names = NULL;
+  guint n = 0;
+
+  if (self->codecs_loaded)
+    return self->codecs;
+  self->codecs_loaded = TRUE;
+  supported = vo_media_supported_codecs ();
+  wanted = vo_config_get_string (self->config, "media", "codecs");
+  names = g_strsplit_set (wanted, ", ", -1);
+
+  memset (self->codecs, 0, sizeof self->codecs);
+  for (guint i = 0; names[i] && n < MAX_CODECS; i++) {
+    if (!*names[i])
+      continue;
+    for (guint j = 0; supported[j].encoding; j++)
+      if (g_ascii_strcasecmp (supported[j].encoding, names[i]) == 0)
+        self->codecs[n++] = supported[j];
+  }
+  if (n == 0) {
+    if (*wanted)
+      g_warning ("[media] codecs=%s names no supported codec; offering all", wanted);
+    for (guint j = 0; supported[j].encoding && n < MAX_CODECS; j++)
+      self->codecs[n++] = supported[j];
+  }
+  return self->codecs;
+}
+
+/* The address to put in SDP: the configured bind address, else the one
+ * this machine uses to reach the registrar. */
+static char *
+manager_media_address (VoCallManager *self)
+{
+  g_autofree char *bind = vo_config_get_string (self->config, "sip", "bind");
+  g_autofree char *host = NULL;
+  g_autoptr(GInetAddress) remote = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) target = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+
+  if (*bind && !g_str_equal (bind, "*"))
+    return g_steal_pointer (&bind);
+  host = vo_account_get_registrar (self->account)
+         ? vo_sip_server_host (vo_account_get_registrar (self->account)) : NULL;
+  if (host && host[0] == '[') {
+    char *inner = g_strndup (host + 1, strlen (host) - 2);
+
+    g_free (host);
+    host = inner;
+  }
+  remote = host ? g_inet_address_new_from_string (host) : NULL;
+  if (!remote && host) {
+    GList *addresses = g_resolver_lookup_by_name (g_resolver_get_default (), host, NULL, NULL);
+
+    if (addresses)
+      remote = g_object_ref (addresses->data);
+    g_resolver_free_addresses (addresses);
+  }
+  if (!remote)
+    return g_strdup ("127.0.0.1");
+  /* Connecting a UDP socket sends nothing; it only picks the route. */
+  socket = g_socket_new (g_inet_address_get_family (remote), G_SOCKET_TYPE_DATAGRAM,
+                         G_SOCKET_PROTOCOL_UDP, NULL);
+  target = g_inet_socket_address_new (remote, 5060);
+  if (socket && g_socket_connect (socket, target, NULL, NULL))
+    local = g_socket_get_local_address (socket, NULL);
+  if (!local)
+    return g_inet_address_to_string (remote);
+  return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
+}
+
+static void
+on_call_ended (VoCall *call, const char *reason, gpointer user_data)
+{
+  VoCallManager *self = user_data;
+  GList *link = g_list_find (self->calls, call);
+
+  if (!link)
+    return;
+  g_signal_emit (self, signals[SIGNAL_CALL_ENDED], 0, call);
+  self->calls = g_list_delete_link (self->calls, link);
+  g_signal_handlers_disconnect_by_data (call, self);
+  g_object_unref (call);
+}
+
+static void on_refer_requested (VoSipCall *sip, const char *uri, gpointer user_data);
+
+static void
+manager_add (VoCallManager *self, VoCall *call)
+{
+  self->calls = g_list_append (self->calls, call);
+  g_signal_connect (call, "ended", G_CALLBACK (on_call_ended), self);
+  g_signal_connect (vo_call_get_sip_call (call), "refer-requested",
+                    G_CALLBACK (on_refer_requested), self);
+  g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, call);
+}
+
+static guint
+manager_no_answer_timeout (VoCallManager *self)
+{
+  return (guint) CLAMP (vo_config_get_int (self->config, "calls", "no-answer-timeout", 60), 0,
+                        600);
+}
+
+static VoCall *
+manager_dial_uri (VoCallManager *self, const char *uri, VoSipCall *referrer, GError **error)
+{
+  g_autofree char *address = manager_media_address (self);
+  VoCall *call = vo_call_new_outgoing (++self->next_id, self->stack, self->settings, uri, address,
+                                       manager_codecs (self), referrer,
+                                       manager_no_answer_timeout (self), error);
+
+  if (call) {
+    g_message ("Call %u: dialling %s", vo_call_get_id (call), uri);
+    manager_add (self, call);
+  }
+  return call;
+}
+
+static gboolean
+manager_check_policy (VoCallManager *self, GError **error)
+{
+  if (g_strcmp0 (vo_account_get_registration (self->account), "registered") != 0) {
+    g_set_error (error, VO_ERROR, VO_ERROR_NOT_REGISTERED,
+                 "Calls need a SIP registration and the account is %s; sign in, or see "
+                 "'vo-ctl status' for why registration fails",
+                 vo_account_get_registration (self->account));
+    return FALSE;
+  }
+  if (!vo_settings_get_calls_allowed (self->settings)) {
+    g_set_error (error, VO_ERROR, VO_ERROR_NETWORK_POLICY,
+                 "Calls are not allowed on this network (%s); set AllowCellularData to call "
+                 "over mobile data, or connect to Wi-Fi or Ethernet",
+                 vo_settings_get_network_type (self->settings));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static char *
+manager_target_uri (VoCallManager *self, const char *target, GError **error)
+{
+  g_autofree char *country = vo_config_get_string (self->config, "account", "country-code");
+  const char *domain = vo_account_get_domain (self->account);
+
+  return vo_dial_target_to_uri (target, domain ? domain : "localhost", country, error);
+}
+
+VoCall *
+vo_call_manager_dial (VoCallManager *self, const char *target, GError **error)
+{
+  g_autofree char *uri = manager_target_uri (self, target, error);
+
+  if (!uri || !manager_check_policy (self, error))
+    return NULL;
+  return manager_dial_uri (self, uri, NULL, error);
+}
+
+static void
+on_refer_requested (VoSipCall *sip, const char *uri, gpointer user_data)
+{
+  VoCallManager *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_message ("The peer asks us to call %s (transfer)", uri);
+  if (!manager_dial_uri (self, uri, sip, &error))
+    g_warning ("Cannot follow the transfer to %s: %s", uri, error->message);
+}
+
+gboolean
+vo_call_manager_answer (VoCallManager *self, VoCall *call, GError **error)
+{
+  if (!vo_call_is_incoming (call) || g_strcmp0 (vo_call_get_state (call), "incoming") != 0)
+    return vo_call_answer (call, error);
+  /* Call waiting: the call we are in waits on hold while we take this one. */
+  for (GList *l = self->calls; l; l = l->next)
+    if (l->data != call && g_strcmp0 (vo_call_get_state (l->data), "active") == 0)
+      vo_call_hold (l->data, NULL);
+  return vo_call_answer (call, error);
+}
+
+static void
+on_transferred (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (vo_call_transfer_finish (VO_CALL (source), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+vo_call_manager_transfer_async (VoCallManager *self, VoCall *call, const char *target,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+  GError *error = NULL;
+  g_autofree char *uri = manager_target_uri (self, target, &error);
+
+  if (!uri) {
+    g_task_return_error (task, error);
+    g_object_unref (task);
+    return;
+  }
+  vo_call_transfer_async (call, uri, on_transferred, task);
+}
+
+gboolean
+vo_call_manager_transfer_finish (VoCallManager *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static gboolean
+on_incoming_call (VoSipStack *stack, gpointer nh, gpointer sip, gpointer user_data)
+{
+  VoCallManager *self = user_data;
+  g_autoptr(VoSipCall) sip_call = NULL;
+  g_autofree char *address = NULL;
+  VoCall *call;
+
+  if (!vo_account_get_domain (self->account))
+    return FALSE;
+  address = manager_media_address (self);
+  sip_call = vo_sip_call_new_incoming (self->stack, nh, sip);
+  call = vo_call_new_incoming (++self->next_id, sip_call, self->settings, address,
+                               manager_codecs (self));
+  g_message ("Call %u: incoming from %s", vo_call_get_id (call), vo_call_get_remote_uri (call));
+  manager_add (self, call);
+  return TRUE;
+}
+
+GList *
+vo_call_manager_get_calls (VoCallManager *self)
+{
+  return self->calls;
+}
+
+void
+vo_call_manager_hangup_all (VoCallManager *self)
+{
+  GList *calls = g_list_copy_deep (self->calls, (GCopyFunc) g_object_ref, NULL);
+
+  for (GList *l = calls; l; l = l->next)
+    vo_call_terminate (l->data, "local");
+  g_list_free_full (calls, g_object_unref);
+}
+
+static void
+vo_call_manager_dispose (GObject *object)
+{
+  VoCallManager *self = VO_CALL_MANAGER (object);
+
+  if (self->stack)
+    g_signal_handlers_disconnect_by_data (self->stack, self);
+  for (GList *l = self->calls; l; l = l->next)
+    g_signal_handlers_disconnect_by_data (l->data, self);
+  g_list_free_full (g_steal_pointer (&self->calls), g_object_unref);
+  g_clear_object (&self->stack);
+  g_clear_object (&self->account);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->config);
+  G_OBJECT_CLASS (vo_call_manager_parent_class)->dispose (object);
+}
+
+static void
+vo_call_manager_class_init (VoCallManagerClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = vo_call_manager_dispose;
+
+  signals[SIGNAL_CALL_ADDED] = g_signal_new ("call-added", G_TYPE_FROM_CLASS (klass),
+                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                             G_TYPE_NONE, 1, VO_TYPE_CALL);
+  signals[SIGNAL_CALL_ENDED] = g_signal_new ("call-ended", G_TYPE_FROM_CLASS (klass),
+                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                             G_TYPE_NONE, 1, VO_TYPE_CALL);
+}
+
+static void
+vo_call_manager_init (VoCallManager *self)
+{
+}
+
+VoCallManager *
+vo_call_manager_new (VoSipStack *stack, VoAccount *account, VoSettings *settings,
+                     VoConfig *config)
+{
+  VoCallManager *self = g_object_new (VO_TYPE_CALL_MANAGER, NULL);
+
+  self->stack = g_object_ref (stack);
+  self->account = g_object_ref (account);
+  self->settings = g_object_ref (settings);
+  self->config = g_object_ref (config);
+  g_signal_connect (stack, "incoming-call", G_CALLBACK (on_incoming_call), self);
+  return self;
+}

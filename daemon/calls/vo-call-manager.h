@@ -1,0 +1,41 @@
+/* vo-call-manager.h: all calls: dialling, incoming calls, call waiting.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include "vo-account.h"
+#include "vo-call.h"
+#include "vo-config.h"
+#include "vo-settings.h"
+
+G_BEGIN_DECLS
+
+#define VO_TYPE_CALL_MANAGER (vo_call_manager_get_type ())
+G_DECLARE_FINAL_TYPE (VoCallManager, vo_call_manager, VO, CALL_MANAGER, GObject)
+
+/* Signals: "call-added" (VoCall *call) for every new call, outgoing or
+ * incoming; "call-ended" (VoCall *call) once it has ended (history is
+ * written from here); after it the manager drops the call. */
+VoCallManager *vo_call_manager_new (VoSipStack *stack, VoAccount *account, VoSettings *settings,
+                                    VoConfig *config);
+
+/* Checks registration and network policy, turns @target into a URI and
+ * dials it. Errors: VO_ERROR_NOT_REGISTERED, VO_ERROR_NETWORK_POLICY,
+ * VO_ERROR_INVALID_ARGUMENT. */
+VoCall *vo_call_manager_dial (VoCallManager *self, const char *target, GError **error);
+/* Answers @call, holding any other active call first (call waiting). */
+gboolean vo_call_manager_answer (VoCallManager *self, VoCall *call, GError **error);
+/* Transfers @call to @target (same forms as dial). */
+void vo_call_manager_transfer_async (VoCallManager *self, VoCall *call, const char *target,
+                                     GAsyncReadyCallback callback, gpointer user_data);
+gboolean vo_call_manager_transfer_finish (VoCallManager *self, GAsyncResult *result,
+                                          GError **error);
+
+/* The live calls, oldest first (owned by the manager). */
+GList *vo_call_manager_get_calls (VoCallManager *self);
+
+/* Hangs up every call (daemon shutdown). */
+void vo_call_manager_hangup_all (VoCallManager *self);
+
+G_END_DECLS

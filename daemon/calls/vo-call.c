@@ -1,0 +1,702 @@
+/* vo-call.c: a call's state machine on top of VoSipCall and VoMediaSession.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define G_LOG_DOMAIN "vo-calls"
+
+#include "vo-call.h"
+#include "vo-error.h"
+#include "vo-media-session.h"
+
+#include <string.h>
+
+#define DTMF_INTERVAL_MS 200
+#define TRANSFER_TIMEOUT_S 30
+#define MAX_DTMF_DIGITS 64
+
+typedef enum {
+  CALL_DIALING,
+  CALL_RINGING,
+  CALL_INCOMING,
+  CALL_ACTIVE,
+  CALL_HELD,
+  CALL_ENDED,
+} CallState;
+
+static const char *const state_names[] = {
+  "dialing", "ringing", "incoming", "active", "held", "ended"
+};
+
+struct _VoCall {
+  GObject parent_instance;
+
+  guint id;
+  VoSipCall *sip;
+  VoMediaSession *media;
+  VoSettings *settings;
+  char *media_address;
+  const VoMediaCodec *codecs;
+
+  gboolean incoming;
+  CallState state;
+  char *remote_uri;
+  char *remote_name;
+  char *codec;
+  char *end_reason;
+  const char *local_reason;   /* why we are ending it, when we know better than SIP */
+  gint64 start_time;
+  gint64 answer_time;
+  gint64 end_time;
+  gboolean muted;
+  gboolean held;
+  gboolean remote_held;
+  guint peer_dtmf_pt;
+
+  GString *dtmf_queue;
+  guint dtmf_id;
+  guint no_answer_id;
+
+  GTask *transfer_task;
+  char *transfer_target;
+  guint transfer_timeout_id;
+  gboolean transferred;
+};
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_DIRECTION,
+  PROP_REMOTE_URI,
+  PROP_REMOTE_NAME,
+  PROP_CONTACT_ID,
+  PROP_START_TIME,
+  PROP_ANSWER_TIME,
+  PROP_MUTED,
+  PROP_HELD,
+  PROP_REMOTE_HELD,
+  PROP_CODEC,
+  PROP_ENCRYPTED,
+  PROP_END_REASON,
+  N_PROPS
+};
+static GParamSpec *props[N_PROPS];
+
+enum { SIGNAL_ENDED, SIGNAL_DTMF_RECEIVED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (VoCall, vo_call, G_TYPE_OBJECT)
+
+static void
+call_notify (VoCall *self, guint prop)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), props[prop]);
+}
+
+static void
+call_set_state (VoCall *self, CallState state)
+{
+  if (self->state == state || self->state == CALL_ENDED)
+    return;
+  g_debug ("Call %u: %s → %s", self->id, state_names[self->state], state_names[state]);
+  self->state = state;
+  call_notify (self, PROP_STATE);
+}
+
+static const char *
+reason_from_status (int status)
+{
+  if (status == 486 || status == 600)
+    return "busy";
+  if (status == 603)
+    return "rejected";
+  if (status == 408 || status == 480)
+    return "no-answer";
+  if (status == 487)
+    return "local";
+  if (status == 503 || status >= 900)
+    return "network";
+  return "failed";
+}
+
+static const char *
+call_end_reason (VoCall *self)
+{
+  if (self->transferred)
+    return "transferred";
+  if (self->local_reason)
+    return self->local_reason;
+  switch (vo_sip_call_get_end (self->sip)) {
+  case VO_SIP_END_LOCAL: return "local";
+  case VO_SIP_END_REMOTE: return "remote";
+  case VO_SIP_END_CANCELLED: return "no-answer";
+  case VO_SIP_END_DECLINED: return "rejected";
+  case VO_SIP_END_REFUSED: return reason_from_status (vo_sip_call_get_end_status (self->sip));
+  case VO_SIP_END_NONE:
+  default: return "failed";
+  }
+}
+
+static void
+call_finish (VoCall *self)
+{
+  g_autoptr(VoCall) keep = g_object_ref (self);
+
+  if (self->state == CALL_ENDED)
+    return;
+  g_clear_handle_id (&self->dtmf_id, g_source_remove);
+  g_clear_handle_id (&self->no_answer_id, g_source_remove);
+  g_clear_handle_id (&self->transfer_timeout_id, g_source_remove);
+  if (self->media)
+    vo_media_session_stop (self->media);
+  self->end_time = g_get_real_time ();
+  g_free (self->end_reason);
+  self->end_reason = g_strdup (call_end_reason (self));
+  g_message ("Call %u with %s ended: %s", self->id, self->remote_uri, self->end_reason);
+  if (self->transfer_task) {
+    g_autoptr(GTask) task = g_steal_pointer (&self->transfer_task);
+
+    if (self->transferred)
+      g_task_return_boolean (task, TRUE);
+    else
+      g_task_return_new_error (task, VO_ERROR, VO_ERROR_FAILED,
+                               "The call ended before the transfer completed");
+  }
+  call_notify (self, PROP_END_REASON);
+  self->state = CALL_ENDED;
+  call_notify (self, PROP_STATE);
+  g_signal_emit (self, signals[SIGNAL_ENDED], 0, self->end_reason);
+}
+
+/* ---- media ------------------------------------------------------------ */
+
+static void
+call_apply_devices (VoCall *self)
+{
+  g_autofree char *input = NULL;
+  g_autofree char *output = NULL;
+
+  if (!self->media)
+    return;
+  g_object_get (self->settings, "audio-input", &input, "audio-output", &output, NULL);
+  vo_media_session_set_devices (self->media, input, output);
+}
+
+static void
+on_devices_changed (VoSettings *settings, GParamSpec *pspec, gpointer user_data)
+{
+  call_apply_devices (VO_CALL (user_data));
+}
+
+static void
+on_media_dtmf (VoMediaSession *media, gchar digit, gpointer user_data)
+{
+  VoCall *self = user_data;
+  char text[2] = { digit, '\0' };
+
+  g_signal_emit (self, signals[SIGNAL_DTMF_RECEIVED], 0, text);
+}
+
+static void
+on_media_error (VoMediaSession *media, const char *message, gpointer user_data)
+{
+  VoCall *self = user_data;
+
+  g_warning ("Call %u: audio failed: %s", self->id, message);
+}
+
+static gboolean
+call_ensure_media (VoCall *self, GError **error)
+{
+  if (self->media)
+    return TRUE;
+  self->media = vo_media_session_new (self->media_address, error);
+  if (!self->media)
+    return FALSE;
+  g_signal_connect_object (self->media, "dtmf-received", G_CALLBACK (on_media_dtmf), self, 0);
+  g_signal_connect_object (self->media, "error", G_CALLBACK (on_media_error), self, 0);
+  call_apply_devices (self);
+  vo_media_session_set_muted (self->media, self->muted);
+  return TRUE;
+}
+
+static void
+on_sip_media_changed (VoSipCall *sip, gpointer user_data)
+{
+  VoCall *self = user_data;
+  VoSipSdpResult result;
+  VoMediaParams params;
+  g_autoptr(GError) error = NULL;
+
+  if (!vo_sip_call_get_media (sip, &result))
+    return;
+  if (call_ensure_media (self, &error)) {
+    vo_sip_sdp_result_to_params (&result, &params);
+    if (!vo_media_session_start (self->media, &params, &error))
+      g_warning ("Call %u: cannot start audio: %s", self->id, error->message);
+  } else {
+    g_warning ("Call %u: no audio: %s", self->id, error->message);
+  }
+  self->peer_dtmf_pt = result.dtmf_payload_type;
+  if (g_strcmp0 (self->codec, result.codec_encoding) != 0) {
+    g_free (self->codec);
+    self->codec = g_strdup (result.codec_encoding);
+    call_notify (self, PROP_CODEC);
+  }
+  if (self->remote_held != result.remote_hold) {
+    self->remote_held = result.remote_hold;
+    call_notify (self, PROP_REMOTE_HELD);
+  }
+  vo_sip_sdp_result_clear (&result);
+}
+
+/* ---- SIP state -------------------------------------------------------- */
+
+static void
+on_sip_state_changed (VoSipCall *sip, gpointer user_data)
+{
+  VoCall *self = user_data;
+
+  switch (vo_sip_call_get_state (sip)) {
+  case VO_SIP_CALL_CALLING:
+    call_set_state (self, CALL_DIALING);
+    break;
+  case VO_SIP_CALL_RINGING:
+    call_set_state (self, CALL_RINGING);
+    break;
+  case VO_SIP_CALL_INCOMING:
+    call_set_state (self, CALL_INCOMING);
+    break;
+  case VO_SIP_CALL_CONNECTING:
+  case VO_SIP_CALL_ACTIVE:
+    g_clear_handle_id (&self->no_answer_id, g_source_remove);
+    if (!self->answer_time) {
+      self->answer_time = g_get_real_time ();
+      call_notify (self, PROP_ANSWER_TIME);
+    }
+    call_set_state (self, self->held ? CALL_HELD : CALL_ACTIVE);
+    break;
+  case VO_SIP_CALL_TERMINATED:
+    call_finish (self);
+    break;
+  default:
+    break;
+  }
+}
+
+static void
+on_sip_dtmf (VoSipCall *sip, gchar digit, gpointer user_data)
+{
+  on_media_dtmf (NULL, digit, user_data);
+}
+
+static void
+on_refer_progress (VoSipCall *sip, gint status, gpointer user_data)
+{
+  VoCall *self = user_data;
+  g_autoptr(GTask) task = NULL;
+
+  if (!self->transfer_task)
+    return;
+  task = g_steal_pointer (&self->transfer_task);
+  g_clear_handle_id (&self->transfer_timeout_id, g_source_remove);
+  if (status < 300) {
+    /* The new call is trying or up: our part is done. */
+    g_message ("Call %u transferred to %s (%d)", self->id, self->transfer_target, status);
+    self->transferred = TRUE;
+    g_task_return_boolean (task, TRUE);
+    vo_sip_call_hangup (self->sip);
+    return;
+  }
+  g_task_return_new_error (task, VO_ERROR, VO_ERROR_FAILED,
+                           "The transfer to %s failed: the other side answered %d; "
+                           "the call goes on", self->transfer_target, status);
+}
+
+static gboolean
+on_no_answer (gpointer user_data)
+{
+  VoCall *self = user_data;
+
+  self->no_answer_id = 0;
+  self->local_reason = "no-answer";
+  vo_sip_call_hangup (self->sip);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+call_connect_sip (VoCall *self)
+{
+  g_signal_connect_object (self->sip, "state-changed", G_CALLBACK (on_sip_state_changed), self,
+                           0);
+  g_signal_connect_object (self->sip, "media-changed", G_CALLBACK (on_sip_media_changed), self,
+                           0);
+  g_signal_connect_object (self->sip, "dtmf-received", G_CALLBACK (on_sip_dtmf), self, 0);
+  g_signal_connect_object (self->sip, "refer-progress", G_CALLBACK (on_refer_progress), self, 0);
+  g_signal_connect_object (self->settings, "notify::audio-input",
+                           G_CALLBACK (on_devices_changed), self, 0);
+  g_signal_connect_object (self->settings, "notify::audio-output",
+                           G_CALLBACK (on_devices_changed), self, 0);
+}
+
+/* ---- actions ---------------------------------------------------------- */
+
+static gboolean
+call_check (VoCall *self, gboolean ok, const char *action, GError **error)
+{
+  if (!ok)
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_STATE, "Cannot %s a call that is %s", action,
+                 state_names[self->state]);
+  return ok;
+}
+
+gboolean
+vo_call_answer (VoCall *self, GError **error)
+{
+  g_autofree char *sdp = NULL;
+
+  if (!call_check (self, self->state == CALL_INCOMING, "answer", error))
+    return FALSE;
+  if (!call_ensure_media (self, error))
+    return FALSE;
+  sdp = vo_sip_sdp_build (self->media_address, vo_media_session_get_local_port (self->media),
+                          self->codecs);
+  vo_sip_call_answer (self->sip, sdp);
+  return TRUE;
+}
+
+gboolean
+vo_call_reject (VoCall *self, GError **error)
+{
+  if (!call_check (self, self->state == CALL_INCOMING, "reject", error))
+    return FALSE;
+  self->local_reason = "rejected";
+  vo_sip_call_decline (self->sip, 486, "Busy Here");
+  return TRUE;
+}
+
+gboolean
+vo_call_hangup (VoCall *self, GError **error)
+{
+  if (!call_check (self, self->state != CALL_ENDED, "hang up", error))
+    return FALSE;
+  if (self->state == CALL_INCOMING)
+    self->local_reason = "rejected";
+  vo_sip_call_hangup (self->sip);
+  return TRUE;
+}
+
+gboolean
+vo_call_hold (VoCall *self, GError **error)
+{
+  if (!call_check (self, self->state == CALL_ACTIVE, "hold", error))
+    return FALSE;
+  self->held = TRUE;
+  vo_sip_call_hold (self->sip, TRUE);
+  call_notify (self, PROP_HELD);
+  call_set_state (self, CALL_HELD);
+  return TRUE;
+}
+
+gboolean
+vo_call_resume (VoCall *self, GError **error)
+{
+  if (!call_check (self, self->state == CALL_HELD, "resume", error))
+    return FALSE;
+  self->held = FALSE;
+  vo_sip_call_hold (self->sip, FALSE);
+  call_notify (self, PROP_HELD);
+  call_set_state (self, CALL_ACTIVE);
+  return TRUE;
+}
+
+static gboolean
+on_dtmf_next (gpointer user_data)
+{
+  VoCall *self = user_data;
+  g_autoptr(GError) error = NULL;
+  char digit;
+
+  if (self->dtmf_queue->len == 0 || self->state == CALL_ENDED) {
+    self->dtmf_id = 0;
+    return G_SOURCE_REMOVE;
+  }
+  digit = self->dtmf_queue->str[0];
+  g_string_erase (self->dtmf_queue, 0, 1);
+  /* RFC 4733 when the peer accepted telephone-event, else SIP INFO. */
+  if (self->peer_dtmf_pt && self->media) {
+    if (!vo_media_session_send_dtmf (self->media, digit, &error)) {
+      g_debug ("Call %u: RFC 4733 DTMF failed (%s), using SIP INFO", self->id, error->message);
+      vo_sip_call_send_dtmf_info (self->sip, digit);
+    }
+  } else {
+    vo_sip_call_send_dtmf_info (self->sip, digit);
+  }
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+vo_call_send_dtmf (VoCall *self, const char *digits, GError **error)
+{
+  gsize len = digits ? strlen (digits) : 0;
+
+  if (len == 0 || len > MAX_DTMF_DIGITS ||
+      strspn (digits, "0123456789*#ABCDabcd") != len) {
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                 "'%s' are not DTMF digits; use 1 to %d of 0-9 * # A-D", digits ? digits : "",
+                 MAX_DTMF_DIGITS);
+    return FALSE;
+  }
+  if (!call_check (self, self->state == CALL_ACTIVE || self->state == CALL_HELD,
+                   "send DTMF on", error))
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    g_string_append_c (self->dtmf_queue, g_ascii_toupper (digits[i]));
+  if (!self->dtmf_id) {
+    on_dtmf_next (self);
+    if (self->dtmf_queue->len > 0)
+      self->dtmf_id = g_timeout_add (DTMF_INTERVAL_MS, on_dtmf_next, self);
+  }
+  return TRUE;
+}
+
+void
+vo_call_set_muted (VoCall *self, gboolean muted)
+{
+  if (self->muted == muted)
+    return;
+  self->muted = muted;
+  if (self->media)
+    vo_media_session_set_muted (self->media, muted);
+  call_notify (self, PROP_MUTED);
+}
+
+static gboolean
+on_transfer_timeout (gpointer user_data)
+{
+  VoCall *self = user_data;
+  g_autoptr(GTask) task = g_steal_pointer (&self->transfer_task);
+
+  self->transfer_timeout_id = 0;
+  if (task)
+    g_task_return_new_error (task, VO_ERROR, VO_ERROR_FAILED,
+                             "The other side did not report on the transfer to %s within %d s; "
+                             "the call goes on", self->transfer_target, TRANSFER_TIMEOUT_S);
+  return G_SOURCE_REMOVE;
+}
+
+void
+vo_call_transfer_async (VoCall *self, const char *uri, GAsyncReadyCallback callback,
+                        gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, vo_call_transfer_async);
+  if (self->state != CALL_ACTIVE && self->state != CALL_HELD) {
+    g_task_return_new_error (task, VO_ERROR, VO_ERROR_INVALID_STATE,
+                             "Cannot transfer a call that is %s; answer it first",
+                             state_names[self->state]);
+    return;
+  }
+  if (self->transfer_task) {
+    g_task_return_new_error (task, VO_ERROR, VO_ERROR_BUSY,
+                             "A transfer of this call is already in progress");
+    return;
+  }
+  g_free (self->transfer_target);
+  self->transfer_target = g_strdup (uri);
+  self->transfer_task = g_steal_pointer (&task);
+  self->transfer_timeout_id = g_timeout_add_seconds (TRANSFER_TIMEOUT_S, on_transfer_timeout,
+                                                     self);
+  vo_sip_call_refer (self->sip, uri);
+}
+
+gboolean
+vo_call_transfer_finish (VoCall *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+vo_call_terminate (VoCall *self, const char *reason)
+{
+  if (self->state == CALL_ENDED)
+    return;
+  self->local_reason = g_intern_string (reason);
+  vo_sip_call_hangup (self->sip);
+  /* The SIP side may already be gone (no dialog): end here regardless. */
+  if (vo_sip_call_get_state (self->sip) == VO_SIP_CALL_TERMINATED)
+    call_finish (self);
+}
+
+/* ---- accessors -------------------------------------------------------- */
+
+guint vo_call_get_id (VoCall *self) { return self->id; }
+const char *vo_call_get_state (VoCall *self) { return state_names[self->state]; }
+gboolean vo_call_is_incoming (VoCall *self) { return self->incoming; }
+gboolean vo_call_is_ended (VoCall *self) { return self->state == CALL_ENDED; }
+const char *vo_call_get_remote_uri (VoCall *self) { return self->remote_uri; }
+const char *vo_call_get_remote_name (VoCall *self) { return self->remote_name; }
+const char *vo_call_get_end_reason (VoCall *self) { return self->end_reason ? self->end_reason : ""; }
+gint64 vo_call_get_start_time (VoCall *self) { return self->start_time; }
+gint64 vo_call_get_answer_time (VoCall *self) { return self->answer_time; }
+gint64 vo_call_get_end_time (VoCall *self) { return self->end_time; }
+VoSipCall *vo_call_get_sip_call (VoCall *self) { return self->sip; }
+
+/* ---- GObject ---------------------------------------------------------- */
+
+static void
+vo_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  VoCall *self = VO_CALL (object);
+
+  switch (prop_id) {
+  case PROP_STATE: g_value_set_string (value, state_names[self->state]); break;
+  case PROP_DIRECTION: g_value_set_string (value, self->incoming ? "incoming" : "outgoing"); break;
+  case PROP_REMOTE_URI: g_value_set_string (value, self->remote_uri); break;
+  case PROP_REMOTE_NAME: g_value_set_string (value, self->remote_name); break;
+  case PROP_CONTACT_ID: g_value_set_string (value, ""); break;
+  case PROP_START_TIME: g_value_set_int64 (value, self->start_time); break;
+  case PROP_ANSWER_TIME: g_value_set_int64 (value, self->answer_time); break;
+  case PROP_MUTED: g_value_set_boolean (value, self->muted); break;
+  case PROP_HELD: g_value_set_boolean (value, self->held); break;
+  case PROP_REMOTE_HELD: g_value_set_boolean (value, self->remote_held); break;
+  case PROP_CODEC: g_value_set_string (value, self->codec ? self->codec : ""); break;
+  case PROP_ENCRYPTED: g_value_set_boolean (value, FALSE); break;
+  case PROP_END_REASON: g_value_set_string (value, vo_call_get_end_reason (self)); break;
+  default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+vo_call_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id) {
+  case PROP_MUTED:
+    vo_call_set_muted (VO_CALL (object), g_value_get_boolean (value));
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+vo_call_dispose (GObject *object)
+{
+  VoCall *self = VO_CALL (object);
+
+  g_clear_handle_id (&self->dtmf_id, g_source_remove);
+  g_clear_handle_id (&self->no_answer_id, g_source_remove);
+  g_clear_handle_id (&self->transfer_timeout_id, g_source_remove);
+  if (self->media)
+    vo_media_session_stop (self->media);
+  g_clear_object (&self->media);
+  g_clear_object (&self->sip);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (vo_call_parent_class)->dispose (object);
+}
+
+static void
+vo_call_finalize (GObject *object)
+{
+  VoCall *self = VO_CALL (object);
+
+  g_free (self->media_address);
+  g_free (self->remote_uri);
+  g_free (self->remote_name);
+  g_free (self->codec);
+  g_free (self->end_reason);
+  g_free (self->transfer_target);
+  g_string_free (self->dtmf_queue, TRUE);
+  G_OBJECT_CLASS (vo_call_parent_class)->finalize (object);
+}
+
+static void
+vo_call_class_init (VoCallClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->get_property = vo_call_get_property;
+  object_class->set_property = vo_call_set_property;
+  object_class->dispose = vo_call_dispose;
+  object_class->finalize = vo_call_finalize;
+
+  props[PROP_STATE] = g_param_spec_string ("state", NULL, NULL, "dialing", ro);
+  props[PROP_DIRECTION] = g_param_spec_string ("direction", NULL, NULL, "outgoing", ro);
+  props[PROP_REMOTE_URI] = g_param_spec_string ("remote-uri", NULL, NULL, "", ro);
+  props[PROP_REMOTE_NAME] = g_param_spec_string ("remote-name", NULL, NULL, "", ro);
+  props[PROP_CONTACT_ID] = g_param_spec_string ("contact-id", NULL, NULL, "", ro);
+  props[PROP_START_TIME] = g_param_spec_int64 ("start-time", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  props[PROP_ANSWER_TIME] = g_param_spec_int64 ("answer-time", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  props[PROP_MUTED] = g_param_spec_boolean ("muted", NULL, NULL, FALSE,
+                                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                            G_PARAM_EXPLICIT_NOTIFY);
+  props[PROP_HELD] = g_param_spec_boolean ("held", NULL, NULL, FALSE, ro);
+  props[PROP_REMOTE_HELD] = g_param_spec_boolean ("remote-held", NULL, NULL, FALSE, ro);
+  props[PROP_CODEC] = g_param_spec_string ("codec", NULL, NULL, "", ro);
+  props[PROP_ENCRYPTED] = g_param_spec_boolean ("encrypted", NULL, NULL, FALSE, ro);
+  props[PROP_END_REASON] = g_param_spec_string ("end-reason", NULL, NULL, "", ro);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+
+  signals[SIGNAL_ENDED] = g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_DTMF_RECEIVED] = g_signal_new ("dtmf-received", G_TYPE_FROM_CLASS (klass),
+                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+vo_call_init (VoCall *self)
+{
+  self->dtmf_queue = g_string_new (NULL);
+  self->start_time = g_get_real_time ();
+}
+
+static VoCall *
+call_new (guint id, VoSettings *settings, const char *media_address, const VoMediaCodec *codecs)
+{
+  VoCall *self = g_object_new (VO_TYPE_CALL, NULL);
+
+  self->id = id;
+  self->settings = g_object_ref (settings);
+  self->media_address = g_strdup (media_address);
+  self->codecs = codecs;
+  return self;
+}
+
+VoCall *
+vo_call_new_outgoing (guint id, VoSipStack *stack, VoSettings *settings, const char *uri,
+                      const char *media_address, const VoMediaCodec *codecs,
+                      VoSipCall *referrer, guint no_answer_timeout_s, GError **error)
+{
+  g_autoptr(VoCall) self = call_new (id, settings, media_address, codecs);
+  g_autofree char *sdp = NULL;
+
+  self->state = CALL_DIALING;
+  self->remote_uri = g_strdup (uri);
+  self->remote_name = g_strdup ("");
+  if (!call_ensure_media (self, error))
+    return NULL;
+  sdp = vo_sip_sdp_build (media_address, vo_media_session_get_local_port (self->media), codecs);
+  self->sip = vo_sip_call_new_outgoing (stack, uri, sdp, referrer);
+  call_connect_sip (self);
+  if (no_answer_timeout_s)
+    self->no_answer_id = g_timeout_add_seconds (no_answer_timeout_s, on_no_answer, self);
+  return g_steal_pointer (&self);
+}
+
+VoCall *
+vo_call_new_incoming (guint id, VoSipCall *sip_call, VoSettings *settings,
+                      const char *media_address, const VoMediaCodec *codecs)
+{
+  VoCall *self = call_new (id, settings, media_address, codecs);
+
+  self->incoming = TRUE;
+  self->state = CALL_INCOMING;
+  self->sip = g_object_ref (sip_call);
+  self->remote_uri = g_strdup (vo_sip_call_get_remote_uri (sip_call));
+  self->remote_name = g_strdup (vo_sip_call_get_remote_name (sip_call));
+  call_connect_sip (self);
+  vo_sip_call_ring (sip_call);
+  return self;
+}

@@ -1,0 +1,65 @@
+/* vo-call.h: one call as the user sees it: SIP dialog + audio + state.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include "vo-settings.h"
+#include "vo-sip-call.h"
+
+G_BEGIN_DECLS
+
+#define VO_TYPE_CALL (vo_call_get_type ())
+G_DECLARE_FINAL_TYPE (VoCall, vo_call, VO, CALL, GObject)
+
+/* Properties (named as Call1's in kebab case): state (dialing, ringing,
+ * incoming, active, held, ended), direction, remote-uri, remote-name,
+ * contact-id, start-time, answer-time (gint64 µs), muted (rw), held,
+ * remote-held, codec, encrypted, end-reason.
+ * Signals: "ended" (const char *reason), after which the call is over;
+ * "dtmf-received" (const char *digit). */
+
+/* Dials @uri. @media_address is the address announced in SDP; @codecs the
+ * codecs to offer, zero-terminated. @referrer: the call whose REFER asked
+ * for this one. */
+VoCall *vo_call_new_outgoing (guint id, VoSipStack *stack, VoSettings *settings,
+                              const char *uri, const char *media_address,
+                              const VoMediaCodec *codecs, VoSipCall *referrer,
+                              guint no_answer_timeout_s, GError **error);
+/* Wraps an incoming INVITE and sends 180 Ringing. */
+VoCall *vo_call_new_incoming (guint id, VoSipCall *sip_call, VoSettings *settings,
+                              const char *media_address, const VoMediaCodec *codecs);
+
+guint vo_call_get_id (VoCall *self);
+const char *vo_call_get_state (VoCall *self);
+gboolean vo_call_is_incoming (VoCall *self);
+gboolean vo_call_is_ended (VoCall *self);
+const char *vo_call_get_remote_uri (VoCall *self);
+const char *vo_call_get_remote_name (VoCall *self);
+const char *vo_call_get_end_reason (VoCall *self);
+gint64 vo_call_get_start_time (VoCall *self);
+gint64 vo_call_get_answer_time (VoCall *self);
+gint64 vo_call_get_end_time (VoCall *self);
+VoSipCall *vo_call_get_sip_call (VoCall *self);
+
+/* Each checks the call's state and answers VO_ERROR_INVALID_STATE with a
+ * sentence when the action makes no sense now. */
+gboolean vo_call_answer (VoCall *self, GError **error);
+gboolean vo_call_reject (VoCall *self, GError **error);
+gboolean vo_call_hangup (VoCall *self, GError **error);
+gboolean vo_call_hold (VoCall *self, GError **error);
+gboolean vo_call_resume (VoCall *self, GError **error);
+gboolean vo_call_send_dtmf (VoCall *self, const char *digits, GError **error);
+void vo_call_set_muted (VoCall *self, gboolean muted);
+
+/* Blind transfer to @uri (already a SIP URI). Finishes when the peer's
+ * NOTIFY says the new call is trying or up (the call then ends as
+ * transferred), or with an error saying why it failed (the call goes on). */
+void vo_call_transfer_async (VoCall *self, const char *uri, GAsyncReadyCallback callback,
+                             gpointer user_data);
+gboolean vo_call_transfer_finish (VoCall *self, GAsyncResult *result, GError **error);
+
+/* Ends the call with @reason without asking (DND, forwarding, shutdown). */
+void vo_call_terminate (VoCall *self, const char *reason);
+
+G_END_DECLS

@@ -1,0 +1,186 @@
+/* vo-media-gst.c: lazy GStreamer start-up and the audio endpoints.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define G_LOG_DOMAIN "vo-media"
+
+#include "vo-media-gst.h"
+#include "vo-error.h"
+
+#include <string.h>
+
+/* PipeWire schedules its graph in quanta; 20 ms matches the RTP packet time
+ * so one capture buffer makes one packet, without the 21 ms default's drift
+ * against it. */
+#define NODE_LATENCY "960/48000"
+
+const VoMediaEndpoint vo_media_capture = {
+  "VO_MEDIA_SOURCE", "pipewiresrc", "vo-daemon-capture", "Virtual Office call microphone",
+  "Communication",
+};
+const VoMediaEndpoint vo_media_playback = {
+  "VO_MEDIA_SINK", "pipewiresink", "vo-daemon-playback", "Virtual Office call audio",
+  "Communication",
+};
+const VoMediaEndpoint vo_media_ring = {
+  "VO_MEDIA_RING_SINK", "pipewiresink", "vo-daemon-ringer", "Virtual Office ring tone",
+  "Notification",
+};
+
+gboolean
+vo_media_gst_init (GError **error)
+{
+  static gsize done;
+  static GError *init_error;
+
+  if (g_once_init_enter (&done)) {
+    GError *local = NULL;
+
+    if (!gst_init_check (NULL, NULL, &local)) {
+      init_error = g_error_new (VO_ERROR, VO_ERROR_NOT_SUPPORTED,
+                                "Audio is unavailable: GStreamer could not start (%s); check "
+                                "the GStreamer installation",
+                                local->message);
+      g_error_free (local);
+    } else {
+      g_debug ("GStreamer %s initialised", gst_version_string ());
+    }
+    g_once_init_leave (&done, 1);
+  }
+  if (init_error) {
+    g_propagate_error (error, g_error_copy (init_error));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* The Debian package that ships an element, for the error message. */
+static const char *
+package_for_factory (const char *factory)
+{
+  if (g_str_has_prefix (factory, "avenc_") || g_str_has_prefix (factory, "avdec_"))
+    return "gstreamer1.0-libav";
+  if (g_str_has_prefix (factory, "pipewire"))
+    return "gstreamer1.0-pipewire";
+  if (g_str_has_prefix (factory, "opus") || g_str_has_prefix (factory, "audio") ||
+      g_str_has_prefix (factory, "app") || g_str_equal (factory, "volume"))
+    return "gstreamer1.0-plugins-base";
+  if (g_str_equal (factory, "valve") || g_str_equal (factory, "input-selector") ||
+      g_str_equal (factory, "fakesink") || g_str_equal (factory, "capsfilter"))
+    return "libgstreamer1.0-0";
+  return "gstreamer1.0-plugins-good";
+}
+
+GstElement *
+vo_media_make_element (const char *factory, const char *name, GError **error)
+{
+  GstElement *element = gst_element_factory_make (factory, name);
+
+  if (!element)
+    g_set_error (error, VO_ERROR, VO_ERROR_NOT_SUPPORTED,
+                 "The GStreamer element “%s” is missing; install %s", factory,
+                 package_for_factory (factory));
+  return element;
+}
+
+/* Sinks here are replaced while the pipeline plays (device changes, new
+ * streams); an asynchronous sink would pull the whole live pipeline back to
+ * PAUSED until it prerolls. */
+static void
+make_sinks_synchronous (GstElement *element)
+{
+  g_autoptr(GstIterator) it = NULL;
+  GValue item = G_VALUE_INIT;
+
+  if (!GST_IS_BIN (element)) {
+    if (GST_OBJECT_FLAG_IS_SET (element, GST_ELEMENT_FLAG_SINK) &&
+        g_object_class_find_property (G_OBJECT_GET_CLASS (element), "async"))
+      g_object_set (element, "async", FALSE, NULL);
+    return;
+  }
+  it = gst_bin_iterate_recurse (GST_BIN (element));
+  while (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
+    make_sinks_synchronous (g_value_get_object (&item));
+    g_value_reset (&item);
+  }
+  g_value_unset (&item);
+}
+
+static GstElement *
+make_pipewire (const VoMediaEndpoint *endpoint, const char *device, GError **error)
+{
+  GstElement *element = vo_media_make_element (endpoint->factory, NULL, error);
+  GstStructure *stream;
+  GstStructure *client;
+
+  if (!element)
+    return NULL;
+  /* gst-pipewire 0.3.65 selects the node with target-object (node.name or
+   * object.serial); the older path property takes only a node id. */
+  if (device && *device)
+    g_object_set (element, "target-object", device, NULL);
+  stream = gst_structure_new ("props",
+                              "media.type", G_TYPE_STRING, "Audio",
+                              "media.role", G_TYPE_STRING, endpoint->role,
+                              "media.name", G_TYPE_STRING, endpoint->description,
+                              "node.name", G_TYPE_STRING, endpoint->node_name,
+                              "node.description", G_TYPE_STRING, endpoint->description,
+                              "node.latency", G_TYPE_STRING, NODE_LATENCY,
+                              NULL);
+  client = gst_structure_new ("props",
+                              "application.name", G_TYPE_STRING, "Virtual Office",
+                              "application.id", G_TYPE_STRING, "org.virtualoffice",
+                              NULL);
+  g_object_set (element, "client-name", "vo-daemon", "stream-properties", stream,
+                "client-properties", client, NULL);
+  gst_structure_free (stream);
+  gst_structure_free (client);
+  return element;
+}
+
+GstElement *
+vo_media_make_endpoint (const VoMediaEndpoint *endpoint, const char *device, const char *override,
+                        GError **error)
+{
+  const char *description = override ? override : g_getenv (endpoint->env);
+  GstElement *element;
+
+  if (!vo_media_gst_init (error))
+    return NULL;
+  if (description && *description) {
+    g_autoptr(GError) local = NULL;
+
+    element = gst_parse_bin_from_description (description, TRUE, &local);
+    if (!element) {
+      g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT, "%s=“%s” is not usable: %s",
+                   endpoint->env, description, local->message);
+      return NULL;
+    }
+    g_debug ("%s replaced by “%s”", endpoint->node_name, description);
+  } else {
+    element = make_pipewire (endpoint, device, error);
+    if (!element)
+      return NULL;
+  }
+  make_sinks_synchronous (element);
+  return element;
+}
+
+char *
+vo_media_describe_error (GstMessage *message)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *debug = NULL;
+  g_autofree char *source = gst_object_get_name (GST_MESSAGE_SRC (message));
+
+  gst_message_parse_error (message, &error, &debug);
+  g_debug ("GStreamer error from %s: %s (%s)", source, error->message, debug ? debug : "");
+  if (g_error_matches (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND) ||
+      g_error_matches (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ) ||
+      g_error_matches (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_WRITE) ||
+      g_error_matches (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_OPEN_READ_WRITE))
+    return g_strdup_printf ("The audio device is unavailable (%s); check AudioInput and "
+                            "AudioOutput, and that PipeWire is running",
+                            error->message);
+  return g_strdup_printf ("Audio processing failed in %s: %s", source, error->message);
+}

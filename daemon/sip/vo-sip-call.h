@@ -1,0 +1,69 @@
+/* vo-sip-call.h: one INVITE dialog (Sofia nua + SOA), without media.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include "vo-sip-sdp.h"
+#include "vo-sip-stack.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  VO_SIP_CALL_CALLING,     /* our INVITE is out */
+  VO_SIP_CALL_RINGING,     /* 180/183 from the callee */
+  VO_SIP_CALL_INCOMING,    /* their INVITE, not answered yet */
+  VO_SIP_CALL_CONNECTING,  /* 200 sent or received, ACK pending */
+  VO_SIP_CALL_ACTIVE,      /* the dialog is up */
+  VO_SIP_CALL_TERMINATED,
+} VoSipCallState;
+
+/* Why a dialog ended, as far as SIP can tell. */
+typedef enum {
+  VO_SIP_END_NONE,
+  VO_SIP_END_LOCAL,        /* we sent BYE or CANCEL */
+  VO_SIP_END_REMOTE,       /* they sent BYE */
+  VO_SIP_END_CANCELLED,    /* the caller cancelled before we answered */
+  VO_SIP_END_DECLINED,     /* we answered the INVITE with an error */
+  VO_SIP_END_REFUSED,      /* our INVITE got a final error: see the status */
+} VoSipEnd;
+
+#define VO_TYPE_SIP_CALL (vo_sip_call_get_type ())
+G_DECLARE_FINAL_TYPE (VoSipCall, vo_sip_call, VO, SIP_CALL, GObject)
+
+/* Sends an INVITE to @target_uri with @local_sdp as our capabilities. When
+ * @referrer is set this call was asked for by its REFER: Sofia reports the
+ * new call's progress to the referrer in NOTIFYs. */
+VoSipCall *vo_sip_call_new_outgoing (VoSipStack *stack, const char *target_uri,
+                                     const char *local_sdp, VoSipCall *referrer);
+/* Takes over an incoming INVITE the stack announced with "incoming-call". */
+VoSipCall *vo_sip_call_new_incoming (VoSipStack *stack, gpointer nh, gconstpointer sip);
+
+void vo_sip_call_ring (VoSipCall *self);
+void vo_sip_call_answer (VoSipCall *self, const char *local_sdp);
+void vo_sip_call_decline (VoSipCall *self, int status, const char *phrase);
+/* CANCEL before the answer, BYE after; declines an unanswered incoming call. */
+void vo_sip_call_hangup (VoSipCall *self);
+void vo_sip_call_hold (VoSipCall *self, gboolean hold);
+void vo_sip_call_send_dtmf_info (VoSipCall *self, char digit);
+void vo_sip_call_refer (VoSipCall *self, const char *target_uri);
+
+VoSipCallState vo_sip_call_get_state (VoSipCall *self);
+VoSipEnd vo_sip_call_get_end (VoSipCall *self);
+/* The final SIP status that ended the call (0 if none). */
+int vo_sip_call_get_end_status (VoSipCall *self);
+const char *vo_sip_call_get_remote_uri (VoSipCall *self);
+const char *vo_sip_call_get_remote_name (VoSipCall *self);
+/* The current negotiated media, or FALSE when offer/answer is not complete. */
+gboolean vo_sip_call_get_media (VoSipCall *self, VoSipSdpResult *result);
+
+/* Signals:
+ *   "state-changed" ()
+ *   "media-changed" ()                   offer/answer completed or changed
+ *   "dtmf-received" (gchar digit)         from a SIP INFO
+ *   "refer-progress" (gint status)        NOTIFY sipfrag status of our REFER;
+ *                                         status >= 300 or a refused REFER: failed
+ *   "refer-requested" (const char *uri)   the peer asks us to call @uri
+ */
+
+G_END_DECLS

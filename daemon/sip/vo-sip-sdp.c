@@ -1,0 +1,172 @@
+/* vo-sip-sdp.c: SDP built as text for Sofia's SOA, read back with sdp_parse().
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define G_LOG_DOMAIN "vo-sip"
+
+#include "vo-sip-sdp.h"
+#include "vo-error.h"
+
+#include <sofia-sip/sdp.h>
+#include <sofia-sip/su_alloc.h>
+#include <string.h>
+
+char *
+vo_sip_sdp_build (const char *address, guint port, const VoMediaCodec *codecs)
+{
+  GString *sdp = g_string_new (NULL);
+  GString *pts = g_string_new (NULL);
+  const char *ip = strchr (address, ':') ? "IP6" : "IP4";
+
+  for (guint i = 0; codecs[i].encoding; i++)
+    g_string_append_printf (pts, "%u ", codecs[i].payload_type);
+  g_string_append_printf (pts, "%u", VO_MEDIA_DTMF_PAYLOAD_TYPE);
+
+  g_string_append_printf (sdp,
+                          "v=0\r\n"
+                          "o=vo-daemon 0 0 IN %s %s\r\n"
+                          "s=-\r\n"
+                          "c=IN %s %s\r\n"
+                          "t=0 0\r\n"
+                          "m=audio %u RTP/AVP %s\r\n",
+                          ip, address, ip, address, port, pts->str);
+  for (guint i = 0; codecs[i].encoding; i++) {
+    if (codecs[i].channels > 1)
+      g_string_append_printf (sdp, "a=rtpmap:%u %s/%u/%u\r\n", codecs[i].payload_type,
+                              codecs[i].encoding, codecs[i].clock_rate, codecs[i].channels);
+    else
+      g_string_append_printf (sdp, "a=rtpmap:%u %s/%u\r\n", codecs[i].payload_type,
+                              codecs[i].encoding, codecs[i].clock_rate);
+    if (g_ascii_strcasecmp (codecs[i].encoding, "opus") == 0)
+      g_string_append_printf (sdp, "a=fmtp:%u useinbandfec=1\r\n", codecs[i].payload_type);
+  }
+  g_string_append_printf (sdp, "a=rtpmap:%u telephone-event/8000\r\na=fmtp:%u 0-16\r\n",
+                          VO_MEDIA_DTMF_PAYLOAD_TYPE, VO_MEDIA_DTMF_PAYLOAD_TYPE);
+  g_string_append (sdp, "a=sendrecv\r\n");
+  g_string_free (pts, TRUE);
+  return g_string_free (sdp, FALSE);
+}
+
+static sdp_media_t *
+first_audio (sdp_session_t *session)
+{
+  for (sdp_media_t *m = session ? session->sdp_media : NULL; m; m = m->m_next)
+    if (m->m_type == sdp_media_audio && !m->m_rejected && m->m_port)
+      return m;
+  return NULL;
+}
+
+static const char *
+media_address (sdp_session_t *session, sdp_media_t *m)
+{
+  if (m->m_connections && m->m_connections->c_address)
+    return m->m_connections->c_address;
+  if (session->sdp_connection && session->sdp_connection->c_address)
+    return session->sdp_connection->c_address;
+  return NULL;
+}
+
+static gboolean
+codec_is_supported (const char *encoding)
+{
+  const VoMediaCodec *codecs = vo_media_supported_codecs ();
+
+  for (guint i = 0; codecs[i].encoding; i++)
+    if (g_ascii_strcasecmp (codecs[i].encoding, encoding) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+vo_sip_sdp_negotiated (const char *local_sdp, const char *remote_sdp, VoSipSdpResult *result,
+                       GError **error)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  sdp_parser_t *local_parser = sdp_parse (home, local_sdp, (issize_t) strlen (local_sdp), 0);
+  sdp_parser_t *remote_parser = sdp_parse (home, remote_sdp, (issize_t) strlen (remote_sdp), 0);
+  sdp_session_t *local = sdp_session (local_parser);
+  sdp_session_t *remote = sdp_session (remote_parser);
+  sdp_media_t *lm = first_audio (local);
+  sdp_media_t *rm = first_audio (remote);
+  const char *address;
+  gboolean ok = FALSE;
+
+  memset (result, 0, sizeof *result);
+  if (!lm || !rm) {
+    g_set_error (error, VO_ERROR, VO_ERROR_FAILED, "The %s SDP has no usable audio stream (%s)",
+                 !lm ? "local" : "remote",
+                 sdp_parsing_error (!lm ? local_parser : remote_parser));
+    goto out;
+  }
+  address = media_address (remote, rm);
+  if (!address) {
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_FAILED, "The remote SDP has no address");
+    goto out;
+  }
+  result->remote_address = g_strdup (address);
+  result->remote_port = (guint) rm->m_port;
+
+  /* SOA puts the codec it settled on first in the local description. */
+  for (sdp_rtpmap_t *map = lm->m_rtpmaps; map; map = map->rm_next) {
+    if (!map->rm_encoding)
+      continue;
+    if (g_ascii_strcasecmp (map->rm_encoding, "telephone-event") == 0) {
+      if (!result->dtmf_payload_type)
+        result->dtmf_payload_type = map->rm_pt;
+    } else if (!result->codec_encoding && codec_is_supported (map->rm_encoding)) {
+      result->codec_encoding = g_strdup (map->rm_encoding);
+      result->codec_payload_type = map->rm_pt;
+      result->codec_clock_rate = (guint) map->rm_rate;
+      result->codec_channels = map->rm_params ? (guint) atoi (map->rm_params) : 1;
+      if (result->codec_channels == 0)
+        result->codec_channels = 1;
+    }
+  }
+  if (!result->codec_encoding) {
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_FAILED,
+                         "No audio codec in common with the peer (we offer opus, G722, PCMU, PCMA)");
+    goto out;
+  }
+  /* Our direction is what our side of the negotiated SDP says. */
+  switch (lm->m_mode) {
+  case sdp_sendonly: result->direction = VO_MEDIA_SENDONLY; break;
+  case sdp_recvonly: result->direction = VO_MEDIA_RECVONLY; break;
+  case sdp_inactive: result->direction = VO_MEDIA_INACTIVE; break;
+  default: result->direction = VO_MEDIA_SENDRECV; break;
+  }
+  result->remote_hold = rm->m_mode == sdp_sendonly || rm->m_mode == sdp_inactive ||
+                        g_strcmp0 (address, "0.0.0.0") == 0;
+  ok = TRUE;
+
+out:
+  if (!ok)
+    vo_sip_sdp_result_clear (result);
+  if (local_parser)
+    sdp_parser_free (local_parser);
+  if (remote_parser)
+    sdp_parser_free (remote_parser);
+  su_home_deinit (home);
+  return ok;
+}
+
+void
+vo_sip_sdp_result_clear (VoSipSdpResult *result)
+{
+  g_clear_pointer (&result->remote_address, g_free);
+  g_clear_pointer (&result->codec_encoding, g_free);
+}
+
+void
+vo_sip_sdp_result_to_params (const VoSipSdpResult *result, VoMediaParams *params)
+{
+  memset (params, 0, sizeof *params);
+  params->remote_address = result->remote_address;
+  params->remote_rtp_port = result->remote_port;
+  params->remote_rtcp_port = result->remote_port + 1;
+  params->codec.encoding = result->codec_encoding;
+  params->codec.payload_type = result->codec_payload_type;
+  params->codec.clock_rate = result->codec_clock_rate;
+  params->codec.channels = result->codec_channels;
+  params->dtmf_payload_type = result->dtmf_payload_type;
+  params->direction = result->direction;
+}

@@ -1,0 +1,36 @@
+/* vo-sip-sdp.h: our SDP offer, and what the negotiated SDP means for media.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include "vo-media-session.h"
+
+G_BEGIN_DECLS
+
+/* The audio offer/answer capabilities Sofia's SOA negotiates from: every
+ * codec in @codecs (zero-terminated) plus telephone-event. */
+char *vo_sip_sdp_build (const char *address, guint port, const VoMediaCodec *codecs);
+
+/* What a negotiated session means for our media, parsed with Sofia's SDP
+ * parser from the local (answer or offer as accepted) and remote SDP. */
+typedef struct {
+  char *remote_address;
+  guint remote_port;
+  char *codec_encoding;
+  guint codec_payload_type;
+  guint codec_clock_rate;
+  guint codec_channels;
+  guint dtmf_payload_type;   /* 0: the peer did not accept telephone-event */
+  VoMediaDirection direction; /* ours */
+  gboolean remote_hold;       /* the peer put us on hold (sendonly/inactive from them) */
+} VoSipSdpResult;
+
+/* FALSE with an error when the SDP is unusable (no audio, no common codec). */
+gboolean vo_sip_sdp_negotiated (const char *local_sdp, const char *remote_sdp,
+                                VoSipSdpResult *result, GError **error);
+void vo_sip_sdp_result_clear (VoSipSdpResult *result);
+/* Fills @params from @result (pointers into @result stay owned by it). */
+void vo_sip_sdp_result_to_params (const VoSipSdpResult *result, VoMediaParams *params);
+
+G_END_DECLS

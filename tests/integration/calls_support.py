@@ -1,0 +1,120 @@
+"""Parties for call tests: one vo-daemon per person, each on its own private
+session bus, all registered at one kamailio."""
+
+import os
+import time
+
+from gi.repository import GLib
+
+from vo_harness import ERR, DBusCallError  # noqa: F401 - re-exported for tests
+from vo_harness.bus import DBusDaemon
+from vo_harness.client import VoClient, pump
+from vo_harness.daemon import VoDaemon
+from vo_harness import util
+
+DOMAIN = 'vo.test'
+CALLS = 'org.virtualoffice.Calls1'
+CALL = 'org.virtualoffice.Call1'
+HISTORY = 'org.virtualoffice.History1'
+
+# Signalling tests need no sound card: a silent live source and a sink that
+# drops everything keep the real RTP path running without PipeWire.
+SILENT_MEDIA = {
+    'VO_MEDIA_SOURCE': 'audiotestsrc is-live=true wave=silence',
+    'VO_MEDIA_SINK': 'fakesink sync=false',
+    'VO_MEDIA_RING_SINK': 'fakesink sync=false',
+}
+
+
+class Party:
+    """alice, bob, carol: a daemon on its own bus, signed in at kamailio."""
+
+    def __init__(self, h, kam, user, password, sip=None, conf=None, media=None, env=None):
+        self.h = h
+        self.user = user
+        self.uri = f'sip:{user}@{DOMAIN}'
+        self.bus = DBusDaemon(os.path.join(h.workdir, f'bus-{user}'), 'session').start()
+        h.extra_buses = getattr(h, 'extra_buses', [])
+        h.extra_buses.append(self.bus)
+        extra_env = dict(SILENT_MEDIA if media is None else media)
+        extra_env.update(env or {})
+        conf_sip = {'register-expires': '600'}
+        conf_sip.update(sip or {})
+        self.daemon = VoDaemon(h.workdir, self.bus.address, h.system_bus.address,
+                               sip=conf_sip, name=f'daemon-{user}', extra_env=extra_env)
+        if conf:
+            self.daemon.write_conf(conf)
+        h.daemons.append(self.daemon)
+        self.daemon.start(wait=True)
+        self.client = VoClient(self.bus.address)
+        h.clients.append(self.client)
+        self.client.sign_in(user, password, registrar=kam.hostport, domain=DOMAIN)
+        kam.wait_contacts(user, present=True, timeout=5)
+
+    # -- calls ----------------------------------------------------------
+    def dial(self, target):
+        (path,) = self.client.call_raw(CALLS, 'Dial', GLib.Variant('(sa{sv})', (target, {})))
+        return path
+
+    def call_method(self, path, method, *args, signature='', timeout=30.0):
+        params = GLib.Variant(signature, tuple(args)) if signature else None
+        return self.client.call_raw(CALL, method, params, path=path, timeout=timeout)
+
+    def prop(self, path, name):
+        (value,) = self.client.call_raw('org.freedesktop.DBus.Properties', 'Get',
+                                        GLib.Variant('(ss)', (CALL, name)), path=path)
+        return value
+
+    def wait_state(self, path, state, timeout=10.0):
+        util.wait_until(lambda: self._state_or_none(path) == state, util.scaled(timeout),
+                        interval=0.05, what=f'{self.user}: {path} in state {state}')
+
+    def _state_or_none(self, path):
+        try:
+            return self.prop(path, 'State')
+        except DBusCallError:
+            return None
+
+    def signals(self, member, path=None, since=0.0):
+        return [(p, args) for (t, p, i, m, args) in self.client.signals
+                if m == member and (path is None or p == path) and t >= since]
+
+    def wait_signal(self, member, path=None, timeout=10.0, since=0.0):
+        found = []
+
+        def check():
+            pump()
+            found[:] = self.signals(member, path, since)
+            return bool(found)
+        util.wait_until(check, util.scaled(timeout), interval=0.05,
+                        what=f'{self.user}: signal {member} on {path or "any path"}')
+        return found[0]
+
+    def wait_incoming(self, timeout=10.0, since=0.0):
+        _, (path,) = self.wait_signal('Incoming', timeout=timeout, since=since)
+        return path
+
+    def wait_ended(self, path, timeout=10.0):
+        _, (reason,) = self.wait_signal('Ended', path=path, timeout=timeout)
+        return reason
+
+    def call_paths(self):
+        objects = self.client.managed_objects()
+        return sorted(p for p, ifaces in objects.items() if CALL in ifaces)
+
+    def history(self, **filters):
+        variant = GLib.Variant('(a{sv})', ({k: v for k, v in filters.items()},))
+        (entries,) = self.client.call_raw(HISTORY, 'List', variant)
+        return entries
+
+
+def stop_extra_buses(h):
+    for bus in getattr(h, 'extra_buses', []):
+        try:
+            bus.stop()
+        except Exception:  # noqa: BLE001 - teardown goes on
+            pass
+
+
+def now():
+    return time.monotonic()
