@@ -698,7 +698,8 @@ static void
 vo_account_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   VoAccount *self = VO_ACCOUNT (object);
-  static const char *const capabilities[] = { "registration", NULL };
+  /* What works in SIP-only mode; service features join when a service URL is set. */
+  static const char *const capabilities[] = { "registration", "calls", "history", NULL };
 
   switch (prop_id) {
   case PROP_STATE:

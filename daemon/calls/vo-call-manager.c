@@ -7,6 +7,7 @@
 #include "vo-call-manager.h"
 #include "vo-dial-target.h"
 #include "vo-error.h"
+#include "vo-media-ringer.h"
 #include "vo-media-session.h"
 #include "vo-sip-uri.h"
 
@@ -23,6 +24,7 @@ struct _VoCallManager {
   VoConfig *config;
 
   GList *calls;      /* VoCall *, owned */
+  VoMediaRinger *ringer;
   guint next_id;
   gboolean codecs_loaded;
   VoMediaCodec codecs[MAX_CODECS + 1];
@@ -111,6 +113,38 @@ manager_media_address (VoCallManager *self)
   return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
 }
 
+/* Ring on RingOutput while any call waits for an answer. */
+static void
+manager_update_ringer (VoCallManager *self)
+{
+  gboolean waiting = FALSE;
+  g_autoptr(GError) error = NULL;
+
+  for (GList *l = self->calls; l; l = l->next)
+    if (g_strcmp0 (vo_call_get_state (l->data), "incoming") == 0)
+      waiting = TRUE;
+  if (!waiting) {
+    if (self->ringer)
+      vo_media_ringer_stop (self->ringer);
+    return;
+  }
+  if (!self->ringer)
+    self->ringer = vo_media_ringer_new ();
+  if (!vo_media_ringer_is_ringing (self->ringer)) {
+    g_autofree char *device = NULL;
+
+    g_object_get (self->settings, "ring-output", &device, NULL);
+    if (!vo_media_ringer_start (self->ringer, device, &error))
+      g_message ("Cannot ring: %s", error->message);
+  }
+}
+
+static void
+on_call_state (VoCall *call, GParamSpec *pspec, gpointer user_data)
+{
+  manager_update_ringer (VO_CALL_MANAGER (user_data));
+}
+
 static void
 on_call_ended (VoCall *call, const char *reason, gpointer user_data)
 {
@@ -123,6 +157,7 @@ on_call_ended (VoCall *call, const char *reason, gpointer user_data)
   self->calls = g_list_delete_link (self->calls, link);
   g_signal_handlers_disconnect_by_data (call, self);
   g_object_unref (call);
+  manager_update_ringer (self);
 }
 
 static void on_refer_requested (VoSipCall *sip, const char *uri, gpointer user_data);
@@ -132,9 +167,11 @@ manager_add (VoCallManager *self, VoCall *call)
 {
   self->calls = g_list_append (self->calls, call);
   g_signal_connect (call, "ended", G_CALLBACK (on_call_ended), self);
+  g_signal_connect (call, "notify::state", G_CALLBACK (on_call_state), self);
   g_signal_connect (vo_call_get_sip_call (call), "refer-requested",
                     G_CALLBACK (on_refer_requested), self);
   g_signal_emit (self, signals[SIGNAL_CALL_ADDED], 0, call);
+  manager_update_ringer (self);
 }
 
 static guint
@@ -300,6 +337,9 @@ vo_call_manager_dispose (GObject *object)
   for (GList *l = self->calls; l; l = l->next)
     g_signal_handlers_disconnect_by_data (l->data, self);
   g_list_free_full (g_steal_pointer (&self->calls), g_object_unref);
+  if (self->ringer)
+    vo_media_ringer_stop (self->ringer);
+  g_clear_object (&self->ringer);
   g_clear_object (&self->stack);
   g_clear_object (&self->account);
   g_clear_object (&self->settings);

@@ -43,7 +43,9 @@ vo_media_gst_init (GError **error)
                                 local->message);
       g_error_free (local);
     } else {
-      g_debug ("GStreamer %s initialised", gst_version_string ());
+      g_autofree char *version = gst_version_string ();
+
+      g_debug ("%s initialised", version);
     }
     g_once_init_leave (&done, 1);
   }

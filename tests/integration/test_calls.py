@@ -212,3 +212,50 @@ def pytest_wait(predicate, what, timeout=10):
 
 
 assert CALL
+
+
+def test_history_records_every_call(parties):
+    alice, bob = parties('alice'), parties('bob')
+    # 1: answered, alice hangs up after a moment.
+    a_path, b_path = connect(alice, bob)
+    time.sleep(1.1)
+    alice.call_method(a_path, 'Hangup')
+    alice.wait_ended(a_path)
+    bob.wait_ended(b_path)
+    # 2: alice gives up before bob answers: a missed call for bob.
+    a_path = alice.dial('bob')
+    b_path = bob.wait_incoming(since=time.monotonic() - 0.1)
+    alice.wait_state(a_path, 'ringing')
+    alice.call_method(a_path, 'Hangup')
+    alice.wait_ended(a_path)
+
+    def bob_history():
+        return bob.history()
+    pytest_wait(lambda: len(bob_history()) == 2, 'two calls in bob\'s history')
+    pytest_wait(lambda: len(alice.history()) == 2, 'two calls in alice\'s history')
+
+    newest, oldest = bob.history()
+    assert newest['direction'] == 'incoming' and newest['missed'] is True
+    assert newest['reason'] == 'no-answer' and newest['seen'] is False
+    assert newest['answer'] == 0 and newest['duration'] == 0
+    assert oldest['direction'] == 'incoming' and oldest['missed'] is False
+    assert oldest['reason'] == 'remote' and oldest['duration'] >= 1
+    assert oldest['remote-uri'].startswith('sip:alice@')
+    assert oldest['end'] >= oldest['answer'] >= oldest['start'] > 0
+
+    a_newest, a_oldest = alice.history()
+    assert a_newest['direction'] == 'outgoing' and a_newest['reason'] == 'local'
+    assert a_oldest['reason'] == 'local' and a_oldest['duration'] >= 1
+    assert [e['id'] for e in alice.history(kind=GLibVariant('s', 'outgoing'))] == \
+        [a_newest['id'], a_oldest['id']]
+
+    # Missed-call count, and MarkSeen clears it.
+    assert bob.client.get('History1', 'UnseenMissed') == 1
+    assert [e['id'] for e in bob.history(kind=GLibVariant('s', 'missed'))] == [newest['id']]
+    bob.client.call_raw('History1', 'MarkSeen', GLibVariant('(as)', ([newest['id']],)))
+    pytest_wait(lambda: bob.client.get('History1', 'UnseenMissed') == 0, 'UnseenMissed is 0')
+
+    # Rows survive a daemon restart.
+    bob.daemon.restart()
+    bob.client.wait_registration('registered', timeout=15)
+    assert [e['id'] for e in bob.history()] == [newest['id'], oldest['id']]

@@ -530,6 +530,7 @@ test_ringer (void)
   g_autoptr(GstElement) gone = NULL;
   g_autoptr(GArray) tone = NULL;
   g_autoptr(GArray) pause = NULL;
+  GstSample *first = NULL;
   double peak;
 
   g_assert_false (vo_media_ringer_is_ringing (ringer));
@@ -538,8 +539,12 @@ test_ringer (void)
   g_assert_true (vo_media_ringer_is_ringing (ringer));
   sink = vo_media_ringer_get_element_for_testing (ringer, "vo-ring-sink");
 
-  /* The trill alternates every 125 ms: 100 ms windows hold mostly one. */
-  wait_ms (50);
+  /* Once it plays: the trill alternates every 125 ms, so a 100 ms window
+   * holds mostly one of its notes. */
+  for (guint i = 0; i < 300 && !first; i++)
+    g_signal_emit_by_name (sink, "try-pull-sample", (GstClockTime) (10 * GST_MSECOND), &first);
+  g_assert_nonnull (first);
+  gst_sample_unref (first);
   tone = collect_from (sink, 100);
   peak = dominant_frequency (tone);
   g_test_message ("ring tone at %.0f Hz, rms %.3f", peak, rms (tone));

@@ -375,6 +375,26 @@ class _ContactRegister(RegisterClient):
         return data.replace(mine, f'Contact: <{self.contact}>'.encode()), ruri
 
 
+def _free_udp_run(n=4):
+    """A port p with p..p+n-1 free for UDP on 127.0.0.1 (sipp -rtp_echo binds
+    -mp for audio and -mp + 2 for video)."""
+    for _ in range(100):
+        base = util.free_port()
+        socks = []
+        try:
+            for i in range(n):
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                socks.append(s)
+                s.bind(('127.0.0.1', base + i))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise PeerError('no free UDP port run for sipp media')
+
+
 def scenario_path(name):
     path = name if os.path.isabs(name) else os.path.join(SIPP_DIR, name)
     if not path.endswith('.xml'):
@@ -408,7 +428,7 @@ class Sipp:
         self.dir = os.path.join(workdir, self.name)
         os.makedirs(self.dir, exist_ok=True)
         self.port = port or util.free_port()
-        self.media_port = util.free_port()
+        self.media_port = _free_udp_run()
         self.register = register
         self.remote = remote
         self.service = service
