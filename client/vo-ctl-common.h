@@ -39,6 +39,7 @@ typedef struct {
  * in vo-ctl.c. */
 extern const VoCtlCommand vo_ctl_account_commands[];
 extern const VoCtlCommand vo_ctl_settings_commands[];
+extern const VoCtlCommand vo_ctl_calls_commands[];
 extern const VoCtlCommand vo_ctl_monitor_commands[];
 extern const VoCtlCommand vo_ctl_history_commands[];
 

@@ -13,6 +13,7 @@
 #include "vo-ctl-common.h"
 
 #define PROPERTIES_INTERFACE "org.freedesktop.DBus.Properties"
+#define OBJECT_MANAGER_INTERFACE "org.freedesktop.DBus.ObjectManager"
 
 typedef struct {
   VoCtl *ctl;
@@ -83,6 +84,96 @@ print_properties_text (GDateTime *now, const char *path, GVariant *parameters)
   }
 }
 
+/* The interfaces every object has (Properties, Introspectable, Peer…). */
+static gboolean
+is_standard_interface (const char *interface)
+{
+  return g_str_has_prefix (interface, "org.freedesktop.DBus.");
+}
+
+/* InterfacesAdded (o a{sa{sv}}): " PATH Call1 State='incoming' Muted=false…",
+ * one group per interface (the standard ones left out), "; " between. */
+static gboolean
+append_interfaces_added (GString *line, GVariant *parameters)
+{
+  g_autoptr (GVariant) interfaces = NULL;
+  const char *object;
+  GVariantIter iter;
+  const char *interface;
+  GVariant *properties;
+  gboolean first = TRUE;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(oa{sa{sv}})")))
+    return FALSE;
+  g_variant_get (parameters, "(&o@a{sa{sv}})", &object, &interfaces);
+  g_string_append_printf (line, " %s", object);
+
+  g_variant_iter_init (&iter, interfaces);
+  while (g_variant_iter_next (&iter, "{&s@a{sv}}", &interface, &properties)) {
+    GVariantIter property_iter;
+    const char *name;
+    GVariant *value;
+
+    if (!is_standard_interface (interface)) {
+      g_string_append_printf (line, "%s %s", first ? "" : ";", short_interface (interface));
+      first = FALSE;
+      g_variant_iter_init (&property_iter, properties);
+      while (g_variant_iter_next (&property_iter, "{&sv}", &name, &value)) {
+        g_autofree char *text = g_variant_print (value, FALSE);
+
+        g_string_append_printf (line, " %s=%s", name, text);
+        g_variant_unref (value);
+      }
+    }
+    g_variant_unref (properties);
+  }
+  return TRUE;
+}
+
+/* InterfacesRemoved (o as): " PATH Call1" (the standard interfaces left out). */
+static gboolean
+append_interfaces_removed (GString *line, GVariant *parameters)
+{
+  g_autofree const char **interfaces = NULL;
+  const char *object;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(oas)")))
+    return FALSE;
+  g_variant_get (parameters, "(&o^a&s)", &object, &interfaces);
+  g_string_append_printf (line, " %s", object);
+  for (gsize i = 0; interfaces[i]; i++)
+    if (!is_standard_interface (interfaces[i]))
+      g_string_append_printf (line, " %s", short_interface (interfaces[i]));
+  return TRUE;
+}
+
+/* Arguments of basic types one after the other (" /org/…/calls/1",
+ * " 'remote'"); FALSE when one is a container. */
+static gboolean
+append_simple_arguments (GString *line, GVariant *parameters)
+{
+  gsize n = g_variant_n_children (parameters);
+
+  for (gsize i = 0; i < n; i++) {
+    g_autoptr (GVariant) child = g_variant_get_child_value (parameters, i);
+
+    if (!g_variant_type_is_basic (g_variant_get_type (child)))
+      return FALSE;
+  }
+  for (gsize i = 0; i < n; i++) {
+    g_autoptr (GVariant) child = g_variant_get_child_value (parameters, i);
+    g_autofree char *text = NULL;
+
+    /* Paths bare, as in the line's prefix; strings quoted, as property values. */
+    if (g_variant_is_of_type (child, G_VARIANT_TYPE_OBJECT_PATH))
+      text = g_variant_dup_string (child, NULL);
+    else
+      text = g_variant_print (child, FALSE);
+    g_string_append_printf (line, " %s", text);
+  }
+  return TRUE;
+}
+
 static void
 print_signal_text (GDateTime  *now,
                    const char *path,
@@ -91,11 +182,28 @@ print_signal_text (GDateTime  *now,
                    GVariant   *parameters)
 {
   g_autofree char *prefix = text_prefix (now, path);
-  g_autofree char *args = g_variant_print (parameters, FALSE);
-  g_autofree char *line =
-    g_strdup_printf ("%s %s.%s %s", prefix, short_interface (interface), member, args);
+  g_autoptr (GString) line = g_string_new (NULL);
+  gsize length;
+  gboolean done = FALSE;
 
-  print_line (line);
+  g_string_append_printf (line, "%s %s.%s", prefix, short_interface (interface), member);
+  length = line->len;
+
+  if (g_str_equal (interface, OBJECT_MANAGER_INTERFACE) && g_str_equal (member, "InterfacesAdded"))
+    done = append_interfaces_added (line, parameters);
+  else if (g_str_equal (interface, OBJECT_MANAGER_INTERFACE) &&
+           g_str_equal (member, "InterfacesRemoved"))
+    done = append_interfaces_removed (line, parameters);
+  else if (g_variant_is_container (parameters))
+    done = append_simple_arguments (line, parameters);
+
+  if (!done) {
+    g_autofree char *args = g_variant_print (parameters, FALSE);
+
+    g_string_truncate (line, length);
+    g_string_append_printf (line, " %s", args);
+  }
+  print_line (line->str);
 }
 
 /* {"time":…, "path":…, "interface":…, "member":…, then "changed" and
@@ -226,8 +334,15 @@ run_monitor (VoCtl *ctl, int argc, char **argv)
                                        "interrupted (SIGINT or SIGTERM, then exit 0).",
                                        NULL);
   g_option_context_set_description (context,
-                                    "Text: TIME [PATH] Interface.Property = value, or\n"
-                                    "      TIME [PATH] Interface.Signal (arguments)\n"
+                                    "Text: TIME [PATH] Interface.Property = value,\n"
+                                    "      TIME [PATH] Interface.Signal ARGUMENT… (strings "
+                                    "quoted), or\n"
+                                    "      TIME [PATH] Interface.Signal (arguments) when one is "
+                                    "not simple;\n"
+                                    "      TIME ObjectManager.InterfacesAdded OBJECT Interface "
+                                    "Property=value…\n"
+                                    "      TIME ObjectManager.InterfacesRemoved OBJECT "
+                                    "Interface…\n"
                                     "      (PATH is left out for " VO_OBJECT_PATH ").\n"
                                     "JSON: one object per line with time, path, interface, "
                                     "member and\n"

@@ -423,6 +423,8 @@ on_dtmf_next (gpointer user_data)
   digit = self->dtmf_queue->str[0];
   g_string_erase (self->dtmf_queue, 0, 1);
   /* RFC 4733 when the peer accepted telephone-event, else SIP INFO. */
+  g_debug ("Call %u: DTMF %c (%s)", self->id, digit,
+           self->peer_dtmf_pt ? "RFC 4733" : "SIP INFO");
   if (self->peer_dtmf_pt && self->media) {
     if (!vo_media_session_send_dtmf (self->media, digit, &error)) {
       g_debug ("Call %u: RFC 4733 DTMF failed (%s), using SIP INFO", self->id, error->message);

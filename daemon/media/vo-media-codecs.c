@@ -114,8 +114,8 @@ vo_media_codec_make_encoder (const VoMediaCodecInfo *codec, guint payload_type,
   }
   g_object_set (pay, "pt", payload_type, NULL);
   if (g_str_equal (codec->encoder, "opusenc")) {
-    /* Speech mode, and in-band FEC that our SDP announces (useinbandfec=1)
-     * so a lost packet can be rebuilt from the next one. */
+    /* Speech mode, and in-band FEC so a peer that decodes it can rebuild a
+     * lost packet from the next one. */
     gst_util_set_object_arg (G_OBJECT (enc), "audio-type", "voice");
     g_object_set (enc, "bitrate", OPUS_BITRATE, "inband-fec", TRUE, "packet-loss-percentage", 5,
                   "frame-size", 20, NULL);
@@ -141,8 +141,11 @@ vo_media_codec_make_decoder (const VoMediaCodecInfo *codec, GstElement **depaylo
       gst_object_unref (gst_object_ref_sink (depay));
     return FALSE;
   }
+  /* Concealment, but not opusdec's in-band FEC: to wait for the packet that
+   * carries the FEC data it declares 120 ms of latency (the longest opus
+   * frame), which would more than double the call's delay. */
   if (g_str_equal (codec->decoder, "opusdec"))
-    g_object_set (dec, "plc", TRUE, "use-inband-fec", TRUE, NULL);
+    g_object_set (dec, "plc", TRUE, NULL);
   *depayloader = depay;
   *decoder = dec;
   return TRUE;

@@ -153,8 +153,9 @@ call_send_invite (VoSipCall *self, const char *request_uri, nua_handle_t *notify
   nua_invite (self->nh,
               TAG_IF (request_uri, NUTAG_URL (request_uri)),
               SOATAG_USER_SDP_STR (self->local_sdp_offer),
-              /* One codec in the answer: what we send is what they expect. */
-              SOATAG_RTP_SELECT (SOA_RTP_SELECT_SINGLE),
+              /* Every common codec in the answer: SINGLE would also drop
+               * telephone-event. vo-sip-sdp.c picks the first common codec. */
+              SOATAG_RTP_SELECT (SOA_RTP_SELECT_COMMON),
               SOATAG_RTP_SORT (SOA_RTP_SORT_LOCAL),
               TAG_IF (notify_refer, NUTAG_NOTIFY_REFER (notify_refer)),
               TAG_IF (refer_event, NUTAG_REFER_EVENT (refer_event)),
@@ -308,6 +309,7 @@ on_handle_event (gpointer owner, nua_event_t event, int status, const char *phra
     break;
   case nua_i_info:
     digit = dtmf_from_info (sip);
+    g_debug ("INFO from %s: DTMF %c", self->remote_uri, digit ? digit : '?');
     if (digit)
       g_signal_emit (self, signals[SIGNAL_DTMF_RECEIVED], 0, digit);
     break;
@@ -472,7 +474,7 @@ vo_sip_call_answer (VoSipCall *self, const char *local_sdp)
   self->local_sdp_offer = g_strdup (local_sdp);
   nua_respond (self->nh, SIP_200_OK,
                SOATAG_USER_SDP_STR (local_sdp),
-               SOATAG_RTP_SELECT (SOA_RTP_SELECT_SINGLE),
+               SOATAG_RTP_SELECT (SOA_RTP_SELECT_COMMON),
                SOATAG_RTP_SORT (SOA_RTP_SORT_REMOTE),
                TAG_END ());
 }

@@ -77,6 +77,17 @@ codec_is_supported (const char *encoding)
   return FALSE;
 }
 
+/* Whether our media description lists the same codec (name and rate). */
+static gboolean
+rtpmap_listed (sdp_media_t *m, const sdp_rtpmap_t *wanted)
+{
+  for (sdp_rtpmap_t *map = m->m_rtpmaps; map; map = map->rm_next)
+    if (map->rm_encoding && g_ascii_strcasecmp (map->rm_encoding, wanted->rm_encoding) == 0 &&
+        map->rm_rate == wanted->rm_rate)
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 vo_sip_sdp_negotiated (const char *local_sdp, const char *remote_sdp, VoSipSdpResult *result,
                        GError **error)
@@ -106,9 +117,13 @@ vo_sip_sdp_negotiated (const char *local_sdp, const char *remote_sdp, VoSipSdpRe
   result->remote_address = g_strdup (address);
   result->remote_port = (guint) rm->m_port;
 
-  /* SOA puts the codec it settled on first in the local description. */
-  for (sdp_rtpmap_t *map = lm->m_rtpmaps; map; map = map->rm_next) {
-    if (!map->rm_encoding)
+  /* The codec is the first one in the remote description that our side of
+   * the negotiation also lists: for the offerer the remote SDP is the answer
+   * (its first codec is the choice), for the answerer it is the offer, whose
+   * order the answer follows. Both ends arrive at the same codec. PTs are
+   * taken from the remote side: they are what the peer expects to receive. */
+  for (sdp_rtpmap_t *map = rm->m_rtpmaps; map; map = map->rm_next) {
+    if (!map->rm_encoding || !rtpmap_listed (lm, map))
       continue;
     if (g_ascii_strcasecmp (map->rm_encoding, "telephone-event") == 0) {
       if (!result->dtmf_payload_type)

@@ -8,7 +8,7 @@ from gi.repository import GLib
 
 from vo_harness import ERR, DBusCallError  # noqa: F401 - re-exported for tests
 from vo_harness.bus import DBusDaemon
-from vo_harness.client import VoClient, pump
+from vo_harness.client import SETTINGS, VoClient, pump
 from vo_harness.daemon import VoDaemon
 from vo_harness import util
 
@@ -106,6 +106,34 @@ class Party:
         variant = GLib.Variant('(a{sv})', ({k: v for k, v in filters.items()},))
         (entries,) = self.client.call_raw(HISTORY, 'List', variant)
         return entries
+
+    def set_prop(self, path, name, value, signature):
+        """Set a writable Call1 property (e.g. Muted, 'b')."""
+        self.client.call_raw('org.freedesktop.DBus.Properties', 'Set',
+                             GLib.Variant('(ssv)', (CALL, name, GLib.Variant(signature, value))),
+                             path=path)
+
+    def set_setting(self, name, value, signature='s'):
+        """Set a Settings1 property (AudioInput, AudioOutput, RingOutput...)."""
+        self.client.set(SETTINGS, name, GLib.Variant(signature, value))
+
+    def wait_prop(self, path, name, expected, timeout=10.0):
+        """Wait until a Call1 property of path equals expected."""
+        last = []
+
+        def check():
+            pump()
+            try:
+                last[:] = [self.prop(path, name)]
+            except DBusCallError:
+                return False
+            return last[0] == expected
+        try:
+            util.wait_until(check, util.scaled(timeout), interval=0.05,
+                            what=f'{self.user}: {path} {name} == {expected!r}')
+        except TimeoutError as e:
+            raise TimeoutError(f'{e} (last value {last[0] if last else "unreadable"!r})') \
+                from None
 
 
 def stop_extra_buses(h):
