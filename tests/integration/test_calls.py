@@ -259,3 +259,29 @@ def test_history_records_every_call(parties):
     bob.daemon.restart()
     bob.client.wait_registration('registered', timeout=15)
     assert [e['id'] for e in bob.history()] == [newest['id'], oldest['id']]
+
+
+def test_failed_transfer_keeps_the_call(parties):
+    alice, bob = parties('alice'), parties('bob')
+    a_path, b_path = connect(alice, bob)
+    with pytest.raises(DBusCallError) as e:
+        bob.call_method(b_path, 'Transfer', 'nobody', signature='(s)')
+    assert e.value.name == ERR.Failed, e.value
+    assert 'nobody' in e.value.message and 'goes on' in e.value.message, e.value.message
+    # Both ends are still in the call.
+    assert bob.prop(b_path, 'State') == 'active'
+    assert alice.prop(a_path, 'State') == 'active'
+    bob.call_method(b_path, 'Hangup')
+    assert alice.wait_ended(a_path) == 'remote'
+
+
+def test_remote_name_from_display_name(h, kam, parties):
+    alice = parties('alice')
+    bob = parties('bob')
+    # Sign alice in again with a display name: bob sees it on the incoming call.
+    alice.client.sign_in('alice', PASSWORDS['alice'], registrar=kam.hostport, domain='vo.test',
+                         **{'display-name': 'Alice Example'})
+    alice.dial('bob')
+    b_path = bob.wait_incoming()
+    assert bob.prop(b_path, 'RemoteName') == 'Alice Example'
+    bob.call_method(b_path, 'Reject')

@@ -1,0 +1,212 @@
+"""Call audio end to end: two vo-daemons, each with its own private PipeWire
+(null mic/speaker/ring nodes), calling each other through kamailio.
+
+A tone played into alice's mic must come out of bob's speaker at the same
+frequency and the other way round, for every codec; mute, hold, the ring tone
+on RingOutput and switching AudioOutput during a call are checked by what
+the speaker/ring nodes actually play."""
+
+import time
+
+import pytest
+
+from calls_support import Party, stop_extra_buses
+from vo_harness import MIC, RING, SPEAKER, audio, util
+from vo_harness.client import pump
+
+PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw'}
+A_TONE, B_TONE = 440, 660
+TOLERANCE = 5.0
+# A second output device, created at run time in bob's/alice's PipeWire.
+HEADSET = 'vo_test_headset'
+
+
+@pytest.fixture
+def kam(h):
+    return h.start_kamailio(users=PASSWORDS)
+
+
+@pytest.fixture
+def parties(h, kam):
+    """make('alice', codecs='PCMU') -> (Party on a private PipeWire, that PipeWire)."""
+    def make(user, codecs=None, **kw):
+        pw = h.start_pipewire()
+        conf = {'media': {'codecs': codecs}} if codecs else None
+        party = Party(h, kam, user, PASSWORDS[user], conf=conf, media={},
+                      env=pw.env_vars(), **kw)
+        party.pw = pw
+        return party
+    yield make
+    stop_extra_buses(h)
+
+
+def connect(alice, bob):
+    a_path = alice.dial('bob')
+    b_path = bob.wait_incoming()
+    bob.call_method(b_path, 'Answer')
+    alice.wait_state(a_path, 'active')
+    bob.wait_state(b_path, 'active')
+    return a_path, b_path
+
+
+def wait_audio_links(party, output=SPEAKER):
+    """The daemon's capture stream reads the mic and its playback stream
+    feeds `output` in the party's PipeWire."""
+    party.pw.wait_linked(MIC, 'vo-daemon-capture')
+    party.pw.wait_linked('vo-daemon-playback', output)
+
+
+def record(party, node=SPEAKER, seconds=1.5):
+    return audio.analyze(audio.record(party.pw, node, seconds))
+
+
+def heard(party, freq, node=SPEAKER, seconds=1.5, tries=3):
+    """Record node until it plays freq (the jitter buffer and a fresh
+    stream take a moment); returns the last Analysis."""
+    for _ in range(tries):
+        a = record(party, node, seconds)
+        if tone_ok(a, freq):
+            return a
+    return a
+
+
+def tone_ok(a, freq):
+    return (a.hz is not None and abs(a.hz - freq) <= TOLERANCE and a.rms >= 0.01
+            and a.active_seconds >= 0.5)
+
+
+def silent(a):
+    """Nothing audible beyond codec noise: no block louder than -40 dBFS."""
+    return a.peak < 0.01
+
+
+def until_silent(party, node=SPEAKER, seconds=1.0, timeout=5.0):
+    """Record until a whole recording is silent (the jitter buffer drains
+    after a change); returns the last Analysis."""
+    deadline = time.monotonic() + util.scaled(timeout)
+    while True:
+        a = record(party, node, seconds)
+        if silent(a) or time.monotonic() > deadline:
+            return a
+
+
+def add_sink(pw, name):
+    """A null Audio/Sink created in a running PipeWire (lingers after pw-cli exits)."""
+    pw.run('pw-cli', 'create-node', 'adapter',
+           f'{{ factory.name=support.null-audio-sink node.name={name} '
+           f'node.description="{name}" media.class=Audio/Sink object.linger=true '
+           'audio.rate=48000 audio.channels=1 audio.position=[MONO] '
+           'monitor.channel-volumes=true }')
+    pw.wait_node(name)
+
+
+@pytest.mark.parametrize('codec', ['opus', 'G722', 'PCMU', 'PCMA'])
+def test_tones_both_ways(parties, codec):
+    alice = parties('alice', codecs=codec)
+    bob = parties('bob', codecs=codec)
+    with audio.TonePlayer(alice.pw, A_TONE), audio.TonePlayer(bob.pw, B_TONE):
+        a_path, b_path = connect(alice, bob)
+        assert alice.prop(a_path, 'Codec') == codec
+        assert bob.prop(b_path, 'Codec') == codec
+        wait_audio_links(alice)
+        wait_audio_links(bob)
+        at_bob = heard(bob, A_TONE)
+        at_alice = heard(alice, B_TONE)
+    assert tone_ok(at_bob, A_TONE), f'{codec}: bob heard {at_bob}, expected {A_TONE} Hz'
+    assert tone_ok(at_alice, B_TONE), f'{codec}: alice heard {at_alice}, expected {B_TONE} Hz'
+    alice.call_method(a_path, 'Hangup')
+    assert bob.wait_ended(b_path) == 'remote'
+
+
+def test_mute_hold_and_output_switch(parties):
+    alice, bob = parties('alice'), parties('bob')
+    add_sink(alice.pw, HEADSET)
+    with audio.TonePlayer(alice.pw, A_TONE), audio.TonePlayer(bob.pw, B_TONE):
+        a_path, b_path = connect(alice, bob)
+        wait_audio_links(alice)
+        wait_audio_links(bob)
+        a = heard(bob, A_TONE)
+        assert tone_ok(a, A_TONE), f'before mute bob heard {a}'
+
+        # Mute: bob hears nothing of alice; alice still hears bob.
+        alice.set_prop(a_path, 'Muted', True, 'b')
+        assert alice.prop(a_path, 'Muted') is True
+        a = until_silent(bob)
+        assert silent(a), f'alice is muted but bob hears {a}'
+        a = heard(alice, B_TONE)
+        assert tone_ok(a, B_TONE), f'muted alice should still hear bob: {a}'
+        alice.set_prop(a_path, 'Muted', False, 'b')
+        assert alice.prop(a_path, 'Muted') is False
+        a = heard(bob, A_TONE)
+        assert tone_ok(a, A_TONE), f'after unmute bob heard {a}'
+
+        # Hold: no audio either way; resume brings both back.
+        alice.call_method(a_path, 'Hold')
+        alice.wait_state(a_path, 'held')
+        bob.wait_prop(b_path, 'RemoteHeld', True)
+        a = until_silent(bob)
+        print("HOLD-AT-BOB", a)
+        a = until_silent(alice)
+        assert silent(a), f'alice holds the call but hears bob: {a}'
+        alice.call_method(a_path, 'Resume')
+        alice.wait_state(a_path, 'active')
+        bob.wait_prop(b_path, 'RemoteHeld', False)
+        a = heard(bob, A_TONE)
+        assert tone_ok(a, A_TONE), f'after resume bob heard {a}'
+        a = heard(alice, B_TONE)
+        assert tone_ok(a, B_TONE), f'after resume alice heard {a}'
+
+        # AudioOutput switched during the call: bob's voice moves from the
+        # speaker to the headset, and back.
+        alice.set_setting('AudioOutput', HEADSET)
+        alice.pw.wait_linked('vo-daemon-playback', HEADSET)
+        a = heard(alice, B_TONE, node=HEADSET)
+        assert tone_ok(a, B_TONE), f'AudioOutput={HEADSET}: the headset played {a}'
+        a = until_silent(alice, SPEAKER)
+        assert silent(a), f'AudioOutput={HEADSET}: the speaker still plays {a}'
+        alice.set_setting('AudioOutput', '')
+        alice.pw.wait_linked('vo-daemon-playback', SPEAKER)
+        a = heard(alice, B_TONE)
+        assert tone_ok(a, B_TONE), f'AudioOutput back to default: the speaker played {a}'
+        a = until_silent(alice, HEADSET)
+        assert silent(a), f'AudioOutput back to default: the headset still plays {a}'
+        # Through all of it the call stayed up and alice kept sending.
+        a = heard(bob, A_TONE)
+        assert tone_ok(a, A_TONE), f'at the end bob heard {a}'
+    assert alice.prop(a_path, 'State') == 'active'
+    bob.call_method(b_path, 'Hangup')
+    assert alice.wait_ended(a_path) == 'remote'
+
+
+def test_ring_tone_on_ring_output(parties):
+    alice, bob = parties('alice'), parties('bob')
+    bob.set_setting('RingOutput', RING)
+    ring = audio.Recorder(bob.pw, RING)
+    speaker = audio.Recorder(bob.pw, SPEAKER)
+    a_path = alice.dial('bob')
+    b_path = bob.wait_incoming()
+    alice.wait_state(a_path, 'ringing')
+    # The cadence starts with 1.5 s of tone.
+    time.sleep(util.scaled(2.0))
+    ringing, speaker_while_ringing = audio.analyze(ring.stop()), \
+        audio.analyze(speaker.stop())
+    assert bob.prop(b_path, 'State') == 'incoming'
+    assert ringing.active_seconds >= 0.5 and ringing.rms >= 0.01, \
+        f'bob\'s ring output was silent while the call rang: {ringing}'
+    assert ringing.hz is not None and \
+        min(abs(ringing.hz - f) for f in (659.26, 880.0)) <= TOLERANCE, ringing
+    assert silent(speaker_while_ringing), \
+        f'the ring tone must go to RingOutput only; the speaker played {speaker_while_ringing}'
+
+    bob.call_method(b_path, 'Answer')
+    bob.wait_state(b_path, 'active')
+    alice.wait_state(a_path, 'active')
+
+    def ringer_gone():
+        pump()
+        return not bob.pw.linked('vo-daemon-ringer', RING)
+    util.wait_until(ringer_gone, util.scaled(5), what='the ringer to leave the ring output')
+    after = record(bob, RING, 2.0)
+    assert silent(after), f'still ringing after the answer: {after}'
+    alice.call_method(a_path, 'Hangup')
+    assert bob.wait_ended(b_path) == 'remote'
