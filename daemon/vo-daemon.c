@@ -20,6 +20,7 @@ struct _VoDaemon {
   VoSipStack *stack;
   VoAccount *account;
   VoCallManager *calls;
+  VoForwarding *forwarding;
 };
 
 G_DEFINE_FINAL_TYPE (VoDaemon, vo_daemon, G_TYPE_OBJECT)
@@ -30,6 +31,7 @@ vo_daemon_dispose (GObject *object)
   VoDaemon *self = VO_DAEMON (object);
 
   g_clear_object (&self->calls);
+  g_clear_object (&self->forwarding);
   g_clear_object (&self->account);
   g_clear_object (&self->settings);
   g_clear_object (&self->network);
@@ -68,7 +70,10 @@ on_call_ended (VoCallManager *calls, VoCall *call, gpointer user_data)
     .answer_us = vo_call_get_answer_time (call),
     .end_us = vo_call_get_end_time (call),
     .reason = vo_call_get_end_reason (call),
-    .missed = incoming && vo_call_get_answer_time (call) == 0,
+    /* Forwarded calls were handled, not missed; refused ones (DND, network
+     * policy) are missed calls the user may want to return. */
+    .missed = incoming && vo_call_get_answer_time (call) == 0 &&
+              g_strcmp0 (vo_call_get_end_reason (call), "forwarded") != 0,
   };
 
   id = vo_history_add (self->history, &entry, &error);
@@ -101,7 +106,9 @@ vo_daemon_new (const char *config_dir, const char *data_dir, GError **error)
   self->settings = vo_settings_new (self->config, self->network);
   self->credentials = vo_credentials_new (cdir);
   self->account = vo_account_new (self->config, self->credentials, self->stack, self->network);
-  self->calls = vo_call_manager_new (self->stack, self->account, self->settings, self->config);
+  self->forwarding = vo_forwarding_new (self->config);
+  self->calls = vo_call_manager_new (self->stack, self->account, self->settings, self->config,
+                                     self->forwarding);
   g_signal_connect (self->calls, "call-ended", G_CALLBACK (on_call_ended), self);
   g_debug ("Config in %s, data in %s", cdir, ddir);
   return g_steal_pointer (&self);
@@ -159,6 +166,12 @@ VoSettings *
 vo_daemon_get_settings (VoDaemon *self)
 {
   return self->settings;
+}
+
+VoForwarding *
+vo_daemon_get_forwarding (VoDaemon *self)
+{
+  return self->forwarding;
 }
 
 VoCallManager *

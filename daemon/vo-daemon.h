@@ -30,6 +30,7 @@ VoAccount *vo_daemon_get_account (VoDaemon *self);
 VoSettings *vo_daemon_get_settings (VoDaemon *self);
 VoStore *vo_daemon_get_store (VoDaemon *self);
 VoCallManager *vo_daemon_get_call_manager (VoDaemon *self);
+VoForwarding *vo_daemon_get_forwarding (VoDaemon *self);
 VoHistory *vo_daemon_get_history (VoDaemon *self);
 
 G_END_DECLS

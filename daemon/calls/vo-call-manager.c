@@ -23,8 +23,11 @@ struct _VoCallManager {
   VoSettings *settings;
   VoConfig *config;
 
-  GList *calls;      /* VoCall *, owned */
+  GList *calls;      /* VoCall *, owned, on the bus */
+  GList *diverted;   /* VoCall *, owned: refused or forwarded unseen, until they end */
   VoMediaRinger *ringer;
+  VoForwarding *forwarding;
+  gboolean dnd;
   guint next_id;
   gboolean codecs_loaded;
   VoMediaCodec codecs[MAX_CODECS + 1];
@@ -32,6 +35,9 @@ struct _VoCallManager {
 
 enum { SIGNAL_CALL_ADDED, SIGNAL_CALL_ENDED, N_SIGNALS };
 static guint signals[N_SIGNALS];
+
+enum { PROP_0, PROP_DND, N_PROPS };
+static GParamSpec *props[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (VoCallManager, vo_call_manager, G_TYPE_OBJECT)
 
@@ -150,7 +156,15 @@ on_call_ended (VoCall *call, const char *reason, gpointer user_data)
 {
   VoCallManager *self = user_data;
   GList *link = g_list_find (self->calls, call);
+  GList *diverted = g_list_find (self->diverted, call);
 
+  if (diverted) {
+    g_signal_emit (self, signals[SIGNAL_CALL_ENDED], 0, call);
+    self->diverted = g_list_delete_link (self->diverted, diverted);
+    g_signal_handlers_disconnect_by_data (call, self);
+    g_object_unref (call);
+    return;
+  }
   if (!link)
     return;
   g_signal_emit (self, signals[SIGNAL_CALL_ENDED], 0, call);
@@ -216,8 +230,8 @@ manager_check_policy (VoCallManager *self, GError **error)
   return TRUE;
 }
 
-static char *
-manager_target_uri (VoCallManager *self, const char *target, GError **error)
+char *
+vo_call_manager_target_uri (VoCallManager *self, const char *target, GError **error)
 {
   g_autofree char *country = vo_config_get_string (self->config, "account", "country-code");
   const char *domain = vo_account_get_domain (self->account);
@@ -228,7 +242,7 @@ manager_target_uri (VoCallManager *self, const char *target, GError **error)
 VoCall *
 vo_call_manager_dial (VoCallManager *self, const char *target, GError **error)
 {
-  g_autofree char *uri = manager_target_uri (self, target, error);
+  g_autofree char *uri = vo_call_manager_target_uri (self, target, error);
 
   if (!uri || !manager_check_policy (self, error))
     return NULL;
@@ -276,7 +290,7 @@ vo_call_manager_transfer_async (VoCallManager *self, VoCall *call, const char *t
 {
   GTask *task = g_task_new (self, NULL, callback, user_data);
   GError *error = NULL;
-  g_autofree char *uri = manager_target_uri (self, target, &error);
+  g_autofree char *uri = vo_call_manager_target_uri (self, target, &error);
 
   if (!uri) {
     g_task_return_error (task, error);
@@ -292,12 +306,80 @@ vo_call_manager_transfer_finish (VoCallManager *self, GAsyncResult *result, GErr
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* A call the user never sees: it is refused or forwarded at once, and kept
+ * only until it has ended, for the history. */
+static void
+manager_divert (VoCallManager *self, VoCall *call)
+{
+  self->diverted = g_list_append (self->diverted, call);
+  g_signal_connect (call, "ended", G_CALLBACK (on_call_ended), self);
+}
+
+static gboolean
+on_no_answer_forward (gpointer user_data)
+{
+  VoCall *call = user_data;
+  VoCallManager *self = g_object_get_data (G_OBJECT (call), "vo-call-manager");
+  const char *target = vo_forwarding_target (self->forwarding, VO_FORWARD_NO_ANSWER);
+
+  g_object_steal_data (G_OBJECT (call), "vo-no-answer-timer");
+  if (target && g_strcmp0 (vo_call_get_state (call), "incoming") == 0)
+    vo_call_forward (call, target);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+remove_source (gpointer id)
+{
+  g_source_remove (GPOINTER_TO_UINT (id));
+}
+
+static gboolean
+manager_has_call_in_progress (VoCallManager *self)
+{
+  for (GList *l = self->calls; l; l = l->next) {
+    const char *state = vo_call_get_state (l->data);
+
+    if (g_strcmp0 (state, "active") == 0 || g_strcmp0 (state, "held") == 0 ||
+        g_strcmp0 (state, "dialing") == 0 || g_strcmp0 (state, "ringing") == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* Network policy: no calls over mobile data unless allowed; then either
+ * the cellular voice fallback takes the call (302 to the mobile number) or
+ * the caller hears 480. Returns TRUE when the call was dealt with. */
+static gboolean
+manager_apply_network_policy (VoCallManager *self, VoCall *call)
+{
+  g_autofree char *mobile = NULL;
+  g_autofree char *mobile_uri = NULL;
+  gboolean fallback = FALSE;
+
+  if (vo_settings_get_calls_allowed (self->settings))
+    return FALSE;
+  g_object_get (self->settings, "cellular-voice-fallback", &fallback, "mobile-number", &mobile,
+                NULL);
+  if (fallback && mobile && *mobile)
+    mobile_uri = vo_call_manager_target_uri (self, mobile, NULL);
+  if (mobile_uri) {
+    vo_call_forward (call, mobile_uri);
+  } else {
+    g_message ("Call %u refused: calls are not allowed on this network (%s)",
+               vo_call_get_id (call), vo_settings_get_network_type (self->settings));
+    vo_call_refuse (call, 480, "Temporarily Unavailable", "network");
+  }
+  return TRUE;
+}
+
 static gboolean
 on_incoming_call (VoSipStack *stack, gpointer nh, gpointer sip, gpointer user_data)
 {
   VoCallManager *self = user_data;
   g_autoptr(VoSipCall) sip_call = NULL;
   g_autofree char *address = NULL;
+  const char *always, *busy, *no_answer;
   VoCall *call;
 
   if (!vo_account_get_domain (self->account))
@@ -306,9 +388,45 @@ on_incoming_call (VoSipStack *stack, gpointer nh, gpointer sip, gpointer user_da
   sip_call = vo_sip_call_new_incoming (self->stack, nh, sip);
   call = vo_call_new_incoming (++self->next_id, sip_call, self->settings, address,
                                manager_codecs (self));
+  g_object_set_data (G_OBJECT (call), "vo-call-manager", self);
   g_message ("Call %u: incoming from %s", vo_call_get_id (call), vo_call_get_remote_uri (call));
-  manager_add (self, call);
+
+  always = vo_forwarding_target (self->forwarding, VO_FORWARD_ALWAYS);
+  busy = vo_forwarding_target (self->forwarding, VO_FORWARD_BUSY);
+  if (manager_apply_network_policy (self, call)) {
+    manager_divert (self, call);
+  } else if (self->dnd) {
+    g_message ("Call %u refused: do not disturb", vo_call_get_id (call));
+    vo_call_refuse (call, 486, "Busy Here", "dnd");
+    manager_divert (self, call);
+  } else if (always) {
+    vo_call_forward (call, always);
+    manager_divert (self, call);
+  } else if (busy && manager_has_call_in_progress (self)) {
+    vo_call_forward (call, busy);
+    manager_divert (self, call);
+  } else {
+    manager_add (self, call);
+    vo_call_ring (call);
+    no_answer = vo_forwarding_target (self->forwarding, VO_FORWARD_NO_ANSWER);
+    if (no_answer) {
+      guint id = g_timeout_add_seconds (vo_forwarding_no_answer_timeout (self->forwarding),
+                                        on_no_answer_forward, call);
+
+      g_object_set_data_full (G_OBJECT (call), "vo-no-answer-timer", GUINT_TO_POINTER (id),
+                              remove_source);
+    }
+  }
   return TRUE;
+}
+
+void
+vo_call_manager_set_dnd (VoCallManager *self, gboolean dnd)
+{
+  if (self->dnd == dnd)
+    return;
+  self->dnd = dnd;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DND]);
 }
 
 GList *
@@ -337,6 +455,10 @@ vo_call_manager_dispose (GObject *object)
   for (GList *l = self->calls; l; l = l->next)
     g_signal_handlers_disconnect_by_data (l->data, self);
   g_list_free_full (g_steal_pointer (&self->calls), g_object_unref);
+  for (GList *l = self->diverted; l; l = l->next)
+    g_signal_handlers_disconnect_by_data (l->data, self);
+  g_list_free_full (g_steal_pointer (&self->diverted), g_object_unref);
+  g_clear_object (&self->forwarding);
   if (self->ringer)
     vo_media_ringer_stop (self->ringer);
   g_clear_object (&self->ringer);
@@ -348,9 +470,42 @@ vo_call_manager_dispose (GObject *object)
 }
 
 static void
+vo_call_manager_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  switch (prop_id) {
+  case PROP_DND:
+    g_value_set_boolean (value, VO_CALL_MANAGER (object)->dnd);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+vo_call_manager_set_property (GObject *object, guint prop_id, const GValue *value,
+                              GParamSpec *pspec)
+{
+  switch (prop_id) {
+  case PROP_DND:
+    vo_call_manager_set_dnd (VO_CALL_MANAGER (object), g_value_get_boolean (value));
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
 vo_call_manager_class_init (VoCallManagerClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = vo_call_manager_dispose;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = vo_call_manager_dispose;
+  object_class->get_property = vo_call_manager_get_property;
+  object_class->set_property = vo_call_manager_set_property;
+  props[PROP_DND] = g_param_spec_boolean ("dnd", NULL, NULL, FALSE,
+                                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+                                          G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, props);
 
   signals[SIGNAL_CALL_ADDED] = g_signal_new ("call-added", G_TYPE_FROM_CLASS (klass),
                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -367,10 +522,11 @@ vo_call_manager_init (VoCallManager *self)
 
 VoCallManager *
 vo_call_manager_new (VoSipStack *stack, VoAccount *account, VoSettings *settings,
-                     VoConfig *config)
+                     VoConfig *config, VoForwarding *forwarding)
 {
   VoCallManager *self = g_object_new (VO_TYPE_CALL_MANAGER, NULL);
 
+  self->forwarding = g_object_ref (forwarding);
   self->stack = g_object_ref (stack);
   self->account = g_object_ref (account);
   self->settings = g_object_ref (settings);

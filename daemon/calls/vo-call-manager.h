@@ -7,6 +7,7 @@
 #include "vo-account.h"
 #include "vo-call.h"
 #include "vo-config.h"
+#include "vo-forwarding.h"
 #include "vo-settings.h"
 
 G_BEGIN_DECLS
@@ -18,7 +19,14 @@ G_DECLARE_FINAL_TYPE (VoCallManager, vo_call_manager, VO, CALL_MANAGER, GObject)
  * incoming; "call-ended" (VoCall *call) once it has ended (history is
  * written from here); after it the manager drops the call. */
 VoCallManager *vo_call_manager_new (VoSipStack *stack, VoAccount *account, VoSettings *settings,
-                                    VoConfig *config);
+                                    VoConfig *config, VoForwarding *forwarding);
+
+/* Do not disturb: incoming calls are refused with 486 and recorded as missed
+ * with reason dnd. Property "dnd" (gboolean, read-write). */
+void vo_call_manager_set_dnd (VoCallManager *self, gboolean dnd);
+
+/* Turns what a person typed into a URI, as Dial does (for forwarding targets). */
+char *vo_call_manager_target_uri (VoCallManager *self, const char *target, GError **error);
 
 /* Checks registration and network policy, turns @target into a URI and
  * dials it. Errors: VO_ERROR_NOT_REGISTERED, VO_ERROR_NETWORK_POLICY,

@@ -60,6 +60,7 @@ struct _VoCall {
   char *transfer_target;
   guint transfer_timeout_id;
   gboolean transferred;
+  gboolean diverted;
 };
 
 enum {
@@ -530,6 +531,39 @@ vo_call_terminate (VoCall *self, const char *reason)
     call_finish (self);
 }
 
+void
+vo_call_refuse (VoCall *self, int status, const char *phrase, const char *reason)
+{
+  if (self->state != CALL_INCOMING)
+    return;
+  self->local_reason = g_intern_string (reason);
+  self->diverted = TRUE;
+  vo_sip_call_decline (self->sip, status, phrase);
+}
+
+void
+vo_call_forward (VoCall *self, const char *uri)
+{
+  if (self->state != CALL_INCOMING)
+    return;
+  g_message ("Call %u from %s forwarded to %s", self->id, self->remote_uri, uri);
+  self->local_reason = "forwarded";
+  self->diverted = TRUE;
+  vo_sip_call_redirect (self->sip, uri);
+}
+
+gboolean
+vo_call_was_diverted (VoCall *self)
+{
+  return self->diverted;
+}
+
+void
+vo_call_ring (VoCall *self)
+{
+  vo_sip_call_ring (self->sip);
+}
+
 /* ---- accessors -------------------------------------------------------- */
 
 guint vo_call_get_id (VoCall *self) { return self->id; }
@@ -699,6 +733,5 @@ vo_call_new_incoming (guint id, VoSipCall *sip_call, VoSettings *settings,
   self->remote_uri = g_strdup (vo_sip_call_get_remote_uri (sip_call));
   self->remote_name = g_strdup (vo_sip_call_get_remote_name (sip_call));
   call_connect_sip (self);
-  vo_sip_call_ring (sip_call);
   return self;
 }

@@ -29,6 +29,8 @@ VoCall *vo_call_new_outgoing (guint id, VoSipStack *stack, VoSettings *settings,
 /* Wraps an incoming INVITE and sends 180 Ringing. */
 VoCall *vo_call_new_incoming (guint id, VoSipCall *sip_call, VoSettings *settings,
                               const char *media_address, const VoMediaCodec *codecs);
+/* Sends 180 Ringing: the call is offered to the user. */
+void vo_call_ring (VoCall *self);
 
 guint vo_call_get_id (VoCall *self);
 const char *vo_call_get_state (VoCall *self);
@@ -59,7 +61,15 @@ void vo_call_transfer_async (VoCall *self, const char *uri, GAsyncReadyCallback 
                              gpointer user_data);
 gboolean vo_call_transfer_finish (VoCall *self, GAsyncResult *result, GError **error);
 
-/* Ends the call with @reason without asking (DND, forwarding, shutdown). */
+/* Ends the call with @reason without asking (shutdown). */
 void vo_call_terminate (VoCall *self, const char *reason);
+/* Refuses an unanswered incoming call with @status (DND: 486, network
+ * policy: 480), ending it with @reason. */
+void vo_call_refuse (VoCall *self, int status, const char *phrase, const char *reason);
+/* Sends an unanswered incoming call on to @uri (302), ending it as forwarded. */
+void vo_call_forward (VoCall *self, const char *uri);
+/* Whether the call was forwarded, refused by policy or DND: not a missed call
+ * the user could have taken. */
+gboolean vo_call_was_diverted (VoCall *self);
 
 G_END_DECLS

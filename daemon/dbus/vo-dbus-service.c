@@ -8,6 +8,7 @@
 #include "vo-dbus-service.h"
 #include "vo-dbus-account.h"
 #include "vo-dbus-calls.h"
+#include "vo-dbus-forwarding.h"
 #include "vo-dbus-history.h"
 #include "vo-dbus-settings.h"
 
@@ -112,7 +113,10 @@ vo_dbus_service_new (GDBusConnection *connection, VoDaemon *daemon, gboolean rep
     return NULL;
   if (!service_export (self, vo_dbus_history_new (vo_daemon_get_history (daemon)), error) ||
       !service_export (self, vo_dbus_calls_new (vo_daemon_get_call_manager (daemon),
-                                                self->manager), error))
+                                                self->manager), error) ||
+      !service_export (self, vo_dbus_forwarding_new (vo_daemon_get_forwarding (daemon),
+                                                     vo_daemon_get_call_manager (daemon)),
+                       error))
     return NULL;
 
   if (replace)

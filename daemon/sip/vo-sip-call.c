@@ -489,6 +489,17 @@ vo_sip_call_decline (VoSipCall *self, int status, const char *phrase)
 }
 
 void
+vo_sip_call_redirect (VoSipCall *self, const char *target_uri)
+{
+  g_autofree char *contact = g_strdup_printf ("<%s>", target_uri);
+
+  if (!self->nh || self->state != VO_SIP_CALL_INCOMING)
+    return;
+  call_set_end (self, VO_SIP_END_DECLINED, 302);
+  nua_respond (self->nh, SIP_302_MOVED_TEMPORARILY, SIPTAG_CONTACT_STR (contact), TAG_END ());
+}
+
+void
 vo_sip_call_hangup (VoSipCall *self)
 {
   if (!self->nh || self->state == VO_SIP_CALL_TERMINATED)

@@ -42,6 +42,8 @@ VoSipCall *vo_sip_call_new_incoming (VoSipStack *stack, gpointer nh, gconstpoint
 void vo_sip_call_ring (VoSipCall *self);
 void vo_sip_call_answer (VoSipCall *self, const char *local_sdp);
 void vo_sip_call_decline (VoSipCall *self, int status, const char *phrase);
+/* Answers an unanswered incoming INVITE with 302 to @target_uri. */
+void vo_sip_call_redirect (VoSipCall *self, const char *target_uri);
 /* CANCEL before the answer, BYE after; declines an unanswered incoming call. */
 void vo_sip_call_hangup (VoSipCall *self);
 void vo_sip_call_hold (VoSipCall *self, gboolean hold);

@@ -146,3 +146,48 @@ def stop_extra_buses(h):
 
 def now():
     return time.monotonic()
+
+
+# -- PipeWire graph reads that tolerate a changing graph ------------------------
+def pw_objects(pw):
+    """pw-dump's objects, robust against a graph that changes during the dump:
+    pw-dump then prints extra JSON arrays (removals as {"id": N, "info": null})
+    before or after the main one, which PipeWire.dump() cannot parse."""
+    import json
+    text = pw.run('pw-dump', '-N')
+    decoder = json.JSONDecoder()
+    pos, arrays = 0, []
+    while True:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos >= len(text):
+            break
+        value, pos = decoder.raw_decode(text, pos)
+        arrays.append(value if isinstance(value, list) else [value])
+    objects, removed = {}, set()
+    for array in arrays:
+        for o in array:
+            if o.get('type'):
+                objects[o['id']] = o
+            elif o.get('info') is None and 'id' in o:
+                removed.add(o['id'])
+    # A removal may be printed before the main array: drop those ids either way
+    # (a waiting caller polls again if a reused id was dropped by mistake).
+    return [o for i, o in objects.items() if i not in removed]
+
+
+def pw_linked(pw, out_node, in_node):
+    """PipeWire.linked() on a tolerant dump."""
+    return [lk for lk in pw.links(pw_objects(pw))
+            if (lk['output_node'] or '').startswith(out_node)
+            and (lk['input_node'] or '').startswith(in_node)]
+
+
+def wait_pw_linked(pw, out_node, in_node, timeout=10.0):
+    return util.wait_until(lambda: pw_linked(pw, out_node, in_node), util.scaled(timeout),
+                           interval=0.1, what=f'a PipeWire link {out_node} -> {in_node}')
+
+
+def wait_pw_unlinked(pw, out_node, in_node, timeout=10.0):
+    return util.wait_until(lambda: not pw_linked(pw, out_node, in_node), util.scaled(timeout),
+                           interval=0.1, what=f'no PipeWire link {out_node} -> {in_node}')

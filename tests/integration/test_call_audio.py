@@ -10,9 +10,8 @@ import time
 
 import pytest
 
-from calls_support import Party, stop_extra_buses
+from calls_support import Party, stop_extra_buses, wait_pw_linked, wait_pw_unlinked
 from vo_harness import MIC, RING, SPEAKER, audio, util
-from vo_harness.client import pump
 
 PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw'}
 A_TONE, B_TONE = 440, 660
@@ -52,8 +51,8 @@ def connect(alice, bob):
 def wait_audio_links(party, output=SPEAKER):
     """The daemon's capture stream reads the mic and its playback stream
     feeds `output` in the party's PipeWire."""
-    party.pw.wait_linked(MIC, 'vo-daemon-capture')
-    party.pw.wait_linked('vo-daemon-playback', output)
+    wait_pw_linked(party.pw, MIC, 'vo-daemon-capture')
+    wait_pw_linked(party.pw, 'vo-daemon-playback', output)
 
 
 def record(party, node=SPEAKER, seconds=1.5):
@@ -159,13 +158,15 @@ def test_mute_hold_and_output_switch(parties):
         # AudioOutput switched during the call: bob's voice moves from the
         # speaker to the headset, and back.
         alice.set_setting('AudioOutput', HEADSET)
-        alice.pw.wait_linked('vo-daemon-playback', HEADSET)
+        wait_pw_linked(alice.pw, 'vo-daemon-playback', HEADSET)
+        wait_pw_unlinked(alice.pw, 'vo-daemon-playback', SPEAKER)
         a = heard(alice, B_TONE, node=HEADSET)
         assert tone_ok(a, B_TONE), f'AudioOutput={HEADSET}: the headset played {a}'
         a = until_silent(alice, SPEAKER)
         assert silent(a), f'AudioOutput={HEADSET}: the speaker still plays {a}'
         alice.set_setting('AudioOutput', '')
-        alice.pw.wait_linked('vo-daemon-playback', SPEAKER)
+        wait_pw_linked(alice.pw, 'vo-daemon-playback', SPEAKER)
+        wait_pw_unlinked(alice.pw, 'vo-daemon-playback', HEADSET)
         a = heard(alice, B_TONE)
         assert tone_ok(a, B_TONE), f'AudioOutput back to default: the speaker played {a}'
         a = until_silent(alice, HEADSET)
@@ -201,11 +202,7 @@ def test_ring_tone_on_ring_output(parties):
     bob.call_method(b_path, 'Answer')
     bob.wait_state(b_path, 'active')
     alice.wait_state(a_path, 'active')
-
-    def ringer_gone():
-        pump()
-        return not bob.pw.linked('vo-daemon-ringer', RING)
-    util.wait_until(ringer_gone, util.scaled(5), what='the ringer to leave the ring output')
+    wait_pw_unlinked(bob.pw, 'vo-daemon-ringer', RING, timeout=5)
     after = record(bob, RING, 2.0)
     assert silent(after), f'still ringing after the answer: {after}'
     alice.call_method(a_path, 'Hangup')

@@ -1,0 +1,38 @@
+/* vo-forwarding.h: call forwarding rules (F6), stored in vo.conf.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include "vo-config.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  VO_FORWARD_ALWAYS,
+  VO_FORWARD_BUSY,
+  VO_FORWARD_NO_ANSWER,
+  VO_FORWARD_UNREACHABLE,
+  VO_FORWARD_N_CONDITIONS
+} VoForwardCondition;
+
+#define VO_FORWARD_DEFAULT_TIMEOUT_S 20
+
+#define VO_TYPE_FORWARDING (vo_forwarding_get_type ())
+G_DECLARE_FINAL_TYPE (VoForwarding, vo_forwarding, VO, FORWARDING, GObject)
+
+/* Property "rules" (GVariant aa{sv}, notified on change). */
+VoForwarding *vo_forwarding_new (VoConfig *config);
+
+/* @target_uri must already be a SIP URI (see vo-dial-target); it may be NULL
+ * when disabling. @timeout_s only matters for no-answer (0: the default).
+ * Errors: VO_ERROR_INVALID_ARGUMENT. */
+gboolean vo_forwarding_set_rule (VoForwarding *self, const char *condition, gboolean enabled,
+                                 const char *target_uri, guint timeout_s, GError **error);
+
+/* The URI to forward to under @condition, or NULL when that rule is off. */
+const char *vo_forwarding_target (VoForwarding *self, VoForwardCondition condition);
+guint vo_forwarding_no_answer_timeout (VoForwarding *self);
+GVariant *vo_forwarding_get_rules (VoForwarding *self);
+
+G_END_DECLS
