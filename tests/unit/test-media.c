@@ -170,6 +170,29 @@ assert_tone (VoMediaSession *session, double freq)
   assert_tone_samples (samples, freq);
 }
 
+static gboolean
+is_tone (GArray *samples, double freq)
+{
+  return samples->len > RATE / 8 && rms (samples) > 0.05 &&
+         fabs (dominant_frequency (samples) - freq) < freq * 0.05;
+}
+
+/* For changes that may glitch: the tone must be back within @timeout_ms. */
+static void
+assert_tone_within (VoMediaSession *session, double freq, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
+
+  for (;;) {
+    g_autoptr(GArray) samples = collect (session, 250, TRUE);
+
+    if (is_tone (samples, freq) || g_get_monotonic_time () > end) {
+      assert_tone_samples (samples, freq);
+      return;
+    }
+  }
+}
+
 /* Nothing, or silence: what a receiver gets while the sender is quiet. */
 static void
 assert_quiet (VoMediaSession *session)
@@ -512,13 +535,20 @@ test_devices (void)
   assert_tone (pair.a, TONE_B);
   before = vo_media_session_get_element_for_testing (pair.a, "vo-test-sink");
 
-  /* Both ends replaced while playing; audio goes on both ways. */
+  /* Both ends replaced while playing; audio goes on both ways. The gap the
+   * switch leaves in A's RTP can briefly upset B's jitter buffer (seconds
+   * under sanitizers, a few ms otherwise). */
   vo_media_session_set_devices (pair.a, "mic-2", "speaker-2");
-  wait_ms (200);
-  after = vo_media_session_get_element_for_testing (pair.a, "vo-test-sink");
+  /* The output is swapped when no buffer is on its way, maybe a bit later. */
+  for (guint i = 0; i < 200 && (!after || after == before); i++) {
+    g_clear_object (&after);
+    wait_ms (10);
+    after = vo_media_session_get_element_for_testing (pair.a, "vo-test-sink");
+  }
   g_assert_nonnull (after);
   g_assert_true (after != before);
-  assert_both_tones (pair.a, pair.b);
+  assert_tone_within (pair.a, TONE_B, 3000);
+  assert_tone_within (pair.b, TONE_A, 3000);
 
   /* Same names again: nothing to do. */
   vo_media_session_set_devices (pair.a, "mic-2", "speaker-2");
