@@ -42,6 +42,7 @@ extern const VoCtlCommand vo_ctl_settings_commands[];
 extern const VoCtlCommand vo_ctl_calls_commands[];
 extern const VoCtlCommand vo_ctl_monitor_commands[];
 extern const VoCtlCommand vo_ctl_history_commands[];
+extern const VoCtlCommand vo_ctl_forwarding_commands[];
 
 /* Command line */
 

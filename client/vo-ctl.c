@@ -23,6 +23,7 @@ static const VoCtlCommand *const command_groups[] = {
   vo_ctl_calls_commands,
   vo_ctl_monitor_commands,
   vo_ctl_history_commands,
+  vo_ctl_forwarding_commands,
   builtin_commands,
 };
 

@@ -407,15 +407,16 @@ class Results:
         return self.data.get((who, what), [])
 
 
-def peer_heard(peer, freq):
-    """Analysis of the newest received-audio dump of the peer."""
+def peer_heard(peer):
+    """Analysis of the newest received-audio dump of the peer (written by
+    its sndfile module; complete once the call ended there)."""
     f = peer.received_audio()
     if f is None:
         return None
     try:
         return audio.analyze(f)
-    except (ValueError, OSError):
-        return None
+    except Exception as e:  # noqa: BLE001 - wave.Error, ValueError, OSError
+        return f'{os.path.basename(f)}: {e}'
 
 
 def one_call(ua):
@@ -472,9 +473,9 @@ def measure_codec(ua, codec, peer, res, args, first):
             pass
         raise
     ua.hangup(handle)
-    heard = peer_heard(peer, CALLER_TONE)
     pump_for(AFTER_END)
     rss_after = rss_kib(ua.pid)
+    heard = peer_heard(peer)
     res.add(who, f'cpu_{codec}', cpu['ua'])
     if 'pipewire' in cpu:
         res.add(who, f'pw_{codec}', cpu['pipewire'])
@@ -485,7 +486,7 @@ def measure_codec(ua, codec, peer, res, args, first):
                                 if 'pipewire' in cpu else '')
         + f', peer baresip {cpu["peer"]:.2f} %; VmRSS during {rss_call} KiB, '
         f'{AFTER_END:g} s after the end {rss_after} KiB')
-    if heard is None or heard.hz is None or abs(heard.hz - CALLER_TONE) > 10 \
+    if not hasattr(heard, 'hz') or heard.hz is None or abs(heard.hz - CALLER_TONE) > 10 \
             or heard.active_seconds < args.cpu_seconds / 2:
         raise BenchError(f'{who} {codec}: the peer did not receive the caller\'s '
                          f'{CALLER_TONE} Hz tone for the long call: {heard}')

@@ -159,3 +159,30 @@ def test_network_policy_for_calls(h, parties):
     bob.client.set(SETTINGS, 'AllowCellularData', GLib.Variant('b', False))
     nm.set_connection('wifi')
     pytest_wait(lambda: bob.client.get(SETTINGS, 'CallsAllowed') is True, 'wifi allows calls')
+
+
+def test_voctl_forwarding(h, parties):
+    bob = parties('bob')
+    env = dict(__import__('os').environ, DBUS_SESSION_BUS_ADDRESS=bob.bus.address)
+    import subprocess
+    from vo_harness import voctl as voctl_mod
+
+    def run(*args):
+        return subprocess.run([voctl_mod.voctl_path(), *args], env=env, capture_output=True,
+                              text=True, timeout=30)
+    r = run('forwarding', 'set', 'no-answer', 'carol', '--timeout', '15')
+    assert r.returncode == 0, r.stderr
+    r = run('forwarding')
+    assert r.returncode == 0 and 'no-answer' in r.stdout and 'sip:carol@' in r.stdout, r.stdout
+    assert 'after 15 s' in r.stdout
+    r = run('--json', 'forwarding')
+    import json
+    data = {rule['condition']: rule for rule in json.loads(r.stdout)}
+    assert data['no-answer']['enabled'] is True and data['no-answer']['timeout'] == 15
+    r = run('forwarding', 'off', 'no-answer')
+    assert r.returncode == 0, r.stderr
+    assert rules(bob)['no-answer']['enabled'] is False
+    r = run('forwarding', 'set', 'sometimes', 'carol')
+    assert r.returncode == 1 and 'sometimes' in r.stderr and 'GDBus' not in r.stderr
+    r = run('forwarding', 'set')
+    assert r.returncode == 2
