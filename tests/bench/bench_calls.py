@@ -246,6 +246,9 @@ class VoCaller:
                 if state == 'active':
                     return path, t
                 if state == 'ended':
+                    deadline = time.monotonic() + 1.0
+                    while path not in self.ended and time.monotonic() < deadline:
+                        self.ctx.iteration(True)
                     raise BenchError(f'call ended before it was active '
                                      f'({self.ended.get(path, (0, "?"))[1]})')
             return None
@@ -313,7 +316,6 @@ class BaresipCaller:
         self.h, self.kam = h, kam
         self.ua = None
         self.codec = None
-        self.n = 0
 
     @property
     def pid(self):
@@ -328,7 +330,6 @@ class BaresipCaller:
             self.ua.stop()
             self.h.peers.remove(self.ua)
             self.kam.wait_contacts('carol', present=False, timeout=5)
-        self.n += 1
         self.ua = QuietBaresip(self.h.workdir, self.kam, 'carol', PASSWORDS['carol'],
                                name=f'baresip-carol-{codec}', tone=CALLER_TONE,
                                codecs=BARESIP_CODEC[codec], modules=('opus.so',),
@@ -429,9 +430,9 @@ def measure_codec(ua, codec, peer, res, args, first):
     """Start ua offering codec; idle, first call, timed calls, long call."""
     who = ua.name
     ua.use_codec(codec)
-    time.sleep(args.idle / 2)
+    time.sleep(0.5)
     win = CpuWindow({'ua': ua.pid, **ua.extra_pids()})
-    pump_for(args.idle / 2)
+    pump_for(args.idle)
     idle = win.stop()
     rss_idle = rss_kib(ua.pid)
     if first:
@@ -509,6 +510,9 @@ def measure_short_calls(ua, res, args):
     res.add(who, 'rss_call10', marks[first])
     res.add(who, 'rss_call100', marks[args.short_calls])
     res.add(who, 'rss_growth', marks[args.short_calls] - marks[first])
+    if args.short_calls > first:
+        res.add(who, 'rss_per_call',
+                (marks[args.short_calls] - marks[first]) / (args.short_calls - first))
     for t in times:
         res.add(who, 'dial_short', t)
     say(f'  {who:<10} {ua.codec:<5} {args.short_calls} short calls in {elapsed:.1f} s; '
@@ -546,7 +550,7 @@ def print_table(res, args, media_note):
         (f'Dial → active, PCMU, {args.calls} calls (ms)', 'dial_PCMU', '{:.1f}'),
         (f'Dial → active, opus, {args.calls} calls (ms)', 'dial_opus', '{:.1f}'),
         (f'Dial → active, {args.short_calls} short calls (ms)', 'dial_short', '{:.1f}'),
-        ('CPU % idle, registered', 'cpu_idle_PCMU', '{:.2f}'),
+        (f'CPU % idle, registered ({args.idle:g} s)', 'cpu_idle_PCMU', '{:.2f}'),
         (f'CPU % during PCMU call ({args.cpu_seconds:g} s)', 'cpu_PCMU', '{:.2f}'),
         (f'CPU % during opus call ({args.cpu_seconds:g} s)', 'cpu_opus', '{:.2f}'),
         ('  + PipeWire server, idle', 'pw_idle_PCMU', '{:.2f}'),
@@ -559,17 +563,19 @@ def print_table(res, args, media_note):
         ('RSS after short call 10 (KiB)', 'rss_call10', '{:.0f}'),
         (f'RSS after short call {args.short_calls} (KiB)', 'rss_call100', '{:.0f}'),
         (f'RSS growth, call 10 → {args.short_calls} (KiB)', 'rss_growth', '{:+.0f}'),
+        ('  per call (KiB)', 'rss_per_call', '{:+.1f}'),
     ]
     w0, w = 40, 24
-    say(f'\nvo-daemon vs baresip calling the same auto-answering baresip, same kamailio, '
-        f'same run\n(median (min-max) where several calls were timed):\n')
+    say('\nvo-daemon vs baresip calling the same auto-answering baresip, same kamailio, '
+        'same run\n(median (min-max) where several calls were timed):\n')
     say(f'{"":<{w0}}{"vo-daemon":>{w}}{"baresip":>{w}}')
     for title, key, fmt in rows:
         vo = summary(res.get('vo-daemon', key), fmt)
         ba = summary(res.get('baresip', key), fmt)
         say(f'{title:<{w0}}{vo:>{w}}{ba:>{w}}')
     say(f'\nDial → active: vo-daemon from the Calls1.Dial call until Call1.State = active\n'
-        f'  (PropertiesChanged); baresip from its `dial` command until CALL_ESTABLISHED.\n'
+        f'  (PropertiesChanged); baresip from its `dial` command (ctrl_tcp) until its\n'
+        f'  "Call established" line (CALL_ESTABLISHED).\n'
         f'  The first call of a fresh process is not in the medians (vo-daemon starts\n'
         f'  GStreamer on its first call). Short calls use PCMU: dial, active, hang up.\n'
         f'CPU %: of one core, utime+stime of the process (all threads) over '
@@ -627,7 +633,8 @@ def run(args):
         say(f'bench: calls to an auto-answering baresip ({PEER_URI}, {PEER_TONE} Hz WAV); '
             f'{args.calls} timed calls + 1 first call per codec, {args.cpu_seconds:g} s CPU '
             f'window, {args.short_calls} short calls; kamailio {kam.hostport}; '
-            f'{os.cpu_count()} CPUs, {platform.machine()}, kernel {platform.release()}')
+            f'{os.cpu_count()} CPUs, {platform.machine()}, kernel {platform.release()}, '
+            f'load average {os.getloadavg()[0]:.2f}')
         say(f'bench: {vo.describe()}')
         say(f'bench: {bare.describe()}')
         say(f'bench: work folder {h.workdir}')
@@ -652,7 +659,8 @@ def run(args):
         stop_extra_buses(h)
 
     print_table(res, args, media_note)
-    say(f'\nbench: {time.monotonic() - t_begin:.0f} s in all')
+    say(f'\nbench: {time.monotonic() - t_begin:.0f} s in all; load average at the end '
+        f'{os.getloadavg()[0]:.2f} (other work on the machine skews every figure)')
     if failures:
         say(f'\nbench: {len(failures)} measurement(s) failed:')
         for f in failures:
@@ -670,7 +678,8 @@ def main():
                     default=float(os.environ.get('VO_BENCH_CPU_SECONDS', '30')))
     ap.add_argument('--short-calls', type=int,
                     default=int(os.environ.get('VO_BENCH_SHORT_CALLS', '100')))
-    ap.add_argument('--idle', type=float, default=float(os.environ.get('VO_BENCH_IDLE', '2')))
+    ap.add_argument('--idle', type=float, default=float(os.environ.get('VO_BENCH_IDLE', '3')),
+                    help='seconds of the idle CPU window after start (RSS after it)')
     args = ap.parse_args()
     if args.calls < 1 or args.cpu_seconds <= 0 or args.short_calls < 0:
         ap.error('--calls must be >= 1, --cpu-seconds > 0, --short-calls >= 0')
