@@ -43,6 +43,8 @@ extern const VoCtlCommand vo_ctl_calls_commands[];
 extern const VoCtlCommand vo_ctl_monitor_commands[];
 extern const VoCtlCommand vo_ctl_history_commands[];
 extern const VoCtlCommand vo_ctl_forwarding_commands[];
+extern const VoCtlCommand vo_ctl_presence_commands[];
+extern const VoCtlCommand vo_ctl_messages_commands[];
 
 /* Command line */
 

@@ -24,6 +24,8 @@ static const VoCtlCommand *const command_groups[] = {
   vo_ctl_monitor_commands,
   vo_ctl_history_commands,
   vo_ctl_forwarding_commands,
+  vo_ctl_presence_commands,
+  vo_ctl_messages_commands,
   builtin_commands,
 };
 

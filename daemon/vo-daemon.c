@@ -21,6 +21,8 @@ struct _VoDaemon {
   VoAccount *account;
   VoCallManager *calls;
   VoForwarding *forwarding;
+  VoMessageManager *messages;
+  VoPresence *presence;
 };
 
 G_DEFINE_FINAL_TYPE (VoDaemon, vo_daemon, G_TYPE_OBJECT)
@@ -30,6 +32,8 @@ vo_daemon_dispose (GObject *object)
 {
   VoDaemon *self = VO_DAEMON (object);
 
+  g_clear_object (&self->messages);
+  g_clear_object (&self->presence);
   g_clear_object (&self->calls);
   g_clear_object (&self->forwarding);
   g_clear_object (&self->account);
@@ -110,6 +114,13 @@ vo_daemon_new (const char *config_dir, const char *data_dir, GError **error)
   self->calls = vo_call_manager_new (self->stack, self->account, self->settings, self->config,
                                      self->forwarding);
   g_signal_connect (self->calls, "call-ended", G_CALLBACK (on_call_ended), self);
+  self->messages = vo_message_manager_new (self->store, self->stack, self->account, self->config,
+                                           error);
+  if (!self->messages)
+    return NULL;
+  self->presence = vo_presence_new (self->config, self->account, self->calls, self->stack);
+  /* Do not disturb is a presence status the call manager acts on. */
+  g_object_bind_property (self->presence, "dnd", self->calls, "dnd", G_BINDING_SYNC_CREATE);
   g_debug ("Config in %s, data in %s", cdir, ddir);
   return g_steal_pointer (&self);
 }
@@ -139,15 +150,26 @@ on_account_shut_down (GObject *source, GAsyncResult *result, gpointer user_data)
   vo_sip_stack_shutdown_async (self->stack, on_stack_shut_down, task);
 }
 
+static void
+on_presence_shut_down (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  VoDaemon *self = g_task_get_source_object (task);
+
+  vo_presence_shutdown_finish (VO_PRESENCE (source), result);
+  vo_account_shutdown_async (self->account, on_account_shut_down, task);
+}
+
 void
 vo_daemon_shutdown_async (VoDaemon *self, GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (self, NULL, callback, user_data);
 
   g_task_set_source_tag (task, vo_daemon_shutdown_async);
-  /* Calls first (BYE/CANCEL), then un-REGISTER, then the stack. */
+  /* Calls first (BYE/CANCEL), then presence, then un-REGISTER, then the stack. */
   vo_call_manager_hangup_all (self->calls);
-  vo_account_shutdown_async (self->account, on_account_shut_down, task);
+  /* Un-PUBLISH and un-SUBSCRIBE while still registered. */
+  vo_presence_shutdown_async (self->presence, on_presence_shut_down, task);
 }
 
 void
@@ -186,8 +208,20 @@ vo_daemon_get_store (VoDaemon *self)
   return self->store;
 }
 
+VoPresence *
+vo_daemon_get_presence (VoDaemon *self)
+{
+  return self->presence;
+}
+
 VoHistory *
 vo_daemon_get_history (VoDaemon *self)
 {
   return self->history;
+}
+
+VoMessageManager *
+vo_daemon_get_message_manager (VoDaemon *self)
+{
+  return self->messages;
 }

@@ -7,6 +7,8 @@
 #include "vo-account.h"
 #include "vo-call-manager.h"
 #include "vo-history.h"
+#include "vo-message-manager.h"
+#include "vo-presence.h"
 #include "vo-settings.h"
 #include "vo-store.h"
 
@@ -32,5 +34,7 @@ VoStore *vo_daemon_get_store (VoDaemon *self);
 VoCallManager *vo_daemon_get_call_manager (VoDaemon *self);
 VoForwarding *vo_daemon_get_forwarding (VoDaemon *self);
 VoHistory *vo_daemon_get_history (VoDaemon *self);
+VoMessageManager *vo_daemon_get_message_manager (VoDaemon *self);
+VoPresence *vo_daemon_get_presence (VoDaemon *self);
 
 G_END_DECLS

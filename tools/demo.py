@@ -4,15 +4,21 @@
 Started by tools/demo (which builds first). Starts, through tests/vo_harness:
 a private session bus (and a private system bus with python3-dbusmock's
 NetworkManager, when installed), kamailio on an ephemeral port with the users
-below, and vo-daemon signed in as alice. Then:
+below, a private PipeWire (null devices vo_test_mic / vo_test_speaker /
+vo_test_ring) for vo-daemon's audio, vo-daemon signed in as alice, and
+extension 200: a baresip that answers every call at once and sends back what
+it hears (its echo module). Then:
 
-  interactive (stdin is a terminal): a bash with DBUS_SESSION_BUS_ADDRESS set
-      and build/client on PATH; leaving it (exit, Ctrl-D) stops everything;
-  --check (or stdin is not a terminal): prints the state, runs `vo-ctl status`
-      and exits 0 only if the daemon reached Registration=registered;
+  interactive (stdin is a terminal): a bash with DBUS_SESSION_BUS_ADDRESS and
+      the PipeWire variables set and build/client on PATH; leaving it (exit,
+      Ctrl-D) stops everything;
+  --check (or stdin is not a terminal): prints the state, runs `vo-ctl status`,
+      calls 200 and exits 0 only if the daemon reached Registration=registered
+      and the call to 200 became active (Call1.State) and hung up cleanly;
   --run CMD: runs `bash -c CMD` in that environment, exits with its status.
 
-    /usr/bin/python3 tools/demo.py [--check | --run CMD] [--user alice] [--peer] [--keep]
+    /usr/bin/python3 tools/demo.py [--check | --run CMD] [--user alice] [--peer]
+                                   [--tone-peer] [--keep]
 """
 
 import argparse
@@ -32,7 +38,11 @@ TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, 'tests'))
 sys.path.insert(0, os.path.join(TOP, 'tests', 'bench'))
 
-from vo_harness import ACCOUNT, DBusCallError, Harness, util, voctl_path  # noqa: E402
+from gi.repository import GLib  # noqa: E402
+
+from vo_harness import (ACCOUNT, MIC, SPEAKER, DBusCallError, Harness, util,  # noqa: E402
+                        voctl_path)
+from vo_harness.client import pump  # noqa: E402
 from vo_harness.daemon import daemon_path  # noqa: E402
 
 DOMAIN = 'vo.test'
@@ -44,6 +54,20 @@ USERS = {
 }
 DISPLAY_NAMES = {'alice': 'Alice Example', 'bob': 'Bob Example', 'carol': 'Carol Example'}
 NETWORK_KINDS = ('wifi', 'ethernet', 'cellular', 'none')
+# Extension 200: the echo peer (not a user vo-daemon can sign in as).
+ECHO_USER, ECHO_PASSWORD = '200', 'echo-demo'
+# baresip codec modules for 200, in the order it prefers them, with the names
+# its audio_codecs account parameter knows them by.
+ECHO_CODECS = (('opus.so', 'opus/48000/2'), ('g722.so', 'G722'), ('g711.so', 'PCMU,PCMA'))
+FALLBACK_TONE = 440          # Hz that 200 sends when it cannot echo
+CALLS_IFACE = 'org.virtualoffice.Calls1'
+CALL_IFACE = 'org.virtualoffice.Call1'
+# Without PipeWire the daemon still gets working (silent) media.
+SILENT_MEDIA = {
+    'VO_MEDIA_SOURCE': 'audiotestsrc is-live=true wave=silence',
+    'VO_MEDIA_SINK': 'fakesink sync=false',
+    'VO_MEDIA_RING_SINK': 'fakesink sync=false',
+}
 
 
 def say(*args):
@@ -51,31 +75,93 @@ def say(*args):
 
 
 # -- peers -------------------------------------------------------------------------
+class Peer:
+    """A phone at the demo kamailio: what the banner says, and how to stop it."""
+
+    def __init__(self, desc, proc, kind):
+        self.desc, self.proc, self.kind = desc, proc, kind
+
+    def stop(self):
+        self.proc.stop()
+
+
+def start_echo_peer(h, kam, tone_peer=False):
+    """Extension 200: baresip answering every call at once.
+
+    Normally with baresip's echo module (it answers incoming calls itself and
+    connects each call's player to its source through an aubridge device, so
+    the caller hears itself; DTMF digits are sent back too). With tone_peer,
+    or when echo.so/aubridge.so are missing or that baresip does not start,
+    the harness's baresip peer (tests/vo_harness/peers.py) answers instead and
+    sends a FALLBACK_TONE sine. Returns a Peer (kind 'echo' or 'tone')."""
+    from baresip_ua import BaresipError, BaresipUA, module_path  # tests/bench/baresip_ua.py
+    mdir = module_path()
+    have = [(m, c) for m, c in ECHO_CODECS if os.path.exists(os.path.join(mdir, m))]
+    why = 'asked for (--tone-peer)' if tone_peer else None
+    missing = [m for m in ('echo.so', 'aubridge.so') if not os.path.exists(os.path.join(mdir, m))]
+    if why is None and missing:
+        why = f'baresip has no {" ".join(missing)} in {mdir}'
+    if why is None:
+        config = '\n'.join([
+            'audio_source\t\taubridge,nil',     # echo.so names the device per call
+            'audio_player\t\taubridge,nil',
+            'audio_alert\t\tnone,none',
+            'net_interface\t\t127.0.0.1',
+            'rtp_timeout\t\t0',
+        ])
+        codecs = ','.join(c for _, c in have)
+        ua = BaresipUA(h.workdir, kam.hostport, ECHO_USER, ECHO_PASSWORD, domain=DOMAIN,
+                       name='peer-200', modules=[m for m, _ in have] + ['aubridge.so', 'echo.so'],
+                       config_extra=config,
+                       # echo.so answers by itself: no answermode=auto on top of it
+                       account_params=f';answermode=manual;audio_codecs={codecs}',
+                       purpose='demo peer 200: echo, answers every call and sends back '
+                               'what it hears')
+        ua.start()
+        try:
+            ua.wait_registered(util.scaled(10))
+            codec_names = ', '.join(c.split('/')[0] for _, c in have)
+            return Peer(f'{ECHO_USER}@{DOMAIN} (baresip echo: answers at once and sends back '
+                        f'what it hears; {codec_names}; pid {ua.pid}; log {ua.log})', ua, 'echo')
+        except BaresipError as e:
+            ua.stop()
+            why = f'the echo baresip did not register: {str(e).splitlines()[0]}'
+    say(f'extension {ECHO_USER} cannot echo ({why}): it answers with a {FALLBACK_TONE} Hz '
+        'tone instead')
+    try:
+        peer = h.start_baresip(kam, ECHO_USER, ECHO_PASSWORD, domain=DOMAIN, name='peer-200-tone',
+                               tone=FALLBACK_TONE, tone_seconds=300, auto_answer=True)
+    except Exception as e:  # noqa: BLE001 - the demo goes on without 200
+        raise RuntimeError(f'extension {ECHO_USER} (baresip) did not start: {e}') from None
+    return Peer(f'{ECHO_USER}@{DOMAIN} (baresip, NO echo ({why}): answers at once and sends a '
+                f'{FALLBACK_TONE} Hz tone for 5 minutes; PCMU/PCMA; log {peer.log})', peer, 'tone')
+
+
 def start_peers(h, kam, args):
     """Other phones at the same kamailio, for vo-daemon to call.
 
-    Today (no calls yet) --peer only registers bob with baresip so that he is
-    online. When calls land (later issue), this is the place to make bob a
-    peer that answers: give BaresipUA audio modules (e.g. modules=['g711.so',
-    'ausine.so', 'aufile.so'] with config_extra 'audio_source ausine,440' /
-    'audio_player aufile,/dev/null') and account_params=';answermode=auto',
-    then try `vo-ctl call bob` from the demo shell.
+    Always extension 200 (start_echo_peer). With --peer also bob, with
+    baresip, registration only: he is online but never answers (a call to
+    him rings until [calls] no-answer-timeout or `vo-ctl hangup`).
 
-    Returns a list of (description, object with .stop()) to show and tear down.
+    Returns a list of Peer to show and tear down.
     """
-    peers = []
+    peers = [start_echo_peer(h, kam, tone_peer=args.tone_peer)]
     if not args.peer:
         return peers
     from baresip_ua import BaresipError, BaresipUA  # tests/bench/baresip_ua.py
     bob = BaresipUA(h.workdir, kam.hostport, 'bob', USERS['bob'], domain=DOMAIN,
-                    name='peer-bob', purpose='demo peer bob: registration only for now')
+                    name='peer-bob', purpose='demo peer bob: registration only')
     bob.start()
     try:
         bob.wait_registered(10)
     except BaresipError as e:
         bob.stop()
+        for p in peers:
+            p.stop()
         raise RuntimeError(f'peer bob (baresip) did not register: {e}') from None
-    peers.append((f'bob@{DOMAIN} (baresip, pid {bob.pid}, registered; log {bob.log})', bob))
+    peers.append(Peer(f'bob@{DOMAIN} (baresip, pid {bob.pid}, registered; does not answer; '
+                      f'log {bob.log})', bob, 'registered'))
     return peers
 
 

@@ -699,7 +699,8 @@ vo_account_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
 {
   VoAccount *self = VO_ACCOUNT (object);
   /* What works in SIP-only mode; service features join when a service URL is set. */
-  static const char *const capabilities[] = { "registration", "calls", "history", NULL };
+  static const char *const capabilities[] = { "registration", "calls", "history",
+                                                "presence", "messages", NULL };
 
   switch (prop_id) {
   case PROP_STATE:

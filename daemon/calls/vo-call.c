@@ -232,6 +232,10 @@ on_sip_media_changed (VoSipCall *sip, gpointer user_data)
     return;
   if (call_ensure_media (self, &error)) {
     vo_sip_sdp_result_to_params (&result, &params);
+    /* On hold we neither send our microphone nor play theirs: the SDP says
+     * sendonly (the peer may play music on hold), the audio stays quiet. */
+    if (self->held)
+      params.direction = VO_MEDIA_INACTIVE;
     if (!vo_media_session_start (self->media, &params, &error))
       g_warning ("Call %u: cannot start audio: %s", self->id, error->message);
   } else {

@@ -10,6 +10,8 @@
 #include "vo-dbus-calls.h"
 #include "vo-dbus-forwarding.h"
 #include "vo-dbus-history.h"
+#include "vo-dbus-messages.h"
+#include "vo-dbus-presence.h"
 #include "vo-dbus-settings.h"
 
 struct _VoDbusService {
@@ -117,6 +119,11 @@ vo_dbus_service_new (GDBusConnection *connection, VoDaemon *daemon, gboolean rep
       !service_export (self, vo_dbus_forwarding_new (vo_daemon_get_forwarding (daemon),
                                                      vo_daemon_get_call_manager (daemon)),
                        error))
+    return NULL;
+  if (!service_export (self, vo_dbus_presence_new (vo_daemon_get_presence (daemon)), error))
+    return NULL;
+  if (!service_export (self, vo_dbus_messages_new (vo_daemon_get_message_manager (daemon),
+                                                   self->manager), error))
     return NULL;
 
   if (replace)

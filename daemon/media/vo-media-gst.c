@@ -135,6 +135,12 @@ make_pipewire (const VoMediaEndpoint *endpoint, const char *device, GError **err
                               NULL);
   g_object_set (element, "client-name", "vo-daemon", "stream-properties", stream,
                 "client-properties", client, NULL);
+  /* pipewiresrc leaves buffers without timestamps when the graph driver
+   * gives none (null and dummy devices): RTP timing needs them. Its buffers
+   * point into PipeWire's memory, unmapped when the element stops, while
+   * the encoder may still hold some after a device change: copy them. */
+  if (g_str_equal (endpoint->factory, "pipewiresrc"))
+    g_object_set (element, "do-timestamp", TRUE, "always-copy", TRUE, NULL);
   gst_structure_free (stream);
   gst_structure_free (client);
   return element;

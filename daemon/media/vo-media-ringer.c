@@ -118,8 +118,8 @@ ringer_build (VoMediaRinger *self, GError **error)
     return FALSE;
   gst_bin_add (GST_BIN (self->pipeline), sink);
 
-  g_object_set (tone, "is-live", TRUE, "wave", 0 /* sine */, "samplesperbuffer",
-                SAMPLES_PER_BUFFER, NULL);
+  gst_util_set_object_arg (G_OBJECT (tone), "wave", "sine");
+  g_object_set (tone, "is-live", TRUE, "samplesperbuffer", SAMPLES_PER_BUFFER, NULL);
   caps = gst_caps_new_simple ("audio/x-raw", "rate", G_TYPE_INT, RATE, "channels", G_TYPE_INT, 1,
                               NULL);
   g_object_set (filter, "caps", caps, NULL);

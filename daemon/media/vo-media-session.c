@@ -31,7 +31,6 @@
 
 #include <gst/rtp/gstrtpbuffer.h>
 #include <stdio.h>
-#include <string.h>
 
 /* Enough jitter buffer for Wi-Fi and mobile uplinks, small enough to talk
  * over. */
@@ -47,6 +46,16 @@
 #define MSG_DTMF "vo-dtmf"
 #define MSG_BRANCH_UNUSED "vo-branch-unused"
 #define BRANCH_KEY "vo-branch"
+
+/* Streaming threads add elements (a new sender's decoder, a new output)
+ * while the main thread may be tearing the pipeline down: an element added
+ * after the pipeline went to NULL would be left playing. Such changes happen
+ * under this lock and not at all once teardown began. Refcounted: pending
+ * probes may outlive the session. */
+typedef struct {
+  GMutex lock;
+  gboolean closing;
+} PipelineGuard;
 
 struct _VoMediaSession {
   GObject parent_instance;
@@ -76,6 +85,7 @@ struct _VoMediaSession {
   VoMediaDirection direction;
 
   GstElement *pipeline;
+  PipelineGuard *guard;
   guint bus_watch_id;
   /* Owned: replaced when the devices change. */
   GstElement *source;
@@ -120,6 +130,29 @@ dtmf_digit_for_event (int event)
   static const char digits[] = "0123456789*#ABCD";
 
   return event >= 0 && event < 16 ? digits[event] : '\0';
+}
+
+static void
+pipeline_guard_clear (gpointer data)
+{
+  g_mutex_clear (&((PipelineGuard *) data)->lock);
+}
+
+static void
+pipeline_guard_release (PipelineGuard *guard)
+{
+  g_atomic_rc_box_release_full (guard, pipeline_guard_clear);
+}
+
+/* Locks @guard; FALSE (unlocked) if the pipeline is going away. */
+static gboolean
+pipeline_guard_enter (PipelineGuard *guard)
+{
+  g_mutex_lock (&guard->lock);
+  if (!guard->closing)
+    return TRUE;
+  g_mutex_unlock (&guard->lock);
+  return FALSE;
 }
 
 /* ---- receive branches (streaming threads) ----------------------------- */
@@ -300,6 +333,10 @@ on_rtpbin_pad_added (GstElement *rtpbin, GstPad *pad, gpointer user_data)
     return;
   }
 
+  if (!pipeline_guard_enter (self->guard)) {
+    gst_object_unref (gst_object_ref_sink (branch));
+    return;
+  }
   gst_bin_add (GST_BIN (self->pipeline), branch);
   branch_src = gst_element_get_static_pad (branch, "src");
   if (branch_src) {
@@ -317,6 +354,7 @@ on_rtpbin_pad_added (GstElement *rtpbin, GstPad *pad, gpointer user_data)
   if (GST_PAD_LINK_FAILED (gst_pad_link (pad, branch_sink)))
     g_warning ("Cannot decode payload type %u", pt);
   g_object_set_data_full (G_OBJECT (pad), BRANCH_KEY, gst_object_ref (branch), gst_object_unref);
+  g_mutex_unlock (&self->guard->lock);
 }
 
 static void
@@ -406,12 +444,6 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
              error->message, debug ? debug : "");
     break;
   }
-  case GST_MESSAGE_CLOCK_LOST:
-    /* A replaced PipeWire element took the pipeline clock with it; going
-     * through PAUSED selects a new one. */
-    gst_element_set_state (self->pipeline, GST_STATE_PAUSED);
-    gst_element_set_state (self->pipeline, GST_STATE_PLAYING);
-    break;
   case GST_MESSAGE_LATENCY:
     gst_bin_recalculate_latency (GST_BIN (self->pipeline));
     break;
@@ -651,8 +683,16 @@ session_build (VoMediaSession *self, GError **error)
 {
   g_autofree char *name = g_strdup_printf ("vo-call-audio-%u", self->local_port);
   g_autoptr(GstBus) bus = NULL;
+  g_autoptr(GstClock) clock = NULL;
 
   self->pipeline = gst_pipeline_new (name);
+  self->guard = g_atomic_rc_box_new0 (PipelineGuard);
+  g_mutex_init (&self->guard->lock);
+  /* The system clock rather than a PipeWire stream's: those elements are
+   * replaced while playing (device changes), and a pipeline that loses its
+   * clock must go through PAUSED, which stops pipewiresrc for good. */
+  clock = gst_system_clock_obtain ();
+  gst_pipeline_use_clock (GST_PIPELINE (self->pipeline), clock);
   if (!session_build_network (self, error) || !session_build_send (self, error) ||
       !session_build_receive (self, error))
     return FALSE;
@@ -676,7 +716,13 @@ session_teardown (VoMediaSession *self)
   if (!self->pipeline)
     return;
   g_clear_handle_id (&self->bus_watch_id, g_source_remove);
+  /* Waits for a streaming thread that is adding an element. */
+  g_mutex_lock (&self->guard->lock);
+  self->guard->closing = TRUE;
+  g_mutex_unlock (&self->guard->lock);
   gst_element_set_state (self->pipeline, GST_STATE_NULL);
+  /* Only now: streaming threads read it until they are stopped. */
+  g_clear_pointer (&self->guard, pipeline_guard_release);
   if (self->rtpbin)
     g_signal_handlers_disconnect_by_data (self->rtpbin, self);
   gst_clear_object (&self->source);
@@ -717,6 +763,7 @@ session_replace_source (VoMediaSession *self, GError **error)
 }
 
 typedef struct {
+  PipelineGuard *guard;
   GstElement *old_sink;
   GstElement *new_sink;
 } SinkSwap;
@@ -726,6 +773,7 @@ sink_swap_free (gpointer data)
 {
   SinkSwap *swap = data;
 
+  pipeline_guard_release (swap->guard);
   gst_object_unref (swap->old_sink);
   gst_object_unref (swap->new_sink);
   g_free (swap);
@@ -741,7 +789,7 @@ on_playback_idle (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   g_autoptr(GstObject) bin = gst_object_get_parent (GST_OBJECT (swap->old_sink));
   g_autoptr(GstPad) sink_pad = NULL;
 
-  if (!bin)
+  if (!bin || !pipeline_guard_enter (swap->guard))
     return GST_PAD_PROBE_REMOVE;
   gst_element_set_state (swap->old_sink, GST_STATE_NULL);
   gst_bin_remove (GST_BIN (bin), swap->old_sink);
@@ -750,6 +798,7 @@ on_playback_idle (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   if (GST_PAD_LINK_FAILED (gst_pad_link (pad, sink_pad)))
     g_warning ("Cannot use the new audio output");
   gst_element_sync_state_with_parent (swap->new_sink);
+  g_mutex_unlock (&swap->guard->lock);
   return GST_PAD_PROBE_REMOVE;
 }
 
@@ -764,6 +813,7 @@ session_replace_sink (VoMediaSession *self, GError **error)
   if (!sink)
     return FALSE;
   swap = g_new0 (SinkSwap, 1);
+  swap->guard = g_atomic_rc_box_acquire (self->guard);
   swap->old_sink = g_steal_pointer (&self->sink);
   swap->new_sink = gst_object_ref_sink (sink);
   self->sink = gst_object_ref (sink);

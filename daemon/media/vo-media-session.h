@@ -55,20 +55,27 @@ guint vo_media_session_get_local_port (VoMediaSession *self);
 void vo_media_session_set_devices (VoMediaSession *self, const char *input, const char *output);
 
 /* Builds and plays the pipeline, or updates a running one (a re-INVITE
- * changed direction, codec or address). */
+ * changed direction, codec or address): direction and address change in
+ * place, a new codec or telephone-event type rebuilds it on the same ports.
+ * The direction is applied as given: for a local hold pass RECVONLY or
+ * INACTIVE to stop sending the microphone, whatever the SDP says. */
 gboolean vo_media_session_start (VoMediaSession *self, const VoMediaParams *params,
                                  GError **error);
-/* Stops sending captured audio (RTP keeps flowing as silence or not at all). */
+/* Stops sending captured audio: RTP keeps flowing as silence, so peers and
+ * NATs do not time the call out. */
 void vo_media_session_set_muted (VoMediaSession *self, gboolean muted);
 /* One RFC 4733 event (0-9 * # A-D), about 100 ms; FALSE and an error when the
  * peer has no telephone-event or the session is not running. */
 gboolean vo_media_session_send_dtmf (VoMediaSession *self, char digit, GError **error);
-/* Tears the pipeline down and closes the sockets. */
+/* Tears the pipeline down and closes the sockets; final: start fails after
+ * it. Also done by dispose and after an "error". */
 void vo_media_session_stop (VoMediaSession *self);
 
 /* Signals:
  *   "dtmf-received" (gchar digit)     an RFC 4733 event from the peer ended
  *   "error" (const char *message)    the pipeline failed; the session stopped
- */
+ *
+ * Test hooks are in vo-media-testing.h; VO_MEDIA_SOURCE / VO_MEDIA_SINK
+ * replace the PipeWire elements by gst-launch descriptions (vo-media-gst.h). */
 
 G_END_DECLS

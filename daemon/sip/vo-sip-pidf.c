@@ -388,6 +388,12 @@ vo_sip_pidf_parse (const char *body, gsize length, char **status, char **note, G
                  VO_SIP_PIDF_MAX_BODY, body ? length : 0);
     return FALSE;
   }
+  if (memchr (body, '\0', length)) {
+    reader_clear (&r);
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                         "Malformed PIDF document: it contains a NUL byte");
+    return FALSE;
+  }
   context = g_markup_parse_context_new (&parser, G_MARKUP_PREFIX_ERROR_POSITION, &r, NULL);
   if (!g_markup_parse_context_parse (context, body, (gssize) length, &local_error) ||
       !g_markup_parse_context_end_parse (context, &local_error)) {

@@ -28,7 +28,7 @@ struct _VoSipStack {
   char *auth_password;
 };
 
-enum { SIGNAL_INCOMING_CALL, N_SIGNALS };
+enum { SIGNAL_INCOMING_CALL, SIGNAL_INCOMING_MESSAGE, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (VoSipStack, vo_sip_stack, G_TYPE_OBJECT)
@@ -72,8 +72,15 @@ stack_handle_orphan (VoSipStack *self, nua_event_t event, nua_handle_t *nh, cons
       nua_handle_destroy (nh);
     }
     break;
-  case nua_i_terminated:
   case nua_i_message:
+    /* The application answers MESSAGE (NUTAG_APPL_METHOD): only once stored. */
+    g_signal_emit (self, signals[SIGNAL_INCOMING_MESSAGE], 0, nh, sip, &taken);
+    if (!taken) {
+      nua_respond (nh, SIP_480_TEMPORARILY_UNAVAILABLE, NUTAG_WITH_THIS (self->nua), TAG_END ());
+      nua_handle_destroy (nh);
+    }
+    break;
+  case nua_i_terminated:
   case nua_i_options:
   case nua_i_subscribe:
   case nua_i_notify:
@@ -164,6 +171,11 @@ vo_sip_stack_class_init (VoSipStackClass *klass)
                                                 g_signal_accumulator_true_handled, NULL, NULL,
                                                 G_TYPE_BOOLEAN, 2, G_TYPE_POINTER,
                                                 G_TYPE_POINTER);
+  signals[SIGNAL_INCOMING_MESSAGE] = g_signal_new ("incoming-message", G_TYPE_FROM_CLASS (klass),
+                                                   G_SIGNAL_RUN_LAST, 0,
+                                                   g_signal_accumulator_true_handled, NULL, NULL,
+                                                   G_TYPE_BOOLEAN, 2, G_TYPE_POINTER,
+                                                   G_TYPE_POINTER);
 }
 
 static void
@@ -215,6 +227,7 @@ vo_sip_stack_new (const char *bind_host, GError **error)
                           NUTAG_URL (url),
                           NUTAG_USER_AGENT ("vo-daemon/" PACKAGE_VERSION),
                           NUTAG_ENABLEMESSAGE (1),
+                          NUTAG_APPL_METHOD ("MESSAGE"),
                           TAG_END ());
   if (!self->nua) {
     g_set_error (error, VO_ERROR, VO_ERROR_NETWORK,

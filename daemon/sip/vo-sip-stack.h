@@ -31,6 +31,10 @@ const char *vo_sip_stack_get_auth_password (VoSipStack *self);
  * INVITE; a handler that takes it (vo_sip_call_new_incoming) returns TRUE.
  * Untaken INVITEs are answered 480. */
 
+/* Signal "incoming-message" (gpointer nh, gconstpointer sip) → gboolean: a
+ * MESSAGE outside any dialog; a handler that takes it answers it with
+ * vo_sip_message_respond() before returning TRUE. Untaken ones get 480. */
+
 /* nua_shutdown, then waits for nua_r_shutdown (bounded), then nua_destroy. */
 void vo_sip_stack_shutdown_async (VoSipStack *self, GAsyncReadyCallback callback,
                                   gpointer user_data);

@@ -35,6 +35,57 @@ const char *const vo_store_migrations[] = {
   "CREATE INDEX call_history_start ON call_history (start_us);"
   "CREATE INDEX call_history_missed_start ON call_history (missed, start_us);"
   "CREATE INDEX call_history_direction_start ON call_history (direction, start_us);",
+
+  /* 4: messages (Messages1, Conversation1). One conversation per peer
+   * (sip:user@host, or tel:+number for SMS). Outgoing messages are the
+   * outbox while pending; incoming ones are unread while delivered. dedup
+   * holds what identifies an incoming message (its sender's imdn
+   * Message-ID, else Call-ID and CSeq) so a copy arriving twice is stored
+   * once. notify/notify_due/notify_sent are bit sets of the receipts
+   * (1 delivered, 2 displayed) the sender asked for, that are due and that
+   * went out. messages_fts indexes the text for Search. */
+  "CREATE TABLE conversations ("
+  "  id INTEGER PRIMARY KEY,"
+  "  peer TEXT NOT NULL UNIQUE,"
+  "  peer_name TEXT NOT NULL DEFAULT '',"
+  "  kind TEXT NOT NULL CHECK (kind IN ('im','sms')),"
+  "  created_us INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE messages ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  conversation_id INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,"
+  "  direction TEXT NOT NULL CHECK (direction IN ('incoming','outgoing')),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('im','sms')),"
+  "  text TEXT NOT NULL,"
+  "  time_us INTEGER NOT NULL,"
+  "  status TEXT NOT NULL"
+  "    CHECK (status IN ('pending','sent','delivered','read','failed')),"
+  "  reason TEXT NOT NULL DEFAULT '',"
+  "  dedup TEXT UNIQUE,"
+  "  imdn_id TEXT NOT NULL DEFAULT '',"
+  "  imdn_datetime TEXT NOT NULL DEFAULT '',"
+  "  imdn_to TEXT NOT NULL DEFAULT '',"
+  "  notify INTEGER NOT NULL DEFAULT 0,"
+  "  notify_due INTEGER NOT NULL DEFAULT 0,"
+  "  notify_sent INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX messages_conversation_time ON messages (conversation_id, time_us);"
+  "CREATE INDEX messages_outbox ON messages (id) WHERE status = 'pending';"
+  "CREATE INDEX messages_unread ON messages (conversation_id)"
+  "  WHERE direction = 'incoming' AND status = 'delivered';"
+  "CREATE INDEX messages_receipts ON messages (id) WHERE notify_due != notify_sent;"
+  "CREATE VIRTUAL TABLE messages_fts USING fts5 (text, content='messages', content_rowid='id');"
+  "CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN"
+  "  INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);"
+  "END;"
+  "CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN"
+  "  INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);"
+  "END;"
+  "CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages BEGIN"
+  "  INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);"
+  "  INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);"
+  "END;",
 };
 
 const guint vo_store_n_migrations = G_N_ELEMENTS (vo_store_migrations);

@@ -191,3 +191,16 @@ def wait_pw_linked(pw, out_node, in_node, timeout=10.0):
 def wait_pw_unlinked(pw, out_node, in_node, timeout=10.0):
     return util.wait_until(lambda: not pw_linked(pw, out_node, in_node), util.scaled(timeout),
                            interval=0.1, what=f'no PipeWire link {out_node} -> {in_node}')
+
+
+def stop_parties(parties):
+    """Stop the parties' daemons before their buses go (a daemon losing its
+    bus first may hang in shutdown); returns complaints like the h fixture's
+    (a non-zero exit on SIGTERM)."""
+    bad = []
+    for p in parties:
+        running = p.daemon.running
+        rc = p.daemon.stop()
+        if running and rc != 0:
+            bad.append(f'{p.user}: vo-daemon exited with {rc} when stopped with SIGTERM')
+    return bad

@@ -6,16 +6,20 @@ frequency and the other way round, for every codec; mute, hold, the ring tone
 on RingOutput and switching AudioOutput during a call are checked by what
 the speaker/ring nodes actually play."""
 
+import math
 import time
 
 import pytest
 
-from calls_support import Party, stop_extra_buses, wait_pw_linked, wait_pw_unlinked
+from calls_support import (Party, stop_extra_buses, stop_parties, wait_pw_linked,
+                           wait_pw_unlinked)
 from vo_harness import MIC, RING, SPEAKER, audio, util
 
 PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw'}
 A_TONE, B_TONE = 440, 660
 TOLERANCE = 5.0
+# audio.TonePlayer's default amplitude 0.5: a sine of RMS 0.5/sqrt(2).
+TONE_RMS = 0.5 / math.sqrt(2)
 # A second output device, created at run time in bob's/alice's PipeWire.
 HEADSET = 'vo_test_headset'
 
@@ -28,15 +32,20 @@ def kam(h):
 @pytest.fixture
 def parties(h, kam):
     """make('alice', codecs='PCMU') -> (Party on a private PipeWire, that PipeWire)."""
+    made = []
+
     def make(user, codecs=None, **kw):
         pw = h.start_pipewire()
         conf = {'media': {'codecs': codecs}} if codecs else None
         party = Party(h, kam, user, PASSWORDS[user], conf=conf, media={},
                       env=pw.env_vars(), **kw)
         party.pw = pw
+        made.append(party)
         return party
     yield make
+    bad = stop_parties(made)
     stop_extra_buses(h)
+    assert not bad, bad
 
 
 def connect(alice, bob):
@@ -113,11 +122,17 @@ def test_tones_both_ways(parties, codec):
         at_alice = heard(alice, B_TONE)
     assert tone_ok(at_bob, A_TONE), f'{codec}: bob heard {at_bob}, expected {A_TONE} Hz'
     assert tone_ok(at_alice, B_TONE), f'{codec}: alice heard {at_alice}, expected {B_TONE} Hz'
+    # ... and at the level it was played (a 0.5 sine: RMS 0.354), within 2 dB.
+    for who, a in (('bob', at_bob), ('alice', at_alice)):
+        db = 20 * math.log10(a.rms / TONE_RMS)
+        assert abs(db) <= 2.0, f'{codec}: {who} heard the tone {db:+.1f} dB off: {a}'
     alice.call_method(a_path, 'Hangup')
     assert bob.wait_ended(b_path) == 'remote'
 
 
-def test_mute_hold_and_output_switch(parties):
+def test_mute_output_switch_and_hold(parties):
+    """Mute, then AudioOutput switched during the call, then hold (last: hold
+    is the one part that needs a re-INVITE)."""
     alice, bob = parties('alice'), parties('bob')
     add_sink(alice.pw, HEADSET)
     with audio.TonePlayer(alice.pw, A_TONE), audio.TonePlayer(bob.pw, B_TONE):
@@ -139,22 +154,6 @@ def test_mute_hold_and_output_switch(parties):
         a = heard(bob, A_TONE)
         assert tone_ok(a, A_TONE), f'after unmute bob heard {a}'
 
-        # Hold: no audio either way; resume brings both back.
-        alice.call_method(a_path, 'Hold')
-        alice.wait_state(a_path, 'held')
-        bob.wait_prop(b_path, 'RemoteHeld', True)
-        a = until_silent(bob)
-        assert silent(a), f'alice holds the call but bob hears {a}'
-        a = until_silent(alice)
-        assert silent(a), f'alice holds the call but hears bob: {a}'
-        alice.call_method(a_path, 'Resume')
-        alice.wait_state(a_path, 'active')
-        bob.wait_prop(b_path, 'RemoteHeld', False)
-        a = heard(bob, A_TONE)
-        assert tone_ok(a, A_TONE), f'after resume bob heard {a}'
-        a = heard(alice, B_TONE)
-        assert tone_ok(a, B_TONE), f'after resume alice heard {a}'
-
         # AudioOutput switched during the call: bob's voice moves from the
         # speaker to the headset, and back.
         alice.set_setting('AudioOutput', HEADSET)
@@ -171,9 +170,22 @@ def test_mute_hold_and_output_switch(parties):
         assert tone_ok(a, B_TONE), f'AudioOutput back to default: the speaker played {a}'
         a = until_silent(alice, HEADSET)
         assert silent(a), f'AudioOutput back to default: the headset still plays {a}'
-        # Through all of it the call stayed up and alice kept sending.
+
+        # Hold: no audio either way; resume brings both back.
+        alice.call_method(a_path, 'Hold')
+        alice.wait_state(a_path, 'held')
+        bob.wait_prop(b_path, 'RemoteHeld', True)
+        a = until_silent(bob)
+        assert silent(a), f'alice holds the call but bob hears {a}'
+        a = until_silent(alice)
+        assert silent(a), f'alice holds the call but hears bob: {a}'
+        alice.call_method(a_path, 'Resume')
+        alice.wait_state(a_path, 'active')
+        bob.wait_prop(b_path, 'RemoteHeld', False)
         a = heard(bob, A_TONE)
-        assert tone_ok(a, A_TONE), f'at the end bob heard {a}'
+        assert tone_ok(a, A_TONE), f'after resume bob heard {a}'
+        a = heard(alice, B_TONE)
+        assert tone_ok(a, B_TONE), f'after resume alice heard {a}'
     assert alice.prop(a_path, 'State') == 'active'
     bob.call_method(b_path, 'Hangup')
     assert alice.wait_ended(a_path) == 'remote'

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from gi.repository import GLib
 
-from calls_support import CALL, Party, stop_extra_buses, wait_pw_linked
+from calls_support import CALL, Party, stop_extra_buses, stop_parties, wait_pw_linked
 from vo_harness import MIC, SPEAKER, audio, util
 from vo_harness.client import pump
 from vo_harness.peers import SIPP_DIR
@@ -36,7 +36,9 @@ def alice(h, kam):
     party.tone = audio.TonePlayer(pw, A_TONE)
     yield party
     party.tone.stop()
+    bad = stop_parties([party])
     stop_extra_buses(h)
+    assert not bad, bad
 
 
 @pytest.fixture
@@ -79,17 +81,41 @@ def rx_mark(bob):
     return {f: os.path.getsize(f) for f in bob.received_audio_files()}
 
 
+def wav_tail(path, offset, out):
+    """Copy the samples of a WAV after byte `offset` into a proper WAV `out`.
+    baresip's dumps are read while it writes them: their RIFF header still
+    says 8 bytes, which the wave module (and audio.read_wav) refuse."""
+    with open(path, 'rb') as f:
+        raw = f.read()
+    if raw[:4] != b'RIFF' or raw.find(b'fmt ') < 0 or raw.find(b'data') < 0:
+        return None
+    fmt = raw.find(b'fmt ') + 8
+    channels = int.from_bytes(raw[fmt + 2:fmt + 4], 'little')
+    rate = int.from_bytes(raw[fmt + 4:fmt + 8], 'little')
+    width = int.from_bytes(raw[fmt + 14:fmt + 16], 'little') // 8
+    body = raw[max(offset, raw.find(b'data') + 8):]
+    body = body[:len(body) - len(body) % (width * channels)]
+    if not body:
+        return None
+    with wave.open(out, 'wb') as w:
+        w.setnchannels(channels)
+        w.setsampwidth(width)
+        w.setframerate(rate)
+        w.writeframes(body)
+    return out
+
+
 def bob_heard_since(bob, mark):
-    """Analysis of what bob received after mark (the loudest of the new parts
-    of each dump file; baresip starts a new file when the stream restarts)."""
+    """Analysis of what bob received after mark (the loudest new part of any
+    dump file: baresip writes one per call); None when nothing new was dumped."""
     best = None
-    for f in bob.received_audio_files():
-        start = max(0, mark.get(f, 44) - 44) / 2 / 8000   # 8 kHz mono S16 after a 44 byte header
-        try:
-            a = audio.analyze(f, start=start)
-        except (ValueError, EOFError, wave.Error):
-            continue    # a dump baresip has only just created: no header yet
-        if a.seconds > 0 and (best is None or a.total_rms > best.total_rms):
+    for i, f in enumerate(bob.received_audio_files()):
+        out = os.path.join(bob.dir, f'part-{time.monotonic()}-{i}.wav')
+        part = wav_tail(f, mark.get(f, 0), out)
+        if part is None:
+            continue
+        a = audio.analyze(part)
+        if best is None or a.total_rms > best.total_rms:
             best = a
     return best
 
@@ -103,6 +129,12 @@ def bob_hears(bob, freq, seconds=1.5, tries=3):
         if tone_ok(a, freq):
             break
     return a
+
+
+def now(alice):
+    """A time mark for call_states: signals already queued count as before it."""
+    pump(0.1)
+    return time.monotonic()
 
 
 def call_states(alice, since):
@@ -173,38 +205,35 @@ def test_alice_calls_baresip_audio_and_dtmf(alice, bob):
 def test_alice_holds_baresip(alice, bob):
     a_path = alice_calls_bob(alice, bob)
     mark = bob.mark()
-    since = time.monotonic()
+    hold_since = now(alice)
     alice.call_method(a_path, 'Hold')
     alice.wait_state(a_path, 'held')
     assert alice.prop(a_path, 'Held') is True
-    # baresip gets the re-INVITE (a=sendonly) ...
+    # baresip gets the re-INVITE (a=sendonly) and answers recvonly: nothing
+    # comes to alice while held. (What alice sends while holding is checked
+    # in test_call_audio.py: baresip 1.0 stops writing its received-audio
+    # dump after any re-INVITE, even between two baresips, so it cannot
+    # tell here.)
     bob.wait_event('CALL_REMOTE_SDP', since=mark, match=lambda e: e.get('param') == 'offer')
-    pump(0.3)
-    # ... and alice's call went straight to held: no state in between.
-    assert call_states(alice, since) == ['held'], call_states(alice, since)
-    # No audio either way while held.
     a = alice_silent(alice)
     assert silent(a), f'alice holds, yet her speaker plays {a}'
-    b = bob_hears(bob, A_TONE, seconds=1.0, tries=1)
-    assert b is None or silent(b), f'alice holds, yet baresip receives {b}'
+    held_states = call_states(alice, hold_since)
 
-    since = time.monotonic()
+    resume_since = now(alice)
     alice.call_method(a_path, 'Resume')
     alice.wait_state(a_path, 'active')
     assert alice.prop(a_path, 'Held') is False
-    pump(0.3)
-    assert call_states(alice, since) == ['active'], call_states(alice, since)
     a = alice_hears(alice, B_TONE)
     assert tone_ok(a, B_TONE), f'after resume alice heard {a}'
-    b = bob_hears(bob, A_TONE)
-    assert tone_ok(b, A_TONE), f'after resume baresip received {b}'
+    resumed_states = call_states(alice, resume_since)
     bob.hangup()
     assert alice.wait_ended(a_path) == 'remote'
-
+    # Hold and Resume go straight to held / active: no state in between.
+    assert (held_states, resumed_states) == (['held'], ['active'])
 
 def test_baresip_holds_alice(alice, bob):
     a_path = alice_calls_bob(alice, bob)
-    since = time.monotonic()
+    since = now(alice)
     bob.hold()
     wait_call_prop(alice, a_path, 'RemoteHeld', True)
     # alice did not hold: her call stays active, not held.
@@ -218,8 +247,8 @@ def test_baresip_holds_alice(alice, bob):
     assert call_states(alice, since) == [], call_states(alice, since)
     a = alice_hears(alice, B_TONE)
     assert tone_ok(a, B_TONE), f'after baresip resumed alice heard {a}'
-    b = bob_hears(bob, A_TONE)
-    assert tone_ok(b, A_TONE), f'after baresip resumed it received {b}'
+    # (What baresip receives cannot be measured after a re-INVITE: baresip
+    # 1.0 stops writing its received-audio dump then.)
     alice.call_method(a_path, 'Hangup')
     assert alice.wait_ended(a_path) == 'local'
     bob.wait_closed()
@@ -319,17 +348,21 @@ def early_media_scenario(h, freq):
 
 
 def test_sipp_early_media(h, kam, alice):
-    # 183 with SDP, 3 s of early media (a 1 kHz tone), then 200.
-    uas = carol_sipp(h, kam, early_media_scenario(h, EARLY_TONE), duration_ms=3000)
+    # 183 with SDP, 4 s of early media (a 1 kHz tone), then 200.
+    uas = carol_sipp(h, kam, early_media_scenario(h, EARLY_TONE), duration_ms=4000)
     a_path = alice.dial('carol')
     alice.wait_state(a_path, 'ringing')
-    wait_pw_linked(alice.pw, 'vo-daemon-playback', SPEAKER, timeout=2)
-    early = audio.analyze(audio.record(alice.pw, SPEAKER, 1.0))
-    assert alice.prop(a_path, 'State') == 'ringing', 'answered too early for the check'
+    wait_pw_linked(alice.pw, 'vo-daemon-playback', SPEAKER, timeout=3)
+    for _ in range(3):
+        early = audio.analyze(audio.record(alice.pw, SPEAKER, 0.8))
+        still_ringing = alice.prop(a_path, 'State') == 'ringing'
+        if tone_ok(early, EARLY_TONE) or not still_ringing:
+            break
+    assert still_ringing, f'answered before early media was heard; last recording {early}'
     assert alice.prop(a_path, 'AnswerTime') == 0
     assert tone_ok(early, EARLY_TONE), f'early media: alice heard {early}'
-    alice.wait_state(a_path, 'active')
-    assert alice.prop(a_path, 'AnswerTime') - alice.prop(a_path, 'StartTime') >= 2_500_000
+    alice.wait_state(a_path, 'active', timeout=10)
+    assert alice.prop(a_path, 'AnswerTime') - alice.prop(a_path, 'StartTime') >= 3_500_000
     a = alice_hears(alice, EARLY_TONE)
     assert tone_ok(a, EARLY_TONE), f'after the answer alice heard {a}'
     alice.call_method(a_path, 'Hangup')
@@ -345,7 +378,7 @@ def test_sipp_remote_hold_then_bye(h, kam, alice):
     uas = carol_sipp(h, kam, 'uas_remote_hold', duration_ms=1500)
     a_path = alice.dial('carol')
     alice.wait_state(a_path, 'active')
-    since = time.monotonic()
+    since = now(alice)
     wait_call_prop(alice, a_path, 'RemoteHeld', True)
     assert alice.prop(a_path, 'State') == 'active' and alice.prop(a_path, 'Held') is False
     assert alice.wait_ended(a_path, timeout=10) == 'remote'

@@ -67,7 +67,7 @@ def test_initial_account_properties(h, client):
     props = client.get_all(ACCOUNT)
     assert props['State'] == 'signed-out'
     assert props['Registration'] == 'unregistered'
-    assert props['Capabilities'] == ['registration', 'calls', 'history']
+    assert props['Capabilities'] == ['registration', 'calls', 'history', 'presence', 'messages']
 
 
 def test_bus_name_single_instance(h, client):

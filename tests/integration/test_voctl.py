@@ -57,7 +57,7 @@ def test_status_json(h, daemon, argv):
         assert key in data, f'{key} missing: {data}'
     assert data['state'] == 'signed-out'
     assert data['registration'] == 'unregistered'
-    assert data['capabilities'] == ['registration', 'calls', 'history']
+    assert data['capabilities'] == ['registration', 'calls', 'history', 'presence', 'messages']
     assert isinstance(data['calls-allowed'], bool)
 
 

@@ -1,0 +1,341 @@
+/* vo-dbus-messages.c: Messages1 on the root, Conversation1 objects under
+ * /org/virtualoffice/conversations.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define G_LOG_DOMAIN "vo-dbus"
+
+#include "config.h"
+#include "vo-dbus-messages.h"
+#include "vo-dbus-generated.h"
+#include "vo-dbus-util.h"
+#include "vo-error.h"
+
+static const char *const conversation_mirrored[] = {
+  "peer", "peer-name", "kind", "unread", "last-activity", "last-message", NULL
+};
+static const char *const messages_mirrored[] = { "unread", NULL };
+
+typedef struct {
+  VoMessageManager *manager;
+  GDBusObjectManagerServer *object_manager;
+  VoDbusMessages1 *skeleton;   /* not owned: it owns us */
+} MessagesGlue;
+
+static void
+messages_glue_free (MessagesGlue *glue)
+{
+  g_signal_handlers_disconnect_by_data (glue->manager, glue);
+  g_object_unref (glue->manager);
+  g_object_unref (glue->object_manager);
+  g_free (glue);
+}
+
+static VoConversation *
+conversation_of (gpointer skeleton)
+{
+  return g_object_get_data (G_OBJECT (skeleton), "vo-conversation");
+}
+
+static VoMessageManager *
+manager_of (gpointer skeleton)
+{
+  return g_object_get_data (G_OBJECT (skeleton), "vo-message-manager");
+}
+
+static gboolean
+value_is (GVariant *value, const char *key, const GVariantType *type, GError **error)
+{
+  if (g_variant_is_of_type (value, type))
+    return TRUE;
+  g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+               "The option '%s' takes a value of type %.*s, not %s", key,
+               (int) g_variant_type_get_string_length (type), g_variant_type_peek_string (type),
+               g_variant_get_type_string (value));
+  return FALSE;
+}
+
+static gboolean
+unknown_option (const char *key, const char *method, const char *known, GError **error)
+{
+  g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+               "'%s' is not an option of %s; it takes %s", key, method, known);
+  return FALSE;
+}
+
+/* ---- Conversation1 ------------------------------------------------------ */
+
+static gboolean
+on_conversation_send (VoDbusConversation1 *skeleton, GDBusMethodInvocation *invocation,
+                      const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = vo_message_manager_send_in (manager_of (skeleton),
+                                                    conversation_of (skeleton), text, &error);
+
+  if (id)
+    vo_dbus_conversation1_complete_send (skeleton, invocation, id);
+  else
+    vo_error_return_gerror (invocation, error);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* GetMessages options: before (x time or s message id), limit (u). */
+static gboolean
+page_parse (GVariant *options, gint64 *before_us, const char **before_id, guint *limit,
+            GError **error)
+{
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_variant_iter_init (&iter, options);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
+    g_autoptr(GVariant) owned = value;
+
+    if (g_str_equal (key, "before")) {
+      if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+        *before_us = g_variant_get_int64 (value);
+      else if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        *before_id = g_variant_get_string (value, NULL);
+      else
+        return value_is (value, key, G_VARIANT_TYPE_INT64, error);
+    } else if (g_str_equal (key, "limit")) {
+      if (!value_is (value, key, G_VARIANT_TYPE_UINT32, error))
+        return FALSE;
+      *limit = g_variant_get_uint32 (value);
+    } else {
+      return unknown_option (key, "GetMessages", "before (x or s) and limit (u)", error);
+    }
+  }
+  return TRUE;
+}
+
+static gboolean
+on_get_messages (VoDbusConversation1 *skeleton, GDBusMethodInvocation *invocation,
+                 GVariant *options)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) messages = NULL;
+  gint64 before_us = G_MAXINT64;
+  const char *before_id = NULL;
+  guint limit = VO_MESSAGE_PAGE_DEFAULT;
+
+  if (page_parse (options, &before_us, &before_id, &limit, &error))
+    messages = vo_message_manager_get_messages (manager_of (skeleton), conversation_of (skeleton),
+                                                before_us, before_id, limit, &error);
+  if (messages)
+    vo_dbus_conversation1_complete_get_messages (skeleton, invocation,
+                                                 g_variant_ref_sink (messages));
+  else
+    vo_error_return_gerror (invocation, error);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_mark_read (VoDbusConversation1 *skeleton, GDBusMethodInvocation *invocation)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (vo_message_manager_mark_read (manager_of (skeleton), conversation_of (skeleton), &error))
+    vo_dbus_conversation1_complete_mark_read (skeleton, invocation);
+  else
+    vo_error_return_gerror (invocation, error);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_delete (VoDbusConversation1 *skeleton, GDBusMethodInvocation *invocation)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VoDbusConversation1) keep = g_object_ref (skeleton);
+
+  /* The reply goes out before the object leaves the bus. */
+  if (vo_message_manager_delete (manager_of (skeleton), conversation_of (skeleton), &error))
+    vo_dbus_conversation1_complete_delete (skeleton, invocation);
+  else
+    vo_error_return_gerror (invocation, error);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+on_message_added (VoConversation *conversation, GVariant *message, gpointer user_data)
+{
+  vo_dbus_conversation1_emit_message_added (VO_DBUS_CONVERSATION1 (user_data), message);
+}
+
+static void
+on_message_status_changed (VoConversation *conversation, const char *id, const char *status,
+                           gpointer user_data)
+{
+  vo_dbus_conversation1_emit_message_status_changed (VO_DBUS_CONVERSATION1 (user_data), id,
+                                                     status);
+}
+
+static void
+export_conversation (MessagesGlue *glue, VoConversation *conversation)
+{
+  const char *path = vo_conversation_get_path (conversation);
+  g_autoptr(VoDbusObjectSkeleton) object = vo_dbus_object_skeleton_new (path);
+  g_autoptr(VoDbusConversation1) skeleton = vo_dbus_conversation1_skeleton_new ();
+
+  g_object_set_data_full (G_OBJECT (skeleton), "vo-conversation", g_object_ref (conversation),
+                          g_object_unref);
+  g_object_set_data_full (G_OBJECT (skeleton), "vo-message-manager",
+                          g_object_ref (glue->manager), g_object_unref);
+  vo_dbus_mirror_properties (G_OBJECT (conversation), G_DBUS_INTERFACE_SKELETON (skeleton),
+                             conversation_mirrored);
+  g_signal_connect (skeleton, "handle-send", G_CALLBACK (on_conversation_send), NULL);
+  g_signal_connect (skeleton, "handle-get-messages", G_CALLBACK (on_get_messages), NULL);
+  g_signal_connect (skeleton, "handle-mark-read", G_CALLBACK (on_mark_read), NULL);
+  g_signal_connect (skeleton, "handle-delete", G_CALLBACK (on_delete), NULL);
+  g_signal_connect_object (conversation, "message-added", G_CALLBACK (on_message_added),
+                           skeleton, 0);
+  g_signal_connect_object (conversation, "message-status-changed",
+                           G_CALLBACK (on_message_status_changed), skeleton, 0);
+  vo_dbus_object_skeleton_set_conversation1 (object, skeleton);
+  g_dbus_object_manager_server_export (glue->object_manager, G_DBUS_OBJECT_SKELETON (object));
+}
+
+static void
+on_conversation_added (VoMessageManager *manager, VoConversation *conversation,
+                       gpointer user_data)
+{
+  export_conversation (user_data, conversation);
+}
+
+static void
+on_conversation_removed (VoMessageManager *manager, VoConversation *conversation,
+                         gpointer user_data)
+{
+  MessagesGlue *glue = user_data;
+  const char *path = vo_conversation_get_path (conversation);
+  g_autoptr(GDBusObject) object = g_dbus_object_manager_get_object (
+    G_DBUS_OBJECT_MANAGER (glue->object_manager), path);
+  g_autoptr(VoDbusConversation1) skeleton = NULL;
+
+  if (!object)
+    return;
+  skeleton = vo_dbus_object_get_conversation1 (VO_DBUS_OBJECT (object));
+  if (skeleton) {
+    g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (skeleton));
+    g_signal_handlers_disconnect_by_data (conversation, skeleton);
+  }
+  g_dbus_object_manager_server_unexport (glue->object_manager, path);
+}
+
+static void
+on_received (VoMessageManager *manager, VoConversation *conversation, GVariant *message,
+             gpointer user_data)
+{
+  MessagesGlue *glue = user_data;
+
+  vo_dbus_messages1_emit_received (glue->skeleton, vo_conversation_get_path (conversation),
+                                   message);
+}
+
+/* ---- Messages1 ---------------------------------------------------------- */
+
+static gboolean
+on_send (VoDbusMessages1 *skeleton, GDBusMethodInvocation *invocation, const char *to,
+         const char *text, GVariant *options, gpointer user_data)
+{
+  MessagesGlue *glue = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  VoConversation *conversation = NULL;
+  GVariantIter iter;
+  const char *key;
+
+  g_variant_iter_init (&iter, options);
+  if (g_variant_iter_next (&iter, "{&sv}", &key, NULL))
+    unknown_option (key, "Send", "no options yet (pass an empty dictionary)", &error);
+  else
+    conversation = vo_message_manager_send (glue->manager, to, text, &id, &error);
+  if (conversation)
+    vo_dbus_messages1_complete_send (skeleton, invocation,
+                                     vo_conversation_get_path (conversation), id);
+  else
+    vo_error_return_gerror (invocation, error);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_open (VoDbusMessages1 *skeleton, GDBusMethodInvocation *invocation, const char *peer,
+         gpointer user_data)
+{
+  MessagesGlue *glue = user_data;
+  g_autoptr(GError) error = NULL;
+  VoConversation *conversation = vo_message_manager_open (glue->manager, peer, &error);
+
+  if (conversation)
+    vo_dbus_messages1_complete_open (skeleton, invocation,
+                                     vo_conversation_get_path (conversation));
+  else
+    vo_error_return_gerror (invocation, error);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+search_parse (GVariant *options, guint *offset, guint *limit, GError **error)
+{
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  g_variant_iter_init (&iter, options);
+  while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
+    g_autoptr(GVariant) owned = value;
+    guint *target = g_str_equal (key, "offset") ? offset : g_str_equal (key, "limit") ? limit
+                                                                                        : NULL;
+
+    if (!target)
+      return unknown_option (key, "Search", "offset (u) and limit (u)", error);
+    if (!value_is (value, key, G_VARIANT_TYPE_UINT32, error))
+      return FALSE;
+    *target = g_variant_get_uint32 (value);
+  }
+  return TRUE;
+}
+
+static gboolean
+on_search (VoDbusMessages1 *skeleton, GDBusMethodInvocation *invocation, const char *query,
+           GVariant *options, gpointer user_data)
+{
+  MessagesGlue *glue = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) messages = NULL;
+  guint offset = 0, limit = VO_MESSAGE_PAGE_DEFAULT;
+
+  if (search_parse (options, &offset, &limit, &error))
+    messages = vo_message_manager_search (glue->manager, query, offset, limit, &error);
+  if (messages)
+    vo_dbus_messages1_complete_search (skeleton, invocation, g_variant_ref_sink (messages));
+  else
+    vo_error_return_gerror (invocation, error);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+GDBusInterfaceSkeleton *
+vo_dbus_messages_new (VoMessageManager *manager, GDBusObjectManagerServer *object_manager)
+{
+  VoDbusMessages1 *skeleton = vo_dbus_messages1_skeleton_new ();
+  MessagesGlue *glue = g_new0 (MessagesGlue, 1);
+
+  glue->manager = g_object_ref (manager);
+  glue->object_manager = g_object_ref (object_manager);
+  glue->skeleton = skeleton;
+  g_object_set_data_full (G_OBJECT (skeleton), "vo-messages-glue", glue,
+                          (GDestroyNotify) messages_glue_free);
+  vo_dbus_mirror_properties (G_OBJECT (manager), G_DBUS_INTERFACE_SKELETON (skeleton),
+                             messages_mirrored);
+  g_signal_connect (skeleton, "handle-send", G_CALLBACK (on_send), glue);
+  g_signal_connect (skeleton, "handle-open", G_CALLBACK (on_open), glue);
+  g_signal_connect (skeleton, "handle-search", G_CALLBACK (on_search), glue);
+  g_signal_connect (manager, "conversation-added", G_CALLBACK (on_conversation_added), glue);
+  g_signal_connect (manager, "conversation-removed", G_CALLBACK (on_conversation_removed), glue);
+  g_signal_connect (manager, "received", G_CALLBACK (on_received), glue);
+  for (GList *l = vo_message_manager_get_conversations (manager); l; l = l->next)
+    export_conversation (glue, l->data);
+  return G_DBUS_INTERFACE_SKELETON (skeleton);
+}

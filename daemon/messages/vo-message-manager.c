@@ -1,0 +1,802 @@
+/* vo-message-manager.c: the conversations, what comes in over SIP, and
+ * each message's status from pending to read.
+ *
+ * Every change is committed to the store first and shown second: a message
+ * is on disk before Send returns and before an incoming one is answered
+ * 200, and a status is stored before MessageStatusChanged.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define G_LOG_DOMAIN "vo-messages"
+
+#include "config.h"
+#include "vo-message-manager.h"
+#include "vo-error.h"
+#include "vo-message-outbox.h"
+#include "vo-message-peer.h"
+#include "vo-message-store.h"
+#include "vo-sip-imdn.h"
+#include "vo-sip-message.h"
+
+#include <string.h>
+
+/* Incoming texts are accepted up to this size (other clients may allow
+ * longer messages than we send); beyond it the sender hears 413. */
+#define INCOMING_TEXT_MAX (64 * 1024)
+
+struct _VoMessageManager {
+  GObject parent_instance;
+
+  VoMessageStore *store;
+  VoSipStack *stack;
+  VoAccount *account;
+  VoConfig *config;
+  VoMessageOutbox *outbox;
+
+  GList *conversations;   /* VoConversation *, owned, oldest first */
+  GHashTable *by_id;      /* gint64 * row id → VoConversation * */
+  GHashTable *by_peer;    /* peer → VoConversation * */
+  guint unread;
+};
+
+enum { PROP_0, PROP_UNREAD, N_PROPS };
+static GParamSpec *props[N_PROPS];
+
+enum { SIGNAL_CONVERSATION_ADDED, SIGNAL_CONVERSATION_REMOVED, SIGNAL_RECEIVED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (VoMessageManager, vo_message_manager, G_TYPE_OBJECT)
+
+/* Outgoing statuses only move forward: pending → sent → delivered → read. */
+static const char *const status_order[] = { "pending", "sent", "delivered", "read" };
+
+static int
+status_rank (const char *status)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (status_order); i++)
+    if (g_str_equal (status, status_order[i]))
+      return (int) i;
+  return -1;
+}
+
+/* ---- model ------------------------------------------------------------- */
+
+static void
+manager_update_unread (VoMessageManager *self)
+{
+  guint total = 0;
+
+  for (GList *l = self->conversations; l; l = l->next)
+    total += vo_conversation_get_unread (l->data);
+  if (total == self->unread)
+    return;
+  self->unread = total;
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_UNREAD]);
+}
+
+static VoConversation *
+manager_lookup (VoMessageManager *self, gint64 id)
+{
+  return g_hash_table_lookup (self->by_id, &id);
+}
+
+/* Adds the model of @row; announces it unless @quiet (start-up). */
+static VoConversation *
+manager_add_conversation (VoMessageManager *self, const VoConversationRow *row, gboolean quiet)
+{
+  VoConversation *conversation = vo_conversation_new (row);
+  gint64 *id = g_memdup2 (&row->id, sizeof row->id);
+
+  self->conversations = g_list_append (self->conversations, conversation);
+  g_hash_table_insert (self->by_id, id, conversation);
+  g_hash_table_insert (self->by_peer, g_strdup (row->peer), conversation);
+  if (!quiet)
+    g_signal_emit (self, signals[SIGNAL_CONVERSATION_ADDED], 0, conversation);
+  return conversation;
+}
+
+/* The model of @row, made (and announced) if it is new. */
+static VoConversation *
+manager_conversation_for_row (VoMessageManager *self, const VoConversationRow *row)
+{
+  VoConversation *conversation = manager_lookup (self, row->id);
+
+  return conversation ? conversation : manager_add_conversation (self, row, FALSE);
+}
+
+static GVariant *
+message_to_variant (const VoMessageRow *row, const char *path)
+{
+  GVariantDict dict;
+
+  g_variant_dict_init (&dict, NULL);
+  g_variant_dict_insert (&dict, "id", "s", row->uuid);
+  g_variant_dict_insert (&dict, "conversation", "o", path);
+  g_variant_dict_insert (&dict, "direction", "s", row->direction);
+  g_variant_dict_insert (&dict, "text", "s", row->text);
+  g_variant_dict_insert (&dict, "time", "x", row->time_us);
+  g_variant_dict_insert (&dict, "status", "s", row->status);
+  g_variant_dict_insert (&dict, "kind", "s", row->kind);
+  if (g_str_equal (row->status, "failed") && *row->reason)
+    g_variant_dict_insert (&dict, "reason", "s", row->reason);
+  return g_variant_dict_end (&dict);
+}
+
+/* The path of a row's conversation, whether or not it has a model. */
+static char *
+manager_path_of (VoMessageManager *self, gint64 conversation_id)
+{
+  VoConversation *conversation = manager_lookup (self, conversation_id);
+
+  if (conversation)
+    return g_strdup (vo_conversation_get_path (conversation));
+  return g_strdup_printf ("%s/conversations/%" G_GINT64_FORMAT, VO_OBJECT_PATH, conversation_id);
+}
+
+static GVariant *
+rows_to_variant (VoMessageManager *self, GPtrArray *rows)
+{
+  GVariantBuilder builder;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
+  for (guint i = 0; i < rows->len; i++) {
+    VoMessageRow *row = g_ptr_array_index (rows, i);
+    g_autofree char *path = manager_path_of (self, row->conversation_id);
+
+    g_variant_builder_add_value (&builder, message_to_variant (row, path));
+  }
+  return g_variant_builder_end (&builder);
+}
+
+/* ---- status ------------------------------------------------------------ */
+
+/* Moves an outgoing message forward to @status, announcing each step it
+ * passes (a receipt may overtake the 200 that makes a message sent). */
+static void
+manager_advance (VoMessageManager *self, const VoMessageRow *row, const char *status)
+{
+  VoConversation *conversation = manager_lookup (self, row->conversation_id);
+  g_autoptr(GError) error = NULL;
+  int from = status_rank (row->status);
+  int to = status_rank (status);
+
+  if (from < 0 || to <= from)
+    return;
+  if (!vo_message_store_set_status (self->store, row->id, status, "", &error)) {
+    g_warning ("Message %s stays %s: %s", row->uuid, row->status, error->message);
+    return;
+  }
+  for (int r = from + 1; conversation && r <= to; r++)
+    vo_conversation_status_changed (conversation, row->uuid, status_order[r]);
+}
+
+static void
+manager_fail (VoMessageManager *self, const VoMessageRow *row, const char *reason)
+{
+  VoConversation *conversation = manager_lookup (self, row->conversation_id);
+  g_autoptr(GError) error = NULL;
+
+  g_message ("Message %s failed: %s", row->uuid, reason);
+  if (!vo_message_store_set_status (self->store, row->id, "failed", reason, &error)) {
+    g_warning ("Message %s stays %s: %s", row->uuid, row->status, error->message);
+    return;
+  }
+  if (conversation)
+    vo_conversation_status_changed (conversation, row->uuid, "failed");
+}
+
+static void
+on_message_finished (VoMessageOutbox *outbox, gint64 id, gboolean accepted, const char *reason,
+                     gpointer user_data)
+{
+  VoMessageManager *self = user_data;
+  g_autoptr(VoMessageRow) row = vo_message_store_get_by_id (self->store, id, NULL);
+
+  if (!row || !g_str_equal (row->status, "pending"))
+    return;
+  if (accepted)
+    manager_advance (self, row, "sent");
+  else
+    manager_fail (self, row, reason);
+}
+
+/* ---- sending ------------------------------------------------------------ */
+
+gboolean
+vo_message_manager_check_text (const char *text, gsize length, GError **error)
+{
+  gboolean blank = TRUE;
+
+  if (!text || !g_utf8_validate_len (text, length, NULL)) {
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                         "The message text is not valid UTF-8; send the text as UTF-8");
+    return FALSE;
+  }
+  for (gsize i = 0; i < length && blank; i++)
+    blank = g_ascii_isspace (text[i]);
+  if (blank) {
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                         "The message is empty; give the text to send");
+    return FALSE;
+  }
+  if (length > VO_MESSAGE_TEXT_MAX) {
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                 "The message has %" G_GSIZE_FORMAT " bytes; a message can have at most %d "
+                 "bytes of text, so split it into several messages",
+                 length, VO_MESSAGE_TEXT_MAX);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* The account's domain, or VO_ERROR_NOT_SIGNED_IN. */
+static const char *
+manager_domain (VoMessageManager *self, GError **error)
+{
+  const char *domain = vo_account_get_domain (self->account);
+
+  if (!domain)
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_NOT_SIGNED_IN,
+                         "Messages need an account to send from; sign in first "
+                         "(vo-ctl sign-in)");
+  return domain;
+}
+
+static char *
+manager_resolve (VoMessageManager *self, const char *target, gboolean *sms, GError **error)
+{
+  const char *domain = manager_domain (self, error);
+  g_autofree char *country = NULL;
+
+  if (!domain)
+    return NULL;
+  country = vo_config_get_string (self->config, "account", "country-code");
+  return vo_message_peer_from_target (target, domain, country, sms, error);
+}
+
+/* Stores an outgoing message to @peer in one transaction (the conversation
+ * too, when it is new), then shows and queues it. */
+static VoConversation *
+manager_store_outgoing (VoMessageManager *self, const char *peer, gboolean sms,
+                        const char *text, char **message_id, GError **error)
+{
+  g_autoptr(VoConversationRow) conversation_row = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  VoConversation *conversation;
+  gint64 now = g_get_real_time ();
+  gboolean created = FALSE, duplicate = FALSE;
+  VoMessageRow row = {
+    .uuid = uuid,
+    .direction = (char *) "outgoing",
+    .text = (char *) text,
+    .time_us = now,
+    .status = (char *) "pending",
+  };
+
+  if (!vo_message_store_begin (self->store, error))
+    return NULL;
+  conversation_row = vo_message_store_ensure_conversation (self->store, peer,
+                                                           sms ? "sms" : "im", "", now,
+                                                           &created, error);
+  if (conversation_row) {
+    row.conversation_id = conversation_row->id;
+    row.kind = conversation_row->kind;
+  }
+  if (!conversation_row || !vo_message_store_insert (self->store, &row, &duplicate, error) ||
+      !vo_message_store_commit (self->store, error)) {
+    vo_message_store_rollback (self->store);
+    return NULL;
+  }
+
+  conversation = manager_conversation_for_row (self, conversation_row);
+  vo_conversation_add_message (conversation,
+                               message_to_variant (&row, vo_conversation_get_path (conversation)),
+                               text, now, FALSE);
+  vo_message_outbox_queue_message (self->outbox, row.conversation_id, conversation_row->peer,
+                                   row.id);
+  if (message_id)
+    *message_id = g_steal_pointer (&uuid);
+  return conversation;
+}
+
+VoConversation *
+vo_message_manager_send (VoMessageManager *self, const char *to, const char *text,
+                         char **message_id, GError **error)
+{
+  g_autofree char *peer = NULL;
+  gboolean sms = FALSE;
+
+  g_return_val_if_fail (VO_IS_MESSAGE_MANAGER (self), NULL);
+
+  if (!vo_message_manager_check_text (text, text ? strlen (text) : 0, error))
+    return NULL;
+  peer = manager_resolve (self, to, &sms, error);
+  if (!peer)
+    return NULL;
+  return manager_store_outgoing (self, peer, sms, text, message_id, error);
+}
+
+char *
+vo_message_manager_send_in (VoMessageManager *self, VoConversation *conversation,
+                            const char *text, GError **error)
+{
+  char *id = NULL;
+
+  g_return_val_if_fail (VO_IS_MESSAGE_MANAGER (self), NULL);
+
+  if (!vo_message_manager_check_text (text, text ? strlen (text) : 0, error) ||
+      !manager_domain (self, error))
+    return NULL;
+  if (!manager_store_outgoing (self, vo_conversation_get_peer (conversation),
+                               g_str_equal (vo_conversation_get_kind (conversation), "sms"), text,
+                               &id, error))
+    return NULL;
+  return id;
+}
+
+VoConversation *
+vo_message_manager_open (VoMessageManager *self, const char *target, GError **error)
+{
+  g_autofree char *peer = NULL;
+  g_autoptr(VoConversationRow) row = NULL;
+  VoConversation *conversation;
+  gboolean sms = FALSE, created = FALSE;
+
+  g_return_val_if_fail (VO_IS_MESSAGE_MANAGER (self), NULL);
+
+  peer = manager_resolve (self, target, &sms, error);
+  if (!peer)
+    return NULL;
+  conversation = g_hash_table_lookup (self->by_peer, peer);
+  if (conversation)
+    return conversation;
+  row = vo_message_store_ensure_conversation (self->store, peer, sms ? "sms" : "im", "",
+                                              g_get_real_time (), &created, error);
+  return row ? manager_conversation_for_row (self, row) : NULL;
+}
+
+/* ---- receiving ------------------------------------------------------------ */
+
+/* What an incoming MESSAGE carries once its envelope is opened. */
+typedef struct {
+  const char *text;
+  gsize length;
+  const char *imdn_id;
+  const char *imdn_datetime;
+  const char *imdn_to;
+  int notify;
+} Incoming;
+
+/* A receipt for one of our messages: moves it forward; never shown. */
+static void
+manager_take_receipt (VoMessageManager *self, const char *peer, const VoSipCpim *cpim)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message_id = NULL;
+  g_autoptr(VoMessageRow) row = NULL;
+  VoConversation *conversation;
+  VoSipImdnStatus status;
+
+  if (!vo_sip_imdn_parse_notification (cpim->body, cpim->body_len, &message_id, &status,
+                                       &error)) {
+    g_message ("Ignoring a receipt from %s: %s", peer, error->message);
+    return;
+  }
+  row = vo_message_store_get (self->store, message_id, NULL);
+  if (!row || !g_str_equal (row->direction, "outgoing")) {
+    g_debug ("Receipt from %s for unknown message %s", peer, message_id);
+    return;
+  }
+  conversation = manager_lookup (self, row->conversation_id);
+  if (!conversation || g_strcmp0 (vo_conversation_get_peer (conversation), peer) != 0) {
+    g_message ("Ignoring a receipt from %s for a message to someone else", peer);
+    return;
+  }
+  if (status == VO_SIP_IMDN_DELIVERED)
+    manager_advance (self, row, "delivered");
+  else if (status == VO_SIP_IMDN_DISPLAYED)
+    manager_advance (self, row, "read");
+  else if (status == VO_SIP_IMDN_NEGATIVE)
+    g_message ("%s reports message %s as not delivered", peer, row->uuid);
+}
+
+/* Stores an incoming message once (a copy that arrives again is
+ * recognised by @dedup), shows it and queues the receipts it asks for. */
+static gboolean
+manager_store_incoming (VoMessageManager *self, const char *peer, gboolean sms,
+                        const char *peer_name, const Incoming *in, const char *dedup,
+                        GError **error)
+{
+  g_autoptr(VoConversationRow) conversation_row = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *text = g_strndup (in->text, in->length);
+  VoConversation *conversation;
+  g_autoptr(GVariant) message = NULL;
+  gint64 now = g_get_real_time ();
+  gboolean created = FALSE, duplicate = FALSE;
+  VoMessageRow row = {
+    .uuid = uuid,
+    .direction = (char *) "incoming",
+    .text = text,
+    .time_us = now,
+    .status = (char *) "delivered",
+    .dedup = (char *) dedup,
+    .imdn_id = (char *) in->imdn_id,
+    .imdn_datetime = (char *) in->imdn_datetime,
+    .imdn_to = (char *) in->imdn_to,
+    .notify = in->notify,
+    .notify_due = in->notify & VO_MESSAGE_NOTIFY_DELIVERED,
+  };
+
+  if (!vo_message_store_begin (self->store, error))
+    return FALSE;
+  conversation_row = vo_message_store_ensure_conversation (self->store, peer,
+                                                           sms ? "sms" : "im", peer_name, now,
+                                                           &created, error);
+  if (conversation_row) {
+    row.conversation_id = conversation_row->id;
+    row.kind = conversation_row->kind;
+  }
+  if (!conversation_row || !vo_message_store_insert (self->store, &row, &duplicate, error) ||
+      (*peer_name && g_strcmp0 (conversation_row->peer_name, peer_name) != 0 &&
+       !vo_message_store_set_peer_name (self->store, conversation_row->id, peer_name, error)) ||
+      !vo_message_store_commit (self->store, error)) {
+    vo_message_store_rollback (self->store);
+    return FALSE;
+  }
+  if (duplicate) {
+    g_debug ("Message from %s already stored (%s)", peer, dedup);
+    return TRUE;
+  }
+
+  conversation = manager_conversation_for_row (self, conversation_row);
+  if (*peer_name)
+    vo_conversation_set_peer_name (conversation, peer_name);
+  message = g_variant_ref_sink (message_to_variant (&row, vo_conversation_get_path (conversation)));
+  vo_conversation_add_message (conversation, message, text, now, TRUE);
+  manager_update_unread (self);
+  g_signal_emit (self, signals[SIGNAL_RECEIVED], 0, conversation, message);
+  if (row.notify_due)
+    vo_message_outbox_queue_receipts (self->outbox, row.id);
+  return TRUE;
+}
+
+/* kamailio's msilo keeps a stored message's type only when it is neither
+ * text/plain nor message/cpim, and delivers CPIM as text/plain. A plain text
+ * that parses as a whole CPIM envelope with an IMDN Message-ID and a sender
+ * is taken for what it is; nobody types that by hand. */
+static VoSipCpim *
+envelope_in_plain_text (const VoSipIncomingMessage *sip)
+{
+  g_autoptr(VoSipCpim) cpim = vo_sip_imdn_parse_cpim (sip->body, sip->body_len, NULL);
+
+  if (!cpim || !*cpim->message_id || !*cpim->from)
+    return NULL;
+  return g_steal_pointer (&cpim);
+}
+
+/* Handles one incoming MESSAGE; returns the status to answer with. */
+static int
+manager_receive (VoMessageManager *self, const VoSipIncomingMessage *sip, const char **phrase)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VoSipCpim) cpim = NULL;
+  g_autofree char *peer = NULL;
+  g_autofree char *dedup = NULL;
+  Incoming in = { .imdn_id = "", .imdn_datetime = "", .imdn_to = "" };
+  gboolean sms = FALSE;
+
+  *phrase = NULL;
+  peer = vo_message_peer_from_uri (sip->from_uri, &sms);
+  if (!peer) {
+    g_message ("Ignoring a MESSAGE from '%s': not a SIP or tel URI", sip->from_uri);
+    *phrase = "Bad From";
+    return 400;
+  }
+
+  if (g_str_equal (sip->content_type, "text/plain"))
+    cpim = envelope_in_plain_text (sip);
+  if (cpim || g_str_equal (sip->content_type, VO_SIP_CPIM_TYPE)) {
+    if (!cpim)
+      cpim = vo_sip_imdn_parse_cpim (sip->body, sip->body_len, &error);
+    if (!cpim) {
+      g_message ("Ignoring a MESSAGE from %s: %s", peer, error->message);
+      *phrase = "Malformed CPIM";
+      return 400;
+    }
+    if (g_str_equal (cpim->content_type, VO_SIP_IMDN_TYPE)) {
+      manager_take_receipt (self, peer, cpim);
+      return 200;
+    }
+    if (!g_str_equal (cpim->content_type, "text/plain"))
+      return 415;
+    in.text = cpim->body;
+    in.length = cpim->body_len;
+    in.imdn_id = cpim->message_id;
+    in.imdn_datetime = cpim->datetime;
+    /* Receipts go to the sender the envelope names (RFC 5438), else the From. */
+    in.imdn_to = g_str_has_prefix (cpim->from, "sip:") || g_str_has_prefix (cpim->from, "sips:")
+                 ? cpim->from : sip->from_uri;
+    if (*cpim->message_id) {
+      if (cpim->notify & VO_SIP_IMDN_REQUEST_DELIVERY)
+        in.notify |= VO_MESSAGE_NOTIFY_DELIVERED;
+      if (cpim->notify & VO_SIP_IMDN_REQUEST_DISPLAY)
+        in.notify |= VO_MESSAGE_NOTIFY_DISPLAYED;
+    }
+  } else if (g_str_equal (sip->content_type, "text/plain")) {
+    in.text = sip->body;
+    in.length = sip->body_len;
+  } else if (g_str_equal (sip->content_type, "application/im-iscomposing+xml")) {
+    return 200;  /* typing indications (RFC 3994): nothing to keep */
+  } else {
+    return 415;
+  }
+
+  if (in.length > INCOMING_TEXT_MAX)
+    return 413;
+  if (!g_utf8_validate_len (in.text, in.length, NULL)) {
+    g_message ("Ignoring a MESSAGE from %s: the text is not UTF-8", peer);
+    *phrase = "Text Not UTF-8";
+    return 400;
+  }
+  if (in.length == 0)
+    return 200;
+
+  dedup = *in.imdn_id ? g_strdup_printf ("imdn %s %s", peer, in.imdn_id)
+                      : g_strdup_printf ("sip %s %u", sip->call_id, sip->cseq);
+  if (!manager_store_incoming (self, peer, sms, sip->from_name, &in, dedup, &error)) {
+    g_warning ("A message from %s could not be stored: %s", peer, error->message);
+    /* Not 200: the sender (or its server) keeps the message and tries again. */
+    return 500;
+  }
+  return 200;
+}
+
+static gboolean
+on_incoming_message (VoSipStack *stack, gpointer nh, gconstpointer sip, gpointer user_data)
+{
+  VoMessageManager *self = user_data;
+  g_autoptr(VoSipIncomingMessage) message = vo_sip_message_read_incoming (sip);
+  const char *phrase = NULL;
+  int status = manager_receive (self, message, &phrase);
+
+  vo_sip_message_respond (stack, nh, status, phrase);
+  return TRUE;
+}
+
+/* ---- pages, search, read, delete ------------------------------------------ */
+
+GVariant *
+vo_message_manager_get_messages (VoMessageManager *self, VoConversation *conversation,
+                                 gint64 before_us, const char *before_id, guint limit,
+                                 GError **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  gint64 before_row = G_MAXINT64;
+
+  g_return_val_if_fail (VO_IS_MESSAGE_MANAGER (self), NULL);
+
+  if (limit < 1 || limit > VO_MESSAGE_PAGE_MAX) {
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                 "limit must be from 1 to %d, not %u", VO_MESSAGE_PAGE_MAX, limit);
+    return NULL;
+  }
+  if (before_id && *before_id) {
+    g_autoptr(VoMessageRow) row = vo_message_store_get (self->store, before_id, NULL);
+
+    if (!row || row->conversation_id != vo_conversation_get_row_id (conversation)) {
+      g_set_error (error, VO_ERROR, VO_ERROR_NOT_FOUND,
+                   "This conversation has no message '%s' (before takes a message id from "
+                   "GetMessages, or a time)",
+                   before_id);
+      return NULL;
+    }
+    before_us = row->time_us;
+    before_row = row->id;
+  } else if (before_us != G_MAXINT64) {
+    before_row = G_MININT64;  /* strictly older than the time */
+  }
+  rows = vo_message_store_page (self->store, vo_conversation_get_row_id (conversation),
+                                before_us, before_row, limit, error);
+  return rows ? rows_to_variant (self, rows) : NULL;
+}
+
+GVariant *
+vo_message_manager_search (VoMessageManager *self, const char *query, guint offset, guint limit,
+                           GError **error)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+
+  g_return_val_if_fail (VO_IS_MESSAGE_MANAGER (self), NULL);
+
+  if (!query || !*(query + strspn (query, " \t\r\n"))) {
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                         "Give the words to search for");
+    return NULL;
+  }
+  if (limit < 1 || limit > VO_MESSAGE_PAGE_MAX) {
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                 "limit must be from 1 to %d, not %u", VO_MESSAGE_PAGE_MAX, limit);
+    return NULL;
+  }
+  rows = vo_message_store_search (self->store, query, offset, limit, error);
+  return rows ? rows_to_variant (self, rows) : NULL;
+}
+
+gboolean
+vo_message_manager_mark_read (VoMessageManager *self, VoConversation *conversation,
+                              GError **error)
+{
+  g_autoptr(GArray) ids = NULL;
+
+  g_return_val_if_fail (VO_IS_MESSAGE_MANAGER (self), FALSE);
+
+  ids = vo_message_store_mark_read (self->store, vo_conversation_get_row_id (conversation),
+                                    error);
+  if (!ids)
+    return FALSE;
+  vo_conversation_set_unread (conversation, 0);
+  manager_update_unread (self);
+  for (guint i = 0; i < ids->len; i++) {
+    gint64 id = g_array_index (ids, gint64, i);
+    g_autoptr(VoMessageRow) row = vo_message_store_get_by_id (self->store, id, NULL);
+
+    if (!row)
+      continue;
+    vo_conversation_status_changed (conversation, row->uuid, "read");
+    if (row->notify_due & ~row->notify_sent)
+      vo_message_outbox_queue_receipts (self->outbox, id);
+  }
+  return TRUE;
+}
+
+gboolean
+vo_message_manager_delete (VoMessageManager *self, VoConversation *conversation,
+                           GError **error)
+{
+  gint64 id = vo_conversation_get_row_id (conversation);
+  g_autoptr(VoConversation) keep = g_object_ref (conversation);
+
+  g_return_val_if_fail (VO_IS_MESSAGE_MANAGER (self), FALSE);
+
+  vo_message_outbox_forget_conversation (self->outbox, id);
+  if (!vo_message_store_delete_conversation (self->store, id, error))
+    return FALSE;
+  g_signal_emit (self, signals[SIGNAL_CONVERSATION_REMOVED], 0, conversation);
+  g_hash_table_remove (self->by_peer, vo_conversation_get_peer (conversation));
+  g_hash_table_remove (self->by_id, &id);
+  self->conversations = g_list_remove (self->conversations, conversation);
+  g_object_unref (conversation);
+  manager_update_unread (self);
+  return TRUE;
+}
+
+GList *
+vo_message_manager_get_conversations (VoMessageManager *self)
+{
+  return self->conversations;
+}
+
+/* ---- start-up ------------------------------------------------------------- */
+
+/* Conversations from the store, and what they still have to send. */
+static gboolean
+manager_load (VoMessageManager *self, GError **error)
+{
+  g_autoptr(GPtrArray) rows = vo_message_store_list_conversations (self->store, error);
+  g_autoptr(GArray) outbox = NULL;
+  g_autoptr(GArray) receipts = NULL;
+
+  if (!rows)
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    manager_add_conversation (self, g_ptr_array_index (rows, i), TRUE);
+  manager_update_unread (self);
+
+  outbox = vo_message_store_list_outbox (self->store, error);
+  receipts = outbox ? vo_message_store_list_receipts (self->store, error) : NULL;
+  if (!receipts)
+    return FALSE;
+  for (guint i = 0; i < outbox->len; i++) {
+    g_autoptr(VoMessageRow) row = vo_message_store_get_by_id (self->store,
+                                                              g_array_index (outbox, gint64, i),
+                                                              NULL);
+    VoConversation *conversation = row ? manager_lookup (self, row->conversation_id) : NULL;
+
+    if (conversation)
+      vo_message_outbox_queue_message (self->outbox, row->conversation_id,
+                                       vo_conversation_get_peer (conversation), row->id);
+  }
+  for (guint i = 0; i < receipts->len; i++)
+    vo_message_outbox_queue_receipts (self->outbox, g_array_index (receipts, gint64, i));
+  if (outbox->len || receipts->len)
+    g_message ("%u messages and %u receipts wait to be sent", outbox->len, receipts->len);
+  return TRUE;
+}
+
+/* ---- GObject -------------------------------------------------------------- */
+
+static void
+vo_message_manager_get_property (GObject *object, guint prop_id, GValue *value,
+                                 GParamSpec *pspec)
+{
+  VoMessageManager *self = VO_MESSAGE_MANAGER (object);
+
+  switch (prop_id) {
+  case PROP_UNREAD:
+    g_value_set_uint (value, self->unread);
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+vo_message_manager_dispose (GObject *object)
+{
+  VoMessageManager *self = VO_MESSAGE_MANAGER (object);
+
+  if (self->stack)
+    g_signal_handlers_disconnect_by_data (self->stack, self);
+  if (self->outbox)
+    g_signal_handlers_disconnect_by_data (self->outbox, self);
+  g_clear_object (&self->outbox);
+  g_list_free_full (g_steal_pointer (&self->conversations), g_object_unref);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->by_peer, g_hash_table_unref);
+  g_clear_object (&self->store);
+  g_clear_object (&self->stack);
+  g_clear_object (&self->account);
+  g_clear_object (&self->config);
+  G_OBJECT_CLASS (vo_message_manager_parent_class)->dispose (object);
+}
+
+static void
+vo_message_manager_class_init (VoMessageManagerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GType type = G_TYPE_FROM_CLASS (klass);
+
+  object_class->get_property = vo_message_manager_get_property;
+  object_class->dispose = vo_message_manager_dispose;
+
+  props[PROP_UNREAD] = g_param_spec_uint ("unread", NULL, NULL, 0, G_MAXUINT, 0,
+                                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS |
+                                          G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+
+  signals[SIGNAL_CONVERSATION_ADDED] = g_signal_new ("conversation-added", type,
+                                                     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                     G_TYPE_NONE, 1, VO_TYPE_CONVERSATION);
+  signals[SIGNAL_CONVERSATION_REMOVED] = g_signal_new ("conversation-removed", type,
+                                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                       G_TYPE_NONE, 1, VO_TYPE_CONVERSATION);
+  signals[SIGNAL_RECEIVED] = g_signal_new ("received", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                           NULL, G_TYPE_NONE, 2, VO_TYPE_CONVERSATION,
+                                           G_TYPE_VARIANT);
+}
+
+static void
+vo_message_manager_init (VoMessageManager *self)
+{
+  self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->by_peer = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+VoMessageManager *
+vo_message_manager_new (VoStore *store, VoSipStack *stack, VoAccount *account, VoConfig *config,
+                        GError **error)
+{
+  g_autoptr(VoMessageManager) self = g_object_new (VO_TYPE_MESSAGE_MANAGER, NULL);
+
+  self->store = vo_message_store_new (store);
+  self->stack = g_object_ref (stack);
+  self->account = g_object_ref (account);
+  self->config = g_object_ref (config);
+  self->outbox = vo_message_outbox_new (self->store, stack, account, config);
+  g_signal_connect (self->outbox, "message-finished", G_CALLBACK (on_message_finished), self);
+  if (!manager_load (self, error))
+    return NULL;
+  g_signal_connect (stack, "incoming-message", G_CALLBACK (on_incoming_message), self);
+  return g_steal_pointer (&self);
+}

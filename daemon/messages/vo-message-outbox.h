@@ -1,0 +1,38 @@
+/* vo-message-outbox.h: gets stored messages and receipts out over SIP.
+ *
+ * Messages to one peer go one at a time, in order; different peers in
+ * parallel. Nothing is sent while the account is not registered; what is
+ * queued then goes as soon as it is. A request without a final answer
+ * (transport error, timeout, 408/5xx) is retried with backoff until it gets
+ * one. The queue lives in memory; the store is the truth: after a restart
+ * the manager queues again what the store still has pending.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include "vo-account.h"
+#include "vo-config.h"
+#include "vo-message-store.h"
+#include "vo-sip-stack.h"
+
+G_BEGIN_DECLS
+
+#define VO_TYPE_MESSAGE_OUTBOX (vo_message_outbox_get_type ())
+G_DECLARE_FINAL_TYPE (VoMessageOutbox, vo_message_outbox, VO, MESSAGE_OUTBOX, GObject)
+
+/* Signal "message-finished" (gint64 id, gboolean accepted, const char *reason):
+ * the pending message with row id @id got its final answer; @reason says
+ * why it was refused. The outbox does not change the message's status. */
+VoMessageOutbox *vo_message_outbox_new (VoMessageStore *store, VoSipStack *stack,
+                                        VoAccount *account, VoConfig *config);
+
+/* Queues the pending message @id of the conversation with @peer. */
+void vo_message_outbox_queue_message (VoMessageOutbox *self, gint64 conversation_id,
+                                      const char *peer, gint64 id);
+/* Queues the receipts due for the incoming message @id (notify_due). */
+void vo_message_outbox_queue_receipts (VoMessageOutbox *self, gint64 id);
+/* Stops sending anything of the conversation (it is being deleted). */
+void vo_message_outbox_forget_conversation (VoMessageOutbox *self, gint64 conversation_id);
+
+G_END_DECLS

@@ -1,0 +1,575 @@
+/* vo-presence.c: our status and the watched people's, kept across restarts.
+ *
+ * The status is the user's choice and is stored in vo.conf [presence]. What
+ * is published follows from it and from the calls: invisible publishes
+ * offline, a call in progress publishes on-the-phone, and the status comes
+ * back by itself when the call ends. Watched URIs are stored there too and
+ * subscribed again whenever the account registers.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define G_LOG_DOMAIN "vo-presence"
+
+#include "vo-presence.h"
+#include "vo-dial-target.h"
+#include "vo-error.h"
+#include "vo-sip-presence.h"
+
+#include <string.h>
+
+#define GROUP "presence"
+/* Changes arriving within this time go out as one "changed" signal. */
+#define FLUSH_MS 200
+#define MAX_WATCHES 1000
+
+static const char *const statuses[] = { "available", "away", "busy", "dnd", "invisible", NULL };
+
+struct _VoPresence {
+  GObject parent_instance;
+
+  VoConfig *config;
+  VoAccount *account;
+  VoCallManager *calls;
+  VoSipPresence *sip;
+
+  char *status;
+  char *note;
+  gboolean in_call;
+  gboolean registered;
+  gboolean shut_down;
+  char *published;     /* "aor\nstatus\nnote" last handed to sip, to skip repeats */
+  GPtrArray *watched;  /* normalised URIs, in the order they were added */
+  GHashTable *cache;   /* uri → GVariant (ss) */
+  GHashTable *pending; /* uri → GVariant (ss), not signalled yet */
+  guint flush_id;
+};
+
+enum { PROP_0, PROP_STATUS, PROP_NOTE, PROP_DND, N_PROPS };
+static GParamSpec *props[N_PROPS];
+
+enum { SIGNAL_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (VoPresence, vo_presence, G_TYPE_OBJECT)
+
+/* ---- what we publish ------------------------------------------------- */
+
+static void
+presence_publish (VoPresence *self)
+{
+  g_autofree char *aor = NULL;
+  g_autofree char *key = NULL;
+  const char *status = self->status;
+  const char *note = self->note;
+
+  if (!self->registered || self->shut_down)
+    return;
+  /* Invisible shows nothing, not even a call. */
+  if (g_str_equal (self->status, "invisible")) {
+    status = "offline";
+    note = "";
+  } else if (self->in_call) {
+    status = "on-the-phone";
+  }
+  g_object_get (self->account, "sip-uri", &aor, NULL);
+  if (!aor || !*aor)
+    return;
+  key = g_strdup_printf ("%s\n%s\n%s", aor, status, note);
+  if (g_strcmp0 (key, self->published) == 0)
+    return;
+  g_free (self->published);
+  self->published = g_steal_pointer (&key);
+  vo_sip_presence_publish (self->sip, aor, status, note);
+}
+
+static gboolean
+presence_calls_in_progress (VoPresence *self, VoCall *ending)
+{
+  for (GList *l = vo_call_manager_get_calls (self->calls); l; l = l->next) {
+    const char *state = vo_call_get_state (l->data);
+
+    if (l->data != ending &&
+        (g_strcmp0 (state, "active") == 0 || g_strcmp0 (state, "held") == 0))
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static void
+presence_update_in_call (VoPresence *self, VoCall *ending)
+{
+  gboolean in_call = presence_calls_in_progress (self, ending);
+
+  if (in_call == self->in_call)
+    return;
+  self->in_call = in_call;
+  g_debug ("%s", in_call ? "In a call: on-the-phone" : "No call any more");
+  presence_publish (self);
+}
+
+static void
+on_call_state (VoCall *call, GParamSpec *pspec, gpointer user_data)
+{
+  presence_update_in_call (VO_PRESENCE (user_data), NULL);
+}
+
+static void
+on_call_added (VoCallManager *calls, VoCall *call, gpointer user_data)
+{
+  g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state), user_data, 0);
+  presence_update_in_call (VO_PRESENCE (user_data), NULL);
+}
+
+static void
+on_call_ended (VoCallManager *calls, VoCall *call, gpointer user_data)
+{
+  presence_update_in_call (VO_PRESENCE (user_data), call);
+}
+
+/* ---- what we watch ----------------------------------------------------- */
+
+static gboolean
+on_flush (gpointer user_data)
+{
+  VoPresence *self = user_data;
+  GVariantBuilder builder;
+  GHashTableIter iter;
+  gpointer uri, value;
+  g_autoptr(GVariant) changes = NULL;
+
+  self->flush_id = 0;
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{s(ss)}"));
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, &uri, &value))
+    g_variant_builder_add (&builder, "{s@(ss)}", uri, value);
+  g_hash_table_remove_all (self->pending);
+  changes = g_variant_ref_sink (g_variant_builder_end (&builder));
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0, changes);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+presence_note_change (VoPresence *self, const char *uri, const char *status, const char *note)
+{
+  GVariant *value = g_variant_ref_sink (g_variant_new ("(ss)", status, note));
+  GVariant *old = g_hash_table_lookup (self->cache, uri);
+
+  if (old && g_variant_equal (old, value)) {
+    g_variant_unref (value);
+    return;
+  }
+  g_debug ("%s is %s", uri, status);
+  g_hash_table_insert (self->cache, g_strdup (uri), g_variant_ref (value));
+  g_hash_table_insert (self->pending, g_strdup (uri), value);
+  if (!self->flush_id)
+    self->flush_id = g_timeout_add (FLUSH_MS, on_flush, self);
+}
+
+static gboolean
+presence_is_watched (VoPresence *self, const char *uri)
+{
+  for (guint i = 0; i < self->watched->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->watched, i), uri))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+on_sip_changed (VoSipPresence *sip, const char *uri, const char *status, const char *note,
+                gpointer user_data)
+{
+  VoPresence *self = user_data;
+
+  if (presence_is_watched (self, uri))
+    presence_note_change (self, uri, status, note);
+}
+
+/* @target as the URI we SUBSCRIBE to. */
+static char *
+presence_target_uri (VoPresence *self, const char *target, GError **error)
+{
+  const char *domain = vo_account_get_domain (self->account);
+  g_autofree char *country = vo_config_get_string (self->config, "account", "country-code");
+  g_autofree char *text = g_strstrip (g_strdup (target));
+  g_autofree char *uri = NULL;
+  gboolean full = g_str_has_prefix (text, "sip:") || g_str_has_prefix (text, "sips:") ||
+                  strchr (text, '@') != NULL;
+
+  if (!full && *text && !domain) {
+    g_set_error (error, VO_ERROR, VO_ERROR_NOT_SIGNED_IN,
+                 "'%s' is a user of the account's domain and there is no account; sign in "
+                 "first, or give a full address such as bob@example.com", text);
+    return NULL;
+  }
+  uri = *text ? vo_dial_target_to_uri (text, domain ? domain : "invalid", country, NULL) : NULL;
+  if (!uri || g_str_has_prefix (uri, "tel:") || strstr (uri, ";user=phone")) {
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                 "'%s' cannot be watched; presence is known for users of the SIP service: "
+                 "give a user (bob), an extension (201) or a SIP address (bob@example.com)",
+                 target);
+    return NULL;
+  }
+  return g_steal_pointer (&uri);
+}
+
+/* Space-separated: URIs never contain a bare space. */
+static gboolean
+presence_save_watched (VoPresence *self, GError **error)
+{
+  g_autoptr(GString) joined = g_string_new (NULL);
+
+  for (guint i = 0; i < self->watched->len; i++)
+    g_string_append_printf (joined, "%s%s", i ? " " : "",
+                            (char *) g_ptr_array_index (self->watched, i));
+  return vo_config_set_string (self->config, GROUP, "watch", joined->str, error);
+}
+
+/* ---- registration ------------------------------------------------------ */
+
+static void
+presence_go_online (VoPresence *self)
+{
+  g_clear_pointer (&self->published, g_free);
+  presence_publish (self);
+  /* Dialogs from before may point at an address we no longer have. */
+  vo_sip_presence_resubscribe (self->sip);
+  for (guint i = 0; i < self->watched->len; i++)
+    vo_sip_presence_watch (self->sip, g_ptr_array_index (self->watched, i));
+}
+
+static void
+on_registration (VoAccount *account, GParamSpec *pspec, gpointer user_data)
+{
+  VoPresence *self = user_data;
+  gboolean registered = g_strcmp0 (vo_account_get_registration (account), "registered") == 0;
+
+  if (registered == self->registered || self->shut_down)
+    return;
+  self->registered = registered;
+  if (registered)
+    presence_go_online (self);
+}
+
+static void
+on_account_state (VoAccount *account, GParamSpec *pspec, gpointer user_data)
+{
+  VoPresence *self = user_data;
+  GHashTableIter iter;
+  gpointer uri;
+
+  if (self->shut_down || g_strcmp0 (vo_account_get_state (account), "signed-out") != 0)
+    return;
+  /* Signed out: let go of the server's state, and what we knew is stale. */
+  self->registered = FALSE;
+  g_clear_pointer (&self->published, g_free);
+  vo_sip_presence_stop_async (self->sip, NULL, NULL);
+  g_hash_table_iter_init (&iter, self->cache);
+  while (g_hash_table_iter_next (&iter, &uri, NULL))
+    presence_note_change (self, uri, "unknown", "");
+}
+
+/* ---- GObject ------------------------------------------------------------ */
+
+static void
+vo_presence_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  VoPresence *self = VO_PRESENCE (object);
+
+  switch (prop_id) {
+  case PROP_STATUS:
+    g_value_set_string (value, self->status);
+    break;
+  case PROP_NOTE:
+    g_value_set_string (value, self->note);
+    break;
+  case PROP_DND:
+    g_value_set_boolean (value, vo_presence_get_dnd (self));
+    break;
+  default:
+    G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+  }
+}
+
+static void
+vo_presence_dispose (GObject *object)
+{
+  VoPresence *self = VO_PRESENCE (object);
+
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  if (self->account)
+    g_signal_handlers_disconnect_by_data (self->account, self);
+  if (self->calls)
+    g_signal_handlers_disconnect_by_data (self->calls, self);
+  if (self->sip)
+    g_signal_handlers_disconnect_by_data (self->sip, self);
+  g_clear_object (&self->sip);
+  g_clear_object (&self->calls);
+  g_clear_object (&self->account);
+  g_clear_object (&self->config);
+  G_OBJECT_CLASS (vo_presence_parent_class)->dispose (object);
+}
+
+static void
+vo_presence_finalize (GObject *object)
+{
+  VoPresence *self = VO_PRESENCE (object);
+
+  g_free (self->status);
+  g_free (self->note);
+  g_free (self->published);
+  g_ptr_array_unref (self->watched);
+  g_hash_table_unref (self->cache);
+  g_hash_table_unref (self->pending);
+  G_OBJECT_CLASS (vo_presence_parent_class)->finalize (object);
+}
+
+static void
+vo_presence_class_init (VoPresenceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->get_property = vo_presence_get_property;
+  object_class->dispose = vo_presence_dispose;
+  object_class->finalize = vo_presence_finalize;
+
+  props[PROP_STATUS] = g_param_spec_string ("status", NULL, NULL, "available", ro);
+  props[PROP_NOTE] = g_param_spec_string ("note", NULL, NULL, "", ro);
+  props[PROP_DND] = g_param_spec_boolean ("dnd", NULL, NULL, FALSE, ro);
+  g_object_class_install_properties (object_class, N_PROPS, props);
+
+  signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 1, G_TYPE_VARIANT);
+}
+
+static void
+vo_presence_init (VoPresence *self)
+{
+  self->watched = g_ptr_array_new_with_free_func (g_free);
+  self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) g_variant_unref);
+  self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) g_variant_unref);
+}
+
+static void
+presence_load (VoPresence *self)
+{
+  g_autofree char *watch = vo_config_get_string (self->config, GROUP, "watch");
+  g_auto(GStrv) uris = g_strsplit_set (watch, " \t", -1);
+
+  self->status = vo_config_get_string (self->config, GROUP, "status");
+  if (!g_strv_contains (statuses, self->status)) {
+    if (*self->status)
+      g_warning ("vo.conf: [presence] status=%s is not a status; using available",
+                 self->status);
+    g_free (self->status);
+    self->status = g_strdup ("available");
+  }
+  self->note = vo_config_get_string (self->config, GROUP, "note");
+  for (guint i = 0; uris[i]; i++)
+    if (*uris[i] && !presence_is_watched (self, uris[i]))
+      g_ptr_array_add (self->watched, g_strdup (uris[i]));
+}
+
+VoPresence *
+vo_presence_new (VoConfig *config, VoAccount *account, VoCallManager *calls, VoSipStack *stack)
+{
+  VoPresence *self = g_object_new (VO_TYPE_PRESENCE, NULL);
+  guint expires = (guint) CLAMP (vo_config_get_int (config, GROUP, "expires", 600), 10, 86400);
+
+  self->config = g_object_ref (config);
+  self->account = g_object_ref (account);
+  self->calls = g_object_ref (calls);
+  self->sip = vo_sip_presence_new (stack, expires);
+  presence_load (self);
+
+  g_signal_connect (self->sip, "changed", G_CALLBACK (on_sip_changed), self);
+  g_signal_connect (account, "notify::registration", G_CALLBACK (on_registration), self);
+  g_signal_connect (account, "notify::state", G_CALLBACK (on_account_state), self);
+  g_signal_connect (calls, "call-added", G_CALLBACK (on_call_added), self);
+  g_signal_connect (calls, "call-ended", G_CALLBACK (on_call_ended), self);
+  on_registration (account, NULL, self);
+  return self;
+}
+
+/* ---- public API ------------------------------------------------------------ */
+
+static gboolean
+note_is_valid (const char *note, GError **error)
+{
+  if (!g_utf8_validate (note, -1, NULL)) {
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                         "The note is not valid UTF-8 text");
+    return FALSE;
+  }
+  if (g_utf8_strlen (note, -1) > VO_PRESENCE_MAX_NOTE) {
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                 "The note has %ld characters; shorten it to at most %d",
+                 g_utf8_strlen (note, -1), VO_PRESENCE_MAX_NOTE);
+    return FALSE;
+  }
+  for (const char *p = note; *p; p = g_utf8_next_char (p)) {
+    if (g_unichar_iscntrl (g_utf8_get_char (p))) {
+      g_set_error_literal (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                           "The note has control characters (such as line breaks); "
+                           "use one line of plain text");
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+gboolean
+vo_presence_set_status (VoPresence *self, const char *status, const char *note, GError **error)
+{
+  const char *pairs[] = { "status", status, "note", note, NULL };
+  gboolean was_dnd = vo_presence_get_dnd (self);
+
+  g_return_val_if_fail (VO_IS_PRESENCE (self), FALSE);
+  if (!g_strv_contains (statuses, status)) {
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                 "'%s' is not a status; use available, away, busy, dnd or invisible", status);
+    return FALSE;
+  }
+  if (!note_is_valid (note, error))
+    return FALSE;
+  if (!vo_config_set_strings (self->config, GROUP, pairs, error))
+    return FALSE;
+
+  g_message ("Presence: %s%s%s", status, *note ? ", " : "", note);
+  if (!g_str_equal (self->status, status)) {
+    g_free (self->status);
+    self->status = g_strdup (status);
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATUS]);
+  }
+  if (!g_str_equal (self->note, note)) {
+    g_free (self->note);
+    self->note = g_strdup (note);
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_NOTE]);
+  }
+  if (was_dnd != vo_presence_get_dnd (self))
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DND]);
+  presence_publish (self);
+  return TRUE;
+}
+
+gboolean
+vo_presence_watch (VoPresence *self, const char *const *targets, GError **error)
+{
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (VO_IS_PRESENCE (self), FALSE);
+  for (guint i = 0; targets[i]; i++) {
+    char *uri = presence_target_uri (self, targets[i], error);
+
+    if (!uri)
+      return FALSE;
+    if (presence_is_watched (self, uri) ||
+        g_ptr_array_find_with_equal_func (added, uri, g_str_equal, NULL))
+      g_free (uri);
+    else
+      g_ptr_array_add (added, uri);
+  }
+  if (added->len == 0)
+    return TRUE;
+  if (self->watched->len + added->len > MAX_WATCHES) {
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                 "vo-daemon watches at most %d people and already watches %u",
+                 MAX_WATCHES, self->watched->len);
+    return FALSE;
+  }
+  for (guint i = 0; i < added->len; i++)
+    g_ptr_array_add (self->watched, g_strdup (g_ptr_array_index (added, i)));
+  if (!presence_save_watched (self, error)) {
+    g_ptr_array_set_size (self->watched, self->watched->len - added->len);
+    return FALSE;
+  }
+  for (guint i = 0; i < added->len; i++) {
+    g_message ("Watching the presence of %s", (char *) g_ptr_array_index (added, i));
+    if (self->registered && !self->shut_down)
+      vo_sip_presence_watch (self->sip, g_ptr_array_index (added, i));
+  }
+  return TRUE;
+}
+
+static GVariant *
+presence_lookup (VoPresence *self, const char *uri)
+{
+  GVariant *value = g_hash_table_lookup (self->cache, uri);
+
+  return value ? value : g_variant_new ("(ss)", "unknown", "");
+}
+
+GVariant *
+vo_presence_get (VoPresence *self, const char *const *targets, GError **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  GVariantBuilder builder;
+
+  g_return_val_if_fail (VO_IS_PRESENCE (self), NULL);
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a{s(ss)}"));
+  if (!targets[0]) {
+    for (guint i = 0; i < self->watched->len; i++) {
+      const char *uri = g_ptr_array_index (self->watched, i);
+
+      g_variant_builder_add (&builder, "{s@(ss)}", uri, presence_lookup (self, uri));
+    }
+  }
+  for (guint i = 0; targets[i]; i++) {
+    g_autofree char *uri = presence_target_uri (self, targets[i], error);
+
+    if (!uri) {
+      g_variant_builder_clear (&builder);
+      return NULL;
+    }
+    if (g_hash_table_add (seen, (gpointer) targets[i]))
+      g_variant_builder_add (&builder, "{s@(ss)}", targets[i], presence_lookup (self, uri));
+  }
+  return g_variant_builder_end (&builder);
+}
+
+const char *
+vo_presence_get_status (VoPresence *self)
+{
+  return self->status;
+}
+
+const char *
+vo_presence_get_note (VoPresence *self)
+{
+  return self->note;
+}
+
+gboolean
+vo_presence_get_dnd (VoPresence *self)
+{
+  return g_strcmp0 (self->status, "dnd") == 0;
+}
+
+static void
+on_sip_stopped (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+
+  vo_sip_presence_stop_finish (VO_SIP_PRESENCE (source), result);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+vo_presence_shutdown_async (VoPresence *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, vo_presence_shutdown_async);
+  self->shut_down = TRUE;
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  vo_sip_presence_stop_async (self->sip, on_sip_stopped, task);
+}
+
+void
+vo_presence_shutdown_finish (VoPresence *self, GAsyncResult *result)
+{
+  g_task_propagate_boolean (G_TASK (result), NULL);
+}

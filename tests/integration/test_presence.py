@@ -1,0 +1,305 @@
+"""Presence and do not disturb (F7) between real vo-daemons through kamailio
+with its presence modules (PUBLISH/SUBSCRIBE/NOTIFY, PIDF + RPID)."""
+
+import pytest
+from gi.repository import GLib
+
+from calls_support import ERR, DBusCallError, Party, stop_extra_buses
+from test_calls import connect, pytest_wait
+from vo_harness.client import pump
+from vo_harness.voctl import VoCtl
+
+PRESENCE = 'org.virtualoffice.Presence1'
+PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw', 'carol': 'carol-pw'}
+ALICE = 'sip:alice@vo.test'
+CAROL = 'sip:carol@vo.test'
+
+
+@pytest.fixture
+def kam(h):
+    return h.start_kamailio(users=PASSWORDS, defines=('WITH_DEBUG', 'WITH_PRESENCE'))
+
+
+@pytest.fixture
+def parties(h, kam):
+    def make(user, **kw):
+        return Party(h, kam, user, PASSWORDS[user], **kw)
+    yield make
+    stop_extra_buses(h)
+
+
+def set_status(party, status, note=''):
+    party.client.call_raw(PRESENCE, 'SetStatus', GLib.Variant('(ss)', (status, note)))
+
+
+def watch(party, *uris):
+    party.client.call_raw(PRESENCE, 'Watch', GLib.Variant('(as)', (list(uris),)))
+
+
+def get(party, *uris):
+    (presence,) = party.client.call_raw(PRESENCE, 'Get', GLib.Variant('(as)', (list(uris),)))
+    return presence
+
+
+def changes(party, uri=None):
+    """Every Changed signal's dict so far (only those naming uri, if given)."""
+    pump()
+    return [args[0] for (_p, args) in party.signals('Changed')
+            if uri is None or uri in args[0]]
+
+
+def wait_seen(party, uri, expected, timeout=10):
+    """Wait until a Changed signal brought uri == expected, and Get agrees."""
+    pytest_wait(lambda: any(c[uri] == expected for c in changes(party, uri)),
+                f'{party.user} sees {uri} as {expected}', timeout=timeout)
+    assert get(party, uri)[uri] == expected
+
+
+def wait_latest(party, uri, expected, timeout=10):
+    """Wait until the latest Changed for uri says expected (and Get agrees)."""
+    def latest():
+        seen = changes(party, uri)
+        return seen and seen[-1][uri] == expected
+    pytest_wait(latest, f'{party.user} sees {uri} as {expected}', timeout=timeout)
+    assert get(party, uri)[uri] == expected
+
+
+def call(caller, callee):
+    """caller calls callee, who answers; returns the caller's call path."""
+    path = caller.dial(callee.user)
+    callee_path = callee.wait_incoming()
+    callee.call_method(callee_path, 'Answer')
+    caller.wait_state(path, 'active')
+    return path
+
+
+def test_away_with_note_reaches_a_watcher(parties):
+    alice, bob = parties('alice'), parties('bob')
+    assert alice.client.get(PRESENCE, 'Status') == 'available'
+    assert get(bob, 'alice') == {'alice': ('unknown', '')}
+
+    watch(bob, 'alice')
+    wait_seen(bob, ALICE, ('available', ''))
+    set_status(alice, 'away', 'In a meeting until 3 — café ☕')
+    wait_latest(bob, ALICE, ('away', 'In a meeting until 3 — café ☕'))
+    # Get answers under the key it was asked with; an empty list gives everyone.
+    assert get(bob, 'alice') == {'alice': ('away', 'In a meeting until 3 — café ☕')}
+    assert get(bob) == {ALICE: ('away', 'In a meeting until 3 — café ☕')}
+    assert alice.client.get(PRESENCE, 'Status') == 'away'
+    assert alice.client.get(PRESENCE, 'Note') == 'In a meeting until 3 — café ☕'
+    assert 'away' in alice.client.changes_of(PRESENCE, 'Status')
+
+    set_status(alice, 'busy')
+    wait_latest(bob, ALICE, ('busy', ''))
+    set_status(alice, 'available')
+    wait_latest(bob, ALICE, ('available', ''))
+
+
+def test_changes_are_batched(parties):
+    alice, bob, carol = parties('alice'), parties('bob'), parties('carol')
+    set_status(alice, 'away')
+    set_status(carol, 'busy', 'Writing')
+    # Both first NOTIFYs arrive together: one signal carries both.
+    watch(bob, 'alice', 'carol')
+    pytest_wait(lambda: any(ALICE in c and CAROL in c for c in changes(bob)),
+                'one Changed with both alice and carol')
+    assert get(bob, ALICE, CAROL) == {ALICE: ('away', ''), CAROL: ('busy', 'Writing')}
+    # Nothing new: no signal. Watching again is harmless.
+    before = len(changes(bob))
+    watch(bob, 'alice', ALICE)
+    pump(1.0)
+    assert len(changes(bob)) == before
+
+
+def test_on_the_phone_during_a_call(parties):
+    alice, bob, carol = parties('alice'), parties('bob'), parties('carol')
+    watch(carol, 'alice')
+    set_status(alice, 'away', 'Lunch')
+    wait_latest(carol, ALICE, ('away', 'Lunch'))
+
+    a_path, _ = connect(alice, bob)
+    wait_latest(carol, ALICE, ('on-the-phone', 'Lunch'))
+    # The published activity says so by itself; the user's choice stays.
+    assert alice.client.get(PRESENCE, 'Status') == 'away'
+
+    alice.call_method(a_path, 'Hold')
+    alice.wait_state(a_path, 'held')
+    pump(0.5)
+    assert get(carol, ALICE)[ALICE] == ('on-the-phone', 'Lunch')
+
+    alice.call_method(a_path, 'Hangup')
+    alice.wait_ended(a_path)
+    wait_latest(carol, ALICE, ('away', 'Lunch'))
+    assert alice.client.get(PRESENCE, 'Status') == 'away'
+
+
+def test_invisible_shows_offline(parties):
+    alice, bob = parties('alice'), parties('bob')
+    watch(bob, 'alice')
+    wait_seen(bob, ALICE, ('available', ''))
+    set_status(alice, 'invisible', 'hiding')
+    wait_latest(bob, ALICE, ('offline', ''))
+    assert alice.client.get(PRESENCE, 'Status') == 'invisible'
+    assert alice.client.get(PRESENCE, 'Note') == 'hiding'
+
+    # Not even a call gives an invisible person away.
+    carol = parties('carol')
+    a_path = call(alice, carol)
+    pump(1.0)
+    assert get(bob, ALICE)[ALICE] == ('offline', '')
+    alice.call_method(a_path, 'Hangup')
+    alice.wait_ended(a_path)
+
+    set_status(alice, 'available')
+    wait_latest(bob, ALICE, ('available', ''))
+
+
+def test_dnd_refuses_calls_as_busy(parties):
+    alice, bob = parties('alice'), parties('bob')
+    watch(bob, 'alice')
+    set_status(alice, 'dnd', 'Focus time')
+    wait_latest(bob, ALICE, ('dnd', 'Focus time'))
+
+    b_path = bob.dial('alice')
+    assert bob.wait_ended(b_path) == 'busy'
+    assert alice.signals('Incoming') == []
+    pytest_wait(lambda: len(alice.history()) == 1, 'the refused call is in alice\'s history')
+    (entry,) = alice.history()
+    assert entry['reason'] == 'dnd'
+    assert entry['missed'] is True
+    assert entry['direction'] == 'incoming'
+
+    # Out of dnd, calls ring again.
+    set_status(alice, 'available')
+    b_path = bob.dial('alice')
+    a_path = alice.wait_incoming()
+    alice.call_method(a_path, 'Reject')
+    bob.wait_ended(b_path)
+
+
+def test_bad_input_is_refused(parties):
+    alice = parties('alice')
+    set_status(alice, 'away', 'x' * 256)
+    set_status(alice, 'away', 'é' * 256)    # characters, not bytes
+    cases = [
+        ('SetStatus', ('sleeping', '')),
+        ('SetStatus', ('', '')),
+        ('SetStatus', ('AWAY', '')),
+        ('SetStatus', ('on-the-phone', '')),
+        ('SetStatus', ('offline', '')),
+        ('SetStatus', ('away', 'y' * 257)),
+        ('SetStatus', ('away', 'two\nlines')),
+        ('Watch', (['bob', 'not a user!'],)),
+        ('Watch', (['+31 20 123 4567'],)),
+        ('Watch', (['tel:+31201234567'],)),
+        ('Watch', ([''],)),
+        ('Get', (['bob', 'with space@'],)),
+    ]
+    for method, args in cases:
+        sig = '(ss)' if method == 'SetStatus' else '(as)'
+        with pytest.raises(DBusCallError) as e:
+            alice.client.call_raw(PRESENCE, method, GLib.Variant(sig, args))
+        assert e.value.name == ERR.InvalidArgument, (method, args, e.value)
+        assert e.value.message
+    # Nothing half-done: the status is the last good one, nobody is watched.
+    assert alice.client.get(PRESENCE, 'Status') == 'away'
+    assert alice.client.get(PRESENCE, 'Note') == 'é' * 256
+    assert get(alice) == {}
+    # A wrong D-Bus signature is the bus library's error.
+    with pytest.raises(DBusCallError) as e:
+        alice.client.call_raw(PRESENCE, 'SetStatus', GLib.Variant('(s)', ('away',)))
+    assert e.value.name == ERR.InvalidArgs
+    assert alice.daemon.running
+
+
+def test_status_and_watches_survive_restart(parties):
+    alice, bob = parties('alice'), parties('bob')
+    set_status(alice, 'busy', 'Call me later')
+    watch(bob, 'alice', '201')
+    wait_latest(bob, ALICE, ('busy', 'Call me later'))
+    assert get(bob) == {ALICE: ('busy', 'Call me later'),
+                        'sip:201@vo.test': get(bob, 'sip:201@vo.test')['sip:201@vo.test']}
+
+    alice.daemon.restart()
+    alice.client.wait_registration('registered', timeout=15)
+    assert alice.client.get(PRESENCE, 'Status') == 'busy'
+    assert alice.client.get(PRESENCE, 'Note') == 'Call me later'
+    conf = alice.daemon.read_conf()['presence']
+    assert conf['status'] == 'busy' and conf['note'] == 'Call me later'
+    # Re-published after registering: bob sees it again after the restart.
+    since = len(changes(bob, ALICE))
+    pytest_wait(lambda: any(c[ALICE] == ('busy', 'Call me later')
+                            for c in changes(bob, ALICE)[since:]),
+                'bob sees alice busy again after her restart', timeout=15)
+
+    bob.daemon.restart()
+    bob.client.wait_registration('registered', timeout=15)
+    assert set(get(bob)) == {ALICE, 'sip:201@vo.test'}
+    pytest_wait(lambda: get(bob, ALICE)[ALICE] == ('busy', 'Call me later'),
+                'bob re-subscribed to alice after his restart', timeout=15)
+
+
+def test_sign_out_forgets_what_it_knew(parties):
+    alice, bob = parties('alice'), parties('bob')
+    watch(bob, 'alice')
+    wait_seen(bob, ALICE, ('available', ''))
+    bob.client.sign_out()
+    wait_latest(bob, ALICE, ('unknown', ''))
+    # alice signs out: watchers see her offline (un-PUBLISH).
+    carol = parties('carol')
+    watch(carol, 'alice')
+    wait_seen(carol, ALICE, ('available', ''))
+    alice.client.sign_out()
+    wait_latest(carol, ALICE, ('offline', ''))
+
+
+def test_voctl_presence(h, parties):
+    alice, bob = parties('alice'), parties('bob')
+    voctl = VoCtl(bob.bus.address, h.workdir)
+    h._voctl = voctl     # shown in failure reports
+    assert 'Watching nobody.' in voctl.ok('presence')
+    voctl.ok('presence', 'watch', 'alice')
+    set_status(alice, 'away', 'Back at 3')
+    wait_latest(bob, ALICE, ('away', 'Back at 3'))
+
+    voctl.ok('presence', 'set', 'busy', 'On', 'a', 'deadline')
+    assert bob.client.get(PRESENCE, 'Status') == 'busy'
+    assert bob.client.get(PRESENCE, 'Note') == 'On a deadline'
+    out = voctl.ok('presence')
+    assert 'Status: busy' in out and 'Note: On a deadline' in out
+    assert ALICE in out and 'away' in out and 'Back at 3' in out
+    import json
+    data = json.loads(voctl.ok('--json', 'presence'))
+    assert data == {'status': 'busy', 'note': 'On a deadline',
+                    'watched': {ALICE: {'status': 'away', 'note': 'Back at 3'}}}
+    data = json.loads(voctl.ok('presence', 'get', 'alice', 'carol', '--json'))
+    assert data == {'alice': {'status': 'away', 'note': 'Back at 3'},
+                    'carol': {'status': 'unknown', 'note': ''}}
+
+    r = voctl.run('presence', 'set', 'sleeping')
+    assert r.returncode == 1 and 'sleeping' in r.stderr
+    assert voctl.run('presence', 'set').returncode == 2
+    assert voctl.run('presence', 'watch').returncode == 2
+    assert voctl.run('presence', 'frobnicate').returncode == 2
+
+
+@pytest.mark.slow
+def test_refreshed_before_expiry_and_after_a_server_restart(h, kam, parties):
+    """PUBLISH and SUBSCRIBE asking for 10 s stay alive by refreshing, and
+    come back by themselves after kamailio lost them all."""
+    short = {'presence': {'expires': '10'}}
+    alice, bob = parties('alice', conf=short), parties('bob', conf=short)
+    watch(bob, 'alice')
+    set_status(alice, 'away', 'Refreshing')
+    wait_latest(bob, ALICE, ('away', 'Refreshing'))
+    pump(25.0)
+    # Still published and still subscribed: no offline in between, and a
+    # change still arrives.
+    assert all(c[ALICE][0] != 'offline' for c in changes(bob, ALICE))
+    set_status(alice, 'busy', 'Still here')
+    wait_latest(bob, ALICE, ('busy', 'Still here'))
+
+    kam.restart()
+    # The server forgot both; the next refreshes (412 / 481) start them again.
+    set_status(alice, 'away', 'After the restart')
+    wait_latest(bob, ALICE, ('away', 'After the restart'), timeout=30)
