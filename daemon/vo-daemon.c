@@ -74,10 +74,12 @@ on_call_ended (VoCallManager *calls, VoCall *call, gpointer user_data)
     .answer_us = vo_call_get_answer_time (call),
     .end_us = vo_call_get_end_time (call),
     .reason = vo_call_get_end_reason (call),
-    /* Forwarded calls were handled, not missed; refused ones (DND, network
-     * policy) are missed calls the user may want to return. */
+    /* Forwarded calls were handled and rejected ones declined by the user:
+     * not missed. Refused ones (DND, network policy) are missed calls the
+     * user may want to return. */
     .missed = incoming && vo_call_get_answer_time (call) == 0 &&
-              g_strcmp0 (vo_call_get_end_reason (call), "forwarded") != 0,
+              g_strcmp0 (vo_call_get_end_reason (call), "forwarded") != 0 &&
+              g_strcmp0 (vo_call_get_end_reason (call), "rejected") != 0,
   };
 
   id = vo_history_add (self->history, &entry, &error);

@@ -97,7 +97,7 @@ def start_echo_peer(h, kam, tone_peer=False):
     from baresip_ua import BaresipError, BaresipUA, module_path  # tests/bench/baresip_ua.py
     mdir = module_path()
     have = [(m, c) for m, c in ECHO_CODECS if os.path.exists(os.path.join(mdir, m))]
-    why = 'asked for (--tone-peer)' if tone_peer else None
+    why = '--tone-peer' if tone_peer else None
     missing = [m for m in ('echo.so', 'aubridge.so') if not os.path.exists(os.path.join(mdir, m))]
     if why is None and missing:
         why = f'baresip has no {" ".join(missing)} in {mdir}'
@@ -120,20 +120,20 @@ def start_echo_peer(h, kam, tone_peer=False):
         ua.start()
         try:
             ua.wait_registered(util.scaled(10))
-            codec_names = ', '.join(c.split('/')[0] for _, c in have)
+            codec_names = ', '.join(x.split('/')[0] for _, c in have for x in c.split(','))
             return Peer(f'{ECHO_USER}@{DOMAIN} (baresip echo: answers at once and sends back '
                         f'what it hears; {codec_names}; pid {ua.pid}; log {ua.log})', ua, 'echo')
         except BaresipError as e:
             ua.stop()
             why = f'the echo baresip did not register: {str(e).splitlines()[0]}'
-    say(f'extension {ECHO_USER} cannot echo ({why}): it answers with a {FALLBACK_TONE} Hz '
-        'tone instead')
+    say(f'extension {ECHO_USER}: no echo ({why}); it answers with a {FALLBACK_TONE} Hz tone '
+        'instead')
     try:
         peer = h.start_baresip(kam, ECHO_USER, ECHO_PASSWORD, domain=DOMAIN, name='peer-200-tone',
                                tone=FALLBACK_TONE, tone_seconds=300, auto_answer=True)
     except Exception as e:  # noqa: BLE001 - the demo goes on without 200
         raise RuntimeError(f'extension {ECHO_USER} (baresip) did not start: {e}') from None
-    return Peer(f'{ECHO_USER}@{DOMAIN} (baresip, NO echo ({why}): answers at once and sends a '
+    return Peer(f'{ECHO_USER}@{DOMAIN} (baresip, no echo: {why}; answers at once and sends a '
                 f'{FALLBACK_TONE} Hz tone for 5 minutes; PCMU/PCMA; log {peer.log})', peer, 'tone')
 
 
@@ -141,8 +141,8 @@ def start_peers(h, kam, args):
     """Other phones at the same kamailio, for vo-daemon to call.
 
     Always extension 200 (start_echo_peer). With --peer also bob, with
-    baresip, registration only: he is online but never answers (a call to
-    him rings until [calls] no-answer-timeout or `vo-ctl hangup`).
+    baresip, registration only: he is online, but baresip has no audio codecs
+    loaded, so a call to him fails at once.
 
     Returns a list of Peer to show and tear down.
     """
@@ -160,20 +160,25 @@ def start_peers(h, kam, args):
         for p in peers:
             p.stop()
         raise RuntimeError(f'peer bob (baresip) did not register: {e}') from None
-    peers.append(Peer(f'bob@{DOMAIN} (baresip, pid {bob.pid}, registered; does not answer; '
-                      f'log {bob.log})', bob, 'registered'))
+    peers.append(Peer(f'bob@{DOMAIN} (baresip, pid {bob.pid}, registered; takes no calls: no '
+                      f'audio codecs loaded; log {bob.log})', bob, 'registered'))
     return peers
 
 
-# -- control FIFO: lets the demo shell switch the mock NetworkManager ----------------
+# -- control FIFO: lets the demo shell switch the mock NetworkManager, play a tone
+# into the daemon's microphone and listen to its speaker ------------------------------
 class Control:
     """`demo-network KIND` in the shell writes 'network KIND' to DIR/control and
-    reads one answer line from DIR/control.reply."""
+    reads one answer line from DIR/control.reply; `demo-tone` and
+    `demo-listen` likewise ('tone HZ SECONDS', 'listen SECONDS')."""
 
-    def __init__(self, workdir, nm):
+    def __init__(self, workdir, nm, pw=None):
         self.path = os.path.join(workdir, 'control')
         self.reply = self.path + '.reply'
         self.nm = nm
+        self.pw = pw
+        self.player = None
+        self.recordings = 0
         os.mkfifo(self.path, 0o600)
         os.mkfifo(self.reply, 0o600)
         # O_RDWR: we stay a writer ourselves, so reads never see EOF.
@@ -186,6 +191,12 @@ class Control:
         self._stop = True
         self.thread.join(timeout=2)
         os.close(self.fd)
+        self._stop_tone()
+
+    def _stop_tone(self):
+        if self.player is not None:
+            self.player.stop()
+            self.player = None
 
     def _run(self):
         buf = b''
@@ -212,7 +223,43 @@ class Control:
             except Exception as e:  # noqa: BLE001 - reported to the shell
                 return f'error: {e}'
             return f'ok: NetworkManager primary connection is now {words[1]}'
+        if words and words[0] in ('tone', 'listen'):
+            if self.pw is None:
+                return 'error: no private PipeWire in this demo (the daemon uses silent media)'
+            try:
+                return self._tone(words[1:]) if words[0] == 'tone' else self._listen(words[1:])
+            except Exception as e:  # noqa: BLE001 - reported to the shell
+                return f'error: {type(e).__name__}: {e}'
         return f'error: unknown command {" ".join(words)!r}'
+
+    def _tone(self, words):
+        """tone HZ SECONDS: a sine into vo_test_mic (what the daemon sends in a
+        call); tone 0 stops it."""
+        from vo_harness import audio
+        hz, seconds = float(words[0]), float(words[1])
+        self._stop_tone()
+        if hz <= 0:
+            return 'ok: tone stopped'
+        if not 20 <= hz <= 20000 or not 0 < seconds <= 3600:
+            return 'error: usage: demo-tone HZ [SECONDS] (20-20000 Hz, up to 3600 s)'
+        self.player = audio.TonePlayer(self.pw, hz, target=MIC, seconds=seconds)
+        return (f'ok: playing {hz:g} Hz into {MIC} (the daemon\'s microphone) for '
+                f'{seconds:g} s')
+
+    def _listen(self, words):
+        """listen SECONDS: record vo_test_speaker (what the daemon plays)."""
+        from vo_harness import audio
+        seconds = float(words[0])
+        if not 0 < seconds <= 60:
+            return 'error: usage: demo-listen [SECONDS] (up to 60)'
+        self.recordings += 1
+        path = os.path.join(self.pw.dir, f'listen-{self.recordings}.wav')
+        audio.record(self.pw, SPEAKER, seconds, path=path)
+        a = audio.analyze(path)
+        if a.hz is None:
+            return f'ok: silence on {SPEAKER} ({seconds:g} s in {path})'
+        return (f'ok: heard {a.hz:.0f} Hz on {SPEAKER}, RMS {a.rms:.2f}, audible '
+                f'{a.active_seconds:.1f} of {a.seconds:.1f} s ({path})')
 
     def _answer(self, text):
         deadline = time.monotonic() + 3
@@ -232,10 +279,19 @@ class Control:
 
 
 # -- the shell ----------------------------------------------------------------------
-def shell_env(h, kam, d, user):
+def shell_env(h, kam, d, user, pw):
     env = dict(os.environ)
     for k in ('DBUS_STARTER_ADDRESS', 'DBUS_STARTER_BUS_TYPE'):
         env.pop(k, None)
+    if pw is not None:
+        # pw-cli, pw-dump, pw-cat, pw-link, gst-launch-1.0 ... reach the demo's
+        # PipeWire (PIPEWIRE_RUNTIME_DIR wins over XDG_RUNTIME_DIR), not the
+        # desktop's; Pulse/JACK clients are not redirected.
+        for k in ('PIPEWIRE_REMOTE', 'PIPEWIRE_CONFIG_DIR', 'PIPEWIRE_CONFIG_NAME',
+                  'PIPEWIRE_NODE', 'PIPEWIRE_PROPS'):
+            env.pop(k, None)
+        env.update(pw.env_vars())
+        env['VO_DEMO_PIPEWIRE_LOG'] = pw.log
     client_dir = os.path.dirname(voctl_path())
     env.update({
         'DBUS_SESSION_BUS_ADDRESS': h.session_bus.address,
@@ -254,7 +310,8 @@ def shell_env(h, kam, d, user):
 
 EXPORTED = ('DBUS_SESSION_BUS_ADDRESS', 'PATH', 'VO_DEMO_DIR', 'VO_DEMO_USER', 'VO_DEMO_DOMAIN',
             'VO_DEMO_REGISTRAR', 'VO_DEMO_KAMAILIO_CTL', 'VO_DEMO_DAEMON_LOG',
-            'VO_DEMO_DAEMON_PID', 'VO_DEMO_SYSTEM_BUS')
+            'VO_DEMO_DAEMON_PID', 'VO_DEMO_SYSTEM_BUS', 'PIPEWIRE_RUNTIME_DIR', 'PIPEWIRE_REMOTE',
+            'VO_DEMO_PIPEWIRE_LOG')
 
 FUNCTIONS = r'''
 # Who kamailio has registered (AoR and contact address).
@@ -262,12 +319,29 @@ demo-contacts() {
   kamcmd -s "$VO_DEMO_KAMAILIO_CTL" ul.dump \
     | sed -n 's/^[[:space:]]*AoR: */  /p; s/^[[:space:]]*Address: */      contact /p'
 }
+# One request to tools/demo.py through its control FIFO: demo-ctl TIMEOUT WORDS...
+demo-ctl() {
+  local timeout=$1; shift
+  echo "$*" > "$VO_DEMO_DIR/control" || return 1
+  local reply; read -r -t "$timeout" reply < "$VO_DEMO_DIR/control.reply"
+  echo "$reply"; [ "${reply#ok}" != "$reply" ]
+}
 # Switch the mock NetworkManager: wifi | ethernet | cellular | none.
 demo-network() {
   if [ $# -ne 1 ]; then echo "usage: demo-network wifi|ethernet|cellular|none" >&2; return 2; fi
-  echo "network $1" > "$VO_DEMO_DIR/control" || return 1
-  local reply; read -r -t 5 reply < "$VO_DEMO_DIR/control.reply"
-  echo "$reply"; [ "${reply#ok}" != "$reply" ]
+  demo-ctl 5 network "$1"
+}
+# Play a sine into vo_test_mic, the daemon's microphone (returns at once):
+# demo-tone [HZ [SECONDS]] (440 Hz, 5 s); demo-tone 0 stops it.
+demo-tone() {
+  if [ $# -gt 2 ]; then echo "usage: demo-tone [HZ [SECONDS]]" >&2; return 2; fi
+  demo-ctl 15 tone "${1:-440}" "${2:-5}"
+}
+# Record vo_test_speaker (what the daemon plays) and tell its frequency:
+# demo-listen [SECONDS] (2 s).
+demo-listen() {
+  if [ $# -gt 1 ]; then echo "usage: demo-listen [SECONDS]" >&2; return 2; fi
+  demo-ctl $(( ${1%.*} + 20 )) listen "${1:-2}"
 }
 '''
 
@@ -278,29 +352,62 @@ def write_env_file(h, env):
     with open(path, 'w') as f:
         f.write('# source this file in another terminal to use the running vo-daemon demo\n')
         for k in EXPORTED:
-            f.write(f'export {k}={shlex.quote(env[k])}\n')
+            if k in env:
+                f.write(f'export {k}={shlex.quote(env[k])}\n')
         f.write(FUNCTIONS)
     return path
 
 
-def banner(h, kam, d, user, peers, env_file, nm):
+def tip(cmd, comment):
+    return f'  {cmd:<40}  # {comment}'
+
+
+def banner(h, kam, d, user, peers, env_file, nm, pw):
     reg = kam.hostport
+    echo = next((p for p in peers if p.desc.startswith(f'{ECHO_USER}@')), None)
     lines = [
         '',
         'vo-daemon demo: everything runs on loopback; it all stops when this shell exits.',
         f'  kamailio   {reg}, domain {DOMAIN}; users: '
-        + ', '.join(f'{u}/{p}' for u, p in USERS.items()),
+        + ', '.join(f'{u}/{p}' for u, p in USERS.items())
+        + f', {ECHO_USER}/{ECHO_PASSWORD} (extension 200, see peers)',
         f'  vo-daemon  pid {d.pid}, signed in as {user}@{DOMAIN}; log {d.log}',
         f'  D-Bus      session bus {h.session_bus.address} (exported)'
         + ('; NetworkManager: mock (wifi)' if nm else '; no NetworkManager (GNetworkMonitor)'),
-        '  peers      ' + ('; '.join(p for p, _ in peers) if peers else
-                            'none yet (calls come later; tools/demo --peer registers bob '
-                            'with baresip)'),
+        ('  PipeWire   private, PIPEWIRE_RUNTIME_DIR exported (pw-cli, pw-dump, pw-cat ... '
+         f'use it); the daemon\'s mic {MIC}, speaker {SPEAKER}'
+         if pw is not None else
+         '  PipeWire   none (it did not start): calls carry silence'),
+        '  peers      ' + '\n             '.join(p.desc for p in peers),
+        '             (tools/demo --peer also registers bob with baresip, registration only)'
+        if len(peers) == 1 else None,
         '  another terminal: source ' + env_file,
         '',
         'Try:',
         '  vo-ctl status',
         '  vo-ctl monitor &                          # signals as they happen (kill %1 to stop)',
+        tip(f'vo-ctl dial {ECHO_USER}', 'the echo peer answers at once'
+            if echo and echo.kind == 'echo' else f'{ECHO_USER} answers at once (a tone)'),
+        tip('vo-ctl calls', 'ID, state, codec, ...'),
+    ]
+    if pw is not None:
+        if echo and echo.kind == 'echo':
+            lines.append(tip('demo-tone 440 5; demo-listen 2',
+                             f'in the call: your tone comes back from {ECHO_USER}'))
+        else:
+            lines.append(tip('demo-listen 2', f'in the call: {ECHO_USER}\'s {FALLBACK_TONE} Hz '
+                             'tone'))
+    lines += [
+        tip('vo-ctl hangup', 'the only call; else give its ID'),
+        '  vo-ctl history',
+    ]
+    if pw is not None:
+        lines += [
+            tip(f'pw-cat -p --target {MIC} some.wav', 'a sound file into the mic'),
+            f'  pw-record --target {SPEAKER} -P \'{{ stream.capture.sink=true }}\' out.wav',
+            tip('', 'record the speaker (Ctrl-C stops)'),
+        ]
+    lines += [
         '  vo-ctl settings',
         '  vo-ctl settings set allow-cellular-data true',
     ]
@@ -312,14 +419,14 @@ def banner(h, kam, d, user, peers, env_file, nm):
         '  echo carol-demo | vo-ctl sign-in --password-stdin --registrar "$VO_DEMO_REGISTRAR" '
         '--domain vo.test carol',
         '  busctl --user introspect org.virtualoffice /org/virtualoffice',
-        '  busctl --user get-property org.virtualoffice /org/virtualoffice '
-        'org.virtualoffice.Account1 Registration',
+        '  busctl --user call org.virtualoffice /org/virtualoffice org.virtualoffice.Calls1 '
+        f'Dial \'sa{{sv}}\' {ECHO_USER} 0',
         '  busctl --user monitor org.virtualoffice',
         '  demo-contacts                             # what kamailio has registered',
         '  tail -f "$VO_DEMO_DAEMON_LOG"',
         '',
     ]
-    return '\n'.join(lines)
+    return '\n'.join(x for x in lines if x is not None)
 
 
 def run_shell(h, env, text):
@@ -378,6 +485,118 @@ def show_state(client, kam, user):
     return props.get('Registration')
 
 
+ECHO_TEST_HZ = 660        # --check plays this into the mic and wants it back from 200
+
+
+def call_prop(client, path, name):
+    (value,) = client.call_raw('org.freedesktop.DBus.Properties', 'Get',
+                               GLib.Variant('(ss)', (CALL_IFACE, name)), path=path)
+    return value
+
+
+def ended_reason(client, path, since):
+    pump()
+    for t, p, iface, member, args in client.signals:
+        if t >= since and p == path and member == 'Ended':
+            return args[0]
+    return None
+
+
+def check_audio(pw, peer):
+    """During an active call to 200: does what 200 sends reach the speaker?
+    Returns (True, text) or (False, text); informative only."""
+    from vo_harness import audio
+    if pw is None:
+        return False, 'not checked (no PipeWire)'
+    want = ECHO_TEST_HZ if peer.kind == 'echo' else FALLBACK_TONE
+    player = audio.TonePlayer(pw, ECHO_TEST_HZ, target=MIC) if peer.kind == 'echo' else None
+    try:
+        a = None
+        for _ in range(3):      # the jitter buffer and fresh streams take a moment
+            a = audio.analyze(audio.record(pw, SPEAKER, 1.5))
+            if a.hz is not None and abs(a.hz - want) <= 5 and a.active_seconds >= 0.5:
+                break
+    finally:
+        if player is not None:
+            player.stop()
+    what = (f'{ECHO_TEST_HZ} Hz played into {MIC} came back from {ECHO_USER}'
+            if peer.kind == 'echo' else f'{ECHO_USER}\'s {FALLBACK_TONE} Hz tone')
+    heard = 'silence' if a.hz is None else f'{a.hz:.0f} Hz, RMS {a.rms:.2f}'
+    if a.hz is not None and abs(a.hz - want) <= 5 and a.active_seconds >= 0.5:
+        return True, f'{what} on {SPEAKER} ({heard})'
+    return False, f'expected {what} on {SPEAKER}, heard {heard}'
+
+
+def check_call(client, env, have_voctl, pw, peer, timeout=20.0):
+    """Dial 200, wait for Call1.State 'active', hang up, wait for Ended.
+    Prints as it goes; returns None when all that worked, else what failed."""
+    print(f'call to {ECHO_USER}:')
+    since = time.monotonic()
+    try:
+        (path,) = client.call_raw(CALLS_IFACE, 'Dial', GLib.Variant('(sa{sv})', (ECHO_USER, {})))
+    except DBusCallError as e:
+        return f'Calls1.Dial({ECHO_USER!r}) failed: {e}'
+    print(f'  Calls1.Dial({ECHO_USER!r}) -> {path}')
+    deadline = time.monotonic() + util.scaled(timeout)
+    state = None
+    while True:
+        pump(0.02)
+        try:
+            state = call_prop(client, path, 'State')
+        except DBusCallError:
+            reason = ended_reason(client, path, since)
+            return (f'the call to {ECHO_USER} ended before it became active (EndReason '
+                    f'{reason!r}' + (f', last State {state!r})' if state else ')'))
+        if state == 'active':
+            break
+        if state == 'ended':
+            return f'the call to {ECHO_USER} ended before it became active'
+        if time.monotonic() > deadline:
+            hangup_quietly(client, path)
+            return (f'the call to {ECHO_USER} is still {state!r} after '
+                    f'{util.scaled(timeout):.0f} s (wanted active)')
+        time.sleep(0.03)
+    try:
+        codec = call_prop(client, path, 'Codec')
+    except DBusCallError:
+        codec = '?'
+    print(f'  Call1.State \'active\' after {(time.monotonic() - since) * 1000:.0f} ms; '
+          f'Codec {codec!r}')
+    if have_voctl:
+        r = subprocess.run([voctl_path(), 'calls'], env=env, capture_output=True, text=True,
+                           timeout=30)
+        print(f'$ vo-ctl calls   (exit {r.returncode})')
+        print(r.stdout.rstrip() + (('\n' + r.stderr.rstrip()) if r.stderr else ''))
+    try:
+        ok, text = check_audio(pw, peer)
+    except Exception as e:  # noqa: BLE001 - informative only
+        ok, text = False, f'{type(e).__name__}: {e}'
+    print(f'  audio: {text}' if ok else f'  audio: WARNING (not counted): {text}')
+    try:
+        client.call_raw(CALL_IFACE, 'Hangup', None, path=path)
+    except DBusCallError as e:
+        return f'Call1.Hangup on {path} failed: {e}'
+    try:
+        util.wait_until(lambda: ended_reason(client, path, since) is not None,
+                        util.scaled(timeout), interval=0.05, what=f'Ended on {path}')
+    except TimeoutError:
+        return f'no Ended signal from {path} within {util.scaled(timeout):.0f} s of Hangup'
+    print(f'  Call1.Hangup -> Ended({ended_reason(client, path, since)!r})')
+    if have_voctl:
+        r = subprocess.run([voctl_path(), 'history', '--limit', '1'], env=env,
+                           capture_output=True, text=True, timeout=30)
+        print(f'$ vo-ctl history --limit 1   (exit {r.returncode})')
+        print(r.stdout.rstrip() + (('\n' + r.stderr.rstrip()) if r.stderr else ''))
+    return None
+
+
+def hangup_quietly(client, path):
+    try:
+        client.call_raw(CALL_IFACE, 'Hangup', None, path=path)
+    except DBusCallError:
+        pass
+
+
 def main():
     ap = argparse.ArgumentParser(description='vo-daemon demo on loopback (see tools/demo)')
     mode = ap.add_mutually_exclusive_group()
@@ -388,7 +607,10 @@ def main():
     ap.add_argument('--user', default='alice', choices=sorted(USERS),
                     help='who vo-daemon signs in as (default alice)')
     ap.add_argument('--peer', action='store_true',
-                    help='also register bob with baresip (a peer to call, later)')
+                    help='also register bob with baresip (registration only, takes no calls)')
+    ap.add_argument('--tone-peer', action='store_true',
+                    help=f'extension {ECHO_USER} answers with a {FALLBACK_TONE} Hz tone instead '
+                         'of echoing (what happens when baresip has no echo module)')
     ap.add_argument('--no-nm', action='store_true',
                     help='no mock NetworkManager (the daemon uses GNetworkMonitor)')
     ap.add_argument('--keep', action='store_true', help='keep the work folder at exit')
@@ -412,8 +634,8 @@ def main():
     failed = True       # keep the work folder when the demo itself went wrong
     try:
         say(f'work folder {h.workdir}')
-        kam = h.start_kamailio(users=USERS, domains=(DOMAIN,))
-        say(f'kamailio on {kam.hostport} (users {", ".join(USERS)})')
+        kam = h.start_kamailio(users={**USERS, ECHO_USER: ECHO_PASSWORD}, domains=(DOMAIN,))
+        say(f'kamailio on {kam.hostport} (users {", ".join(USERS)}, {ECHO_USER})')
         nm = None
         if not args.no_nm:
             try:
@@ -422,7 +644,20 @@ def main():
             except Exception as e:  # noqa: BLE001 - the demo works without it
                 say(f'no mock NetworkManager ({e}); vo-daemon falls back to GNetworkMonitor')
                 h.nm = None
-        d = h.daemon()
+        pw = None
+        try:
+            pw = h.start_pipewire()
+            say(f'private PipeWire in {pw.runtime_dir} (devices {MIC}, {SPEAKER}, ...)')
+        except Exception as e:  # noqa: BLE001 - calls still connect, with silent media
+            say(f'no private PipeWire ({type(e).__name__}: {str(e).splitlines()[0]}); '
+                'vo-daemon gets silent test media instead')
+            for p in h.pipewires:
+                p.stop()
+            h.pipewires.clear()
+        if pw is not None:
+            d = h.daemon(pipewire=pw)
+        else:
+            d = h.daemon(extra_env=SILENT_MEDIA)
         say(f'vo-daemon pid {d.pid} owns org.virtualoffice; log {d.log}')
         client = h.client()
         user = args.user
@@ -434,15 +669,15 @@ def main():
         except (DBusCallError, TimeoutError) as e:
             say(f'sign-in as {user} failed: {e}')
         peers = start_peers(h, kam, args)
-        for desc, _ in peers:
-            say(f'peer {desc}')
-        control = Control(h.workdir, nm)
-        env = shell_env(h, kam, d, user)
+        for p in peers:
+            say(f'peer {p.desc}')
+        control = Control(h.workdir, nm, pw)
+        env = shell_env(h, kam, d, user, pw)
         env_file = write_env_file(h, env)
         failed = False
 
         if interactive:
-            run_shell(h, env, banner(h, kam, d, user, peers, env_file, nm))
+            run_shell(h, env, banner(h, kam, d, user, peers, env_file, nm, pw))
             status = 0
         elif args.run is not None:
             r = subprocess.run(['bash', '-c', FUNCTIONS + '\n' + args.run], env=env)
@@ -457,22 +692,30 @@ def main():
                 print(r.stdout.rstrip() + (('\n' + r.stderr.rstrip()) if r.stderr else ''))
             else:
                 print(f'(no vo-ctl at {voctl_path()}: skipped `vo-ctl status`)')
+            call_error = 'not tried (not registered)'
+            if registration == 'registered':
+                call_error = check_call(client, env, have_voctl, pw, peers[0])
             if not d.running:
                 say('vo-daemon is no longer running')
                 registration = None
-            status = 0 if registration == 'registered' else 1
+                call_error = call_error or 'vo-daemon is no longer running'
+            status = 0 if registration == 'registered' and call_error is None else 1
             failed = status != 0
             if failed:
                 print(f'--- {d.log} (tail) ---\n{util.tail(d.log, 30)}')
+                if call_error and registration == 'registered':
+                    print(f'--- {peers[0].proc.log} (tail) ---\n'
+                          f'{util.tail(peers[0].proc.log, 30)}')
             print(f'demo: {"OK" if status == 0 else "FAILED"}: vo-daemon Registration='
-                  f'{registration!r}')
+                  f'{registration!r}; call to {ECHO_USER}: '
+                  + ('active, hung up' if call_error is None else call_error))
     except Exception as e:  # noqa: BLE001 - report, tear down, exit 1
         say(f'error: {type(e).__name__}: {e}')
         status = 1
         failed = True
     finally:
         say('stopping everything')
-        for _, peer in peers:
+        for peer in peers:
             try:
                 peer.stop()
             except Exception:  # noqa: BLE001

@@ -269,20 +269,28 @@ on_dtmf_sent (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 static GstElement *
 make_audio_branch (VoMediaSession *self, GError **error)
 {
-  GstElement *depay, *decoder, *convert, *resample;
+  GstElement *depay, *decoder, *convert, *resample, *mono;
+  g_autoptr(GstCaps) caps = NULL;
 
   if (!vo_media_codec_make_decoder (self->codec, &depay, &decoder, error))
     return NULL;
   convert = vo_media_make_element ("audioconvert", NULL, error);
   resample = convert ? vo_media_make_element ("audioresample", NULL, error) : NULL;
-  if (!resample) {
+  mono = resample ? vo_media_make_element ("capsfilter", NULL, error) : NULL;
+  if (!mono) {
     gst_object_unref (gst_object_ref_sink (depay));
     gst_object_unref (gst_object_ref_sink (decoder));
     if (convert)
       gst_object_unref (gst_object_ref_sink (convert));
+    if (resample)
+      gst_object_unref (gst_object_ref_sink (resample));
     return NULL;
   }
-  return make_chain (depay, decoder, convert, resample, NULL);
+  /* Call audio is mono. Opus decodes to stereo (its SDP says /2), and the
+   * sound server's downmix of two equal channels would play it 3 dB loud. */
+  caps = gst_caps_new_simple ("audio/x-raw", "channels", G_TYPE_INT, 1, NULL);
+  g_object_set (mono, "caps", caps, NULL);
+  return make_chain (depay, decoder, convert, resample, mono, NULL);
 }
 
 static GstElement *

@@ -219,6 +219,12 @@ call_on_state (VoSipCall *self, int status, const sip_t *sip, tagi_t tags[])
   /* Early media (183 with SDP) counts as negotiated media too. */
   call_take_sdp (self, local_sdp, remote_sdp);
 
+  /* Once the dialog is up, calling/proceeding/completing only describe our
+   * own re-INVITE (hold, resume): the call itself stays active. */
+  if (self->state == VO_SIP_CALL_ACTIVE && callstate != nua_callstate_ready &&
+      callstate != nua_callstate_terminating && callstate != nua_callstate_terminated)
+    return;
+
   switch (callstate) {
   case nua_callstate_calling:
     call_set_state (self, VO_SIP_CALL_CALLING);

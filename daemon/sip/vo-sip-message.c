@@ -31,10 +31,10 @@ G_DEFINE_FINAL_TYPE (VoSipMessage, vo_sip_message, G_TYPE_OBJECT)
 static void
 message_drop_handle (VoSipMessage *self)
 {
-  if (self->nh) {
+  /* After the stack's shutdown nua_destroy() has freed every handle. */
+  if (self->nh && vo_sip_stack_get_nua (self->stack))
     nua_handle_destroy (self->nh);
-    self->nh = NULL;
-  }
+  self->nh = NULL;
 }
 
 static gboolean

@@ -227,6 +227,8 @@ vo_sip_stack_new (const char *bind_host, GError **error)
                           NUTAG_URL (url),
                           NUTAG_USER_AGENT ("vo-daemon/" PACKAGE_VERSION),
                           NUTAG_ENABLEMESSAGE (1),
+                          /* INFO carries DTMF from peers without telephone-event. */
+                          NUTAG_ALLOW ("INFO"),
                           NUTAG_APPL_METHOD ("MESSAGE"),
                           TAG_END ());
   if (!self->nua) {

@@ -43,9 +43,10 @@ const char *const vo_store_migrations[] = {
    * Message-ID, else Call-ID and CSeq) so a copy arriving twice is stored
    * once. notify/notify_due/notify_sent are bit sets of the receipts
    * (1 delivered, 2 displayed) the sender asked for, that are due and that
-   * went out. messages_fts indexes the text for Search. */
+   * went out. messages_fts indexes the text for Search. A conversation's
+   * id names its D-Bus object: AUTOINCREMENT never hands out a deleted one. */
   "CREATE TABLE conversations ("
-  "  id INTEGER PRIMARY KEY,"
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
   "  peer TEXT NOT NULL UNIQUE,"
   "  peer_name TEXT NOT NULL DEFAULT '',"
   "  kind TEXT NOT NULL CHECK (kind IN ('im','sms')),"

@@ -20,7 +20,7 @@ A_TONE, B_TONE = 440, 660
 TOLERANCE = 5.0
 # audio.TonePlayer's default amplitude 0.5: a sine of RMS 0.5/sqrt(2).
 TONE_RMS = 0.5 / math.sqrt(2)
-# A second output device, created at run time in bob's/alice's PipeWire.
+# A second output device, created at run time in alice's PipeWire.
 HEADSET = 'vo_test_headset'
 
 
@@ -31,7 +31,8 @@ def kam(h):
 
 @pytest.fixture
 def parties(h, kam):
-    """make('alice', codecs='PCMU') -> (Party on a private PipeWire, that PipeWire)."""
+    """make('alice', codecs='PCMU') -> a Party on its own private PipeWire
+    (party.pw), offering only that codec when one is given."""
     made = []
 
     def make(user, codecs=None, **kw):
@@ -84,7 +85,7 @@ def tone_ok(a, freq):
 
 
 def silent(a):
-    """Nothing audible beyond codec noise: no block louder than -40 dBFS."""
+    """Nothing audible beyond codec noise: no sample above -40 dBFS."""
     return a.peak < 0.01
 
 

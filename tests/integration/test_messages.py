@@ -182,6 +182,27 @@ def test_im_reaches_read_only_after_mark_read(parties):
     assert [r for r in received(alice)] == []
 
 
+def test_im_through_a_proxy_that_challenges(h):
+    """WITH_PROXY_AUTH: kamailio answers MESSAGE with 407; both the IM and the
+    receipts coming back authenticate."""
+    kam = h.start_kamailio(users=PASSWORDS, defines=('WITH_DEBUG', 'WITH_PROXY_AUTH'))
+    try:
+        make = make_parties(h, kam)
+        alice, bob = make('alice'), make('bob')
+        _, mid = send(alice, 'bob', 'behind auth')
+        b_path, _ = wait_received(bob, 'behind auth')
+        wait_status(alice, mid, 'delivered')
+        bob.client.call_raw(CONVERSATION, 'MarkRead', None, path=b_path)
+        wait_status(alice, mid, 'read')
+        with open(kam.log, errors='replace') as f:
+            log = f.read()
+        # Each request went twice: without credentials (407), then with them.
+        assert log.count('REQ MESSAGE sip:bob@vo.test from sip:alice@') == 2
+        assert log.count('REQ MESSAGE sip:alice@vo.test from sip:bob@') == 4
+    finally:
+        stop_extra_buses(h)
+
+
 def test_unread_counts(parties):
     alice, bob = parties('alice'), parties('bob')
     a_path, _ = send(alice, 'bob', 'one')

@@ -212,6 +212,33 @@ def test_bad_input_is_refused(parties):
     assert alice.daemon.running
 
 
+def test_set_and_watch_before_signing_in(h, kam, parties):
+    h.daemon()
+    client = h.client()
+    client.call_raw(PRESENCE, 'SetStatus', GLib.Variant('(ss)', ('away', 'Not signed in yet')))
+    assert client.get(PRESENCE, 'Status') == 'away'
+    # A bare user needs the account's domain.
+    with pytest.raises(DBusCallError) as e:
+        client.call_raw(PRESENCE, 'Watch', GLib.Variant('(as)', (['bob'],)))
+    assert e.value.name == ERR.NotSignedIn and 'sign in' in e.value.message
+    client.call_raw(PRESENCE, 'Watch', GLib.Variant('(as)', (['bob@vo.test'],)))
+    (known,) = client.call_raw(PRESENCE, 'Get', GLib.Variant('(as)', ([],)))
+    assert known == {'sip:bob@vo.test': ('unknown', '')}
+
+    bob = parties('bob')
+    watch(bob, 'alice')
+    client.sign_in('alice', PASSWORDS['alice'], registrar=kam.hostport, domain='vo.test')
+    # Published and subscribed once registered.
+    wait_latest(bob, ALICE, ('away', 'Not signed in yet'))
+    set_status(bob, 'busy')
+
+    def alice_sees_bob():
+        pump()
+        (got,) = client.call_raw(PRESENCE, 'Get', GLib.Variant('(as)', (['bob'],)))
+        return got == {'bob': ('busy', '')}
+    pytest_wait(alice_sees_bob, 'alice sees bob busy')
+
+
 def test_status_and_watches_survive_restart(parties):
     alice, bob = parties('alice'), parties('bob')
     set_status(alice, 'busy', 'Call me later')
@@ -239,12 +266,15 @@ def test_status_and_watches_survive_restart(parties):
                 'bob re-subscribed to alice after his restart', timeout=15)
 
 
-def test_sign_out_forgets_what_it_knew(parties):
+def test_sign_out_forgets_what_it_knew(kam, parties):
     alice, bob = parties('alice'), parties('bob')
     watch(bob, 'alice')
     wait_seen(bob, ALICE, ('available', ''))
     bob.client.sign_out()
     wait_latest(bob, ALICE, ('unknown', ''))
+    # Signed in again: the stored watches are subscribed again.
+    bob.client.sign_in('bob', PASSWORDS['bob'], registrar=kam.hostport, domain='vo.test')
+    wait_latest(bob, ALICE, ('available', ''))
     # alice signs out: watchers see her offline (un-PUBLISH).
     carol = parties('carol')
     watch(carol, 'alice')

@@ -320,6 +320,8 @@ test_search_and_delete (Fixture *f, gconstpointer data)
   g_assert_cmpuint (search_count (f, "report"), ==, 0);
   g_assert_false (vo_message_store_delete_conversation (f->messages, carol, &error));
   g_assert_error (error, VO_ERROR, VO_ERROR_NOT_FOUND);
+  /* The id names a D-Bus object: never handed out again, even the highest. */
+  g_assert_cmpint (conversation (f, "sip:carol@vo.test", "im", TRUE), >, carol);
 }
 
 /* A failed step leaves the transaction undone. */
