@@ -313,6 +313,12 @@ on_handle_event (gpointer owner, nua_event_t event, int status, const char *phra
   case nua_i_bye:
     call_set_end (self, VO_SIP_END_REMOTE, 0);
     break;
+  case nua_i_message:
+    /* Messages travel outside calls here (they must reach the outbox and
+     * the store); refuse one inside the dialog rather than drop it. */
+    nua_respond (nh, 488, "Send messages outside the call",
+                 NUTAG_WITH_THIS (vo_sip_stack_get_nua (self->stack)), TAG_END ());
+    break;
   case nua_i_info:
     digit = dtmf_from_info (sip);
     g_debug ("INFO from %s: DTMF %c", self->remote_uri, digit ? digit : '?');

@@ -45,7 +45,8 @@ def test_sign_in_registers(h, kam, client, transport, domain, user):
     assert sip_uri.startswith(f'sip:{USER}@{expected_domain}') or \
         sip_uri.startswith(f'sips:{USER}@{expected_domain}'), sip_uri
     assert USER in client.account('Username')
-    assert client.account('Capabilities') == ['registration', 'calls', 'history', 'presence', 'messages']
+    assert client.account('Capabilities') == ['registration', 'calls', 'history', 'presence',
+                                              'messages']
 
     # Registration went through PropertiesChanged, ending in registered.
     regs = client.changes_of(ACCOUNT, 'Registration')
