@@ -32,7 +32,7 @@ class Kamailio:
     """
 
     def __init__(self, workdir=None, port=None, host='127.0.0.1', domains=('vo.test',),
-                 defines=(), min_expires=1, shm_mb=64, pkg_mb=8):
+                 defines=(), min_expires=1, shm_mb=64, pkg_mb=8, tls_cert=None, tls_key=None):
         self.workdir = workdir or tempfile.mkdtemp(prefix='vo-kamailio-')
         os.makedirs(self.workdir, exist_ok=True)
         self.host = host
@@ -42,6 +42,10 @@ class Kamailio:
         self.min_expires = min_expires
         self.shm_mb = shm_mb
         self.pkg_mb = pkg_mb
+        # WITH_TLS: SIP over TLS on a second port with this server certificate.
+        self.tls_port = util.free_port(host) if 'WITH_TLS' in self.defines else None
+        self.tls_cert = tls_cert
+        self.tls_key = tls_key
         self.cfg = os.path.join(self.workdir, 'kamailio.cfg')
         self.db = os.path.join(self.workdir, 'kamailio.sqlite')
         self.ctl_socket = os.path.join(self.workdir, 'kamailio_ctl')
@@ -59,6 +63,11 @@ class Kamailio:
         return f'{self.host}:{self.port}'
 
     @property
+    def tls_hostport(self):
+        """The TLS listener (WITH_TLS): '127.0.0.1:TLSPORT'."""
+        return f'{self.host}:{self.tls_port}'
+
+    @property
     def running(self):
         return self.proc is not None and self.proc.poll() is None
 
@@ -74,7 +83,18 @@ class Kamailio:
             '@CTL_SOCKET@': self.ctl_socket,
             '@MIN_EXPIRES@': str(self.min_expires),
             '@ALIASES@': aliases,
+            '@TLS_PORT@': str(self.tls_port or 0),
+            '@TLS_CFG@': os.path.join(self.workdir, 'tls.cfg'),
         }
+        if self.tls_port:
+            if not (self.tls_cert and self.tls_key):
+                raise KamailioError('WITH_TLS needs tls_cert and tls_key')
+            with open(subst['@TLS_CFG@'], 'w') as f:
+                f.write('[server:default]\nmethod = TLSv1.2+\nverify_certificate = no\n'
+                        'require_certificate = no\n'
+                        f'certificate = {self.tls_cert}\nprivate_key = {self.tls_key}\n\n'
+                        '[client:default]\nverify_certificate = no\n'
+                        'require_certificate = no\n')
         for key, value in subst.items():
             text = text.replace(key, value)
         left = re.findall(r'@[A-Z_]+@', text)
