@@ -9,7 +9,6 @@
 #include "vo-sip-message.h"
 #include "vo-sip-nua.h"
 
-#include <sofia-sip/msg_header.h>
 #include <string.h>
 
 struct _VoSipMessage {
@@ -40,22 +39,9 @@ message_drop_handle (VoSipMessage *self)
 static gboolean
 message_try_auth (VoSipMessage *self, const sip_t *sip)
 {
-  const msg_auth_t *au;
-  const char *realm;
-  g_autofree char *auth = NULL;
-  const char *user = vo_sip_stack_get_auth_user (self->stack);
-  const char *password = vo_sip_stack_get_auth_password (self->stack);
-
-  if (!sip || self->auth_attempts >= 1 || !user || !password)
+  if (self->auth_attempts >= 1 || !vo_sip_stack_authenticate (self->stack, self->nh, sip))
     return FALSE;
-  au = sip->sip_proxy_authenticate ? sip->sip_proxy_authenticate : sip->sip_www_authenticate;
-  realm = au ? msg_params_find (au->au_params, "realm=") : NULL;
-  if (!realm)
-    return FALSE;
-  auth = g_strdup_printf ("%s:%s:%s:%s", au->au_scheme, realm, user, password);
   self->auth_attempts++;
-  nua_authenticate (self->nh, NUTAG_AUTH (auth), TAG_END ());
-  explicit_bzero (auth, strlen (auth));
   return TRUE;
 }
 

@@ -14,7 +14,6 @@
 #include "vo-sip-nua.h"
 #include "vo-sip-pidf.h"
 
-#include <sofia-sip/msg_header.h>
 #include <string.h>
 
 #define PIDF_TYPE "application/pidf+xml"
@@ -107,23 +106,9 @@ sub_new_handle (Sub *sub)
 static gboolean
 sub_try_auth (Sub *sub, const sip_t *sip)
 {
-  VoSipStack *stack = sub->presence->stack;
-  const char *user = vo_sip_stack_get_auth_user (stack);
-  const char *password = vo_sip_stack_get_auth_password (stack);
-  const msg_auth_t *au;
-  const char *realm;
-  g_autofree char *auth = NULL;
-
-  if (!sip || sub->auth_attempts >= 1 || !user || !password)
+  if (sub->auth_attempts >= 1 || !vo_sip_stack_authenticate (sub->presence->stack, sub->nh, sip))
     return FALSE;
-  au = sip->sip_proxy_authenticate ? sip->sip_proxy_authenticate : sip->sip_www_authenticate;
-  realm = au ? msg_params_find (au->au_params, "realm=") : NULL;
-  if (!realm)
-    return FALSE;
-  auth = g_strdup_printf ("%s:%s:%s:%s", au->au_scheme, realm, user, password);
   sub->auth_attempts++;
-  nua_authenticate (sub->nh, NUTAG_AUTH (auth), TAG_END ());
-  explicit_bzero (auth, strlen (auth));
   return TRUE;
 }
 

@@ -13,7 +13,6 @@
 #include "vo-sip-nua.h"
 #include "vo-sip-uri.h"
 
-#include <sofia-sip/msg_header.h>
 #include <string.h>
 
 /* A wrong password is answered with a fresh challenge: answer one challenge per
@@ -58,15 +57,6 @@ G_DEFINE_FINAL_TYPE (VoSipRegistration, vo_sip_registration, G_TYPE_OBJECT)
 static void registration_send (VoSipRegistration *self);
 
 static void
-wipe_free (char *secret)
-{
-  if (secret) {
-    explicit_bzero (secret, strlen (secret));
-    g_free (secret);
-  }
-}
-
-static void
 registration_set_state (VoSipRegistration *self, VoSipRegistrationState state,
                         VoSipFailure failure, const char *error)
 {
@@ -109,35 +99,13 @@ registration_schedule_retry (VoSipRegistration *self)
   self->retry_id = g_timeout_add_seconds (self->backoff_s, on_retry, self);
 }
 
-static char *
-registration_auth_string (VoSipRegistration *self, const sip_t *sip)
-{
-  const msg_auth_t *au = sip->sip_www_authenticate ? sip->sip_www_authenticate
-                                                   : sip->sip_proxy_authenticate;
-  const char *realm;
-
-  if (!au || !au->au_scheme)
-    return NULL;
-  realm = msg_params_find (au->au_params, "realm=");
-  if (!realm)
-    return NULL;
-  /* Sofia's format: scheme:"realm":user:password (realm keeps its quotes). */
-  return g_strdup_printf ("%s:%s:%s:%s", au->au_scheme, realm, self->user, self->password);
-}
-
 static gboolean
 registration_try_auth (VoSipRegistration *self, const sip_t *sip)
 {
-  g_autofree char *auth = NULL;
-
-  if (self->auth_attempts >= MAX_AUTH_ATTEMPTS || !sip)
-    return FALSE;
-  auth = registration_auth_string (self, sip);
-  if (!auth)
+  if (self->auth_attempts >= MAX_AUTH_ATTEMPTS ||
+      !vo_sip_authenticate (self->nh, sip, self->user, self->password))
     return FALSE;
   self->auth_attempts++;
-  nua_authenticate (self->nh, NUTAG_AUTH (auth), TAG_END ());
-  wipe_free (g_steal_pointer (&auth));
   return TRUE;
 }
 
@@ -299,7 +267,7 @@ vo_sip_registration_finalize (GObject *object)
   g_free (self->registrar);
   g_free (self->proxy);
   g_free (self->display_name);
-  wipe_free (self->password);
+  vo_sip_secret_free (self->password);
   g_free (self->expires);
   g_free (self->error);
   G_OBJECT_CLASS (vo_sip_registration_parent_class)->finalize (object);

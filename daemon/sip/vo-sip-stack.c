@@ -9,6 +9,7 @@
 #include "vo-sip-nua.h"
 #include "vo-error.h"
 
+#include <sofia-sip/msg_header.h>
 #include <sofia-sip/su_log.h>
 #include <stdio.h>
 #include <string.h>
@@ -141,8 +142,8 @@ vo_sip_stack_dispose (GObject *object)
   G_OBJECT_CLASS (vo_sip_stack_parent_class)->dispose (object);
 }
 
-static void
-wipe_free (char *secret)
+void
+vo_sip_secret_free (char *secret)
 {
   if (secret) {
     explicit_bzero (secret, strlen (secret));
@@ -156,7 +157,7 @@ vo_sip_stack_finalize (GObject *object)
   VoSipStack *self = VO_SIP_STACK (object);
 
   g_free (self->auth_user);
-  wipe_free (self->auth_password);
+  vo_sip_secret_free (self->auth_password);
   G_OBJECT_CLASS (vo_sip_stack_parent_class)->finalize (object);
 }
 
@@ -257,7 +258,7 @@ vo_sip_stack_set_identity (VoSipStack *self, const char *from, const char *user,
 {
   g_free (self->auth_user);
   self->auth_user = g_strdup (user);
-  wipe_free (self->auth_password);
+  vo_sip_secret_free (self->auth_password);
   self->auth_password = g_strdup (password);
   nua_set_params (self->nua,
                   SIPTAG_FROM_STR (from),
@@ -270,7 +271,7 @@ void
 vo_sip_stack_clear_identity (VoSipStack *self)
 {
   g_clear_pointer (&self->auth_user, g_free);
-  g_clear_pointer (&self->auth_password, wipe_free);
+  g_clear_pointer (&self->auth_password, vo_sip_secret_free);
 }
 
 const char *
@@ -283,6 +284,33 @@ const char *
 vo_sip_stack_get_auth_password (VoSipStack *self)
 {
   return self->auth_password;
+}
+
+gboolean
+vo_sip_authenticate (gpointer nh, gconstpointer sip_ptr, const char *user, const char *password)
+{
+  const sip_t *sip = sip_ptr;
+  const msg_auth_t *au;
+  const char *realm;
+  char *auth;
+
+  if (!sip || !user || !password)
+    return FALSE;
+  au = sip->sip_proxy_authenticate ? sip->sip_proxy_authenticate : sip->sip_www_authenticate;
+  realm = au && au->au_scheme ? msg_params_find (au->au_params, "realm=") : NULL;
+  if (!realm)
+    return FALSE;
+  /* Sofia's format: scheme:"realm":user:password (realm keeps its quotes). */
+  auth = g_strdup_printf ("%s:%s:%s:%s", au->au_scheme, realm, user, password);
+  nua_authenticate (nh, NUTAG_AUTH (auth), TAG_END ());
+  vo_sip_secret_free (auth);
+  return TRUE;
+}
+
+gboolean
+vo_sip_stack_authenticate (VoSipStack *self, gpointer nh, gconstpointer sip)
+{
+  return vo_sip_authenticate (nh, sip, self->auth_user, self->auth_password);
 }
 
 gboolean

@@ -27,6 +27,18 @@ void vo_sip_stack_clear_identity (VoSipStack *self);
 const char *vo_sip_stack_get_auth_user (VoSipStack *self);
 const char *vo_sip_stack_get_auth_password (VoSipStack *self);
 
+/* Answers the digest challenge in @sip (a 401/407 response, a sip_t *) on the
+ * nua handle @nh with @user and @password. FALSE when there is no usable
+ * challenge. Callers count their attempts: a wrong password is answered with
+ * a fresh challenge. */
+gboolean vo_sip_authenticate (gpointer nh, gconstpointer sip, const char *user,
+                              const char *password);
+/* The same with the account's credentials (vo_sip_stack_set_identity). */
+gboolean vo_sip_stack_authenticate (VoSipStack *self, gpointer nh, gconstpointer sip);
+
+/* Wipes a secret string before freeing it. */
+void vo_sip_secret_free (char *secret);
+
 /* Signal "incoming-call" (gpointer nh, gconstpointer sip) → gboolean: a new
  * INVITE; a handler that takes it (vo_sip_call_new_incoming) returns TRUE.
  * Untaken INVITEs are answered 480. */
