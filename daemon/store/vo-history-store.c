@@ -63,17 +63,6 @@ struct _VoHistoryStore {
 
 G_DEFINE_FINAL_TYPE (VoHistoryStore, vo_history_store, G_TYPE_OBJECT)
 
-/* A cached statement in use: reset and unbound when it goes out of scope. */
-typedef sqlite3_stmt HistoryStmt;
-
-static void
-history_stmt_release (HistoryStmt *stmt)
-{
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HistoryStmt, history_stmt_release)
 
 void
 vo_history_row_free (VoHistoryRow *row)
@@ -126,44 +115,20 @@ vo_history_store_new (VoStore *store)
 static gboolean
 history_fail (VoHistoryStore *self, GError **error)
 {
-  g_set_error (error, VO_ERROR, VO_ERROR_FAILED, "Call history in %s: %s",
-               vo_store_get_path (self->store), sqlite3_errmsg (self->db));
-  return FALSE;
+  return vo_store_fail (self->store, "Call history", error);
 }
 
-/* The statement @which, prepared once and kept. */
-static HistoryStmt *
+static VoStoreStmt *
 history_stmt (VoHistoryStore *self, Stmt which, GError **error)
 {
-  if (!self->stmts[which] &&
-      sqlite3_prepare_v3 (self->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
-                          &self->stmts[which], NULL) != SQLITE_OK) {
-    history_fail (self, error);
-    return NULL;
-  }
-  return self->stmts[which];
+  return vo_store_prepare (self->store, &self->stmts[which], stmt_sql[which], "Call history",
+                           error);
 }
 
 static gboolean
 history_exec (VoHistoryStore *self, const char *sql, GError **error)
 {
-  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return history_fail (self, error);
-  return TRUE;
-}
-
-static void
-bind_text (sqlite3_stmt *stmt, int index, const char *text)
-{
-  sqlite3_bind_text (stmt, index, text ? text : "", -1, SQLITE_TRANSIENT);
-}
-
-static char *
-column_text (sqlite3_stmt *stmt, int index)
-{
-  const unsigned char *text = sqlite3_column_text (stmt, index);
-
-  return g_strdup (text ? (const char *) text : "");
+  return vo_store_exec (self->store, sql, "Call history", error);
 }
 
 /* The current row of a statement that selects COLUMNS. */
@@ -172,16 +137,16 @@ row_from_stmt (sqlite3_stmt *stmt)
 {
   VoHistoryRow *row = g_new0 (VoHistoryRow, 1);
 
-  row->id = column_text (stmt, 0);
-  row->direction = column_text (stmt, 1);
-  row->remote_uri = column_text (stmt, 2);
-  row->number = column_text (stmt, 3);
-  row->name = column_text (stmt, 4);
-  row->contact_id = column_text (stmt, 5);
+  row->id = vo_store_column_text (stmt, 0);
+  row->direction = vo_store_column_text (stmt, 1);
+  row->remote_uri = vo_store_column_text (stmt, 2);
+  row->number = vo_store_column_text (stmt, 3);
+  row->name = vo_store_column_text (stmt, 4);
+  row->contact_id = vo_store_column_text (stmt, 5);
   row->start_us = sqlite3_column_int64 (stmt, 6);
   row->answer_us = sqlite3_column_int64 (stmt, 7);
   row->end_us = sqlite3_column_int64 (stmt, 8);
-  row->reason = column_text (stmt, 9);
+  row->reason = vo_store_column_text (stmt, 9);
   row->missed = sqlite3_column_int (stmt, 10) != 0;
   row->seen = sqlite3_column_int (stmt, 11) != 0;
   return row;
@@ -190,7 +155,7 @@ row_from_stmt (sqlite3_stmt *stmt)
 gboolean
 vo_history_store_insert (VoHistoryStore *self, const VoHistoryRow *row, GError **error)
 {
-  g_autoptr(HistoryStmt) stmt = NULL;
+  g_autoptr(VoStoreStmt) stmt = NULL;
 
   g_return_val_if_fail (VO_IS_HISTORY_STORE (self), FALSE);
   g_return_val_if_fail (row && row->id && row->direction, FALSE);
@@ -198,16 +163,16 @@ vo_history_store_insert (VoHistoryStore *self, const VoHistoryRow *row, GError *
   stmt = history_stmt (self, STMT_INSERT, error);
   if (!stmt)
     return FALSE;
-  bind_text (stmt, 1, row->id);
-  bind_text (stmt, 2, row->direction);
-  bind_text (stmt, 3, row->remote_uri);
-  bind_text (stmt, 4, row->number);
-  bind_text (stmt, 5, row->name);
-  bind_text (stmt, 6, row->contact_id);
+  vo_store_bind_text (stmt, 1, row->id);
+  vo_store_bind_text (stmt, 2, row->direction);
+  vo_store_bind_text (stmt, 3, row->remote_uri);
+  vo_store_bind_text (stmt, 4, row->number);
+  vo_store_bind_text (stmt, 5, row->name);
+  vo_store_bind_text (stmt, 6, row->contact_id);
   sqlite3_bind_int64 (stmt, 7, row->start_us);
   sqlite3_bind_int64 (stmt, 8, row->answer_us);
   sqlite3_bind_int64 (stmt, 9, row->end_us);
-  bind_text (stmt, 10, row->reason);
+  vo_store_bind_text (stmt, 10, row->reason);
   sqlite3_bind_int (stmt, 11, row->missed ? 1 : 0);
   sqlite3_bind_int (stmt, 12, row->seen ? 1 : 0);
   if (sqlite3_step (stmt) != SQLITE_DONE)
@@ -219,7 +184,7 @@ GPtrArray *
 vo_history_store_list (VoHistoryStore *self, VoHistoryStoreKind kind, gint64 since,
                        guint offset, guint limit, GError **error)
 {
-  g_autoptr(HistoryStmt) stmt = NULL;
+  g_autoptr(VoStoreStmt) stmt = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   int rc;
 
@@ -255,7 +220,7 @@ set_not_found (GError **error, const char *id)
 VoHistoryRow *
 vo_history_store_get (VoHistoryStore *self, const char *id, GError **error)
 {
-  g_autoptr(HistoryStmt) stmt = NULL;
+  g_autoptr(VoStoreStmt) stmt = NULL;
   int rc;
 
   g_return_val_if_fail (VO_IS_HISTORY_STORE (self), NULL);
@@ -264,7 +229,7 @@ vo_history_store_get (VoHistoryStore *self, const char *id, GError **error)
   stmt = history_stmt (self, STMT_GET, error);
   if (!stmt)
     return NULL;
-  bind_text (stmt, 1, id);
+  vo_store_bind_text (stmt, 1, id);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     return row_from_stmt (stmt);
@@ -296,14 +261,14 @@ history_apply_each (VoHistoryStore *self, Stmt which, const char *const *ids, GE
 
     if (!g_hash_table_add (done, (gpointer) ids[i]))
       continue;
-    bind_text (stmt, 1, ids[i]);
+    vo_store_bind_text (stmt, 1, ids[i]);
     if (sqlite3_step (stmt) != SQLITE_DONE)
       ok = history_fail (self, error);
     else if (sqlite3_changes (self->db) == 0) {
       set_not_found (error, ids[i]);
       ok = FALSE;
     }
-    history_stmt_release (stmt);
+    vo_store_stmt_release (stmt);
     if (!ok) {
       history_exec (self, "ROLLBACK", NULL);
       return FALSE;
@@ -333,7 +298,7 @@ vo_history_store_delete (VoHistoryStore *self, const char *const *ids, GError **
 gboolean
 vo_history_store_count_unseen_missed (VoHistoryStore *self, guint *count, GError **error)
 {
-  g_autoptr(HistoryStmt) stmt = NULL;
+  g_autoptr(VoStoreStmt) stmt = NULL;
 
   g_return_val_if_fail (VO_IS_HISTORY_STORE (self), FALSE);
 

@@ -96,17 +96,6 @@ struct _VoMessageStore {
 
 G_DEFINE_FINAL_TYPE (VoMessageStore, vo_message_store, G_TYPE_OBJECT)
 
-/* A cached statement in use: reset and unbound when it goes out of scope. */
-typedef sqlite3_stmt MessageStmt;
-
-static void
-message_stmt_release (MessageStmt *stmt)
-{
-  sqlite3_reset (stmt);
-  sqlite3_clear_bindings (stmt);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (MessageStmt, message_stmt_release)
 
 void
 vo_conversation_row_free (VoConversationRow *row)
@@ -174,29 +163,20 @@ vo_message_store_new (VoStore *store)
 static gboolean
 store_fail (VoMessageStore *self, GError **error)
 {
-  g_set_error (error, VO_ERROR, VO_ERROR_FAILED, "Messages in %s: %s",
-               vo_store_get_path (self->store), sqlite3_errmsg (self->db));
-  return FALSE;
+  return vo_store_fail (self->store, "Messages", error);
 }
 
-/* The statement @which, prepared once and kept. */
-static MessageStmt *
+static VoStoreStmt *
 store_stmt (VoMessageStore *self, Stmt which, GError **error)
 {
-  if (!self->stmts[which] &&
-      sqlite3_prepare_v3 (self->db, stmt_sql[which], -1, SQLITE_PREPARE_PERSISTENT,
-                          &self->stmts[which], NULL) != SQLITE_OK) {
-    store_fail (self, error);
-    return NULL;
-  }
-  return self->stmts[which];
+  return vo_store_prepare (self->store, &self->stmts[which], stmt_sql[which], "Messages", error);
 }
 
 /* Runs a statement that returns no rows, binding ?1 = @id when @id > 0. */
 static gboolean
 store_run (VoMessageStore *self, Stmt which, gint64 id, GError **error)
 {
-  g_autoptr(MessageStmt) stmt = store_stmt (self, which, error);
+  g_autoptr(VoStoreStmt) stmt = store_stmt (self, which, error);
 
   if (!stmt)
     return FALSE;
@@ -205,20 +185,6 @@ store_run (VoMessageStore *self, Stmt which, gint64 id, GError **error)
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return store_fail (self, error);
   return TRUE;
-}
-
-static void
-bind_text (sqlite3_stmt *stmt, int index, const char *text)
-{
-  sqlite3_bind_text (stmt, index, text ? text : "", -1, SQLITE_TRANSIENT);
-}
-
-static char *
-column_text (sqlite3_stmt *stmt, int index)
-{
-  const unsigned char *text = sqlite3_column_text (stmt, index);
-
-  return g_strdup (text ? (const char *) text : "");
 }
 
 gboolean
@@ -248,13 +214,13 @@ conversation_from_stmt (sqlite3_stmt *stmt)
   VoConversationRow *row = g_new0 (VoConversationRow, 1);
 
   row->id = sqlite3_column_int64 (stmt, 0);
-  row->peer = column_text (stmt, 1);
-  row->peer_name = column_text (stmt, 2);
-  row->kind = column_text (stmt, 3);
+  row->peer = vo_store_column_text (stmt, 1);
+  row->peer_name = vo_store_column_text (stmt, 2);
+  row->kind = vo_store_column_text (stmt, 3);
   row->created_us = sqlite3_column_int64 (stmt, 4);
   row->unread = (guint) MIN (sqlite3_column_int64 (stmt, 5), (sqlite3_int64) G_MAXUINT);
   row->last_us = sqlite3_column_int64 (stmt, 6);
-  row->last_text = column_text (stmt, 7);
+  row->last_text = vo_store_column_text (stmt, 7);
   return row;
 }
 
@@ -284,8 +250,8 @@ vo_message_store_ensure_conversation (VoMessageStore *self, const char *peer, co
                                       const char *peer_name, gint64 now_us, gboolean *created,
                                       GError **error)
 {
-  g_autoptr(MessageStmt) insert = NULL;
-  g_autoptr(MessageStmt) select = NULL;
+  g_autoptr(VoStoreStmt) insert = NULL;
+  g_autoptr(VoStoreStmt) select = NULL;
   g_autoptr(GError) local_error = NULL;
   VoConversationRow *row;
   gboolean found;
@@ -295,9 +261,9 @@ vo_message_store_ensure_conversation (VoMessageStore *self, const char *peer, co
   insert = store_stmt (self, STMT_CONVERSATION_INSERT, error);
   if (!insert)
     return NULL;
-  bind_text (insert, 1, peer);
-  bind_text (insert, 2, peer_name);
-  bind_text (insert, 3, kind);
+  vo_store_bind_text (insert, 1, peer);
+  vo_store_bind_text (insert, 2, peer_name);
+  vo_store_bind_text (insert, 3, kind);
   sqlite3_bind_int64 (insert, 4, now_us);
   if (sqlite3_step (insert) != SQLITE_DONE) {
     store_fail (self, error);
@@ -308,7 +274,7 @@ vo_message_store_ensure_conversation (VoMessageStore *self, const char *peer, co
   select = store_stmt (self, STMT_CONVERSATION_BY_PEER, error);
   if (!select)
     return NULL;
-  bind_text (select, 1, peer);
+  vo_store_bind_text (select, 1, peer);
   row = conversation_fetch (self, select, &found, &local_error);
   if (local_error)
     g_propagate_error (error, g_steal_pointer (&local_error));
@@ -320,7 +286,7 @@ vo_message_store_ensure_conversation (VoMessageStore *self, const char *peer, co
 GPtrArray *
 vo_message_store_list_conversations (VoMessageStore *self, GError **error)
 {
-  g_autoptr(MessageStmt) stmt = NULL;
+  g_autoptr(VoStoreStmt) stmt = NULL;
   g_autoptr(GPtrArray) rows = NULL;
   int rc;
 
@@ -342,7 +308,7 @@ vo_message_store_list_conversations (VoMessageStore *self, GError **error)
 VoConversationRow *
 vo_message_store_get_conversation (VoMessageStore *self, gint64 id, GError **error)
 {
-  g_autoptr(MessageStmt) stmt = NULL;
+  g_autoptr(VoStoreStmt) stmt = NULL;
   g_autoptr(GError) local_error = NULL;
   VoConversationRow *row;
   gboolean found;
@@ -365,7 +331,7 @@ gboolean
 vo_message_store_set_peer_name (VoMessageStore *self, gint64 id, const char *name,
                                 GError **error)
 {
-  g_autoptr(MessageStmt) stmt = NULL;
+  g_autoptr(VoStoreStmt) stmt = NULL;
 
   g_return_val_if_fail (VO_IS_MESSAGE_STORE (self), FALSE);
 
@@ -373,7 +339,7 @@ vo_message_store_set_peer_name (VoMessageStore *self, gint64 id, const char *nam
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
-  bind_text (stmt, 2, name);
+  vo_store_bind_text (stmt, 2, name);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return store_fail (self, error);
   return TRUE;
@@ -413,18 +379,18 @@ message_from_stmt (sqlite3_stmt *stmt)
   VoMessageRow *row = g_new0 (VoMessageRow, 1);
 
   row->id = sqlite3_column_int64 (stmt, 0);
-  row->uuid = column_text (stmt, 1);
+  row->uuid = vo_store_column_text (stmt, 1);
   row->conversation_id = sqlite3_column_int64 (stmt, 2);
-  row->direction = column_text (stmt, 3);
-  row->kind = column_text (stmt, 4);
-  row->text = column_text (stmt, 5);
+  row->direction = vo_store_column_text (stmt, 3);
+  row->kind = vo_store_column_text (stmt, 4);
+  row->text = vo_store_column_text (stmt, 5);
   row->time_us = sqlite3_column_int64 (stmt, 6);
-  row->status = column_text (stmt, 7);
-  row->reason = column_text (stmt, 8);
-  row->dedup = sqlite3_column_type (stmt, 9) == SQLITE_NULL ? NULL : column_text (stmt, 9);
-  row->imdn_id = column_text (stmt, 10);
-  row->imdn_datetime = column_text (stmt, 11);
-  row->imdn_to = column_text (stmt, 12);
+  row->status = vo_store_column_text (stmt, 7);
+  row->reason = vo_store_column_text (stmt, 8);
+  row->dedup = sqlite3_column_type (stmt, 9) == SQLITE_NULL ? NULL : vo_store_column_text (stmt, 9);
+  row->imdn_id = vo_store_column_text (stmt, 10);
+  row->imdn_datetime = vo_store_column_text (stmt, 11);
+  row->imdn_to = vo_store_column_text (stmt, 12);
   row->notify = sqlite3_column_int (stmt, 13);
   row->notify_due = sqlite3_column_int (stmt, 14);
   row->notify_sent = sqlite3_column_int (stmt, 15);
@@ -435,7 +401,7 @@ gboolean
 vo_message_store_insert (VoMessageStore *self, VoMessageRow *row, gboolean *duplicate,
                          GError **error)
 {
-  g_autoptr(MessageStmt) stmt = NULL;
+  g_autoptr(VoStoreStmt) stmt = NULL;
 
   g_return_val_if_fail (VO_IS_MESSAGE_STORE (self), FALSE);
   g_return_val_if_fail (row && row->uuid && row->direction && row->kind && row->text, FALSE);
@@ -443,21 +409,21 @@ vo_message_store_insert (VoMessageStore *self, VoMessageRow *row, gboolean *dupl
   stmt = store_stmt (self, STMT_MESSAGE_INSERT, error);
   if (!stmt)
     return FALSE;
-  bind_text (stmt, 1, row->uuid);
+  vo_store_bind_text (stmt, 1, row->uuid);
   sqlite3_bind_int64 (stmt, 2, row->conversation_id);
-  bind_text (stmt, 3, row->direction);
-  bind_text (stmt, 4, row->kind);
-  bind_text (stmt, 5, row->text);
+  vo_store_bind_text (stmt, 3, row->direction);
+  vo_store_bind_text (stmt, 4, row->kind);
+  vo_store_bind_text (stmt, 5, row->text);
   sqlite3_bind_int64 (stmt, 6, row->time_us);
-  bind_text (stmt, 7, row->status);
-  bind_text (stmt, 8, row->reason);
+  vo_store_bind_text (stmt, 7, row->status);
+  vo_store_bind_text (stmt, 8, row->reason);
   if (row->dedup)
-    bind_text (stmt, 9, row->dedup);
+    vo_store_bind_text (stmt, 9, row->dedup);
   else
     sqlite3_bind_null (stmt, 9);
-  bind_text (stmt, 10, row->imdn_id);
-  bind_text (stmt, 11, row->imdn_datetime);
-  bind_text (stmt, 12, row->imdn_to);
+  vo_store_bind_text (stmt, 10, row->imdn_id);
+  vo_store_bind_text (stmt, 11, row->imdn_datetime);
+  vo_store_bind_text (stmt, 12, row->imdn_to);
   sqlite3_bind_int (stmt, 13, row->notify);
   sqlite3_bind_int (stmt, 14, row->notify_due);
   sqlite3_bind_int (stmt, 15, row->notify_sent);
@@ -490,21 +456,21 @@ message_fetch (VoMessageStore *self, sqlite3_stmt *stmt, const char *what, GErro
 VoMessageRow *
 vo_message_store_get (VoMessageStore *self, const char *uuid, GError **error)
 {
-  g_autoptr(MessageStmt) stmt = NULL;
+  g_autoptr(VoStoreStmt) stmt = NULL;
 
   g_return_val_if_fail (VO_IS_MESSAGE_STORE (self), NULL);
 
   stmt = store_stmt (self, STMT_MESSAGE_GET, error);
   if (!stmt)
     return NULL;
-  bind_text (stmt, 1, uuid);
+  vo_store_bind_text (stmt, 1, uuid);
   return message_fetch (self, stmt, uuid, error);
 }
 
 VoMessageRow *
 vo_message_store_get_by_id (VoMessageStore *self, gint64 id, GError **error)
 {
-  g_autoptr(MessageStmt) stmt = NULL;
+  g_autoptr(VoStoreStmt) stmt = NULL;
   char what[32];
 
   g_return_val_if_fail (VO_IS_MESSAGE_STORE (self), NULL);
@@ -521,7 +487,7 @@ gboolean
 vo_message_store_set_status (VoMessageStore *self, gint64 id, const char *status,
                              const char *reason, GError **error)
 {
-  g_autoptr(MessageStmt) stmt = NULL;
+  g_autoptr(VoStoreStmt) stmt = NULL;
 
   g_return_val_if_fail (VO_IS_MESSAGE_STORE (self), FALSE);
 
@@ -529,8 +495,8 @@ vo_message_store_set_status (VoMessageStore *self, gint64 id, const char *status
   if (!stmt)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
-  bind_text (stmt, 2, status);
-  bind_text (stmt, 3, reason);
+  vo_store_bind_text (stmt, 2, status);
+  vo_store_bind_text (stmt, 3, reason);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return store_fail (self, error);
   return TRUE;
@@ -539,7 +505,7 @@ vo_message_store_set_status (VoMessageStore *self, gint64 id, const char *status
 gboolean
 vo_message_store_add_notify_sent (VoMessageStore *self, gint64 id, int bits, GError **error)
 {
-  g_autoptr(MessageStmt) stmt = NULL;
+  g_autoptr(VoStoreStmt) stmt = NULL;
 
   g_return_val_if_fail (VO_IS_MESSAGE_STORE (self), FALSE);
 
@@ -557,7 +523,7 @@ vo_message_store_add_notify_sent (VoMessageStore *self, gint64 id, int bits, GEr
 static GArray *
 store_list_ids (VoMessageStore *self, Stmt which, gint64 id, GError **error)
 {
-  g_autoptr(MessageStmt) stmt = store_stmt (self, which, error);
+  g_autoptr(VoStoreStmt) stmt = store_stmt (self, which, error);
   g_autoptr(GArray) ids = NULL;
   int rc;
 
@@ -633,7 +599,7 @@ GPtrArray *
 vo_message_store_page (VoMessageStore *self, gint64 conversation_id, gint64 before_us,
                        gint64 before_id, guint limit, GError **error)
 {
-  g_autoptr(MessageStmt) stmt = NULL;
+  g_autoptr(VoStoreStmt) stmt = NULL;
 
   g_return_val_if_fail (VO_IS_MESSAGE_STORE (self), NULL);
 
@@ -696,7 +662,7 @@ GPtrArray *
 vo_message_store_search (VoMessageStore *self, const char *query, guint offset, guint limit,
                          GError **error)
 {
-  g_autoptr(MessageStmt) stmt = NULL;
+  g_autoptr(VoStoreStmt) stmt = NULL;
   g_autofree char *expression = NULL;
 
   g_return_val_if_fail (VO_IS_MESSAGE_STORE (self), NULL);
@@ -707,7 +673,7 @@ vo_message_store_search (VoMessageStore *self, const char *query, guint offset, 
   stmt = store_stmt (self, STMT_SEARCH, error);
   if (!stmt)
     return NULL;
-  bind_text (stmt, 1, expression);
+  vo_store_bind_text (stmt, 1, expression);
   sqlite3_bind_int64 (stmt, 2, limit);
   sqlite3_bind_int64 (stmt, 3, offset);
   return store_list_messages (self, stmt, error);

@@ -157,3 +157,52 @@ vo_store_get_path (VoStore *self)
   g_return_val_if_fail (VO_IS_STORE (self), NULL);
   return self->path;
 }
+
+sqlite3_stmt *
+vo_store_prepare (VoStore *self, sqlite3_stmt **slot, const char *sql, const char *what,
+                  GError **error)
+{
+  if (!*slot && sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL) !=
+                  SQLITE_OK) {
+    vo_store_fail (self, what, error);
+    return NULL;
+  }
+  return *slot;
+}
+
+gboolean
+vo_store_fail (VoStore *self, const char *what, GError **error)
+{
+  g_set_error (error, VO_ERROR, VO_ERROR_FAILED, "%s in %s: %s", what, self->path,
+               sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+gboolean
+vo_store_exec (VoStore *self, const char *sql, const char *what, GError **error)
+{
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return vo_store_fail (self, what, error);
+  return TRUE;
+}
+
+void
+vo_store_bind_text (sqlite3_stmt *stmt, int index, const char *text)
+{
+  sqlite3_bind_text (stmt, index, text ? text : "", -1, SQLITE_TRANSIENT);
+}
+
+char *
+vo_store_column_text (sqlite3_stmt *stmt, int index)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, index);
+
+  return g_strdup (text ? (const char *) text : "");
+}
+
+void
+vo_store_stmt_release (VoStoreStmt *stmt)
+{
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+}
