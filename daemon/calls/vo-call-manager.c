@@ -30,6 +30,8 @@ struct _VoCallManager {
   gboolean dnd;
   guint next_id;
   gboolean codecs_loaded;
+  char *media_address;       /* cached manager_find_media_address() */
+  char *media_address_for;   /* the registrar it was found for */
   VoMediaCodec codecs[MAX_CODECS + 1];
 };
 
@@ -79,7 +81,7 @@ manager_codecs (VoCallManager *self)
 /* The address to put in SDP: the configured bind address, else the one
  * this machine uses to reach the registrar. */
 static char *
-manager_media_address (VoCallManager *self)
+manager_find_media_address (VoCallManager *self)
 {
   g_autofree char *bind = vo_config_get_string (self->config, "sip", "bind");
   g_autofree char *host = NULL;
@@ -149,6 +151,30 @@ static void
 on_call_state (VoCall *call, GParamSpec *pspec, gpointer user_data)
 {
   manager_update_ringer (VO_CALL_MANAGER (user_data));
+}
+
+/* The route is looked up (with a possibly blocking name lookup) once per
+ * registrar and network, not on every call. */
+static char *
+manager_media_address (VoCallManager *self)
+{
+  const char *registrar = vo_account_get_registrar (self->account);
+
+  if (!self->media_address || g_strcmp0 (registrar, self->media_address_for) != 0) {
+    g_free (self->media_address);
+    g_free (self->media_address_for);
+    self->media_address = manager_find_media_address (self);
+    self->media_address_for = g_strdup (registrar);
+  }
+  return g_strdup (self->media_address);
+}
+
+static void
+on_network_changed (GObject *settings, GParamSpec *pspec, gpointer user_data)
+{
+  VoCallManager *self = user_data;
+
+  g_clear_pointer (&self->media_address, g_free);
 }
 
 static void
@@ -459,11 +485,15 @@ vo_call_manager_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (l->data, self);
   g_list_free_full (g_steal_pointer (&self->diverted), g_object_unref);
   g_clear_object (&self->forwarding);
+  g_clear_pointer (&self->media_address, g_free);
+  g_clear_pointer (&self->media_address_for, g_free);
   if (self->ringer)
     vo_media_ringer_stop (self->ringer);
   g_clear_object (&self->ringer);
   g_clear_object (&self->stack);
   g_clear_object (&self->account);
+  if (self->settings)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
   g_clear_object (&self->config);
   G_OBJECT_CLASS (vo_call_manager_parent_class)->dispose (object);
@@ -532,5 +562,6 @@ vo_call_manager_new (VoSipStack *stack, VoAccount *account, VoSettings *settings
   self->settings = g_object_ref (settings);
   self->config = g_object_ref (config);
   g_signal_connect (stack, "incoming-call", G_CALLBACK (on_incoming_call), self);
+  g_signal_connect (settings, "notify::network-type", G_CALLBACK (on_network_changed), self);
   return self;
 }
