@@ -303,3 +303,20 @@ vo_ctl_print_json (JsonNode *node, gboolean pretty)
   fputc ('\n', stdout);
   fflush (stdout);
 }
+
+const char *
+vo_ctl_lookup_string (GVariant *dict, const char *key)
+{
+  const char *value = "";
+
+  g_variant_lookup (dict, key, "&s", &value);
+  return value;
+}
+
+char *
+vo_ctl_format_time (gint64 us)
+{
+  g_autoptr (GDateTime) time = g_date_time_new_from_unix_local (us / G_USEC_PER_SEC);
+
+  return time ? g_date_time_format (time, "%Y-%m-%d %H:%M") : g_strdup ("?");
+}

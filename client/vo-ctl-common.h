@@ -100,6 +100,12 @@ char *vo_ctl_format_value (GVariant *value);
 /* "Name: value" (no trailing blank when the value is empty). */
 void vo_ctl_print_field (const char *name, const char *value);
 
+/* The string at KEY of an a{sv} dictionary, "" when absent. */
+const char *vo_ctl_lookup_string (GVariant *dict, const char *key);
+
+/* µs since the epoch as local "YYYY-MM-DD HH:MM". */
+char *vo_ctl_format_time (gint64 us);
+
 /* NODE as JSON on stdout, followed by a newline, then flushed. */
 void vo_ctl_print_json (JsonNode *node, gboolean pretty);
 

@@ -64,23 +64,6 @@ parse_since (const char *text, gint64 *since_us)
   return TRUE;
 }
 
-static const char *
-lookup_string (GVariant *entry, const char *key)
-{
-  const char *value = "";
-
-  g_variant_lookup (entry, key, "&s", &value);
-  return value;
-}
-
-static char *
-format_time (gint64 us)
-{
-  g_autoptr (GDateTime) time = g_date_time_new_from_unix_local (us / G_USEC_PER_SEC);
-
-  return time ? g_date_time_format (time, "%Y-%m-%d %H:%M") : g_strdup ("?");
-}
-
 static char *
 format_duration (GVariant *entry)
 {
@@ -106,15 +89,15 @@ format_direction (GVariant *entry)
   g_variant_lookup (entry, "seen", "b", &seen);
   if (missed)
     return seen ? "missed" : "missed (new)";
-  return lookup_string (entry, "direction");
+  return vo_ctl_lookup_string (entry, "direction");
 }
 
 /* "Name (number)", the name, the number, or the URI when there is neither. */
 static char *
 format_party (GVariant *entry)
 {
-  const char *name = lookup_string (entry, "name");
-  const char *number = lookup_string (entry, "number");
+  const char *name = vo_ctl_lookup_string (entry, "name");
+  const char *number = vo_ctl_lookup_string (entry, "number");
 
   if (*name && *number)
     return g_strdup_printf ("%s (%s)", name, number);
@@ -122,7 +105,7 @@ format_party (GVariant *entry)
     return g_strdup (name);
   if (*number)
     return g_strdup (number);
-  return g_strdup (lookup_string (entry, "remote-uri"));
+  return g_strdup (vo_ctl_lookup_string (entry, "remote-uri"));
 }
 
 /* @text in @width columns: cut with "…" or padded with blanks. */
@@ -164,14 +147,14 @@ print_table (GVariant *entries)
     g_autofree char *duration = format_duration (entry);
 
     g_variant_lookup (entry, "start", "x", &start);
-    time = format_time (start);
+    time = vo_ctl_format_time (start);
     g_string_truncate (line, 0);
     append_cell (line, time, 16);
     append_cell (line, format_direction (entry), 12);
     append_cell (line, party, 30);
     append_cell (line, duration, 8);
-    append_cell (line, lookup_string (entry, "reason"), 11);
-    g_print ("%s%s\n", line->str, lookup_string (entry, "id"));
+    append_cell (line, vo_ctl_lookup_string (entry, "reason"), 11);
+    g_print ("%s%s\n", line->str, vo_ctl_lookup_string (entry, "id"));
   }
   g_string_free (line, TRUE);
 }
@@ -275,7 +258,7 @@ history_seen_all (VoCtl *ctl)
 
       g_variant_lookup (entry, "seen", "b", &seen);
       if (!seen)
-        g_ptr_array_add (ids, (gpointer) lookup_string (entry, "id"));
+        g_ptr_array_add (ids, (gpointer) vo_ctl_lookup_string (entry, "id"));
     }
     if (ids->len > 0) {
       int status;

@@ -48,23 +48,6 @@ open_conversation (VoCtl *ctl, const char *peer, GError **error)
   return path;
 }
 
-static const char *
-lookup_string (GVariant *dict, const char *key)
-{
-  const char *value = "";
-
-  g_variant_lookup (dict, key, "&s", &value);
-  return value;
-}
-
-static char *
-format_time (gint64 us)
-{
-  g_autoptr (GDateTime) time = g_date_time_new_from_unix_local (us / G_USEC_PER_SEC);
-
-  return time ? g_date_time_format (time, "%Y-%m-%d %H:%M") : g_strdup ("?");
-}
-
 /* The text on one line: line breaks shown as "↵". */
 static char *
 one_line (const char *text)
@@ -250,21 +233,21 @@ run_conversations (VoCtl *ctl, int argc, char **argv)
   g_print ("%sLAST MESSAGE\n", line->str);
   for (guint i = 0; i < list->len; i++) {
     GVariant *c = g_ptr_array_index (list, i);
-    const char *name = lookup_string (c, "peer-name");
+    const char *name = vo_ctl_lookup_string (c, "peer-name");
     gint64 last = 0;
     guint32 unread = 0;
     g_autofree char *time = NULL;
     g_autofree char *count = NULL;
-    g_autofree char *text = one_line (lookup_string (c, "last-message"));
+    g_autofree char *text = one_line (vo_ctl_lookup_string (c, "last-message"));
 
     g_variant_lookup (c, "last-activity", "x", &last);
     g_variant_lookup (c, "unread", "u", &unread);
-    time = format_time (last);
+    time = vo_ctl_format_time (last);
     count = g_strdup_printf ("%u", unread);
     g_string_truncate (line, 0);
     append_cell (line, time, 16);
-    append_cell (line, *name ? name : lookup_string (c, "peer"), 28);
-    append_cell (line, lookup_string (c, "kind"), 4);
+    append_cell (line, *name ? name : vo_ctl_lookup_string (c, "peer"), 28);
+    append_cell (line, vo_ctl_lookup_string (c, "kind"), 4);
     append_cell (line, count, 6);
     g_print ("%s%s\n", line->str, text);
   }
@@ -291,20 +274,20 @@ print_messages (GVariant *messages, gboolean oldest_first, GHashTable *peers)
     g_autoptr (GVariant) m = g_variant_get_child_value (messages, oldest_first ? n - 1 - k : k);
     gint64 time_us = 0;
     g_autofree char *time = NULL;
-    g_autofree char *text = one_line (lookup_string (m, "text"));
-    gboolean incoming = g_str_equal (lookup_string (m, "direction"), "incoming");
+    g_autofree char *text = one_line (vo_ctl_lookup_string (m, "text"));
+    gboolean incoming = g_str_equal (vo_ctl_lookup_string (m, "direction"), "incoming");
 
     g_variant_lookup (m, "time", "x", &time_us);
-    time = format_time (time_us);
+    time = vo_ctl_format_time (time_us);
     g_string_truncate (line, 0);
     append_cell (line, time, 16);
     if (peers) {
-      const char *peer = g_hash_table_lookup (peers, lookup_string (m, "conversation"));
+      const char *peer = g_hash_table_lookup (peers, vo_ctl_lookup_string (m, "conversation"));
 
       append_cell (line, peer ? peer : "?", 24);
     }
     append_cell (line, incoming ? "<" : ">", 1);
-    append_cell (line, incoming ? "" : lookup_string (m, "status"), 9);
+    append_cell (line, incoming ? "" : vo_ctl_lookup_string (m, "status"), 9);
     g_print ("%s%s\n", line->str, text);
   }
 }
@@ -437,10 +420,10 @@ run_search (VoCtl *ctl, int argc, char **argv)
   peers = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < conversations->len; i++) {
     GVariant *c = g_ptr_array_index (conversations, i);
-    const char *name = lookup_string (c, "peer-name");
+    const char *name = vo_ctl_lookup_string (c, "peer-name");
 
-    g_hash_table_insert (peers, (gpointer) lookup_string (c, "path"),
-                         (gpointer) (*name ? name : lookup_string (c, "peer")));
+    g_hash_table_insert (peers, (gpointer) vo_ctl_lookup_string (c, "path"),
+                         (gpointer) (*name ? name : vo_ctl_lookup_string (c, "peer")));
   }
   print_messages (messages, FALSE, peers);
   return VO_CTL_EXIT_OK;
