@@ -125,6 +125,9 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
+  /* stdout is vo-ctl's answer (text or JSON a script parses): GLib's log lines,
+   * debug ones included with G_MESSAGES_DEBUG set, all go to stderr. */
+  g_log_writer_default_set_use_stderr (TRUE);
   /* Registered before any call so daemon errors map back to their codes. */
   (void) vo_error_quark ();
 

@@ -206,3 +206,19 @@ def test_daemon_not_running(h):
     r = h.voctl.run('status')
     assert r.returncode == 1, r
     assert_clean_error(r)
+
+
+@pytest.mark.parametrize('argv', [('--json', 'status'), ('status',), ('--json', 'settings')])
+def test_debug_messages_go_to_stderr(h, daemon, monkeypatch, argv):
+    """G_MESSAGES_DEBUG=all (someone debugging) must not mix GLib's log lines
+    into what vo-ctl prints: its logging all goes to stderr."""
+    monkeypatch.setenv('G_MESSAGES_DEBUG', 'all')
+    r = h.voctl.run(*argv)
+    assert r.returncode == 0, r
+    assert '-DEBUG' not in r.stdout and 'DEBUG:' not in r.stdout, r.stdout
+    if argv[0] == '--json':
+        json.loads(r.stdout)
+    else:
+        assert parse_status(r.stdout).get('state') == 'signed-out', r.stdout
+    # The debug lines are still there for the person debugging, on stderr.
+    assert 'DEBUG' in r.stderr, r.stderr
