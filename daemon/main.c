@@ -122,6 +122,15 @@ main (int argc, char **argv)
     g_log_set_debug_enabled (TRUE);
   signal (SIGPIPE, SIG_IGN);
 
+  /* Config and database before the bus: a fatal start error (garbage vo.conf
+   * or vo.db, read-only data folder) then exits before GDBus's worker thread
+   * has a connection to close; exiting while it does aborts inside GLib. */
+  daemon = vo_daemon_new (NULL, NULL, &error);
+  if (!daemon) {
+    g_printerr ("vo-daemon: %s\n", error->message);
+    return EXIT_FAILURE;
+  }
+
   connection = open_bus (bus_address, &error);
   if (!connection) {
     g_printerr ("vo-daemon: cannot connect to the %s: %s\n",
@@ -129,12 +138,6 @@ main (int argc, char **argv)
     return EXIT_FAILURE;
   }
   g_dbus_connection_set_exit_on_close (connection, FALSE);
-
-  daemon = vo_daemon_new (NULL, NULL, &error);
-  if (!daemon) {
-    g_printerr ("vo-daemon: %s\n", error->message);
-    return EXIT_FAILURE;
-  }
   loop = g_main_loop_new (NULL, FALSE);
   app.loop = loop;
   app.daemon = daemon;
@@ -142,6 +145,8 @@ main (int argc, char **argv)
   service = vo_dbus_service_new (connection, daemon, replace, &error);
   if (!service) {
     g_printerr ("vo-daemon: cannot export the D-Bus objects: %s\n", error->message);
+    /* Let the worker thread finish with the connection before exit. */
+    g_dbus_connection_close_sync (connection, NULL, NULL);
     return EXIT_FAILURE;
   }
   app.service = service;

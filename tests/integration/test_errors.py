@@ -1,7 +1,9 @@
 """Bad arguments to every Account1/Settings1 method and writable property answer
 a named error, leave the state alone and never take the daemon down."""
 
+import contextlib
 import os
+import subprocess
 import tempfile
 
 import pytest
@@ -221,3 +223,80 @@ def test_error_storm_keeps_daemon_alive(h, kam, client):
     client.sign_in(USER, PASSWORD, registrar=kam.hostport, domain=DOMAIN)
     assert client.account('Registration') == 'registered'
     assert os.path.exists(h.daemons[0].conf_path)
+
+
+# ---- fatal start errors: a message and an exit status, never an abort -------
+
+def _garbage_db(d):
+    with open(os.path.join(d.data_dir, 'vo.db'), 'wb') as f:
+        f.write(b'this is not an SQLite database\n' * 64)
+
+
+def _truncated_db(d):
+    # A real vo.db (written by a daemon run), cut short mid-page.
+    d.start()
+    assert d.stop() == 0
+    path = os.path.join(d.data_dir, 'vo.db')
+    size = os.path.getsize(path)
+    assert size > 4096, size
+    os.truncate(path, 1500)
+
+
+def _db_is_folder(d):
+    os.mkdir(os.path.join(d.data_dir, 'vo.db'))
+
+
+def _garbage_conf(d):
+    with open(d.conf_path, 'wb') as f:
+        f.write(b'\x00\x01[[[garbage\n=no key\n\xff\xfe')
+
+
+@contextlib.contextmanager
+def _read_only_folder(path):
+    """Make path read-only, also for root (who ignores the mode bits)."""
+    if os.geteuid() != 0:
+        os.chmod(path, 0o555)
+        try:
+            yield
+        finally:
+            os.chmod(path, 0o755)
+        return
+    if subprocess.run(['chattr', '+i', path], capture_output=True).returncode != 0:
+        pytest.skip('cannot make a folder read-only for root here (chattr +i refused)')
+    try:
+        yield
+    finally:
+        subprocess.run(['chattr', '-i', path], check=True)
+
+
+START_ERRORS = [
+    ('garbage-db', _garbage_db, ('vo.db',)),
+    ('truncated-db', _truncated_db, ('vo.db',)),
+    ('db-is-folder', _db_is_folder, ('vo.db',)),
+    ('garbage-conf', _garbage_conf, ('vo.conf',)),
+]
+
+
+def _assert_clean_fatal_exit(d, words):
+    d.start(wait=False)
+    rc = d.wait_exit(timeout=15)
+    log = d.log_text()
+    assert rc is not None, f'vo-daemon kept running:\n{log[-3000:]}'
+    assert rc > 0, f'vo-daemon exited with {rc} (negative: killed by that signal):\n{log[-3000:]}'
+    assert 'Aborting' not in log and 'SIGABRT' not in log, log[-3000:]
+    for w in words:
+        assert w in log, f'{w!r} not in the start-up message:\n{log[-3000:]}'
+
+
+@pytest.mark.parametrize('spoil,words', [c[1:] for c in START_ERRORS],
+                         ids=[c[0] for c in START_ERRORS])
+def test_fatal_start_error_exits_without_abort(h, spoil, words):
+    d = h.daemon(start=False)
+    spoil(d)
+    _assert_clean_fatal_exit(d, words)
+
+
+def test_read_only_data_folder_exits_without_abort(h):
+    d = h.daemon(start=False)
+    with _read_only_folder(d.data_dir):
+        _assert_clean_fatal_exit(d, (d.data_dir,))
