@@ -33,7 +33,7 @@ struct _VoSipRegistration {
   char *from;
   char *registrar;
   char *proxy;
-  char *display_name;
+  char *contact_display; /* the display name for Contact, or NULL: see contact_display_for */
   char *password;
   char *expires;
   guint retry_max_s;
@@ -224,7 +224,7 @@ registration_send (VoSipRegistration *self)
    * request, not only REGISTER, must go through it. Queued before the
    * REGISTER below, so it applies to it. */
   nua_set_params (nua, NUTAG_PROXY (self->proxy), TAG_END ());
-  vo_sip_stack_set_identity (self->stack, self->from, self->user, self->display_name,
+  vo_sip_stack_set_identity (self->stack, self->from, self->user, self->contact_display,
                              self->password);
   if (!self->nh)
     self->nh = nua_handle (nua, &self->magic,
@@ -236,7 +236,8 @@ registration_send (VoSipRegistration *self)
   nua_register (self->nh,
                 NUTAG_REGISTRAR (self->registrar),
                 NUTAG_M_USERNAME (self->user),
-                TAG_IF (self->display_name, NUTAG_M_DISPLAY (self->display_name)),
+                /* Also when NULL: no name left over from an earlier account. */
+                NUTAG_M_DISPLAY (self->contact_display),
                 SIPTAG_EXPIRES_STR (self->expires),
                 /* Don't OPTIONS-ping ourselves through the proxy to validate. */
                 NUTAG_OUTBOUND ("no-validate"),
@@ -266,7 +267,7 @@ vo_sip_registration_finalize (GObject *object)
   g_free (self->from);
   g_free (self->registrar);
   g_free (self->proxy);
-  g_free (self->display_name);
+  g_free (self->contact_display);
   vo_sip_secret_free (self->password);
   g_free (self->expires);
   g_free (self->error);
@@ -309,6 +310,20 @@ quote_display_name (const char *name)
   return g_string_free (s, FALSE);
 }
 
+/* Sofia puts NUTAG_M_DISPLAY into the REGISTER's Contact in quotes without
+ * escaping what is inside, and into dialog Contacts (INVITE…) with no quotes
+ * at all; a " there made every REGISTER unparsable (900 Internal error), and
+ * a comma would split a Contact in two. Only tokens and spaces read the same
+ * both ways; any other name stays out of Contact (From carries it, escaped). */
+static char *
+contact_display_for (const char *name)
+{
+  for (const char *p = name; *p; p++)
+    if (!g_ascii_isalnum (*p) && !strchr (" -.!%*_+`'~", *p))
+      return NULL;
+  return g_strdup (name);
+}
+
 VoSipRegistration *
 vo_sip_registration_new (VoSipStack *stack, const VoSipRegistrationInfo *info,
                          const char *password)
@@ -322,7 +337,7 @@ vo_sip_registration_new (VoSipStack *stack, const VoSipRegistrationInfo *info,
   if (info->display_name && *info->display_name) {
     g_autofree char *quoted = quote_display_name (info->display_name);
 
-    self->display_name = g_strdup (info->display_name);
+    self->contact_display = contact_display_for (info->display_name);
     self->from = g_strdup_printf ("%s <%s>", quoted, self->aor);
   } else {
     self->from = g_strdup (self->aor);

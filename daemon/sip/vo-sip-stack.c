@@ -263,7 +263,7 @@ vo_sip_stack_set_identity (VoSipStack *self, const char *from, const char *user,
   nua_set_params (self->nua,
                   SIPTAG_FROM_STR (from),
                   NUTAG_M_USERNAME (user),
-                  TAG_IF (display_name, NUTAG_M_DISPLAY (display_name)),
+                  NUTAG_M_DISPLAY (display_name),
                   TAG_END ());
 }
 

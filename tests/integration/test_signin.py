@@ -206,3 +206,26 @@ def test_sign_in_after_auth_failure(h, kam, client):
     assert client.account('State') == 'signed-in'
     assert client.account('Registration') == 'registered'
     assert_registered_at(kam, USER)
+
+
+@pytest.mark.parametrize('display_name', ['Al"ice', 'Al\\ice "Q" O\'Neil', '"Alice"'])
+def test_display_name_with_quotes(h, kam, client, display_name):
+    """A double quote or backslash in the display name is escaped in From and
+    Contact (RFC 3261 quoted-string): the REGISTER is well-formed, sign-in
+    works, and works again after a restart from the stored account."""
+    client.sign_in(USER, PASSWORD, registrar=kam.hostport, domain=DOMAIN,
+                   display_name=display_name, timeout=20)
+    assert client.account('State') == 'signed-in'
+    assert client.account('Registration') == 'registered'
+    assert client.account('DisplayName') == display_name
+    assert client.account('LastError') == ''
+    assert_registered_at(kam, USER)
+
+    d = h.daemons[0]
+    assert d.stop() == 0
+    kam.wait_contacts(USER, present=False, timeout=5)
+    d.start()
+    c2 = h.client()
+    c2.wait_registration('registered', timeout=15)
+    assert c2.account('DisplayName') == display_name
+    assert_registered_at(kam, USER)
