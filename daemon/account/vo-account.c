@@ -602,18 +602,22 @@ on_password_cleared (GObject *source, GAsyncResult *result, gpointer user_data)
   g_task_return_boolean (task, TRUE);
 }
 
+/* @unregister_error: why the registrar may still hold the contact, or NULL;
+ * LastError keeps it after the sign-out. */
 static void
-sign_out_forget (VoAccount *self, GTask *task)
+sign_out_forget (VoAccount *self, GTask *task, const char *unregister_error)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *user = self->info ? g_strdup (self->info->user) : NULL;
   g_autofree char *domain = self->info ? g_strdup (self->info->domain) : NULL;
 
   account_drop_registration (self);
+  /* The stack's copy of the password (for INVITE challenges) goes too. */
+  vo_sip_stack_clear_identity (self->stack);
   if (!vo_config_remove_group (self->config, GROUP_ACCOUNT, &error))
     g_warning ("%s", error->message);
   account_set_info (self, NULL);
-  account_set_last_error (self, NULL);
+  account_set_last_error (self, unregister_error);
   account_set_state (self, STATE_SIGNED_OUT);
   if (user)
     vo_credentials_clear_async (self->credentials, user, domain, on_password_cleared, task);
@@ -625,9 +629,11 @@ static void
 on_signed_out_registration_stopped (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
+  VoSipRegistration *registration = VO_SIP_REGISTRATION (source);
+  g_autofree char *error = g_strdup (vo_sip_registration_get_error (registration));
 
-  vo_sip_registration_stop_finish (VO_SIP_REGISTRATION (source), result);
-  sign_out_forget (g_task_get_source_object (task), task);
+  vo_sip_registration_stop_finish (registration, result);
+  sign_out_forget (g_task_get_source_object (task), task, *error ? error : NULL);
 }
 
 void
@@ -650,7 +656,7 @@ vo_account_sign_out_async (VoAccount *self, GAsyncReadyCallback callback, gpoint
     vo_sip_registration_stop_async (self->registration, on_signed_out_registration_stopped,
                                     task);
   else
-    sign_out_forget (self, task);
+    sign_out_forget (self, task, NULL);
 }
 
 gboolean

@@ -18,7 +18,13 @@
 /* A wrong password is answered with a fresh challenge: answer one challenge per
  * request; Sofia answers later ones (stale nonces, refreshes) from its cache. */
 #define MAX_AUTH_ATTEMPTS 1
-#define UNREGISTER_TIMEOUT_MS 3000
+/* The un-REGISTER follows a REGISTER the password passed, so every fresh
+ * challenge to it is answered: registrars that take each nonce once (or
+ * challenge without qop, so Sofia cannot re-use its cached answer) challenge
+ * it again and again. Bounded, as a registrar may also refuse for ever. */
+#define MAX_UNREGISTER_AUTH_ATTEMPTS 6
+/* How long SignOut and shutdown wait for the registrar to drop the contact. */
+#define UNREGISTER_TIMEOUT_MS 5000
 
 struct _VoSipRegistration {
   GObject parent_instance;
@@ -168,28 +174,64 @@ registration_on_register (VoSipRegistration *self, int status, const char *phras
   registration_schedule_retry (self);
 }
 
+/* @error: NULL once the registrar confirmed the un-REGISTER, else why the
+ * contact may still be bound there; it stays the registration's error. */
 static void
-registration_finish_stop (VoSipRegistration *self)
+registration_finish_stop (VoSipRegistration *self, const char *error)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->stop_task);
 
   g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
   registration_drop_handle (self);
-  registration_set_state (self, VO_SIP_REGISTRATION_UNREGISTERED, VO_SIP_FAILURE_NONE, NULL);
+  registration_set_state (self, VO_SIP_REGISTRATION_UNREGISTERED,
+                          error ? VO_SIP_FAILURE_NETWORK : VO_SIP_FAILURE_NONE, error);
+  /* The password is of no more use: wipe it now, not when the object goes. */
+  g_clear_pointer (&self->password, vo_sip_secret_free);
   if (task)
     g_task_return_boolean (task, TRUE);
+}
+
+static void
+registration_fail_stop (VoSipRegistration *self, const char *why)
+{
+  g_autofree char *message =
+    g_strdup_printf ("The registrar %s did not confirm the sign-out of %s (%s); it may "
+                     "still send calls for this account here until the registration "
+                     "expires, within %s s", self->registrar, self->aor, why, self->expires);
+
+  g_message ("%s", message);
+  registration_finish_stop (self, message);
 }
 
 static void
 registration_on_unregister (VoSipRegistration *self, int status, const char *phrase,
                             const sip_t *sip)
 {
+  g_autofree char *why = NULL;
+
   if (status < 200)
     return;
-  if ((status == 401 || status == 407) && registration_try_auth (self, sip))
+  if (status < 300) {
+    g_debug ("Un-REGISTER of %s: %d %s", self->aor, status, phrase);
+    registration_finish_stop (self, NULL);
     return;
-  g_debug ("Un-REGISTER of %s: %d %s", self->aor, status, phrase);
-  registration_finish_stop (self);
+  }
+  if (self->auth_attempts < MAX_UNREGISTER_AUTH_ATTEMPTS) {
+    if ((status == 401 || status == 407) &&
+        vo_sip_authenticate_again (self->nh, sip, self->user, self->password)) {
+      self->auth_attempts++;
+      return;
+    }
+    /* Sofia found nothing to answer: a new un-REGISTER starts from the
+     * latest challenge, and its 401 is answered above. */
+    if (status == 904) {
+      self->auth_attempts++;
+      nua_unregister (self->nh, TAG_END ());
+      return;
+    }
+  }
+  why = g_strdup_printf ("%d %s", status, phrase);
+  registration_fail_stop (self, why);
 }
 
 static void
@@ -208,6 +250,11 @@ on_handle_event (gpointer owner, nua_event_t event, int status, const char *phra
     break;
   case nua_r_unregister:
     registration_on_unregister (self, status, phrase, sip);
+    break;
+  case nua_r_authenticate:
+    /* nua_authenticate() found nothing to answer (904) while stopping. */
+    if (self->stop_task && status >= 300)
+      registration_on_unregister (self, status, phrase, sip);
     break;
   default:
     break;
@@ -386,8 +433,7 @@ on_stop_timeout (gpointer user_data)
   VoSipRegistration *self = user_data;
 
   self->stop_timeout_id = 0;
-  g_message ("No answer to the un-REGISTER of %s; giving up on it", self->aor);
-  registration_finish_stop (self);
+  registration_fail_stop (self, "no answer in time");
   return G_SOURCE_REMOVE;
 }
 
@@ -408,7 +454,7 @@ vo_sip_registration_stop_async (VoSipRegistration *self, GAsyncReadyCallback cal
   }
   self->stop_task = task;
   if (!self->nh || self->state == VO_SIP_REGISTRATION_FAILED) {
-    registration_finish_stop (self);
+    registration_finish_stop (self, NULL);
     return;
   }
   self->auth_attempts = 0;

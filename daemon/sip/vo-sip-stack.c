@@ -286,13 +286,14 @@ vo_sip_stack_get_auth_password (VoSipStack *self)
   return self->auth_password;
 }
 
-gboolean
-vo_sip_authenticate (gpointer nh, gconstpointer sip_ptr, const char *user, const char *password)
+static gboolean
+stack_authenticate (gpointer nh, gconstpointer sip_ptr, const char *user, const char *password,
+                    gboolean again)
 {
   const sip_t *sip = sip_ptr;
   const msg_auth_t *au;
   const char *realm;
-  char *auth;
+  char *auth, *reset = NULL;
 
   if (!sip || !user || !password)
     return FALSE;
@@ -302,9 +303,28 @@ vo_sip_authenticate (gpointer nh, gconstpointer sip_ptr, const char *user, const
     return FALSE;
   /* Sofia's format: scheme:"realm":user:password (realm keeps its quotes). */
   auth = g_strdup_printf ("%s:%s:%s:%s", au->au_scheme, realm, user, password);
-  nua_authenticate (nh, NUTAG_AUTH (auth), TAG_END ());
+  /* Sofia drops its credentials on a challenge without stale=true and then
+   * takes the same ones again as "no matching challenge" (904): first give
+   * it other ones, so the real ones count as new. */
+  if (again)
+    reset = g_strdup_printf ("%s:%s:%s:", au->au_scheme, realm, user);
+  nua_authenticate (nh, TAG_IF (reset, NUTAG_AUTH (reset)), NUTAG_AUTH (auth), TAG_END ());
   vo_sip_secret_free (auth);
+  g_free (reset);
   return TRUE;
+}
+
+gboolean
+vo_sip_authenticate (gpointer nh, gconstpointer sip, const char *user, const char *password)
+{
+  return stack_authenticate (nh, sip, user, password, FALSE);
+}
+
+gboolean
+vo_sip_authenticate_again (gpointer nh, gconstpointer sip, const char *user,
+                           const char *password)
+{
+  return stack_authenticate (nh, sip, user, password, TRUE);
 }
 
 gboolean

@@ -33,6 +33,10 @@ const char *vo_sip_stack_get_auth_password (VoSipStack *self);
  * a fresh challenge. */
 gboolean vo_sip_authenticate (gpointer nh, gconstpointer sip, const char *user,
                               const char *password);
+/* The same for a request whose earlier answer the server challenged again
+ * (a new nonce, no stale=true) though the password is known to be right. */
+gboolean vo_sip_authenticate_again (gpointer nh, gconstpointer sip, const char *user,
+                                    const char *password);
 /* The same with the account's credentials (vo_sip_stack_set_identity). */
 gboolean vo_sip_stack_authenticate (VoSipStack *self, gpointer nh, gconstpointer sip);
 

@@ -229,3 +229,52 @@ def test_display_name_with_quotes(h, kam, client, display_name):
     c2.wait_registration('registered', timeout=15)
     assert c2.account('DisplayName') == display_name
     assert_registered_at(kam, USER)
+
+
+@pytest.mark.parametrize('how', ['sign-out', 'sigterm'])
+@pytest.mark.parametrize('defines', [
+    ('WITH_UNREGISTER_RECHALLENGE',),
+    ('WITH_AUTH_NO_QOP', 'WITH_UNREGISTER_RECHALLENGE'),
+    ('WITH_ONE_TIME_NONCE',),
+    ('WITH_AUTH_NO_QOP', 'WITH_ONE_TIME_NONCE'),
+], ids=['qop-rechallenge', 'no-qop-rechallenge', 'qop-one-time-nonce',
+        'no-qop-one-time-nonce'])
+def test_unregister_answers_fresh_challenge(h, defines, how):
+    """Wrong password, right password, status, then SignOut or SIGTERM: the
+    un-REGISTER answers every fresh challenge (also digest without qop), and
+    SignOut / exit come only after the registrar dropped the contact."""
+    kam = h.start_kamailio(users={USER: PASSWORD}, defines=('WITH_DEBUG', *defines))
+    d = h.daemon()
+    for attempt in range(3):
+        client = h.client()
+        with pytest.raises(DBusCallError) as e:
+            client.sign_in(USER, 'wrong-' + PASSWORD, registrar=kam.hostport, domain=DOMAIN)
+        assert e.value.name == ERR.AuthFailed, e.value
+        client.sign_in(USER, PASSWORD, registrar=kam.hostport, domain=DOMAIN)
+        assert_registered_at(kam, USER)
+        h.voctl.ok('status')
+        if how == 'sign-out':
+            client.sign_out()
+            assert client.account('State') == 'signed-out'
+        else:
+            assert d.stop() == 0
+        # No waiting: the contact is gone when SignOut answers / the daemon exits.
+        assert kam.contacts(USER) == [], f'attempt {attempt + 1}: contact left at the registrar'
+        if how == 'sigterm':
+            d.start()
+
+
+def test_sign_out_unconfirmed_says_so(h, kam, signed_in):
+    """The registrar is gone when the user signs out: SignOut still signs out
+    locally within a bounded wait, and LastError says the contact may stay."""
+    client = signed_in
+    kam.stop()
+    start = time.monotonic()
+    client.sign_out()
+    took = time.monotonic() - start
+    assert took < 10, f'SignOut took {took:.1f} s'
+    assert client.account('State') == 'signed-out'
+    assert client.account('Registration') == 'unregistered'
+    last_error = client.account('LastError')
+    assert 'did not confirm' in last_error and kam.hostport in last_error, last_error
+    assert PASSWORD not in last_error
