@@ -184,16 +184,23 @@ vo_sip_stack_init (VoSipStack *self)
 {
 }
 
+/* From level 5 on, Sofia's digest code (iptsec) logs the password and the
+ * HA1 (as good as the password to a registrar) of every answer it computes. */
+#define SOFIA_IPTSEC_MAX_LEVEL 4
+
 static void
 stack_route_sofia_logs (void)
 {
-  extern su_log_t nua_log[], nta_log[], tport_log[], su_log_default[];
-  su_log_t *logs[] = { su_log_default, nua_log, nta_log, tport_log };
-  const char *level = g_getenv ("VO_SOFIA_DEBUG");
+  extern su_log_t nua_log[], nta_log[], tport_log[], iptsec_log[], su_log_default[];
+  su_log_t *logs[] = { su_log_default, nua_log, nta_log, tport_log, iptsec_log };
+  const char *env = g_getenv ("VO_SOFIA_DEBUG");
+  unsigned level = env ? (unsigned) CLAMP (atoi (env), 0, 9) : 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (logs); i++) {
     su_log_redirect (logs[i], stack_log_to_glib, NULL);
-    su_log_set_level (logs[i], level ? (unsigned) atoi (level) : 0);
+    /* iptsec set explicitly, or it would follow su_log_default's level. */
+    su_log_set_level (logs[i], logs[i] == iptsec_log ? MIN (level, SOFIA_IPTSEC_MAX_LEVEL)
+                                                     : level);
   }
 }
 

@@ -1,6 +1,7 @@
 """The password never shows up in vo.conf, the database, the log or on D-Bus;
 the fallback credentials file is private (0600)."""
 
+import hashlib
 import os
 import stat
 
@@ -125,3 +126,24 @@ def test_credentials_file_mode_with_permissive_umask(h, kam_secret):
     assert mode == 0o600, oct(mode)
     for path in (d.conf_path,):
         assert not stat.S_IMODE(os.stat(path).st_mode) & 0o002, f'{path} world-writable'
+
+
+def test_sofia_debug_log_holds_no_secret(h, kam_secret):
+    """VO_SOFIA_DEBUG=9 (someone debugging SIP): neither the password nor the
+    digest HA1 (as good as the password to a registrar) reaches the log, for
+    a refused password or the right one, before or after SignOut."""
+    d = h.daemon(extra_env={'VO_SOFIA_DEBUG': '9'})
+    client = h.client()
+    wrong = SECRET[::-1]
+    with pytest.raises(Exception):
+        client.sign_in(USER, wrong, registrar=kam_secret.hostport, domain=DOMAIN)
+    client.sign_in(USER, SECRET, registrar=kam_secret.hostport, domain=DOMAIN)
+    assert client.account('Registration') == 'registered'
+    client.sign_out()
+    assert d.stop() == 0
+    log = d.log_text()
+    assert 'sofia: nta: sent REGISTER' in log, 'no Sofia trace in the log'
+    for password in (SECRET, wrong):
+        ha1 = hashlib.md5(f'{USER}:{DOMAIN}:{password}'.encode()).hexdigest()
+        assert password not in log, 'password in the Sofia debug log'
+        assert ha1 not in log, 'digest HA1 in the Sofia debug log'
