@@ -350,6 +350,9 @@ account_register (VoAccount *self, const char *password)
                                                    600), 1, 86400),
     .retry_max_s = (guint) CLAMP (vo_config_get_int (self->config, GROUP_SIP, "retry-max", 60),
                                   1, 3600),
+    /* A registrar that lost the binding is noticed within this many seconds. */
+    .keepalive_s = (guint) CLAMP (vo_config_get_int (self->config, GROUP_SIP, "keepalive", 10),
+                                  0, 3600),
   };
 
   account_drop_registration (self);

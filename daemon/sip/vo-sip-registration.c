@@ -53,6 +53,12 @@ struct _VoSipRegistration {
 
   GTask *stop_task;
   guint stop_timeout_id;
+
+  guint keepalive_s;
+  guint keepalive_id;
+  VoSipHandleMagic ping_magic;
+  nua_handle_t *ping_nh;
+  gboolean ping_auth_tried;
 };
 
 enum { SIGNAL_CHANGED, N_SIGNALS };
@@ -61,6 +67,8 @@ static guint signals[N_SIGNALS];
 G_DEFINE_FINAL_TYPE (VoSipRegistration, vo_sip_registration, G_TYPE_OBJECT)
 
 static void registration_send (VoSipRegistration *self);
+static void registration_schedule_ping (VoSipRegistration *self);
+static void registration_stop_ping (VoSipRegistration *self);
 
 static void
 registration_set_state (VoSipRegistration *self, VoSipRegistrationState state,
@@ -136,12 +144,14 @@ registration_on_register (VoSipRegistration *self, int status, const char *phras
     self->auth_attempts = 0;
     self->backoff_s = 0;
     registration_set_state (self, VO_SIP_REGISTRATION_REGISTERED, VO_SIP_FAILURE_NONE, NULL);
+    registration_schedule_ping (self);
     return;
   }
 
   if ((status == 401 || status == 407) && registration_try_auth (self, sip))
     return;
 
+  registration_stop_ping (self);
   registration_drop_handle (self);
 
   /* 904 "no matching challenge": Sofia refused to answer a new challenge with
@@ -174,6 +184,88 @@ registration_on_register (VoSipRegistration *self, int status, const char *phras
   registration_schedule_retry (self);
 }
 
+/* ---- keep-alive ------------------------------------------------------
+ *
+ * A registrar that restarts (or fails over) may come back without our
+ * binding, and over UDP nothing tells us until the next refresh, up to
+ * Expires seconds away: calls meanwhile find no contact. So while registered
+ * an OPTIONS goes to our own address through the registrar/proxy every
+ * keepalive_s: it comes back to us (Sofia answers it) while the binding
+ * holds; 404/410/480 mean the registrar has no binding, a timeout that it
+ * is gone; either way REGISTER again now. The OPTIONS also keeps NAT
+ * bindings open. */
+
+static void
+registration_stop_ping (VoSipRegistration *self)
+{
+  g_clear_handle_id (&self->keepalive_id, g_source_remove);
+  if (self->ping_nh) {
+    nua_handle_destroy (self->ping_nh);
+    self->ping_nh = NULL;
+  }
+}
+
+static gboolean
+on_keepalive (gpointer user_data)
+{
+  VoSipRegistration *self = user_data;
+  nua_t *nua = vo_sip_stack_get_nua (self->stack);
+
+  self->keepalive_id = 0;
+  if (self->state != VO_SIP_REGISTRATION_REGISTERED || self->stop_task || !nua)
+    return G_SOURCE_REMOVE;
+  self->ping_auth_tried = FALSE;
+  self->ping_nh = nua_handle (nua, &self->ping_magic,
+                              SIPTAG_TO_STR (self->aor),
+                              SIPTAG_FROM_STR (self->from),
+                              TAG_END ());
+  nua_options (self->ping_nh, TAG_END ());
+  return G_SOURCE_REMOVE;
+}
+
+static void
+registration_schedule_ping (VoSipRegistration *self)
+{
+  registration_stop_ping (self);
+  if (self->keepalive_s > 0)
+    self->keepalive_id = g_timeout_add_seconds (self->keepalive_s, on_keepalive, self);
+}
+
+static gboolean
+status_means_binding_lost (int status)
+{
+  return status == 404 || status == 410 || status == 480 || status == 408;
+}
+
+static void
+on_ping_event (gpointer owner, nua_event_t event, int status, const char *phrase,
+               nua_handle_t *nh, const sip_t *sip, tagi_t tags[])
+{
+  VoSipRegistration *self = owner;
+
+  if (nh != self->ping_nh || event != nua_r_options || status < 200)
+    return;
+  /* Some proxies challenge OPTIONS too: answer once per ping. */
+  if ((status == 401 || status == 407) && !self->ping_auth_tried &&
+      vo_sip_authenticate (nh, sip, self->user, self->password)) {
+    self->ping_auth_tried = TRUE;
+    return;
+  }
+  if (status_means_binding_lost (status) && self->state == VO_SIP_REGISTRATION_REGISTERED &&
+      !self->stop_task) {
+    g_message ("The registrar %s no longer routes %s to this device (keep-alive OPTIONS: "
+               "%d %s); registering again", self->registrar, self->aor, status, phrase);
+    registration_stop_ping (self);
+    self->backoff_s = 0;
+    registration_send (self);
+    return;
+  }
+  g_debug ("Keep-alive OPTIONS for %s: %d %s", self->aor, status, phrase);
+  /* Anything else (200 from us, 405 from a registrar that does not route
+   * OPTIONS, …): the binding is as good as we can tell; ping again later. */
+  registration_schedule_ping (self);
+}
+
 /* @error: NULL once the registrar confirmed the un-REGISTER, else why the
  * contact may still be bound there; it stays the registration's error. */
 static void
@@ -182,6 +274,7 @@ registration_finish_stop (VoSipRegistration *self, const char *error)
   g_autoptr(GTask) task = g_steal_pointer (&self->stop_task);
 
   g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
+  registration_stop_ping (self);
   registration_drop_handle (self);
   registration_set_state (self, VO_SIP_REGISTRATION_UNREGISTERED,
                           error ? VO_SIP_FAILURE_NETWORK : VO_SIP_FAILURE_NONE, error);
@@ -298,6 +391,7 @@ vo_sip_registration_dispose (GObject *object)
 
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
+  registration_stop_ping (self);
   registration_drop_handle (self);
   g_clear_object (&self->stack);
   G_OBJECT_CLASS (vo_sip_registration_parent_class)->dispose (object);
@@ -340,6 +434,8 @@ vo_sip_registration_init (VoSipRegistration *self)
 {
   self->magic.func = on_handle_event;
   self->magic.owner = self;
+  self->ping_magic.func = on_ping_event;
+  self->ping_magic.owner = self;
   self->error = g_strdup ("");
 }
 
@@ -403,6 +499,7 @@ vo_sip_registration_new (VoSipStack *stack, const VoSipRegistrationInfo *info,
   self->password = g_strdup (password);
   self->expires = g_strdup_printf ("%u", info->expires_s ? info->expires_s : 600);
   self->retry_max_s = info->retry_max_s ? info->retry_max_s : 60;
+  self->keepalive_s = info->keepalive_s;
   return self;
 }
 
@@ -453,6 +550,7 @@ vo_sip_registration_stop_async (VoSipRegistration *self, GAsyncReadyCallback cal
     return;
   }
   self->stop_task = task;
+  registration_stop_ping (self);
   if (!self->nh || self->state == VO_SIP_REGISTRATION_FAILED) {
     registration_finish_stop (self, NULL);
     return;

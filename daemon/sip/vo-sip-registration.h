@@ -31,6 +31,8 @@ typedef struct {
   const char *display_name; /* or NULL */
   guint expires_s;          /* asked for in REGISTER */
   guint retry_max_s;        /* backoff cap */
+  guint keepalive_s;        /* OPTIONS to our own address this often while
+                             * registered, 0 for none: see registration_ping */
 } VoSipRegistrationInfo;
 
 #define VO_TYPE_SIP_REGISTRATION (vo_sip_registration_get_type ())

@@ -278,3 +278,28 @@ def test_sign_out_unconfirmed_says_so(h, kam, signed_in):
     last_error = client.account('LastError')
     assert 'did not confirm' in last_error and kam.hostport in last_error, last_error
     assert PASSWORD not in last_error
+
+
+@pytest.mark.parametrize('keepalive', [None, 2], ids=['default', 'keepalive-2s'])
+def test_registrar_restart_detected_within_seconds(h, keepalive):
+    """A restarted registrar forgot the contact (usrloc in memory only); with
+    the default long refresh (600 s) the daemon notices by its keep-alive
+    OPTIONS to its own address and registers again within seconds."""
+    kam = h.start_kamailio(users={USER: PASSWORD})
+    sip = {'register-expires': 600}   # the default, not the harness's short one
+    if keepalive:
+        sip['keepalive'] = keepalive
+    h.daemon(sip=sip)
+    client = h.client()
+    client.sign_in(USER, PASSWORD, registrar=kam.hostport, domain=DOMAIN)
+    assert_registered_at(kam, USER)
+
+    kam.restart()
+    assert kam.contacts(USER) == [], 'a restarted kamailio should forget contacts'
+    start = time.monotonic()
+    # Default keep-alive 10 s; 2 s when set: back well before the 600 s refresh.
+    kam.wait_contacts(USER, timeout=(keepalive or 10) + 8)
+    took = time.monotonic() - start
+    client.wait_registration('registered', timeout=5)
+    assert client.account('State') == 'signed-in'
+    print(f'contact back {took:.1f} s after the registrar restart')
