@@ -1,4 +1,4 @@
-/* vo-sip-registration.c: REGISTER with digest auth, refresh and retry.
+/* vo-sip-registration.c: REGISTER with digest auth, refresh, keep-alive and retry.
  *
  * Sofia refreshes a successful registration by itself and answers later
  * challenges from its credential cache; this object adds what Sofia leaves to

@@ -46,7 +46,8 @@ void vo_sip_registration_start (VoSipRegistration *self);
 /* REGISTERs again now (the network changed), or retries now if failed. */
 void vo_sip_registration_refresh (VoSipRegistration *self);
 
-/* Un-REGISTERs (bounded wait) and stops refreshing. Always succeeds. */
+/* Un-REGISTERs (bounded wait) and stops refreshing. Always completes; when
+ * the registrar did not confirm, vo_sip_registration_get_error() says so. */
 void vo_sip_registration_stop_async (VoSipRegistration *self, GAsyncReadyCallback callback,
                                      gpointer user_data);
 void vo_sip_registration_stop_finish (VoSipRegistration *self, GAsyncResult *result);
