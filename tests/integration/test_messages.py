@@ -483,6 +483,8 @@ def test_bad_input_is_refused_and_nothing_stored(parties):
     expect_error(ERR.InvalidArgument, conv_send, alice, path, '')
     expect_error(ERR.InvalidArgument, get_messages, alice, path, limit=0)
     expect_error(ERR.NotFound, get_messages, alice, path, before='no-such-message')
+    e = expect_error(ERR.InvalidArgument, get_messages, alice, path, before='')
+    assert 'before' in e.message
     with pytest.raises(DBusCallError) as e:
         alice.client.call_raw(CONVERSATION, 'GetMessages',
                               GLib.Variant('(a{sv})', ({'after': GLib.Variant('x', 1)},)),
