@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "vo-daemon"
 
 #include "vo-daemon.h"
+#include "vo-sip-route.h"
 #include "vo-sip-trust.h"
 #include "vo-credentials.h"
 #include "vo-network-monitor.h"
@@ -112,6 +113,20 @@ vo_daemon_new (const char *config_dir, const char *data_dir, GError **error)
   if (!vo_sip_trust_set_sources (check, trusted, error))
     return NULL;
   bind = vo_config_get_string (self->config, "sip", "bind");
+  if (!*bind) {
+    /* Not every interface: only the one the account's server is reached on
+     * (a saved account's outbound proxy, else its registrar). "*" in vo.conf
+     * still means all of them. */
+    g_autofree char *proxy = vo_config_get_string (self->config, "account", "proxy");
+    g_autofree char *registrar = vo_config_get_string (self->config, "account", "registrar");
+    g_autofree char *local = vo_sip_route_local_address (*proxy ? proxy : registrar);
+
+    if (local) {
+      g_free (bind);
+      bind = g_steal_pointer (&local);
+      g_debug ("SIP transports on %s, where the account's server is reached", bind);
+    }
+  }
   self->stack = vo_sip_stack_new (bind, error);
   if (!self->stack)
     return NULL;

@@ -7,9 +7,11 @@ source check matches the sender's IP address, not its port (see
 daemon/sip/vo-sip-trust.h), so a stranger here sends from 127.0.0.2 while
 kamailio listens on 127.0.0.1."""
 
+import os
 import random
 import re
 import socket
+import struct
 
 import pytest
 from calls_support import CALL, Party, stop_extra_buses
@@ -231,3 +233,46 @@ def test_info_dtmf_takes_only_dtmf_digits(kam, parties):
     finally:
         peer.close()
     assert alice.daemon.running
+
+
+def listening_addresses(pid, port):
+    """The local addresses of pid's UDP sockets and listening TCP sockets on port."""
+    inodes = set()
+    for fd in os.listdir(f'/proc/{pid}/fd'):
+        try:
+            m = re.match(r'socket:\[(\d+)\]', os.readlink(f'/proc/{pid}/fd/{fd}'))
+        except OSError:
+            continue
+        if m:
+            inodes.add(m.group(1))
+    found = set()
+    for table in ('udp', 'tcp', 'udp6', 'tcp6'):
+        with open(f'/proc/net/{table}') as f:
+            for line in list(f)[1:]:
+                parts = line.split()
+                ip_hex, port_hex = parts[1].split(':')
+                if parts[9] not in inodes or int(port_hex, 16) != port:
+                    continue
+                if table.startswith('tcp') and parts[3] != '0A':  # LISTEN
+                    continue
+                if table.endswith('6'):
+                    found.add((table, 'v6:' + ip_hex))
+                else:
+                    found.add((table, socket.inet_ntoa(struct.pack('<I', int(ip_hex, 16)))))
+    return found
+
+
+def test_default_bind_is_where_the_registrar_is_reached(h, kam):
+    """Without [sip] bind the SIP transports listen only on the address the
+    saved account's registrar is reached on (127.0.0.1 here), not on all."""
+    d = h.daemon(sip={'bind': ''})
+    client = h.client()
+    client.sign_in('alice', PASSWORDS['alice'], registrar=kam.hostport, domain='vo.test')
+    client.wait_registration('registered')
+    d.restart()
+    client.wait_registration('registered')
+    kam.wait_contacts('alice', present=True, timeout=5)
+    _, host, port = contact_of(kam, 'alice')
+    assert host == '127.0.0.1'
+    found = listening_addresses(d.pid, port)
+    assert found and {ip for _, ip in found} == {'127.0.0.1'}, found
