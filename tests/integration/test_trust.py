@@ -135,6 +135,15 @@ def test_a_scanner_makes_nothing_ring(kam, parties):
         # Every other request that would reach the user is refused or ignored.
         assert stranger.ask('MESSAGE', body='spoofed', content_type='text/plain',
                             sender='sip:bob@vo.test') == 403
+        # A receipt (IMDN) claiming bob displayed something: refused the same way.
+        imdn = ('From: <sip:bob@vo.test>\r\nTo: <sip:alice@vo.test>\r\n'
+                'NS: imdn <urn:ietf:params:imdn>\r\nimdn.Message-ID: r1\r\n\r\n'
+                'Content-Type: message/imdn+xml\r\n\r\n'
+                '<imdn xmlns="urn:ietf:params:xml:ns:imdn"><message-id>x</message-id>'
+                '<display-notification><status><displayed/></status></display-notification>'
+                '</imdn>')
+        assert stranger.ask('MESSAGE', body=imdn, content_type='message/cpim',
+                            sender='sip:bob@vo.test') == 403
         for method in ('SUBSCRIBE', 'NOTIFY', 'REFER'):
             status = stranger.ask(method, extra='Event: presence\r\n'
                                   'Refer-To: <sip:carol@vo.test>\r\n')
