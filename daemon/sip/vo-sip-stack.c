@@ -139,7 +139,7 @@ stack_request_source (VoSipStack *self)
 }
 
 /* A request that did not come through the account's servers. The ones the
- * application answers (INVITE, MESSAGE) get 403; Sofia has answered the
+ * application answers (INVITE, MESSAGE, REFER) get 403; Sofia has answered the
  * others itself, and their content is dropped unseen. */
 static void
 stack_refuse_untrusted (VoSipStack *self, nua_event_t event, nua_handle_t *nh,

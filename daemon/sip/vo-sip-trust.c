@@ -155,13 +155,31 @@ vo_sip_trust_set_servers (VoSipTrust *self, const char *registrar, const char *p
   trust_add_host (self, proxy);
 }
 
-gboolean
-vo_sip_trust_allows (VoSipTrust *self, GInetAddress *address)
+/* ::ffff:192.0.2.1 (an IPv4 packet on a dual-stack socket) as 192.0.2.1. */
+static GInetAddress *
+trust_unmap (GInetAddress *address)
 {
+  static const guint8 prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+  const guint8 *bytes;
+
+  if (g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV6)
+    return g_object_ref (address);
+  bytes = g_inet_address_to_bytes (address);
+  if (memcmp (bytes, prefix, sizeof prefix) != 0)
+    return g_object_ref (address);
+  return g_inet_address_new_from_bytes (bytes + 12, G_SOCKET_FAMILY_IPV4);
+}
+
+gboolean
+vo_sip_trust_allows (VoSipTrust *self, GInetAddress *source)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
   if (self->any)
     return TRUE;
-  if (!address)
+  if (!source)
     return FALSE;
+  address = trust_unmap (source);
   for (guint i = 0; i < self->servers->len; i++)
     if (g_inet_address_equal (self->servers->pdata[i], address))
       return TRUE;

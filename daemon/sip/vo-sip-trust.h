@@ -27,6 +27,6 @@ void vo_sip_trust_set_servers (VoSipTrust *self, const char *registrar, const ch
 /* TRUE when a request from @address may reach the user. Matched by address
  * only, not port: proxies send over TCP from ephemeral ports and over UDP
  * from whichever of their sockets they choose. */
-gboolean vo_sip_trust_allows (VoSipTrust *self, GInetAddress *address);
+gboolean vo_sip_trust_allows (VoSipTrust *self, GInetAddress *source);
 
 G_END_DECLS

@@ -35,6 +35,9 @@ test_servers_by_address_only (void)
   g_assert_true (allows (trust, "192.0.2.10"));
   g_assert_true (allows (trust, "2001:db8::5"));
   g_assert_false (allows (trust, "192.0.2.11"));
+  /* An IPv4 packet on a dual-stack socket. */
+  g_assert_true (allows (trust, "::ffff:192.0.2.10"));
+  g_assert_false (allows (trust, "::ffff:192.0.2.11"));
   /* A new account replaces the old servers. */
   vo_sip_trust_set_servers (trust, "198.51.100.1", NULL);
   g_assert_false (allows (trust, "192.0.2.10"));
