@@ -285,3 +285,27 @@ def test_default_bind_is_where_the_registrar_is_reached(h, kam):
     assert host == '127.0.0.1'
     found = listening_addresses(d.pid, port)
     assert found and {ip for _, ip in found} == {'127.0.0.1'}, found
+
+
+def test_idle_tcp_connections_do_not_starve_calls(kam, parties, monkeypatch):
+    """Many idle TCP connections to the SIP port (a scanner) must not use up
+    the daemon's file descriptors: a call still rings afterwards."""
+    # The usual soft limit under a higher hard one, as systemd sets them.
+    monkeypatch.setenv('VO_DAEMON_WRAPPER', 'prlimit --nofile=1024:8192')
+    alice = parties('alice')
+    _, host, port = contact_of(kam, 'alice')
+    idle = []
+    try:
+        for _ in range(1100):  # the issue saw 1,074 reach the limit
+            s = socket.create_connection((host, port), timeout=util.scaled(5))
+            idle.append(s)
+        proxy = RawSip(contact_of(kam, 'alice'), '127.0.0.1')
+        try:
+            assert proxy.answer(proxy.invite(), final=False) == 180
+        finally:
+            proxy.close()
+        util.wait_until(lambda: len(call_paths(alice)) == 1, util.scaled(5))
+    finally:
+        for s in idle:
+            s.close()
+    assert alice.daemon.running
