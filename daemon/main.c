@@ -9,10 +9,12 @@
 #include "vo-dbus-service.h"
 
 #include <glib-unix.h>
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 typedef struct {
   GMainLoop *loop;
@@ -81,6 +83,22 @@ open_bus (const char *address, GError **error)
   return g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, error);
 }
 
+/* Sofia-SIP keeps every TCP connection a peer opens (idle ones for half an
+ * hour) and has no limit of its own: the usual soft limit of 1024
+ * descriptors goes quickly, and then calls cannot open their RTP sockets.
+ * Take what the hard limit allows (systemd gives 524288). */
+static void
+raise_fd_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max)
+    return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit (RLIMIT_NOFILE, &limit) != 0)
+    g_warning ("Cannot raise the open-file limit: %s", g_strerror (errno));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -106,6 +124,7 @@ main (int argc, char **argv)
   App app = { 0 };
 
   setlocale (LC_ALL, "");
+  raise_fd_limit ();
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_summary (context,
                                 "Owns one Virtual Office account and offers it on D-Bus as "

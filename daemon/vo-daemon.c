@@ -5,6 +5,8 @@
 #define G_LOG_DOMAIN "vo-daemon"
 
 #include "vo-daemon.h"
+#include "vo-sip-route.h"
+#include "vo-sip-trust.h"
 #include "vo-credentials.h"
 #include "vo-network-monitor.h"
 #include "vo-sip-stack.h"
@@ -96,6 +98,8 @@ vo_daemon_new (const char *config_dir, const char *data_dir, GError **error)
   g_autofree char *ddir = data_dir ? g_strdup (data_dir) : vo_config_default_data_dir ();
   g_autofree char *db_path = g_build_filename (ddir, "vo.db", NULL);
   g_autofree char *bind = NULL;
+  g_autofree char *trusted = NULL;
+  g_autoptr(VoSipTrust) check = vo_sip_trust_new ();
 
   self->config = vo_config_load (cdir, error);
   if (!self->config)
@@ -104,10 +108,29 @@ vo_daemon_new (const char *config_dir, const char *data_dir, GError **error)
   if (!self->store)
     return NULL;
   self->history = vo_history_new (self->store);
+  /* Checked before the SIP stack exists: a wrong list stops the start. */
+  trusted = vo_config_get_string (self->config, "sip", "trusted-sources");
+  if (!vo_sip_trust_set_sources (check, trusted, error))
+    return NULL;
   bind = vo_config_get_string (self->config, "sip", "bind");
+  if (!*bind) {
+    /* Not every interface: only the one the account's server is reached on
+     * (a saved account's outbound proxy, else its registrar). "*" in vo.conf
+     * still means all of them. */
+    g_autofree char *proxy = vo_config_get_string (self->config, "account", "proxy");
+    g_autofree char *registrar = vo_config_get_string (self->config, "account", "registrar");
+    g_autofree char *local = vo_sip_route_local_address (*proxy ? proxy : registrar);
+
+    if (local) {
+      g_free (bind);
+      bind = g_steal_pointer (&local);
+      g_debug ("SIP transports on %s, where the account's server is reached", bind);
+    }
+  }
   self->stack = vo_sip_stack_new (bind, error);
   if (!self->stack)
     return NULL;
+  vo_sip_stack_set_trusted_sources (self->stack, trusted, NULL);
   self->network = vo_network_monitor_new ();
   self->settings = vo_settings_new (self->config, self->network);
   self->credentials = vo_credentials_new (cdir);

@@ -356,6 +356,8 @@ account_register (VoAccount *self, const char *password)
   };
 
   account_drop_registration (self);
+  /* Only these servers may send the user requests (vo-sip-trust.h). */
+  vo_sip_stack_set_servers (self->stack, self->info->registrar, self->info->proxy);
   self->registration = vo_sip_registration_new (self->stack, &reg, password);
   g_signal_connect (self->registration, "changed", G_CALLBACK (on_registration_changed), self);
   account_set_state (self, STATE_SIGNING_IN);

@@ -97,9 +97,20 @@ device_name_is_valid (const char *name)
 {
   if (strlen (name) > MAX_DEVICE_NAME)
     return FALSE;
-  for (const char *p = name; *p; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
+  /* Per character, not byte: C1 controls such as U+0085 (NEL), line and
+   * paragraph separators and invisible format characters (bidi overrides)
+   * would break log lines and what vo-ctl prints. @name is valid UTF-8. */
+  for (const char *p = name; *p; p = g_utf8_next_char (p)) {
+    switch (g_unichar_type (g_utf8_get_char (p))) {
+    case G_UNICODE_CONTROL:
+    case G_UNICODE_FORMAT:
+    case G_UNICODE_LINE_SEPARATOR:
+    case G_UNICODE_PARAGRAPH_SEPARATOR:
       return FALSE;
+    default:
+      break;
+    }
+  }
   return TRUE;
 }
 

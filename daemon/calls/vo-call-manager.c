@@ -399,6 +399,23 @@ manager_apply_network_policy (VoCallManager *self, VoCall *call)
   return TRUE;
 }
 
+/* Incoming calls on the bus, ringing or answered. */
+static guint
+manager_count_incoming (VoCallManager *self)
+{
+  guint n = 0;
+
+  for (GList *l = self->calls; l; l = l->next)
+    n += vo_call_is_incoming (l->data) ? 1 : 0;
+  return n;
+}
+
+static guint
+manager_max_incoming (VoCallManager *self)
+{
+  return (guint) CLAMP (vo_config_get_int (self->config, "calls", "max-incoming", 4), 1, 100);
+}
+
 static gboolean
 on_incoming_call (VoSipStack *stack, gpointer nh, gpointer sip, gpointer user_data)
 {
@@ -410,6 +427,13 @@ on_incoming_call (VoSipStack *stack, gpointer nh, gpointer sip, gpointer user_da
 
   if (!vo_account_get_domain (self->account))
     return FALSE;
+  if (manager_count_incoming (self) >= manager_max_incoming (self)) {
+    /* A flood of INVITEs must not become a flood of ringing calls. */
+    g_message ("Incoming call refused: already %u incoming calls ([calls] max-incoming)",
+               manager_count_incoming (self));
+    vo_sip_stack_refuse (self->stack, nh, 486, "Busy Here");
+    return TRUE;
+  }
   address = manager_media_address (self);
   sip_call = vo_sip_call_new_incoming (self->stack, nh, sip);
   call = vo_call_new_incoming (++self->next_id, sip_call, self->settings, address,

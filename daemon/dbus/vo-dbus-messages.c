@@ -100,6 +100,15 @@ page_parse (GVariant *options, gint64 *before_us, const char **before_id, guint 
         *before_id = g_variant_get_string (value, NULL);
       else
         return value_is (value, key, G_VARIANT_TYPE_INT64, error);
+      /* "" is no message: taking it as no filter would hand back the newest
+       * page to a client that meant some other page. */
+      if (*before_id && !**before_id) {
+        g_set_error_literal (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                             "GetMessages: \"before\" is an empty message id; give the id of "
+                             "the oldest message of the last page, or leave \"before\" out "
+                             "for the newest messages");
+        return FALSE;
+      }
     } else if (g_str_equal (key, "limit")) {
       if (!value_is (value, key, G_VARIANT_TYPE_UINT32, error))
         return FALSE;

@@ -514,9 +514,10 @@ manager_receive (VoMessageManager *self, const VoSipIncomingMessage *sip, const 
     in.length = cpim->body_len;
     in.imdn_id = cpim->message_id;
     in.imdn_datetime = cpim->datetime;
-    /* Receipts go to the sender the envelope names (RFC 5438), else the From. */
-    in.imdn_to = g_str_has_prefix (cpim->from, "sip:") || g_str_has_prefix (cpim->from, "sips:")
-                 ? cpim->from : sip->from_uri;
+    /* Receipts go to the SIP From, the sender the proxy authenticated: the
+     * CPIM From is whatever the sender wrote, and trusting it would let
+     * anyone send receipts (read times, presence of the reader) elsewhere. */
+    in.imdn_to = sip->from_uri;
     if (*cpim->message_id) {
       if (cpim->notify & VO_SIP_IMDN_REQUEST_DELIVERY)
         in.notify |= VO_MESSAGE_NOTIFY_DELIVERED;

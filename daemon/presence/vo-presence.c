@@ -174,14 +174,47 @@ presence_is_watched (VoPresence *self, const char *uri)
   return FALSE;
 }
 
+/* A note is someone else's text bound for terminals and notifications: line
+ * breaks and tabs become spaces; other control and invisible format
+ * characters (ESC of terminal escape sequences, bidi overrides) are dropped.
+ * Notes arrive as UTF-8 (the PIDF parser checks). */
+static char *
+presence_clean_note (const char *note)
+{
+  GString *out = g_string_sized_new (strlen (note));
+
+  for (const char *p = note; *p; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+
+    switch (g_unichar_type (c)) {
+    case G_UNICODE_CONTROL:
+    case G_UNICODE_LINE_SEPARATOR:
+    case G_UNICODE_PARAGRAPH_SEPARATOR:
+      if (g_unichar_isspace (c) || c == 0x85)
+        g_string_append_c (out, ' ');
+      break;
+    case G_UNICODE_FORMAT:
+      break;
+    default:
+      g_string_append_unichar (out, c);
+      break;
+    }
+  }
+  return g_strstrip (g_string_free (out, FALSE));
+}
+
 static void
 on_sip_changed (VoSipPresence *sip, const char *uri, const char *status, const char *note,
                 gpointer user_data)
 {
   VoPresence *self = user_data;
 
-  if (presence_is_watched (self, uri))
-    presence_note_change (self, uri, status, note);
+  g_autofree char *clean = NULL;
+
+  if (!presence_is_watched (self, uri))
+    return;
+  clean = presence_clean_note (note ? note : "");
+  presence_note_change (self, uri, status, clean);
 }
 
 /* @target as the URI we SUBSCRIBE to. */

@@ -261,6 +261,15 @@ dtmf_from_info (const sip_t *sip)
   return 0;
 }
 
+/* The body is the peer's: only the sixteen DTMF events (RFC 4733) become
+ * digits; letters, control bytes and non-UTF-8 are nothing. */
+static char
+dtmf_checked (char c)
+{
+  c = g_ascii_toupper (c);
+  return c && strchr ("0123456789*#ABCD", c) ? c : 0;
+}
+
 static int
 sipfrag_status (const sip_t *sip)
 {
@@ -306,7 +315,7 @@ on_handle_event (gpointer owner, nua_event_t event, int status, const char *phra
                  NUTAG_WITH_THIS (vo_sip_stack_get_nua (self->stack)), TAG_END ());
     break;
   case nua_i_info:
-    digit = dtmf_from_info (sip);
+    digit = dtmf_checked (dtmf_from_info (sip));
     g_debug ("INFO from %s: DTMF %c", self->remote_uri, digit ? digit : '?');
     if (digit)
       g_signal_emit (self, signals[SIGNAL_DTMF_RECEIVED], 0, digit);
@@ -323,6 +332,10 @@ on_handle_event (gpointer owner, nua_event_t event, int status, const char *phra
     break;
   }
   case nua_i_refer:
+    /* REFER is an application method (vo-sip-stack.c): accept it here. */
+    nua_respond (nh, sip && sip->sip_refer_to ? 202 : 400,
+                 sip && sip->sip_refer_to ? "Accepted" : "Refer-To missing",
+                 NUTAG_WITH_THIS (vo_sip_stack_get_nua (self->stack)), TAG_END ());
     if (sip && sip->sip_refer_to) {
       const sip_event_t *refer_event = NULL;
 

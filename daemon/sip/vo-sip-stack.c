@@ -7,8 +7,10 @@
 #include "config.h"
 #include "vo-sip-stack.h"
 #include "vo-sip-nua.h"
+#include "vo-sip-trust.h"
 #include "vo-error.h"
 
+#include <sofia-sip/msg_addr.h>
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/su_log.h>
 #include <stdio.h>
@@ -27,6 +29,7 @@ struct _VoSipStack {
   guint shutdown_timeout_id;
   char *auth_user;
   char *auth_password;
+  VoSipTrust *trust;
 };
 
 enum { SIGNAL_INCOMING_CALL, SIGNAL_INCOMING_MESSAGE, N_SIGNALS };
@@ -81,11 +84,17 @@ stack_handle_orphan (VoSipStack *self, nua_event_t event, nua_handle_t *nh, cons
       nua_handle_destroy (nh);
     }
     break;
+  case nua_i_refer:
+    /* The application answers REFER: a transfer needs a call to transfer
+     * (RFC 3515 allows REFER outside a dialog; the daemon does not act on it). */
+    nua_respond (nh, 403, "Transfers are accepted only within a call",
+                 NUTAG_WITH_THIS (self->nua), TAG_END ());
+    nua_handle_destroy (nh);
+    break;
   case nua_i_terminated:
   case nua_i_options:
   case nua_i_subscribe:
   case nua_i_notify:
-  case nua_i_refer:
   case nua_i_info:
     nua_handle_destroy (nh);
     break;
@@ -94,12 +103,74 @@ stack_handle_orphan (VoSipStack *self, nua_event_t event, nua_handle_t *nh, cons
   }
 }
 
+/* Requests whose content would act on the user: ring, store a message,
+ * change presence, transfer a call, send DTMF. */
+static gboolean
+stack_event_needs_trust (nua_event_t event)
+{
+  switch (event) {
+  case nua_i_invite:
+  case nua_i_message:
+  case nua_i_notify:
+  case nua_i_subscribe:
+  case nua_i_refer:
+  case nua_i_info:
+    return TRUE;
+  default:
+    return FALSE;
+  }
+}
+
+/* Where the request being reported came from (the packet's source, not
+ * anything the sender wrote in Via), or NULL. */
+static GInetAddress *
+stack_request_source (VoSipStack *self)
+{
+  msg_t *msg = nua_current_request (self->nua);
+  su_addrinfo_t *ai = msg ? msg_addrinfo (msg) : NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+
+  if (!ai || !ai->ai_addr || ai->ai_addrlen == 0)
+    return NULL;
+  address = g_socket_address_new_from_native (ai->ai_addr, ai->ai_addrlen);
+  if (!address || !G_IS_INET_SOCKET_ADDRESS (address))
+    return NULL;
+  return g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+}
+
+/* A request that did not come through the account's servers. The ones the
+ * application answers (INVITE, MESSAGE, REFER) get 403; Sofia has answered the
+ * others itself, and their content is dropped unseen. */
+static void
+stack_refuse_untrusted (VoSipStack *self, nua_event_t event, nua_handle_t *nh,
+                        gboolean in_dialog, const sip_t *sip, GInetAddress *source)
+{
+  g_autofree char *from = source ? g_inet_address_to_string (source) : g_strdup ("unknown");
+
+  g_debug ("Ignoring %s from %s: not the registrar or proxy ([sip] trusted-sources)",
+           sip && sip->sip_request ? sip->sip_request->rq_method_name : nua_event_name (event),
+           from);
+  if (event == nua_i_message || event == nua_i_refer || (event == nua_i_invite && !in_dialog))
+    nua_respond (nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS (self->nua), TAG_END ());
+  if (!in_dialog)
+    nua_handle_destroy (nh);
+}
+
 static void
 on_nua_event (nua_event_t event, int status, char const *phrase, nua_t *nua,
               void *magic, nua_handle_t *nh, VoSipHandleMagic *hmagic, sip_t const *sip,
               tagi_t tags[])
 {
   VoSipStack *self = VO_SIP_STACK (magic);
+
+  if (nh && stack_event_needs_trust (event)) {
+    g_autoptr(GInetAddress) source = stack_request_source (self);
+
+    if (!vo_sip_trust_allows (self->trust, source)) {
+      stack_refuse_untrusted (self, event, nh, hmagic && hmagic->func, sip, source);
+      return;
+    }
+  }
 
   if (hmagic && hmagic->func) {
     hmagic->func (hmagic->owner, event, status, phrase, nh, sip, tags);
@@ -158,6 +229,7 @@ vo_sip_stack_finalize (GObject *object)
 
   g_free (self->auth_user);
   vo_sip_secret_free (self->auth_password);
+  g_clear_object (&self->trust);
   G_OBJECT_CLASS (vo_sip_stack_parent_class)->finalize (object);
 }
 
@@ -182,6 +254,7 @@ vo_sip_stack_class_init (VoSipStackClass *klass)
 static void
 vo_sip_stack_init (VoSipStack *self)
 {
+  self->trust = vo_sip_trust_new ();
 }
 
 /* From level 5 on, Sofia's digest code (iptsec) logs the password and the
@@ -238,6 +311,8 @@ vo_sip_stack_new (const char *bind_host, GError **error)
                           /* INFO carries DTMF from peers without telephone-event. */
                           NUTAG_ALLOW ("INFO"),
                           NUTAG_APPL_METHOD ("MESSAGE"),
+                          /* Answered by the call (202) or refused outside one. */
+                          NUTAG_APPL_METHOD ("REFER"),
                           TAG_END ());
   if (!self->nua) {
     g_set_error (error, VO_ERROR, VO_ERROR_NETWORK,
@@ -338,6 +413,25 @@ gboolean
 vo_sip_stack_authenticate (VoSipStack *self, gpointer nh, gconstpointer sip)
 {
   return vo_sip_authenticate (nh, sip, self->auth_user, self->auth_password);
+}
+
+gboolean
+vo_sip_stack_set_trusted_sources (VoSipStack *self, const char *list, GError **error)
+{
+  return vo_sip_trust_set_sources (self->trust, list, error);
+}
+
+void
+vo_sip_stack_set_servers (VoSipStack *self, const char *registrar, const char *proxy)
+{
+  vo_sip_trust_set_servers (self->trust, registrar, proxy);
+}
+
+void
+vo_sip_stack_refuse (VoSipStack *self, gpointer nh, int status, const char *phrase)
+{
+  nua_respond (nh, status, phrase, NUTAG_WITH_THIS (self->nua), TAG_END ());
+  nua_handle_destroy (nh);
 }
 
 gboolean

@@ -40,6 +40,17 @@ gboolean vo_sip_authenticate_again (gpointer nh, gconstpointer sip, const char *
 /* The same with the account's credentials (vo_sip_stack_set_identity). */
 gboolean vo_sip_stack_authenticate (VoSipStack *self, gpointer nh, gconstpointer sip);
 
+/* Requests that would reach the user (INVITE, MESSAGE, NOTIFY, SUBSCRIBE,
+ * REFER, INFO) are taken only from the account's registrar and proxy and
+ * from the [sip] trusted-sources list (see vo-sip-trust.h); others are
+ * answered 403 or dropped. */
+gboolean vo_sip_stack_set_trusted_sources (VoSipStack *self, const char *list, GError **error);
+void vo_sip_stack_set_servers (VoSipStack *self, const char *registrar, const char *proxy);
+
+/* Answers a new incoming request on @nh (a nua handle nobody took) with
+ * @status and lets the handle go. */
+void vo_sip_stack_refuse (VoSipStack *self, gpointer nh, int status, const char *phrase);
+
 /* Wipes a secret string before freeing it. */
 void vo_sip_secret_free (char *secret);
 

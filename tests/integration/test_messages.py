@@ -420,6 +420,26 @@ def test_receipt_from_someone_else_is_ignored(kam, parties):
     assert statuses(alice, mid) == ['sent', 'delivered']
 
 
+def kam_requests(kam, method, uri_prefix):
+    with open(kam.log, errors='replace') as f:
+        return [line for line in f if f'REQ {method} {uri_prefix}' in line]
+
+
+def test_receipts_go_to_the_authenticated_sender(kam, parties):
+    """A CPIM From that differs from the SIP From does not get the receipts:
+    the SIP From is the one the proxy vouches for."""
+    bob = parties('bob')
+    contact = kam.contacts('bob')[0]['Address']
+    body = cpim('third-1', 'receipt to whom?', sender='sip:carol@vo.test').replace(
+        'DateTime:', 'imdn.Disposition-Notification: positive-delivery, display\r\nDateTime:')
+    assert raw_message(contact, body) == 200
+    path, message = wait_received(bob, 'receipt to whom?')
+    bob.client.call_raw(CONVERSATION, 'MarkRead', None, path=path)
+    util.wait_until(lambda: len(kam_requests(kam, 'MESSAGE', 'sip:mallory@')) >= 2,
+                    util.scaled(15), what='the delivery and display receipts to mallory')
+    assert kam_requests(kam, 'MESSAGE', 'sip:carol@') == []
+
+
 # -- bad input over D-Bus -------------------------------------------------------
 def expect_error(name, fn, *args, **kw):
     with pytest.raises(DBusCallError) as e:
@@ -463,6 +483,8 @@ def test_bad_input_is_refused_and_nothing_stored(parties):
     expect_error(ERR.InvalidArgument, conv_send, alice, path, '')
     expect_error(ERR.InvalidArgument, get_messages, alice, path, limit=0)
     expect_error(ERR.NotFound, get_messages, alice, path, before='no-such-message')
+    e = expect_error(ERR.InvalidArgument, get_messages, alice, path, before='')
+    assert 'before' in e.message
     with pytest.raises(DBusCallError) as e:
         alice.client.call_raw(CONVERSATION, 'GetMessages',
                               GLib.Variant('(a{sv})', ({'after': GLib.Variant('x', 1)},)),
