@@ -186,6 +186,10 @@ call_on_invite_response (VoSipCall *self, int status, const char *phrase, const 
     return;
   g_debug ("INVITE to %s failed: %d %s", self->remote_uri, status, phrase);
   call_set_end (self, self->hangup_requested ? VO_SIP_END_LOCAL : VO_SIP_END_REFUSED, status);
+  /* 9xx: Sofia could not even send the INVITE (bad URI, no transport); no
+   * dialog state follows, so the call ends here or never. */
+  if (status >= 900)
+    call_terminate (self);
 }
 
 static void

@@ -1,0 +1,95 @@
+"""Every call ends: unanswered incoming calls time out, Hangup ends the call
+at once even when the peer is silent, a dead peer is noticed, SignOut ends
+the calls, bad dial targets never leave a call behind, and a call whose
+audio cannot start says so (issue 7, faults 4, 9, 10, 11, 12, 14)."""
+
+import os
+import signal
+
+import pytest
+
+from calls_support import CALL, ERR, DBusCallError, Party, stop_extra_buses
+from vo_harness import util
+
+PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw'}
+
+
+@pytest.fixture
+def kam(h):
+    return h.start_kamailio(users=PASSWORDS, defines=('WITH_DEBUG',))
+
+
+@pytest.fixture
+def parties(h, kam):
+    made = {}
+
+    def make(user, **kw):
+        made[user] = Party(h, kam, user, PASSWORDS[user], **kw)
+        return made[user]
+    yield make
+    # A frozen peer must be able to exit at teardown.
+    for party in made.values():
+        if party.daemon.running:
+            os.kill(party.daemon.pid, signal.SIGCONT)
+    stop_extra_buses(h)
+
+
+def connect(alice, bob):
+    a_path = alice.dial('bob')
+    b_path = bob.wait_incoming()
+    bob.call_method(b_path, 'Answer')
+    alice.wait_state(a_path, 'active')
+    bob.wait_state(b_path, 'active')
+    return a_path, b_path
+
+
+def wait_history(party, count):
+    util.wait_until(lambda: len(party.history()) >= count, util.scaled(10), interval=0.1,
+                    what=f'{party.user}: {count} history entries')
+    return party.history()
+
+
+# -- fault 14: URI headers in dial targets ------------------------------------
+
+@pytest.mark.parametrize('target', [
+    'sip:bob@vo.test?X-Injected=dial',
+    'sip:bob@vo.test?Route=%3Csip:evil.example%3E',
+    'sips:bob@vo.test;transport=tls?Subject=hi',
+])
+def test_dial_target_with_uri_headers_is_refused(parties, target):
+    alice = parties('alice')
+    with pytest.raises(DBusCallError) as e:
+        alice.dial(target)
+    assert e.value.name == ERR.InvalidArgument
+    assert 'header' in e.value.message
+    assert alice.call_paths() == []
+
+
+# -- fault 9: incoming calls end without an answer ----------------------------
+
+def test_unanswered_incoming_call_times_out(parties):
+    alice = parties('alice')
+    bob = parties('bob', conf={'calls': {'no-answer-timeout': '2'}})
+    a_path = alice.dial('bob')
+    b_path = bob.wait_incoming()
+    assert bob.wait_ended(b_path, timeout=8) == 'no-answer'
+    # The caller hears why: 480, which it records as no answer too.
+    assert alice.wait_ended(a_path, timeout=8) == 'no-answer'
+    util.wait_until(lambda: bob.call_paths() == [], util.scaled(5), interval=0.05,
+                    what='bob has no call objects left')
+    (entry,) = wait_history(bob, 1)
+    assert entry['reason'] == 'no-answer'
+
+
+def test_cancelled_incoming_calls_all_end(parties):
+    alice = parties('alice')
+    bob = parties('bob')
+    for _ in range(4):
+        a_path = alice.dial('bob')
+        bob.wait_incoming(since=0)
+        alice.wait_state(a_path, 'ringing')
+        alice.call_method(a_path, 'Hangup')
+        alice.wait_ended(a_path)
+    util.wait_until(lambda: bob.call_paths() == [], util.scaled(10), interval=0.05,
+                    what='every cancelled call gone from bob')
+    assert len(wait_history(bob, 4)) == 4
