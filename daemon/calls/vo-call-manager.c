@@ -413,7 +413,7 @@ on_incoming_call (VoSipStack *stack, gpointer nh, gpointer sip, gpointer user_da
   address = manager_media_address (self);
   sip_call = vo_sip_call_new_incoming (self->stack, nh, sip);
   call = vo_call_new_incoming (++self->next_id, sip_call, self->settings, address,
-                               manager_codecs (self));
+                               manager_codecs (self), manager_no_answer_timeout (self));
   g_object_set_data (G_OBJECT (call), "vo-call-manager", self);
   g_message ("Call %u: incoming from %s", vo_call_get_id (call), vo_call_get_remote_uri (call));
 

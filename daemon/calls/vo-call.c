@@ -324,7 +324,12 @@ on_no_answer (gpointer user_data)
 
   self->no_answer_id = 0;
   self->local_reason = "no-answer";
-  vo_sip_call_hangup (self->sip);
+  /* An unanswered incoming call: 480 tells the caller nobody took it (a
+   * hang-up would say 603, declined). */
+  if (self->state == CALL_INCOMING)
+    vo_sip_call_decline (self->sip, 480, "Temporarily Unavailable");
+  else
+    vo_sip_call_hangup (self->sip);
   return G_SOURCE_REMOVE;
 }
 
@@ -727,7 +732,8 @@ vo_call_new_outgoing (guint id, VoSipStack *stack, VoSettings *settings, const c
 
 VoCall *
 vo_call_new_incoming (guint id, VoSipCall *sip_call, VoSettings *settings,
-                      const char *media_address, const VoMediaCodec *codecs)
+                      const char *media_address, const VoMediaCodec *codecs,
+                      guint no_answer_timeout_s)
 {
   VoCall *self = call_new (id, settings, media_address, codecs);
 
@@ -737,5 +743,9 @@ vo_call_new_incoming (guint id, VoSipCall *sip_call, VoSettings *settings,
   self->remote_uri = g_strdup (vo_sip_call_get_remote_uri (sip_call));
   self->remote_name = g_strdup (vo_sip_call_get_remote_name (sip_call));
   call_connect_sip (self);
+  /* Every incoming call ends: a caller that never CANCELs (gone, or its
+   * CANCEL lost) must not leave a ringing call and its memory for ever. */
+  if (no_answer_timeout_s)
+    self->no_answer_id = g_timeout_add_seconds (no_answer_timeout_s, on_no_answer, self);
   return self;
 }

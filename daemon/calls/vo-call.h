@@ -26,9 +26,11 @@ VoCall *vo_call_new_outgoing (guint id, VoSipStack *stack, VoSettings *settings,
                               const char *uri, const char *media_address,
                               const VoMediaCodec *codecs, VoSipCall *referrer,
                               guint no_answer_timeout_s, GError **error);
-/* Wraps an incoming INVITE and sends 180 Ringing. */
+/* Wraps an incoming INVITE. Unanswered after @no_answer_timeout_s (0: never)
+ * it is refused with 480 and ends as no-answer. */
 VoCall *vo_call_new_incoming (guint id, VoSipCall *sip_call, VoSettings *settings,
-                              const char *media_address, const VoMediaCodec *codecs);
+                              const char *media_address, const VoMediaCodec *codecs,
+                              guint no_answer_timeout_s);
 /* Sends 180 Ringing: the call is offered to the user. */
 void vo_call_ring (VoCall *self);
 
