@@ -392,6 +392,9 @@ vo_call_hangup (VoCall *self, GError **error)
   if (self->state == CALL_INCOMING)
     self->local_reason = "rejected";
   vo_sip_call_hangup (self->sip);
+  /* Over for the user now, whatever the peer does: the call manager keeps
+   * the dialog until our BYE/CANCEL is answered or times out. */
+  call_finish (self);
   return TRUE;
 }
 
@@ -535,9 +538,8 @@ vo_call_terminate (VoCall *self, const char *reason)
     return;
   self->local_reason = g_intern_string (reason);
   vo_sip_call_hangup (self->sip);
-  /* The SIP side may already be gone (no dialog): end here regardless. */
-  if (vo_sip_call_get_state (self->sip) == VO_SIP_CALL_TERMINATED)
-    call_finish (self);
+  /* As Hangup: ended at once, the dialog closes in the background. */
+  call_finish (self);
 }
 
 void

@@ -358,7 +358,8 @@ vo_sip_call_dispose (GObject *object)
 {
   VoSipCall *self = VO_SIP_CALL (object);
 
-  if (self->nh && self->state != VO_SIP_CALL_TERMINATED) {
+  /* After our own BYE/CANCEL there is nothing more to send. */
+  if (self->nh && self->state != VO_SIP_CALL_TERMINATED && !self->hangup_requested) {
     /* Never leave a dialog behind: a call object gone means the call is gone. */
     if (self->state == VO_SIP_CALL_INCOMING)
       nua_respond (self->nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END ());

@@ -93,3 +93,32 @@ def test_cancelled_incoming_calls_all_end(parties):
     util.wait_until(lambda: bob.call_paths() == [], util.scaled(10), interval=0.05,
                     what='every cancelled call gone from bob')
     assert len(wait_history(bob, 4)) == 4
+
+
+# -- fault 10: Hangup ends the call at once -----------------------------------
+
+def test_hangup_with_silent_peer_ends_at_once(parties):
+    alice, bob = parties('alice'), parties('bob')
+    a_path, _ = connect(alice, bob)
+    os.kill(bob.daemon.pid, signal.SIGSTOP)   # bob's side stops answering
+    alice.call_method(a_path, 'Hangup')
+    assert alice.wait_ended(a_path, timeout=3) == 'local'
+    util.wait_until(lambda: a_path not in alice.call_paths(), util.scaled(3), interval=0.05,
+                    what='the call object gone at once')
+    (entry,) = wait_history(alice, 1)
+    assert entry['reason'] == 'local'
+    assert entry['duration'] <= 5
+    os.kill(bob.daemon.pid, signal.SIGCONT)
+
+
+# -- fault 12: SignOut ends the calls ------------------------------------------
+
+def test_sign_out_during_call_ends_it(parties):
+    alice, bob = parties('alice'), parties('bob')
+    a_path, b_path = connect(alice, bob)
+    alice.client.sign_out()
+    assert alice.wait_ended(a_path, timeout=5) == 'local'
+    assert bob.wait_ended(b_path, timeout=10) == 'remote'   # the BYE went out
+    assert alice.call_paths() == []
+    (entry,) = wait_history(alice, 1)
+    assert entry['reason'] == 'local'
