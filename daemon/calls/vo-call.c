@@ -43,6 +43,7 @@ struct _VoCall {
   char *remote_name;
   char *codec;
   char *end_reason;
+  char *media_error;          /* why the call has no audio; NULL while it works */
   const char *local_reason;   /* why we are ending it, when we know better than SIP */
   gint64 start_time;
   gint64 answer_time;
@@ -78,6 +79,7 @@ enum {
   PROP_CODEC,
   PROP_ENCRYPTED,
   PROP_END_REASON,
+  PROP_MEDIA_ERROR,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -197,12 +199,25 @@ on_media_dtmf (VoMediaSession *media, gchar digit, gpointer user_data)
   g_signal_emit (self, signals[SIGNAL_DTMF_RECEIVED], 0, text);
 }
 
+/* A call whose audio fails goes on without it (signalling, hold, DTMF by
+ * INFO, hang-up all still work): the user sees why in MediaError and may
+ * hang up; a later re-INVITE tries the audio again. */
+static void
+call_set_media_error (VoCall *self, const char *message)
+{
+  if (g_strcmp0 (self->media_error, message) == 0)
+    return;
+  if (message)
+    g_warning ("Call %u: no audio: %s", self->id, message);
+  g_free (self->media_error);
+  self->media_error = g_strdup (message);
+  call_notify (self, PROP_MEDIA_ERROR);
+}
+
 static void
 on_media_error (VoMediaSession *media, const char *message, gpointer user_data)
 {
-  VoCall *self = user_data;
-
-  g_warning ("Call %u: audio failed: %s", self->id, message);
+  call_set_media_error (VO_CALL (user_data), message);
 }
 
 static gboolean
@@ -236,10 +251,12 @@ on_sip_media_changed (VoSipCall *sip, gpointer user_data)
      * sendonly (the peer may play music on hold), the audio stays quiet. */
     if (self->held)
       params.direction = VO_MEDIA_INACTIVE;
-    if (!vo_media_session_start (self->media, &params, &error))
-      g_warning ("Call %u: cannot start audio: %s", self->id, error->message);
+    if (vo_media_session_start (self->media, &params, &error))
+      call_set_media_error (self, NULL);
+    else
+      call_set_media_error (self, error->message);
   } else {
-    g_warning ("Call %u: no audio: %s", self->id, error->message);
+    call_set_media_error (self, error->message);
   }
   self->peer_dtmf_pt = result.dtmf_payload_type;
   if (g_strcmp0 (self->codec, result.codec_encoding) != 0) {
@@ -584,6 +601,7 @@ gboolean vo_call_is_ended (VoCall *self) { return self->state == CALL_ENDED; }
 const char *vo_call_get_remote_uri (VoCall *self) { return self->remote_uri; }
 const char *vo_call_get_remote_name (VoCall *self) { return self->remote_name; }
 const char *vo_call_get_end_reason (VoCall *self) { return self->end_reason ? self->end_reason : ""; }
+const char *vo_call_get_media_error (VoCall *self) { return self->media_error ? self->media_error : ""; }
 gint64 vo_call_get_start_time (VoCall *self) { return self->start_time; }
 gint64 vo_call_get_answer_time (VoCall *self) { return self->answer_time; }
 gint64 vo_call_get_end_time (VoCall *self) { return self->end_time; }
@@ -610,6 +628,7 @@ vo_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
   case PROP_CODEC: g_value_set_string (value, self->codec ? self->codec : ""); break;
   case PROP_ENCRYPTED: g_value_set_boolean (value, FALSE); break;
   case PROP_END_REASON: g_value_set_string (value, vo_call_get_end_reason (self)); break;
+  case PROP_MEDIA_ERROR: g_value_set_string (value, vo_call_get_media_error (self)); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
 }
@@ -652,6 +671,7 @@ vo_call_finalize (GObject *object)
   g_free (self->remote_name);
   g_free (self->codec);
   g_free (self->end_reason);
+  g_free (self->media_error);
   g_free (self->transfer_target);
   g_string_free (self->dtmf_queue, TRUE);
   G_OBJECT_CLASS (vo_call_parent_class)->finalize (object);
@@ -683,6 +703,7 @@ vo_call_class_init (VoCallClass *klass)
   props[PROP_CODEC] = g_param_spec_string ("codec", NULL, NULL, "", ro);
   props[PROP_ENCRYPTED] = g_param_spec_boolean ("encrypted", NULL, NULL, FALSE, ro);
   props[PROP_END_REASON] = g_param_spec_string ("end-reason", NULL, NULL, "", ro);
+  props[PROP_MEDIA_ERROR] = g_param_spec_string ("media-error", NULL, NULL, "", ro);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   signals[SIGNAL_ENDED] = g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,

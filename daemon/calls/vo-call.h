@@ -15,7 +15,8 @@ G_DECLARE_FINAL_TYPE (VoCall, vo_call, VO, CALL, GObject)
 /* Properties (named as Call1's in kebab case): state (dialing, ringing,
  * incoming, active, held, ended), direction, remote-uri, remote-name,
  * contact-id, start-time, answer-time (gint64 µs), muted (rw), held,
- * remote-held, codec, encrypted, end-reason.
+ * remote-held, codec, encrypted, end-reason, media-error (why there is no
+ * audio; empty while it works).
  * Signals: "ended" (const char *reason), after which the call is over;
  * "dtmf-received" (const char *digit). */
 
@@ -41,6 +42,7 @@ gboolean vo_call_is_ended (VoCall *self);
 const char *vo_call_get_remote_uri (VoCall *self);
 const char *vo_call_get_remote_name (VoCall *self);
 const char *vo_call_get_end_reason (VoCall *self);
+const char *vo_call_get_media_error (VoCall *self);
 gint64 vo_call_get_start_time (VoCall *self);
 gint64 vo_call_get_answer_time (VoCall *self);
 gint64 vo_call_get_end_time (VoCall *self);

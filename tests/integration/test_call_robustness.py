@@ -122,3 +122,26 @@ def test_sign_out_during_call_ends_it(parties):
     assert alice.call_paths() == []
     (entry,) = wait_history(alice, 1)
     assert entry['reason'] == 'local'
+
+
+# -- fault 4: a call without audio says so --------------------------------------
+
+def test_call_without_audio_reports_media_error(h, parties):
+    from vo_harness.voctl import VoCtl
+    alice = parties('alice')
+    bob = parties('bob', media={})   # the real PipeWire elements, and no PipeWire running
+    a_path, b_path = connect(alice, bob)
+    bob.wait_prop(b_path, 'State', 'active')
+    util.wait_until(lambda: bob.prop(b_path, 'MediaError') != '', util.scaled(10),
+                    interval=0.05, what='bob: MediaError set')
+    assert alice.prop(a_path, 'MediaError') == ''
+    # The call goes on: a re-INVITE (hold) is still answered.
+    alice.call_method(a_path, 'Hold')
+    alice.wait_state(a_path, 'held')
+    bob.wait_prop(b_path, 'RemoteHeld', True)
+    assert bob.prop(b_path, 'State') == 'active'
+    out = VoCtl(bob.bus.address, h.workdir).run('calls')
+    assert 'no-audio' in out.stdout, out.stdout
+    bob.call_method(b_path, 'Hangup')
+    assert bob.wait_ended(b_path) == 'local'
+    assert alice.wait_ended(a_path) == 'remote'
