@@ -238,9 +238,18 @@ on_call_ended (VoCall *call, const char *reason, gpointer user_data)
 
 static void on_refer_requested (VoSipCall *sip, const char *uri, gpointer user_data);
 
+/* [media] rtp-timeout: seconds without RTP/RTCP before a call's peer is
+ * taken for dead (0: never). 30 s outlasts any jitter and Wi-Fi roaming. */
+static guint
+manager_rtp_timeout (VoCallManager *self)
+{
+  return (guint) CLAMP (vo_config_get_int (self->config, "media", "rtp-timeout", 30), 0, 3600);
+}
+
 static void
 manager_add (VoCallManager *self, VoCall *call)
 {
+  vo_call_set_rtp_timeout (call, manager_rtp_timeout (self));
   self->calls = g_list_append (self->calls, call);
   g_signal_connect (call, "ended", G_CALLBACK (on_call_ended), self);
   g_signal_connect (call, "notify::state", G_CALLBACK (on_call_state), self);

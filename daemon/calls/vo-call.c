@@ -56,6 +56,9 @@ struct _VoCall {
   GString *dtmf_queue;
   guint dtmf_id;
   guint no_answer_id;
+  guint rtp_timeout_s;
+  guint inactivity_id;
+  gint64 audible_since;       /* monotonic s since the peer should be sending; 0: not now */
 
   GTask *transfer_task;
   char *transfer_target;
@@ -149,6 +152,7 @@ call_finish (VoCall *self)
   g_clear_handle_id (&self->dtmf_id, g_source_remove);
   g_clear_handle_id (&self->no_answer_id, g_source_remove);
   g_clear_handle_id (&self->transfer_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->inactivity_id, g_source_remove);
   if (self->media)
     vo_media_session_stop (self->media);
   self->end_time = g_get_real_time ();
@@ -348,6 +352,47 @@ on_no_answer (gpointer user_data)
   else
     vo_sip_call_hangup (self->sip);
   return G_SOURCE_REMOVE;
+}
+
+/* Dead-peer detection: a peer that crashed, lost its network or was
+ * switched off sends no BYE; its RTP and RTCP stop. Only while both sides
+ * should be sending: a held call (ours: the peer is recvonly; theirs: they
+ * may send nothing) and a call without audio prove nothing by silence. */
+static gboolean
+on_inactivity_check (gpointer user_data)
+{
+  VoCall *self = user_data;
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
+  guint silent;
+
+  if (self->state != CALL_ACTIVE || self->held || self->remote_held || self->media_error ||
+      !self->media) {
+    self->audible_since = 0;
+    return G_SOURCE_CONTINUE;
+  }
+  if (!self->audible_since)
+    self->audible_since = now;
+  /* Silence before a resume does not count. */
+  silent = MIN (vo_media_session_get_silent_seconds (self->media),
+                (guint) (now - self->audible_since));
+  if (silent < self->rtp_timeout_s)
+    return G_SOURCE_CONTINUE;
+  g_message ("Call %u: nothing received from %s for %u s; the other side is gone", self->id,
+             self->remote_uri, silent);
+  self->inactivity_id = 0;
+  self->local_reason = "network";
+  vo_sip_call_hangup (self->sip);
+  call_finish (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+vo_call_set_rtp_timeout (VoCall *self, guint seconds)
+{
+  self->rtp_timeout_s = seconds;
+  g_clear_handle_id (&self->inactivity_id, g_source_remove);
+  if (seconds && self->state != CALL_ENDED)
+    self->inactivity_id = g_timeout_add_seconds (1, on_inactivity_check, self);
 }
 
 static void
@@ -653,6 +698,7 @@ vo_call_dispose (GObject *object)
   g_clear_handle_id (&self->dtmf_id, g_source_remove);
   g_clear_handle_id (&self->no_answer_id, g_source_remove);
   g_clear_handle_id (&self->transfer_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->inactivity_id, g_source_remove);
   if (self->media)
     vo_media_session_stop (self->media);
   g_clear_object (&self->media);

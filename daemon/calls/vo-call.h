@@ -65,6 +65,9 @@ void vo_call_transfer_async (VoCall *self, const char *uri, GAsyncReadyCallback 
                              gpointer user_data);
 gboolean vo_call_transfer_finish (VoCall *self, GAsyncResult *result, GError **error);
 
+/* Ends the call as `network` when nothing (RTP or RTCP) arrives from the
+ * peer for @seconds while the call is active and not held; 0: never. */
+void vo_call_set_rtp_timeout (VoCall *self, guint seconds);
 /* Ends the call with @reason without asking (shutdown). */
 void vo_call_terminate (VoCall *self, const char *reason);
 /* Refuses an unanswered incoming call with @status (DND: 486, network

@@ -124,6 +124,37 @@ def test_sign_out_during_call_ends_it(parties):
     assert entry['reason'] == 'local'
 
 
+# -- fault 11: dead peer -------------------------------------------------------
+
+def test_dead_peer_ends_call_as_network(parties):
+    alice = parties('alice', conf={'media': {'rtp-timeout': '2'}})
+    bob = parties('bob')
+    a_path, _ = connect(alice, bob)
+    bob.daemon.kill()
+    assert alice.wait_ended(a_path, timeout=10) == 'network'
+    (entry,) = wait_history(alice, 1)
+    assert entry['reason'] == 'network'
+
+
+def test_held_call_is_not_taken_for_a_dead_peer(parties):
+    quick = {'media': {'rtp-timeout': '2'}}
+    alice, bob = parties('alice', conf=quick), parties('bob', conf=quick)
+    a_path, b_path = connect(alice, bob)
+    alice.call_method(a_path, 'Hold')
+    alice.wait_state(a_path, 'held')
+    bob.wait_prop(b_path, 'RemoteHeld', True)
+    # Neither side sends audio now; over twice the timeout nobody hangs up.
+    with pytest.raises(TimeoutError):
+        alice.wait_signal('Ended', timeout=5)
+    alice.call_method(a_path, 'Resume')
+    alice.wait_state(a_path, 'active')
+    bob.wait_prop(b_path, 'RemoteHeld', False)
+    # The silence while held does not count against the resumed call.
+    with pytest.raises(TimeoutError):
+        alice.wait_signal('Ended', timeout=4)
+    assert bob.signals('Ended') == []
+
+
 # -- fault 4: a call without audio says so --------------------------------------
 
 def test_call_without_audio_reports_media_error(h, parties):
