@@ -44,6 +44,7 @@ struct _VoCall {
   char *codec;
   char *end_reason;
   char *media_error;          /* why the call has no audio; NULL while it works */
+  gboolean silent_media;      /* the devices failed: RTP carries silence */
   const char *local_reason;   /* why we are ending it, when we know better than SIP */
   gint64 start_time;
   gint64 answer_time;
@@ -205,7 +206,7 @@ on_media_dtmf (VoMediaSession *media, gchar digit, gpointer user_data)
 
 /* A call whose audio fails goes on without it (signalling, hold, DTMF by
  * INFO, hang-up all still work): the user sees why in MediaError and may
- * hang up; a later re-INVITE tries the audio again. */
+ * hang up. */
 static void
 call_set_media_error (VoCall *self, const char *message)
 {
@@ -255,10 +256,21 @@ on_sip_media_changed (VoSipCall *sip, gpointer user_data)
      * sendonly (the peer may play music on hold), the audio stays quiet. */
     if (self->held)
       params.direction = VO_MEDIA_INACTIVE;
-    if (vo_media_session_start (self->media, &params, &error))
-      call_set_media_error (self, NULL);
-    else
+    if (vo_media_session_start (self->media, &params, &error)) {
+      if (!self->silent_media)
+        call_set_media_error (self, NULL);
+    } else if (!self->silent_media) {
+      /* Keep RTP flowing with silence: a call the peer can still hear as
+       * live (its RTP timeout) and whose peer we can still watch. */
       call_set_media_error (self, error->message);
+      self->silent_media = TRUE;
+      vo_media_session_use_silence (self->media);
+      g_clear_error (&error);
+      if (!vo_media_session_start (self->media, &params, &error))
+        g_warning ("Call %u: cannot even send silence: %s", self->id, error->message);
+    } else {
+      g_warning ("Call %u: cannot send silence: %s", self->id, error->message);
+    }
   } else {
     call_set_media_error (self, error->message);
   }

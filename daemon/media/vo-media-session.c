@@ -1151,6 +1151,16 @@ vo_media_session_send_dtmf (VoMediaSession *self, char digit, GError **error)
   return TRUE;
 }
 
+void
+vo_media_session_use_silence (VoMediaSession *self)
+{
+  g_return_if_fail (VO_IS_MEDIA_SESSION (self));
+  g_free (self->source_override);
+  self->source_override = g_strdup ("audiotestsrc is-live=true wave=silence");
+  g_free (self->sink_override);
+  self->sink_override = g_strdup ("fakesink sync=false");
+}
+
 guint
 vo_media_session_get_silent_seconds (VoMediaSession *self)
 {

@@ -159,13 +159,19 @@ def test_held_call_is_not_taken_for_a_dead_peer(parties):
 
 def test_call_without_audio_reports_media_error(h, parties):
     from vo_harness.voctl import VoCtl
-    alice = parties('alice')
-    bob = parties('bob', media={})   # the real PipeWire elements, and no PipeWire running
+    quick = {'media': {'rtp-timeout': '2'}}
+    alice = parties('alice', conf=quick)
+    # The real PipeWire elements, and no PipeWire running.
+    bob = parties('bob', media={}, conf=quick)
     a_path, b_path = connect(alice, bob)
     bob.wait_prop(b_path, 'State', 'active')
     util.wait_until(lambda: bob.prop(b_path, 'MediaError') != '', util.scaled(10),
                     interval=0.05, what='bob: MediaError set')
     assert alice.prop(a_path, 'MediaError') == ''
+    # bob still sends (silent) RTP: neither side takes the other for dead.
+    with pytest.raises(TimeoutError):
+        alice.wait_signal('Ended', timeout=5)
+    assert bob.signals('Ended') == []
     # The call goes on: a re-INVITE (hold) is still answered.
     alice.call_method(a_path, 'Hold')
     alice.wait_state(a_path, 'held')
