@@ -11,7 +11,7 @@ import pytest
 from calls_support import CALL, ERR, DBusCallError, Party, stop_extra_buses
 from vo_harness import util
 
-PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw'}
+PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw', 'carol': 'carol-pw'}
 
 
 @pytest.fixture
@@ -111,6 +111,24 @@ def test_hangup_with_silent_peer_ends_at_once(parties):
     os.kill(bob.daemon.pid, signal.SIGCONT)
 
 
+def test_hangup_of_call_put_on_hold_by_call_waiting(parties):
+    alice, bob, carol = parties('alice'), parties('bob'), parties('carol')
+    a_bob, b_path = connect(alice, bob)
+    c_path = carol.dial('alice')
+    util.wait_until(lambda: len(alice.call_paths()) == 2, util.scaled(10), interval=0.05,
+                    what="carol's call at alice")
+    (a_carol,) = [p for p in alice.call_paths() if p != a_bob]
+    alice.call_method(a_carol, 'Answer')      # bob's call goes on hold
+    alice.wait_state(a_bob, 'held')
+    carol.wait_state(c_path, 'active')
+    alice.call_method(a_bob, 'Hangup')
+    assert alice.wait_ended(a_bob, timeout=3) == 'local'
+    assert bob.wait_ended(b_path) == 'remote'
+    assert alice.prop(a_carol, 'State') == 'active'
+    alice.call_method(a_carol, 'Hangup')
+    assert carol.wait_ended(c_path) == 'remote'
+
+
 # -- fault 12: SignOut ends the calls ------------------------------------------
 
 def test_sign_out_during_call_ends_it(parties):
@@ -127,7 +145,7 @@ def test_sign_out_during_call_ends_it(parties):
 # -- fault 11: dead peer -------------------------------------------------------
 
 def test_dead_peer_ends_call_as_network(parties):
-    alice = parties('alice', conf={'media': {'rtp-timeout': '2'}})
+    alice = parties('alice', conf={'media': {'rtp-timeout': '3'}})
     bob = parties('bob')
     a_path, _ = connect(alice, bob)
     bob.daemon.kill()
@@ -137,7 +155,7 @@ def test_dead_peer_ends_call_as_network(parties):
 
 
 def test_held_call_is_not_taken_for_a_dead_peer(parties):
-    quick = {'media': {'rtp-timeout': '2'}}
+    quick = {'media': {'rtp-timeout': '3'}}
     alice, bob = parties('alice', conf=quick), parties('bob', conf=quick)
     a_path, b_path = connect(alice, bob)
     alice.call_method(a_path, 'Hold')
@@ -145,13 +163,13 @@ def test_held_call_is_not_taken_for_a_dead_peer(parties):
     bob.wait_prop(b_path, 'RemoteHeld', True)
     # Neither side sends audio now; over twice the timeout nobody hangs up.
     with pytest.raises(TimeoutError):
-        alice.wait_signal('Ended', timeout=5)
+        alice.wait_signal('Ended', timeout=7)
     alice.call_method(a_path, 'Resume')
     alice.wait_state(a_path, 'active')
     bob.wait_prop(b_path, 'RemoteHeld', False)
     # The silence while held does not count against the resumed call.
     with pytest.raises(TimeoutError):
-        alice.wait_signal('Ended', timeout=4)
+        alice.wait_signal('Ended', timeout=6)
     assert bob.signals('Ended') == []
 
 
@@ -159,7 +177,7 @@ def test_held_call_is_not_taken_for_a_dead_peer(parties):
 
 def test_call_without_audio_reports_media_error(h, parties):
     from vo_harness.voctl import VoCtl
-    quick = {'media': {'rtp-timeout': '2'}}
+    quick = {'media': {'rtp-timeout': '3'}}
     alice = parties('alice', conf=quick)
     # The real PipeWire elements, and no PipeWire running.
     bob = parties('bob', media={}, conf=quick)
@@ -170,7 +188,7 @@ def test_call_without_audio_reports_media_error(h, parties):
     assert alice.prop(a_path, 'MediaError') == ''
     # bob still sends (silent) RTP: neither side takes the other for dead.
     with pytest.raises(TimeoutError):
-        alice.wait_signal('Ended', timeout=5)
+        alice.wait_signal('Ended', timeout=6)
     assert bob.signals('Ended') == []
     # The call goes on: a re-INVITE (hold) is still answered.
     alice.call_method(a_path, 'Hold')
