@@ -187,8 +187,9 @@ call_on_invite_response (VoSipCall *self, int status, const char *phrase, const 
   g_debug ("INVITE to %s failed: %d %s", self->remote_uri, status, phrase);
   call_set_end (self, self->hangup_requested ? VO_SIP_END_LOCAL : VO_SIP_END_REFUSED, status);
   /* 9xx: Sofia could not even send the INVITE (bad URI, no transport); no
-   * dialog state follows, so the call ends here or never. */
-  if (status >= 900)
+   * dialog state follows, so the call ends here or never. A re-INVITE's
+   * local failure leaves the established call alone. */
+  if (status >= 900 && (self->state == VO_SIP_CALL_CALLING || self->state == VO_SIP_CALL_RINGING))
     call_terminate (self);
 }
 
