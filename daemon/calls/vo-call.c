@@ -658,7 +658,11 @@ gboolean vo_call_is_ended (VoCall *self) { return self->state == CALL_ENDED; }
 const char *vo_call_get_remote_uri (VoCall *self) { return self->remote_uri; }
 const char *vo_call_get_remote_name (VoCall *self) { return self->remote_name; }
 const char *vo_call_get_end_reason (VoCall *self) { return self->end_reason ? self->end_reason : ""; }
-const char *vo_call_get_media_error (VoCall *self) { return self->media_error ? self->media_error : ""; }
+const char *
+vo_call_get_media_error (VoCall *self)
+{
+  return self->media_error ? self->media_error : "";
+}
 gint64 vo_call_get_start_time (VoCall *self) { return self->start_time; }
 gint64 vo_call_get_answer_time (VoCall *self) { return self->answer_time; }
 gint64 vo_call_get_end_time (VoCall *self) { return self->end_time; }
