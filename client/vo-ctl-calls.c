@@ -32,6 +32,7 @@
 static const char *const call_properties[] = {
   "State",      "Direction", "RemoteUri",  "RemoteName", "StartTime", "AnswerTime", "Muted",
   "Held",       "RemoteHeld", "Codec",     "EndReason",  "ContactId", "Encrypted",
+  "MediaError",
 };
 
 /* One call as the daemon announced it. */
@@ -278,6 +279,8 @@ format_flags (const Call *call)
     g_ptr_array_add (flags, "remote-held");
   if (call_boolean (call, "Muted"))
     g_ptr_array_add (flags, "muted");
+  if (*call_string (call, "MediaError"))
+    g_ptr_array_add (flags, "no-audio");
   if (flags->len == 0)
     return g_strdup ("-");
   g_ptr_array_add (flags, NULL);
@@ -741,7 +744,7 @@ run_calls (VoCtl *ctl, int argc, char **argv)
   context = vo_ctl_option_context_new (ctl, "calls", NULL,
                                        "List the calls in progress: ID, state, direction, the "
                                        "other party, time since the answer, codec and flags "
-                                       "(held, remote-held, muted).",
+                                       "(held, remote-held, muted, no-audio: see MediaError).",
                                        NULL);
   if (!vo_ctl_parse (context, &argc, &argv))
     return VO_CTL_EXIT_USAGE;

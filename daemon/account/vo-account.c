@@ -70,6 +70,9 @@ enum {
 };
 static GParamSpec *props[N_PROPS];
 
+enum { SIGNAL_SIGNING_OUT, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (VoAccount, vo_account, G_TYPE_OBJECT)
 
 static void account_info_free (AccountInfo *info);
@@ -654,6 +657,8 @@ vo_account_sign_out_async (VoAccount *self, GAsyncReadyCallback callback, gpoint
     return;
   }
   self->auto_sign_in = FALSE;
+  /* Calls end (BYE) while we are still registered. */
+  g_signal_emit (self, signals[SIGNAL_SIGNING_OUT], 0);
   if (self->sign_in_task)
     sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_FAILED,
                                                  "The sign-in was cancelled by SignOut"));
@@ -686,6 +691,8 @@ vo_account_shutdown_async (VoAccount *self, GAsyncReadyCallback callback, gpoint
 
   g_task_set_source_tag (task, vo_account_shutdown_async);
   self->auto_sign_in = FALSE;
+  /* Calls end (BYE) while we are still registered. */
+  g_signal_emit (self, signals[SIGNAL_SIGNING_OUT], 0);
   if (self->sign_in_task)
     sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_FAILED,
                                                  "vo-daemon is shutting down"));
@@ -799,6 +806,9 @@ vo_account_class_init (VoAccountClass *klass)
   props[PROP_CAPABILITIES] = g_param_spec_boxed ("capabilities", NULL, NULL, G_TYPE_STRV, ro);
   props[PROP_PHOTO_PATH] = g_param_spec_string ("photo-path", NULL, NULL, "", ro);
   g_object_class_install_properties (object_class, N_PROPS, props);
+  signals[SIGNAL_SIGNING_OUT] = g_signal_new ("signing-out", G_TYPE_FROM_CLASS (klass),
+                                              G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                              G_TYPE_NONE, 0);
 }
 
 static void

@@ -33,7 +33,8 @@ void vo_account_sign_in_async (VoAccount *self, const char *user, const char *pa
                                gpointer user_data);
 gboolean vo_account_sign_in_finish (VoAccount *self, GAsyncResult *result, GError **error);
 
-/* Un-REGISTERs and forgets the account and its password. */
+/* Un-REGISTERs and forgets the account and its password. Emits
+ * "signing-out" first, so that calls can end while still registered. */
 void vo_account_sign_out_async (VoAccount *self, GAsyncReadyCallback callback,
                                 gpointer user_data);
 gboolean vo_account_sign_out_finish (VoAccount *self, GAsyncResult *result, GError **error);

@@ -25,6 +25,7 @@ struct _VoCallManager {
 
   GList *calls;      /* VoCall *, owned, on the bus */
   GList *diverted;   /* VoCall *, owned: refused or forwarded unseen, until they end */
+  GList *closing;    /* VoSipCall *, owned: dialogs of ended calls still closing (BYE out) */
   VoMediaRinger *ringer;
   VoForwarding *forwarding;
   gboolean dnd;
@@ -178,11 +179,46 @@ on_network_changed (GObject *settings, GParamSpec *pspec, gpointer user_data)
 }
 
 static void
+on_closing_state (VoSipCall *sip, gpointer user_data)
+{
+  VoCallManager *self = user_data;
+  GList *link;
+
+  if (vo_sip_call_get_state (sip) != VO_SIP_CALL_TERMINATED)
+    return;
+  link = g_list_find (self->closing, sip);
+  if (!link)
+    return;
+  self->closing = g_list_delete_link (self->closing, link);
+  g_signal_handlers_disconnect_by_data (sip, self);
+  g_object_unref (sip);
+}
+
+/* A call ends for the user at once (Hangup, SignOut); its dialog may still
+ * wait for the answer to our BYE, or behind a pending INFO. Keep the dialog
+ * until Sofia is done with it (answer or transaction timeout), so the BYE is
+ * not cut off and the user never waits for a silent peer. */
+static void
+manager_keep_closing (VoCallManager *self, VoCall *call)
+{
+  VoSipCall *sip = vo_call_get_sip_call (call);
+
+  g_signal_handlers_disconnect_by_data (sip, self);
+  if (vo_sip_call_get_state (sip) == VO_SIP_CALL_TERMINATED)
+    return;
+  self->closing = g_list_prepend (self->closing, g_object_ref (sip));
+  g_signal_connect (sip, "state-changed", G_CALLBACK (on_closing_state), self);
+}
+
+static void
 on_call_ended (VoCall *call, const char *reason, gpointer user_data)
 {
   VoCallManager *self = user_data;
   GList *link = g_list_find (self->calls, call);
   GList *diverted = g_list_find (self->diverted, call);
+
+  if (link || diverted)
+    manager_keep_closing (self, call);
 
   if (diverted) {
     g_signal_emit (self, signals[SIGNAL_CALL_ENDED], 0, call);
@@ -202,9 +238,18 @@ on_call_ended (VoCall *call, const char *reason, gpointer user_data)
 
 static void on_refer_requested (VoSipCall *sip, const char *uri, gpointer user_data);
 
+/* [media] rtp-timeout: seconds without RTP/RTCP before a call's peer is
+ * taken for dead (0: never). 30 s outlasts any jitter and Wi-Fi roaming. */
+static guint
+manager_rtp_timeout (VoCallManager *self)
+{
+  return (guint) CLAMP (vo_config_get_int (self->config, "media", "rtp-timeout", 30), 0, 3600);
+}
+
 static void
 manager_add (VoCallManager *self, VoCall *call)
 {
+  vo_call_set_rtp_timeout (call, manager_rtp_timeout (self));
   self->calls = g_list_append (self->calls, call);
   g_signal_connect (call, "ended", G_CALLBACK (on_call_ended), self);
   g_signal_connect (call, "notify::state", G_CALLBACK (on_call_state), self);
@@ -437,7 +482,7 @@ on_incoming_call (VoSipStack *stack, gpointer nh, gpointer sip, gpointer user_da
   address = manager_media_address (self);
   sip_call = vo_sip_call_new_incoming (self->stack, nh, sip);
   call = vo_call_new_incoming (++self->next_id, sip_call, self->settings, address,
-                               manager_codecs (self));
+                               manager_codecs (self), manager_no_answer_timeout (self));
   g_object_set_data (G_OBJECT (call), "vo-call-manager", self);
   g_message ("Call %u: incoming from %s", vo_call_get_id (call), vo_call_get_remote_uri (call));
 
@@ -508,6 +553,9 @@ vo_call_manager_dispose (GObject *object)
   for (GList *l = self->diverted; l; l = l->next)
     g_signal_handlers_disconnect_by_data (l->data, self);
   g_list_free_full (g_steal_pointer (&self->diverted), g_object_unref);
+  for (GList *l = self->closing; l; l = l->next)
+    g_signal_handlers_disconnect_by_data (l->data, self);
+  g_list_free_full (g_steal_pointer (&self->closing), g_object_unref);
   g_clear_object (&self->forwarding);
   g_clear_pointer (&self->media_address, g_free);
   g_clear_pointer (&self->media_address_for, g_free);
@@ -515,6 +563,8 @@ vo_call_manager_dispose (GObject *object)
     vo_media_ringer_stop (self->ringer);
   g_clear_object (&self->ringer);
   g_clear_object (&self->stack);
+  if (self->account)
+    g_signal_handlers_disconnect_by_data (self->account, self);
   g_clear_object (&self->account);
   if (self->settings)
     g_signal_handlers_disconnect_by_data (self->settings, self);
@@ -587,5 +637,8 @@ vo_call_manager_new (VoSipStack *stack, VoAccount *account, VoSettings *settings
   self->config = g_object_ref (config);
   g_signal_connect (stack, "incoming-call", G_CALLBACK (on_incoming_call), self);
   g_signal_connect (settings, "notify::network-type", G_CALLBACK (on_network_changed), self);
+  /* Signing out ends every call (BYE, history) before the un-REGISTER. */
+  g_signal_connect_swapped (account, "signing-out", G_CALLBACK (vo_call_manager_hangup_all),
+                            self);
   return self;
 }

@@ -43,7 +43,7 @@ gboolean vo_call_manager_transfer_finish (VoCallManager *self, GAsyncResult *res
 /* The live calls, oldest first (owned by the manager). */
 GList *vo_call_manager_get_calls (VoCallManager *self);
 
-/* Hangs up every call (daemon shutdown). */
+/* Ends every call at once (daemon shutdown, SignOut): BYE or CANCEL. */
 void vo_call_manager_hangup_all (VoCallManager *self);
 
 G_END_DECLS

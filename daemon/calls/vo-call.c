@@ -43,6 +43,8 @@ struct _VoCall {
   char *remote_name;
   char *codec;
   char *end_reason;
+  char *media_error;          /* why the call has no audio; NULL while it works */
+  gboolean silent_media;      /* the devices failed: RTP carries silence */
   const char *local_reason;   /* why we are ending it, when we know better than SIP */
   gint64 start_time;
   gint64 answer_time;
@@ -55,6 +57,9 @@ struct _VoCall {
   GString *dtmf_queue;
   guint dtmf_id;
   guint no_answer_id;
+  guint rtp_timeout_s;
+  guint inactivity_id;
+  gint64 audible_since;       /* monotonic s since the peer should be sending; 0: not now */
 
   GTask *transfer_task;
   char *transfer_target;
@@ -78,6 +83,7 @@ enum {
   PROP_CODEC,
   PROP_ENCRYPTED,
   PROP_END_REASON,
+  PROP_MEDIA_ERROR,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -147,6 +153,7 @@ call_finish (VoCall *self)
   g_clear_handle_id (&self->dtmf_id, g_source_remove);
   g_clear_handle_id (&self->no_answer_id, g_source_remove);
   g_clear_handle_id (&self->transfer_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->inactivity_id, g_source_remove);
   if (self->media)
     vo_media_session_stop (self->media);
   self->end_time = g_get_real_time ();
@@ -197,12 +204,25 @@ on_media_dtmf (VoMediaSession *media, gchar digit, gpointer user_data)
   g_signal_emit (self, signals[SIGNAL_DTMF_RECEIVED], 0, text);
 }
 
+/* A call whose audio fails goes on without it (signalling, hold, DTMF by
+ * INFO, hang-up all still work): the user sees why in MediaError and may
+ * hang up. */
+static void
+call_set_media_error (VoCall *self, const char *message)
+{
+  if (g_strcmp0 (self->media_error, message) == 0)
+    return;
+  if (message)
+    g_warning ("Call %u: no audio: %s", self->id, message);
+  g_free (self->media_error);
+  self->media_error = g_strdup (message);
+  call_notify (self, PROP_MEDIA_ERROR);
+}
+
 static void
 on_media_error (VoMediaSession *media, const char *message, gpointer user_data)
 {
-  VoCall *self = user_data;
-
-  g_warning ("Call %u: audio failed: %s", self->id, message);
+  call_set_media_error (VO_CALL (user_data), message);
 }
 
 static gboolean
@@ -236,10 +256,23 @@ on_sip_media_changed (VoSipCall *sip, gpointer user_data)
      * sendonly (the peer may play music on hold), the audio stays quiet. */
     if (self->held)
       params.direction = VO_MEDIA_INACTIVE;
-    if (!vo_media_session_start (self->media, &params, &error))
-      g_warning ("Call %u: cannot start audio: %s", self->id, error->message);
+    if (vo_media_session_start (self->media, &params, &error)) {
+      if (!self->silent_media)
+        call_set_media_error (self, NULL);
+    } else if (!self->silent_media) {
+      /* Keep RTP flowing with silence: a call the peer can still hear as
+       * live (its RTP timeout) and whose peer we can still watch. */
+      call_set_media_error (self, error->message);
+      self->silent_media = TRUE;
+      vo_media_session_use_silence (self->media);
+      g_clear_error (&error);
+      if (!vo_media_session_start (self->media, &params, &error))
+        g_warning ("Call %u: cannot even send silence: %s", self->id, error->message);
+    } else {
+      g_warning ("Call %u: cannot send silence: %s", self->id, error->message);
+    }
   } else {
-    g_warning ("Call %u: no audio: %s", self->id, error->message);
+    call_set_media_error (self, error->message);
   }
   self->peer_dtmf_pt = result.dtmf_payload_type;
   if (g_strcmp0 (self->codec, result.codec_encoding) != 0) {
@@ -324,8 +357,54 @@ on_no_answer (gpointer user_data)
 
   self->no_answer_id = 0;
   self->local_reason = "no-answer";
-  vo_sip_call_hangup (self->sip);
+  /* An unanswered incoming call: 480 tells the caller nobody took it (a
+   * hang-up would say 603, declined). */
+  if (self->state == CALL_INCOMING)
+    vo_sip_call_decline (self->sip, 480, "Temporarily Unavailable");
+  else
+    vo_sip_call_hangup (self->sip);
   return G_SOURCE_REMOVE;
+}
+
+/* Dead-peer detection: a peer that crashed, lost its network or was
+ * switched off sends no BYE; its RTP and RTCP stop. Only while both sides
+ * should be sending: a held call (ours: the peer is recvonly; theirs: they
+ * may send nothing) and a call without audio prove nothing by silence. */
+static gboolean
+on_inactivity_check (gpointer user_data)
+{
+  VoCall *self = user_data;
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
+  guint silent;
+
+  if (self->state != CALL_ACTIVE || self->held || self->remote_held || self->media_error ||
+      !self->media) {
+    self->audible_since = 0;
+    return G_SOURCE_CONTINUE;
+  }
+  if (!self->audible_since)
+    self->audible_since = now;
+  /* Silence before a resume does not count. */
+  silent = MIN (vo_media_session_get_silent_seconds (self->media),
+                (guint) (now - self->audible_since));
+  if (silent < self->rtp_timeout_s)
+    return G_SOURCE_CONTINUE;
+  g_message ("Call %u: nothing received from %s for %u s; the other side is gone", self->id,
+             self->remote_uri, silent);
+  self->inactivity_id = 0;
+  self->local_reason = "network";
+  vo_sip_call_hangup (self->sip);
+  call_finish (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+vo_call_set_rtp_timeout (VoCall *self, guint seconds)
+{
+  self->rtp_timeout_s = seconds;
+  g_clear_handle_id (&self->inactivity_id, g_source_remove);
+  if (seconds && self->state != CALL_ENDED)
+    self->inactivity_id = g_timeout_add_seconds (1, on_inactivity_check, self);
 }
 
 static void
@@ -387,6 +466,9 @@ vo_call_hangup (VoCall *self, GError **error)
   if (self->state == CALL_INCOMING)
     self->local_reason = "rejected";
   vo_sip_call_hangup (self->sip);
+  /* Over for the user now, whatever the peer does: the call manager keeps
+   * the dialog until our BYE/CANCEL is answered or times out. */
+  call_finish (self);
   return TRUE;
 }
 
@@ -530,9 +612,8 @@ vo_call_terminate (VoCall *self, const char *reason)
     return;
   self->local_reason = g_intern_string (reason);
   vo_sip_call_hangup (self->sip);
-  /* The SIP side may already be gone (no dialog): end here regardless. */
-  if (vo_sip_call_get_state (self->sip) == VO_SIP_CALL_TERMINATED)
-    call_finish (self);
+  /* As Hangup: ended at once, the dialog closes in the background. */
+  call_finish (self);
 }
 
 void
@@ -577,6 +658,11 @@ gboolean vo_call_is_ended (VoCall *self) { return self->state == CALL_ENDED; }
 const char *vo_call_get_remote_uri (VoCall *self) { return self->remote_uri; }
 const char *vo_call_get_remote_name (VoCall *self) { return self->remote_name; }
 const char *vo_call_get_end_reason (VoCall *self) { return self->end_reason ? self->end_reason : ""; }
+const char *
+vo_call_get_media_error (VoCall *self)
+{
+  return self->media_error ? self->media_error : "";
+}
 gint64 vo_call_get_start_time (VoCall *self) { return self->start_time; }
 gint64 vo_call_get_answer_time (VoCall *self) { return self->answer_time; }
 gint64 vo_call_get_end_time (VoCall *self) { return self->end_time; }
@@ -603,6 +689,7 @@ vo_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
   case PROP_CODEC: g_value_set_string (value, self->codec ? self->codec : ""); break;
   case PROP_ENCRYPTED: g_value_set_boolean (value, FALSE); break;
   case PROP_END_REASON: g_value_set_string (value, vo_call_get_end_reason (self)); break;
+  case PROP_MEDIA_ERROR: g_value_set_string (value, vo_call_get_media_error (self)); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
 }
@@ -627,6 +714,7 @@ vo_call_dispose (GObject *object)
   g_clear_handle_id (&self->dtmf_id, g_source_remove);
   g_clear_handle_id (&self->no_answer_id, g_source_remove);
   g_clear_handle_id (&self->transfer_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->inactivity_id, g_source_remove);
   if (self->media)
     vo_media_session_stop (self->media);
   g_clear_object (&self->media);
@@ -645,6 +733,7 @@ vo_call_finalize (GObject *object)
   g_free (self->remote_name);
   g_free (self->codec);
   g_free (self->end_reason);
+  g_free (self->media_error);
   g_free (self->transfer_target);
   g_string_free (self->dtmf_queue, TRUE);
   G_OBJECT_CLASS (vo_call_parent_class)->finalize (object);
@@ -676,6 +765,7 @@ vo_call_class_init (VoCallClass *klass)
   props[PROP_CODEC] = g_param_spec_string ("codec", NULL, NULL, "", ro);
   props[PROP_ENCRYPTED] = g_param_spec_boolean ("encrypted", NULL, NULL, FALSE, ro);
   props[PROP_END_REASON] = g_param_spec_string ("end-reason", NULL, NULL, "", ro);
+  props[PROP_MEDIA_ERROR] = g_param_spec_string ("media-error", NULL, NULL, "", ro);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   signals[SIGNAL_ENDED] = g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -727,7 +817,8 @@ vo_call_new_outgoing (guint id, VoSipStack *stack, VoSettings *settings, const c
 
 VoCall *
 vo_call_new_incoming (guint id, VoSipCall *sip_call, VoSettings *settings,
-                      const char *media_address, const VoMediaCodec *codecs)
+                      const char *media_address, const VoMediaCodec *codecs,
+                      guint no_answer_timeout_s)
 {
   VoCall *self = call_new (id, settings, media_address, codecs);
 
@@ -737,5 +828,9 @@ vo_call_new_incoming (guint id, VoSipCall *sip_call, VoSettings *settings,
   self->remote_uri = g_strdup (vo_sip_call_get_remote_uri (sip_call));
   self->remote_name = g_strdup (vo_sip_call_get_remote_name (sip_call));
   call_connect_sip (self);
+  /* Every incoming call ends: a caller that never CANCELs (gone, or its
+   * CANCEL lost) must not leave a ringing call and its memory for ever. */
+  if (no_answer_timeout_s)
+    self->no_answer_id = g_timeout_add_seconds (no_answer_timeout_s, on_no_answer, self);
   return self;
 }

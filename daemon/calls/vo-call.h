@@ -15,7 +15,8 @@ G_DECLARE_FINAL_TYPE (VoCall, vo_call, VO, CALL, GObject)
 /* Properties (named as Call1's in kebab case): state (dialing, ringing,
  * incoming, active, held, ended), direction, remote-uri, remote-name,
  * contact-id, start-time, answer-time (gint64 µs), muted (rw), held,
- * remote-held, codec, encrypted, end-reason.
+ * remote-held, codec, encrypted, end-reason, media-error (why there is no
+ * audio; empty while it works).
  * Signals: "ended" (const char *reason), after which the call is over;
  * "dtmf-received" (const char *digit). */
 
@@ -26,9 +27,11 @@ VoCall *vo_call_new_outgoing (guint id, VoSipStack *stack, VoSettings *settings,
                               const char *uri, const char *media_address,
                               const VoMediaCodec *codecs, VoSipCall *referrer,
                               guint no_answer_timeout_s, GError **error);
-/* Wraps an incoming INVITE and sends 180 Ringing. */
+/* Wraps an incoming INVITE. Unanswered after @no_answer_timeout_s (0: never)
+ * it is refused with 480 and ends as no-answer. */
 VoCall *vo_call_new_incoming (guint id, VoSipCall *sip_call, VoSettings *settings,
-                              const char *media_address, const VoMediaCodec *codecs);
+                              const char *media_address, const VoMediaCodec *codecs,
+                              guint no_answer_timeout_s);
 /* Sends 180 Ringing: the call is offered to the user. */
 void vo_call_ring (VoCall *self);
 
@@ -39,6 +42,7 @@ gboolean vo_call_is_ended (VoCall *self);
 const char *vo_call_get_remote_uri (VoCall *self);
 const char *vo_call_get_remote_name (VoCall *self);
 const char *vo_call_get_end_reason (VoCall *self);
+const char *vo_call_get_media_error (VoCall *self);
 gint64 vo_call_get_start_time (VoCall *self);
 gint64 vo_call_get_answer_time (VoCall *self);
 gint64 vo_call_get_end_time (VoCall *self);
@@ -61,6 +65,9 @@ void vo_call_transfer_async (VoCall *self, const char *uri, GAsyncReadyCallback 
                              gpointer user_data);
 gboolean vo_call_transfer_finish (VoCall *self, GAsyncResult *result, GError **error);
 
+/* Ends the call as `network` when nothing (RTP or RTCP) arrives from the
+ * peer for @seconds while the call is active and not held; 0: never. */
+void vo_call_set_rtp_timeout (VoCall *self, guint seconds);
 /* Ends the call with @reason without asking (shutdown). */
 void vo_call_terminate (VoCall *self, const char *reason);
 /* Refuses an unanswered incoming call with @status (DND: 486, network

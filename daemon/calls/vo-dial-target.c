@@ -112,6 +112,14 @@ vo_dial_target_to_uri (const char *target_in, const char *domain, const char *co
     return NULL;
   }
   if (g_str_has_prefix (target, "sip:") || g_str_has_prefix (target, "sips:")) {
+    /* URI headers (?X-Foo=bar) would become headers of our INVITE: a dial
+     * target could inject Route or anything else. Nobody types them. */
+    if (strchr (target, '?')) {
+      g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                   "'%s' carries URI headers (after '?'), which cannot be dialled; "
+                   "remove the '?' and what follows", target);
+      return NULL;
+    }
     uri = sip_uri_checked (target);
     if (!uri)
       set_expected (error, target);

@@ -12,7 +12,8 @@
 
 static const char *const mirrored[] = {
   "state", "direction", "remote-uri", "remote-name", "contact-id", "start-time", "answer-time",
-  "muted", "held", "remote-held", "codec", "encrypted", "end-reason", NULL
+  "muted", "held", "remote-held", "codec", "encrypted", "end-reason",
+  "media-error", NULL
 };
 
 typedef struct {

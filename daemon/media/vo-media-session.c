@@ -55,6 +55,7 @@
 typedef struct {
   GMutex lock;
   gboolean closing;
+  gint last_received;     /* monotonic seconds of the last RTP or RTCP packet; atomic */
 } PipelineGuard;
 
 struct _VoMediaSession {
@@ -156,6 +157,17 @@ pipeline_guard_enter (PipelineGuard *guard)
 }
 
 /* ---- receive branches (streaming threads) ----------------------------- */
+
+/* Every packet from the peer, RTP or RTCP (a peer with DTX sends no RTP in
+ * silence but RTCP every few seconds): proof that it is alive. */
+static GstPadProbeReturn
+on_packet_received (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  PipelineGuard *guard = user_data;
+
+  g_atomic_int_set (&guard->last_received, (gint) (g_get_monotonic_time () / G_USEC_PER_SEC));
+  return GST_PAD_PROBE_OK;
+}
 
 /* One event is one RTP timestamp; it is reported when a packet with the E
  * bit arrives (sent three times), or when the next event starts if every end
@@ -580,6 +592,13 @@ session_build_network (VoMediaSession *self, GError **error)
                                    : NULL;
   if (!self->rtcp_sink)
     return FALSE;
+  for (GstElement *src = rtp_src; src; src = src == rtp_src ? rtcp_src : NULL) {
+    g_autoptr(GstPad) pad = gst_element_get_static_pad (src, "src");
+
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_packet_received,
+                       g_atomic_rc_box_acquire (self->guard),
+                       (GDestroyNotify) pipeline_guard_release);
+  }
   if (!link_request_pad (rtp_src, "src", self->rtpbin, "recv_rtp_sink_0") ||
       !link_request_pad (rtcp_src, "src", self->rtpbin, "recv_rtcp_sink_0") ||
       !link_request_pad (self->rtpbin, "send_rtcp_src_0", self->rtcp_sink, "sink")) {
@@ -696,6 +715,8 @@ session_build (VoMediaSession *self, GError **error)
   self->pipeline = gst_pipeline_new (name);
   self->guard = g_atomic_rc_box_new0 (PipelineGuard);
   g_mutex_init (&self->guard->lock);
+  /* Silence is measured from the start, not from the epoch. */
+  self->guard->last_received = (gint) (g_get_monotonic_time () / G_USEC_PER_SEC);
   /* The system clock rather than a PipeWire stream's: those elements are
    * replaced while playing (device changes), and a pipeline that loses its
    * clock must go through PAUSED, which stops pipewiresrc for good. */
@@ -1128,6 +1149,27 @@ vo_media_session_send_dtmf (VoMediaSession *self, char digit, GError **error)
     }
   }
   return TRUE;
+}
+
+void
+vo_media_session_use_silence (VoMediaSession *self)
+{
+  g_return_if_fail (VO_IS_MEDIA_SESSION (self));
+  g_free (self->source_override);
+  self->source_override = g_strdup ("audiotestsrc is-live=true wave=silence");
+  g_free (self->sink_override);
+  self->sink_override = g_strdup ("fakesink sync=false");
+}
+
+guint
+vo_media_session_get_silent_seconds (VoMediaSession *self)
+{
+  gint now = (gint) (g_get_monotonic_time () / G_USEC_PER_SEC);
+
+  g_return_val_if_fail (VO_IS_MEDIA_SESSION (self), 0);
+  if (!self->pipeline || !self->guard)
+    return 0;
+  return (guint) MAX (0, now - g_atomic_int_get (&self->guard->last_received));
 }
 
 void

@@ -67,6 +67,13 @@ void vo_media_session_set_muted (VoMediaSession *self, gboolean muted);
 /* One RFC 4733 event (0-9 * # A-D), about 100 ms; FALSE and an error when the
  * peer has no telephone-event or the session is not running. */
 gboolean vo_media_session_send_dtmf (VoMediaSession *self, char digit, GError **error);
+/* From the next start on, sends silence and drops what arrives instead of
+ * using the audio devices: for a call whose devices fail, so that RTP keeps
+ * flowing and the peer does not take us for dead. */
+void vo_media_session_use_silence (VoMediaSession *self);
+/* Seconds since the last RTP or RTCP packet from the peer (or since the audio
+ * started); 0 while no pipeline runs. For dead-peer detection. */
+guint vo_media_session_get_silent_seconds (VoMediaSession *self);
 /* Tears the pipeline down and closes the sockets; final: start fails after
  * it. Also done by dispose and after an "error". */
 void vo_media_session_stop (VoMediaSession *self);

@@ -186,6 +186,11 @@ call_on_invite_response (VoSipCall *self, int status, const char *phrase, const 
     return;
   g_debug ("INVITE to %s failed: %d %s", self->remote_uri, status, phrase);
   call_set_end (self, self->hangup_requested ? VO_SIP_END_LOCAL : VO_SIP_END_REFUSED, status);
+  /* 9xx: Sofia could not even send the INVITE (bad URI, no transport); no
+   * dialog state follows, so the call ends here or never. A re-INVITE's
+   * local failure leaves the established call alone. */
+  if (status >= 900 && (self->state == VO_SIP_CALL_CALLING || self->state == VO_SIP_CALL_RINGING))
+    call_terminate (self);
 }
 
 static void
@@ -367,7 +372,8 @@ vo_sip_call_dispose (GObject *object)
 {
   VoSipCall *self = VO_SIP_CALL (object);
 
-  if (self->nh && self->state != VO_SIP_CALL_TERMINATED) {
+  /* After our own BYE/CANCEL there is nothing more to send. */
+  if (self->nh && self->state != VO_SIP_CALL_TERMINATED && !self->hangup_requested) {
     /* Never leave a dialog behind: a call object gone means the call is gone. */
     if (self->state == VO_SIP_CALL_INCOMING)
       nua_respond (self->nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END ());

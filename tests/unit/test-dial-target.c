@@ -63,7 +63,10 @@ test_invalid (void)
 {
   const char *bad[] = { "", "   ", "not a number!", "sip:", "tel:abc", "1-2", "+1",
                         "+1234567890123456", "mailto:bob@example.com", "bob@", "@vo.test",
-                        "bob@exa mple.com", "sip:bob@exa mple.com", "b\xc3\xb6" "b", NULL };
+                        "bob@exa mple.com", "sip:bob@exa mple.com", "b\xc3\xb6" "b",
+                        /* URI headers would be copied into the INVITE */
+                        "sip:x@vo.test?X-Injected=dial", "sips:x@vo.test?Route=%3Csip:e%3E",
+                        NULL };
 
   for (guint i = 0; bad[i]; i++)
     check_invalid (bad[i]);
