@@ -1,6 +1,7 @@
 """A database another program holds locked (issue 7, fault 21): the daemon
-keeps answering on D-Bus, and a message the user sends is kept, committed
-once the lock goes, then sent."""
+keeps answering on D-Bus, a message the user sends is kept, committed once
+the lock goes, then sent, and a call that ends meanwhile still reaches the
+call history."""
 
 import os
 import sqlite3
@@ -55,6 +56,22 @@ def wait_answer(result, what, timeout=30.0):
     kind, value = result[0]
     assert kind == 'ok', f'{what}: {value.message}'
     return value
+
+
+class Locked:
+    """Holds the write lock of p's vo.db, as another program would."""
+
+    def __init__(self, p):
+        self.con = sqlite3.connect(os.path.join(p.daemon.data_dir, 'vo.db'), timeout=0,
+                                   isolation_level=None)
+
+    def __enter__(self):
+        self.con.execute('BEGIN EXCLUSIVE')
+        return self
+
+    def __exit__(self, *exc):
+        self.con.execute('ROLLBACK')
+        self.con.close()
 
 
 def db_rows(p, sql, *args):
@@ -115,3 +132,26 @@ def test_send_while_database_locked_is_kept_and_daemon_answers(parties):
                     util.scaled(15), interval=0.05,
                     what=f'bob: both messages in order (so far {received_texts(bob)})')
     assert first != mid1
+
+
+def test_call_ending_while_database_locked_reaches_history(parties):
+    alice, bob = parties('alice'), parties('bob')
+    with Locked(alice):
+        path = alice.dial('bob')
+        bob.wait_incoming()
+        t0 = time.monotonic()
+        alice.call_method(path, 'Hangup')
+        assert alice.wait_ended(path) == 'local'
+        # Ending the call did not wait for the lock, and the daemon went on
+        # answering (a round trip through its main loop) while it was held.
+        alice.mark()
+        took = time.monotonic() - t0
+        assert took < util.scaled(1.0), f'Hangup to Ended took {took:.2f} s'
+        assert alice.history() == []
+    # Once the lock goes the entry is written, in full.
+    util.wait_until(lambda: alice.history(), util.scaled(10), interval=0.05,
+                    what='alice: the call in her history')
+    (entry,) = alice.history()
+    assert (entry['direction'], entry['reason'], entry['remote-uri'].split('@')[0]) == \
+        ('outgoing', 'local', 'sip:bob')
+    assert db_rows(alice, 'SELECT count(*) FROM call_history') == [(1,)]
