@@ -62,8 +62,9 @@ class Locked:
     """Holds the write lock of p's vo.db, as another program would."""
 
     def __init__(self, p):
-        self.con = sqlite3.connect(os.path.join(p.daemon.data_dir, 'vo.db'), timeout=0,
-                                   isolation_level=None)
+        # (A wait for the daemon's own short writes, e.g. a receipt's status.)
+        self.con = sqlite3.connect(os.path.join(p.daemon.data_dir, 'vo.db'),
+                                   timeout=util.scaled(10), isolation_level=None)
 
     def __enter__(self):
         self.con.execute('BEGIN EXCLUSIVE')
@@ -98,7 +99,7 @@ def test_send_while_database_locked_is_kept_and_daemon_answers(parties):
                     interval=0.05, what='bob: the first message')
 
     db = os.path.join(alice.daemon.data_dir, 'vo.db')
-    locker = sqlite3.connect(db, timeout=0, isolation_level=None)
+    locker = sqlite3.connect(db, timeout=util.scaled(10), isolation_level=None)
     locker.execute('BEGIN EXCLUSIVE')
     try:
         sent = call_async(alice, MESSAGES, 'Send',
