@@ -1,6 +1,11 @@
 /* vo-history.c: the call history core: checks what comes in, keeps the
  * unseen-missed count, turns rows into History1 entries.
  *
+ * A row that finds the database locked by another program (the store fails
+ * fast then, see vo-store.c) waits in memory, in order, and is written by a
+ * retry timeout once the lock goes: a call still ends at once, and its
+ * entry is not lost.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #define G_LOG_DOMAIN "vo-calls"
@@ -11,10 +16,15 @@
 
 #include <string.h>
 
+/* How often rows waiting for a locked database are tried again. */
+#define RETRY_MS 100
+
 struct _VoHistory {
   GObject parent_instance;
   VoHistoryStore *store;
   guint unseen_missed;
+  GQueue pending;      /* VoHistoryRow *, oldest first, not stored yet */
+  guint retry_id;
 };
 
 enum { PROP_0, PROP_UNSEEN_MISSED, N_PROPS };
@@ -49,7 +59,15 @@ vo_history_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
 static void
 vo_history_finalize (GObject *object)
 {
-  g_clear_object (&VO_HISTORY (object)->store);
+  VoHistory *self = VO_HISTORY (object);
+
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  if (!g_queue_is_empty (&self->pending))
+    g_warning ("%u call history entries were not written: another program kept the "
+               "database locked until vo-daemon stopped",
+               g_queue_get_length (&self->pending));
+  g_queue_clear_full (&self->pending, (GDestroyNotify) vo_history_row_free);
+  g_clear_object (&self->store);
   G_OBJECT_CLASS (vo_history_parent_class)->finalize (object);
 }
 
@@ -73,6 +91,7 @@ vo_history_class_init (VoHistoryClass *klass)
 static void
 vo_history_init (VoHistory *self)
 {
+  g_queue_init (&self->pending);
 }
 
 /* Recounted from the index after every change rather than tracked by hand,
@@ -192,11 +211,60 @@ entry_is_valid (const VoHistoryEntry *entry, GError **error)
   return TRUE;
 }
 
+/* Writes @row and announces it; VO_ERROR_BUSY while the database is locked. */
+static gboolean
+history_store (VoHistory *self, const VoHistoryRow *row, GError **error)
+{
+  g_autoptr(GVariant) variant = NULL;
+
+  if (!vo_history_store_insert (self->store, row, error))
+    return FALSE;
+  g_debug ("History: %s call with %s stored as %s", row->direction, row->remote_uri, row->id);
+
+  history_update_unseen_missed (self);
+  variant = g_variant_ref_sink (row_to_variant (row));
+  g_signal_emit (self, signals[SIGNAL_ADDED], 0, variant);
+  return TRUE;
+}
+
+static void history_schedule_retry (VoHistory *self);
+
+static gboolean
+history_retry (gpointer user_data)
+{
+  VoHistory *self = user_data;
+  VoHistoryRow *row;
+
+  self->retry_id = 0;
+  while ((row = g_queue_peek_head (&self->pending))) {
+    g_autoptr(GError) error = NULL;
+
+    if (!history_store (self, row, &error)) {
+      if (g_error_matches (error, VO_ERROR, VO_ERROR_BUSY)) {
+        history_schedule_retry (self);
+        break;
+      }
+      g_warning ("The call with %s could not be written to the history: %s",
+                 row->remote_uri, error->message);
+    }
+    vo_history_row_free (g_queue_pop_head (&self->pending));
+  }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+history_schedule_retry (VoHistory *self)
+{
+  if (!self->retry_id)
+    self->retry_id = g_timeout_add (RETRY_MS, history_retry, self);
+}
+
 char *
 vo_history_add (VoHistory *self, const VoHistoryEntry *entry, GError **error)
 {
   g_autoptr(VoHistoryRow) row = NULL;
-  g_autoptr(GVariant) variant = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *id = NULL;
 
   g_return_val_if_fail (VO_IS_HISTORY (self), NULL);
   g_return_val_if_fail (entry, NULL);
@@ -220,14 +288,18 @@ vo_history_add (VoHistory *self, const VoHistoryEntry *entry, GError **error)
   row->missed = entry->missed;
   row->seen = !entry->missed;
 
-  if (!vo_history_store_insert (self->store, row, error))
-    return NULL;
-  g_debug ("History: %s call with %s stored as %s", row->direction, row->remote_uri, row->id);
-
-  history_update_unseen_missed (self);
-  variant = g_variant_ref_sink (row_to_variant (row));
-  g_signal_emit (self, signals[SIGNAL_ADDED], 0, variant);
-  return g_strdup (row->id);
+  id = g_strdup (row->id);
+  /* Behind rows still waiting: the history keeps the order calls ended in. */
+  if (!g_queue_is_empty (&self->pending) || !history_store (self, row, &local)) {
+    if (local && !g_error_matches (local, VO_ERROR, VO_ERROR_BUSY)) {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+    g_debug ("History: the database is locked; %s waits", id);
+    g_queue_push_tail (&self->pending, g_steal_pointer (&row));
+    history_schedule_retry (self);
+  }
+  return g_steal_pointer (&id);
 }
 
 static gboolean

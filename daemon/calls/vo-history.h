@@ -56,8 +56,9 @@ G_DECLARE_FINAL_TYPE (VoHistory, vo_history, VO, HISTORY, GObject)
  * duration (u, whole seconds answered, 0 if never), reason, missed, seen (b). */
 VoHistory *vo_history_new (VoStore *store);
 
-/* Stores @entry (on disk when this returns) and emits "added". Returns the
- * new entry's id. A missed call starts unseen; any other call is seen (the
+/* Stores @entry (on disk when this returns) and emits "added"; while another
+ * program holds the database locked, both happen once the lock goes (the
+ * entry waits in memory). Returns the new entry's id. A missed call starts unseen; any other call is seen (the
  * user took part in it). Errors: VO_ERROR_INVALID_ARGUMENT, VO_ERROR_FAILED. */
 char *vo_history_add (VoHistory *self, const VoHistoryEntry *entry, GError **error);
 

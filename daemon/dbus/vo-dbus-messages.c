@@ -65,18 +65,33 @@ unknown_option (const char *key, const char *method, const char *known, GError *
 
 /* ---- Conversation1 ------------------------------------------------------ */
 
+/* Answers a Send once its message is on disk (later than the call when
+ * another program holds the database locked). */
+static void
+send_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *id = NULL;
+  const char *iface = g_dbus_method_invocation_get_interface_name (invocation);
+
+  if (!vo_message_manager_send_finish (result, &path, &id, &error))
+    vo_error_return_gerror (g_steal_pointer (&invocation), error);
+  else if (g_str_equal (iface, "org.virtualoffice.Conversation1"))
+    g_dbus_method_invocation_return_value (g_steal_pointer (&invocation),
+                                           g_variant_new ("(s)", id));
+  else
+    g_dbus_method_invocation_return_value (g_steal_pointer (&invocation),
+                                           g_variant_new ("(os)", path, id));
+}
+
 static gboolean
 on_conversation_send (VoDbusConversation1 *skeleton, GDBusMethodInvocation *invocation,
                       const char *text)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *id = vo_message_manager_send_in (manager_of (skeleton),
-                                                    conversation_of (skeleton), text, &error);
-
-  if (id)
-    vo_dbus_conversation1_complete_send (skeleton, invocation, id);
-  else
-    vo_error_return_gerror (invocation, error);
+  vo_message_manager_send_in_async (manager_of (skeleton), conversation_of (skeleton), text,
+                                    send_done, invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -251,21 +266,16 @@ on_send (VoDbusMessages1 *skeleton, GDBusMethodInvocation *invocation, const cha
 {
   MessagesGlue *glue = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *id = NULL;
-  VoConversation *conversation = NULL;
   GVariantIter iter;
   const char *key;
 
   g_variant_iter_init (&iter, options);
-  if (g_variant_iter_next (&iter, "{&sv}", &key, NULL))
+  if (g_variant_iter_next (&iter, "{&sv}", &key, NULL)) {
     unknown_option (key, "Send", "no options yet (pass an empty dictionary)", &error);
-  else
-    conversation = vo_message_manager_send (glue->manager, to, text, &id, &error);
-  if (conversation)
-    vo_dbus_messages1_complete_send (skeleton, invocation,
-                                     vo_conversation_get_path (conversation), id);
-  else
     vo_error_return_gerror (invocation, error);
+  } else {
+    vo_message_manager_send_async (glue->manager, to, text, send_done, invocation);
+  }
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

@@ -5,6 +5,11 @@
  * is on disk before Send returns and before an incoming one is answered
  * 200, and a status is stored before MessageStatusChanged.
  *
+ * Another program may hold the database locked. The store then fails fast
+ * (VO_ERROR_BUSY) instead of stopping the main loop in SQLite's busy wait,
+ * and a Send waits in a queue, retried from a timeout, until its message is
+ * committed: it is answered only then, in the order the sends came.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #define G_LOG_DOMAIN "vo-messages"
@@ -24,6 +29,12 @@
  * longer messages than we send); beyond it the sender hears 413. */
 #define INCOMING_TEXT_MAX (64 * 1024)
 
+/* How often a Send waiting for a locked database tries again, and for how
+ * long before it gives up (below the 25 s a D-Bus caller waits by default,
+ * so the caller hears why). */
+#define SEND_RETRY_MS 100
+#define SEND_PATIENCE_US (20 * G_USEC_PER_SEC)
+
 struct _VoMessageManager {
   GObject parent_instance;
 
@@ -37,7 +48,31 @@ struct _VoMessageManager {
   GHashTable *by_id;      /* gint64 * row id → VoConversation * */
   GHashTable *by_peer;    /* peer → VoConversation * */
   guint unread;
+
+  GQueue sends;           /* PendingSend *, oldest first, not stored yet */
+  guint send_retry_id;
 };
+
+/* A Send not yet committed: what to store, and the task that answers it. */
+typedef struct {
+  char *peer;
+  gboolean sms;
+  char *text;
+  char *uuid;
+  gint64 time_us;         /* when the user sent it: the message's time */
+  gint64 queued_us;       /* monotonic, for SEND_PATIENCE_US */
+  GTask *task;
+} PendingSend;
+
+static void
+pending_send_free (PendingSend *send)
+{
+  g_free (send->peer);
+  g_free (send->text);
+  g_free (send->uuid);
+  g_clear_object (&send->task);
+  g_free (send);
+}
 
 enum { PROP_0, PROP_UNREAD, N_PROPS };
 static GParamSpec *props[N_PROPS];
@@ -254,30 +289,28 @@ manager_resolve (VoMessageManager *self, const char *target, gboolean *sms, GErr
   return vo_message_peer_from_target (target, domain, country, sms, error);
 }
 
-/* Stores an outgoing message to @peer in one transaction (the conversation
- * too, when it is new), then shows and queues it. */
+/* Stores an outgoing message in one transaction (the conversation too,
+ * when it is new), then shows and queues it. VO_ERROR_BUSY while another
+ * program holds the database locked. */
 static VoConversation *
-manager_store_outgoing (VoMessageManager *self, const char *peer, gboolean sms,
-                        const char *text, char **message_id, GError **error)
+manager_store_outgoing (VoMessageManager *self, const PendingSend *send, GError **error)
 {
   g_autoptr(VoConversationRow) conversation_row = NULL;
-  g_autofree char *uuid = g_uuid_string_random ();
   VoConversation *conversation;
-  gint64 now = g_get_real_time ();
   gboolean created = FALSE, duplicate = FALSE;
   VoMessageRow row = {
-    .uuid = uuid,
+    .uuid = send->uuid,
     .direction = (char *) "outgoing",
-    .text = (char *) text,
-    .time_us = now,
+    .text = send->text,
+    .time_us = send->time_us,
     .status = (char *) "pending",
   };
 
   if (!vo_message_store_begin (self->store, error))
     return NULL;
-  conversation_row = vo_message_store_ensure_conversation (self->store, peer,
-                                                           sms ? "sms" : "im", "", now,
-                                                           &created, error);
+  conversation_row = vo_message_store_ensure_conversation (self->store, send->peer,
+                                                           send->sms ? "sms" : "im", "",
+                                                           send->time_us, &created, error);
   if (conversation_row) {
     row.conversation_id = conversation_row->id;
     row.kind = conversation_row->kind;
@@ -291,47 +324,145 @@ manager_store_outgoing (VoMessageManager *self, const char *peer, gboolean sms,
   conversation = manager_conversation_for_row (self, conversation_row);
   vo_conversation_add_message (conversation,
                                message_to_variant (&row, vo_conversation_get_path (conversation)),
-                               text, now, FALSE);
+                               send->text, send->time_us, FALSE);
   vo_message_outbox_queue_message (self->outbox, row.conversation_id, conversation_row->peer,
                                    row.id);
-  if (message_id)
-    *message_id = g_steal_pointer (&uuid);
   return conversation;
 }
 
-VoConversation *
-vo_message_manager_send (VoMessageManager *self, const char *to, const char *text,
-                         char **message_id, GError **error)
+static gboolean manager_retry_sends (gpointer user_data);
+
+/* Stores the queued sends in order and answers each; stops at the first
+ * that finds the database locked and tries again in SEND_RETRY_MS. */
+static void
+manager_flush_sends (VoMessageManager *self)
 {
-  g_autofree char *peer = NULL;
-  gboolean sms = FALSE;
+  PendingSend *send;
 
-  g_return_val_if_fail (VO_IS_MESSAGE_MANAGER (self), NULL);
+  while ((send = g_queue_peek_head (&self->sends))) {
+    g_autoptr(GError) error = NULL;
+    VoConversation *conversation = manager_store_outgoing (self, send, &error);
 
-  if (!vo_message_manager_check_text (text, text ? strlen (text) : 0, error))
-    return NULL;
-  peer = manager_resolve (self, to, &sms, error);
-  if (!peer)
-    return NULL;
-  return manager_store_outgoing (self, peer, sms, text, message_id, error);
+    if (!conversation && g_error_matches (error, VO_ERROR, VO_ERROR_BUSY)) {
+      if (g_get_monotonic_time () - send->queued_us < SEND_PATIENCE_US) {
+        if (!self->send_retry_id)
+          self->send_retry_id = g_timeout_add (SEND_RETRY_MS, manager_retry_sends, self);
+        return;
+      }
+      g_prefix_error (&error, "The message was not stored after waiting %d s; send it again "
+                      "when the database is free: ",
+                      (int) (SEND_PATIENCE_US / G_USEC_PER_SEC));
+    }
+    g_queue_pop_head (&self->sends);
+    if (conversation) {
+      char **result = g_new0 (char *, 3);
+
+      result[0] = g_strdup (vo_conversation_get_path (conversation));
+      result[1] = g_strdup (send->uuid);
+      g_task_return_pointer (send->task, result, (GDestroyNotify) g_strfreev);
+    } else {
+      g_task_return_error (send->task, g_steal_pointer (&error));
+    }
+    pending_send_free (send);
+  }
 }
 
-char *
-vo_message_manager_send_in (VoMessageManager *self, VoConversation *conversation,
-                            const char *text, GError **error)
+static gboolean
+manager_retry_sends (gpointer user_data)
 {
-  char *id = NULL;
+  VoMessageManager *self = user_data;
 
-  g_return_val_if_fail (VO_IS_MESSAGE_MANAGER (self), NULL);
+  self->send_retry_id = 0;
+  manager_flush_sends (self);
+  return G_SOURCE_REMOVE;
+}
 
-  if (!vo_message_manager_check_text (text, text ? strlen (text) : 0, error) ||
-      !manager_domain (self, error))
-    return NULL;
-  if (!manager_store_outgoing (self, vo_conversation_get_peer (conversation),
-                               g_str_equal (vo_conversation_get_kind (conversation), "sms"), text,
-                               &id, error))
-    return NULL;
-  return id;
+/* Queues @text to @peer behind the sends still waiting for the database. */
+static void
+manager_queue_send (VoMessageManager *self, const char *peer, gboolean sms, const char *text,
+                    GTask *task)
+{
+  PendingSend *send = g_new0 (PendingSend, 1);
+
+  send->peer = g_strdup (peer);
+  send->sms = sms;
+  send->text = g_strdup (text);
+  send->uuid = g_uuid_string_random ();
+  send->time_us = g_get_real_time ();
+  send->queued_us = g_get_monotonic_time ();
+  send->task = task;
+  g_queue_push_tail (&self->sends, send);
+  manager_flush_sends (self);
+}
+
+/* The task has no source object: a send waiting for the database must not
+ * keep the manager alive (its dispose answers what is still queued). */
+static GTask *
+manager_send_task (gpointer source_tag, GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  return task;
+}
+
+void
+vo_message_manager_send_async (VoMessageManager *self, const char *to, const char *text,
+                               GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = manager_send_task (vo_message_manager_send_async, callback,
+                                             user_data);
+  g_autofree char *peer = NULL;
+  GError *error = NULL;
+  gboolean sms = FALSE;
+
+  g_return_if_fail (VO_IS_MESSAGE_MANAGER (self));
+
+  if (!vo_message_manager_check_text (text, text ? strlen (text) : 0, &error) ||
+      !(peer = manager_resolve (self, to, &sms, &error))) {
+    g_task_return_error (task, error);
+    return;
+  }
+  manager_queue_send (self, peer, sms, text, g_steal_pointer (&task));
+}
+
+void
+vo_message_manager_send_in_async (VoMessageManager *self, VoConversation *conversation,
+                                  const char *text, GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  g_autoptr(GTask) task = manager_send_task (vo_message_manager_send_async, callback,
+                                             user_data);
+  GError *error = NULL;
+
+  g_return_if_fail (VO_IS_MESSAGE_MANAGER (self));
+
+  if (!vo_message_manager_check_text (text, text ? strlen (text) : 0, &error) ||
+      !manager_domain (self, &error)) {
+    g_task_return_error (task, error);
+    return;
+  }
+  manager_queue_send (self, vo_conversation_get_peer (conversation),
+                      g_str_equal (vo_conversation_get_kind (conversation), "sms"), text,
+                      g_steal_pointer (&task));
+}
+
+gboolean
+vo_message_manager_send_finish (GAsyncResult *result, char **conversation_path,
+                                char **message_id, GError **error)
+{
+  g_auto(GStrv) ids = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  ids = g_task_propagate_pointer (G_TASK (result), error);
+  if (!ids)
+    return FALSE;
+  if (conversation_path)
+    *conversation_path = g_steal_pointer (&ids[0]);
+  if (message_id)
+    *message_id = g_steal_pointer (&ids[1]);
+  return TRUE;
 }
 
 VoConversation *
@@ -736,7 +867,15 @@ static void
 vo_message_manager_dispose (GObject *object)
 {
   VoMessageManager *self = VO_MESSAGE_MANAGER (object);
+  PendingSend *send;
 
+  g_clear_handle_id (&self->send_retry_id, g_source_remove);
+  while ((send = g_queue_pop_head (&self->sends))) {
+    g_task_return_new_error (send->task, VO_ERROR, VO_ERROR_FAILED,
+                             "vo-daemon stopped while the message database was locked by "
+                             "another program; the message was not stored, send it again");
+    pending_send_free (send);
+  }
   if (self->stack)
     g_signal_handlers_disconnect_by_data (self->stack, self);
   if (self->outbox)
@@ -782,6 +921,7 @@ vo_message_manager_init (VoMessageManager *self)
 {
   self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->by_peer = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init (&self->sends);
 }
 
 VoMessageManager *

@@ -38,13 +38,20 @@ GList *vo_message_manager_get_conversations (VoMessageManager *self);
  * VO_MESSAGE_TEXT_MAX bytes or not UTF-8). */
 gboolean vo_message_manager_check_text (const char *text, gsize length, GError **error);
 
-/* Stores @text to @to as pending (on disk when this returns) and queues it.
- * Returns the conversation (borrowed) and the new message's id. Errors:
- * VO_ERROR_INVALID_ARGUMENT (text or target), VO_ERROR_NOT_SIGNED_IN. */
-VoConversation *vo_message_manager_send (VoMessageManager *self, const char *to,
-                                         const char *text, char **message_id, GError **error);
-char *vo_message_manager_send_in (VoMessageManager *self, VoConversation *conversation,
-                                  const char *text, GError **error);
+/* Stores @text to @to as pending and queues it; completes once the message
+ * is on disk (a database another program holds locked delays that, see
+ * vo-message-manager.c). vo_message_manager_send_finish gives the
+ * conversation's object path and the new message's id. Errors:
+ * VO_ERROR_INVALID_ARGUMENT (text or target), VO_ERROR_NOT_SIGNED_IN,
+ * VO_ERROR_BUSY (the database stayed locked too long). */
+void vo_message_manager_send_async (VoMessageManager *self, const char *to, const char *text,
+                                    GAsyncReadyCallback callback, gpointer user_data);
+/* The same into @conversation. */
+void vo_message_manager_send_in_async (VoMessageManager *self, VoConversation *conversation,
+                                       const char *text, GAsyncReadyCallback callback,
+                                       gpointer user_data);
+gboolean vo_message_manager_send_finish (GAsyncResult *result, char **conversation_path,
+                                         char **message_id, GError **error);
 
 /* The conversation with @peer (any form Send takes), created if needed. */
 VoConversation *vo_message_manager_open (VoMessageManager *self, const char *peer,

@@ -120,6 +120,8 @@ vo_store_open (const char *path, GError **error)
     return NULL;
   }
   g_chmod (path, 0600);
+  /* Opening comes before the main loop: there waiting a while for a lock
+   * blocks nobody and may spare a failed start. */
   sqlite3_busy_timeout (self->db, 5000);
   /* WAL + synchronous=FULL: a commit is on disk when it returns, so a daemon
    * killed right after loses nothing it has acknowledged. */
@@ -128,6 +130,11 @@ vo_store_open (const char *path, GError **error)
     return NULL;
   if (!store_migrate (self, error))
     return NULL;
+  /* From here on short: every query runs on the main loop, which must keep
+   * answering D-Bus while another program holds the database locked. A
+   * write that still finds it locked fails with VO_ERROR_BUSY and its
+   * caller tries again later (see vo-message-manager's send queue). */
+  sqlite3_busy_timeout (self->db, VO_STORE_BUSY_TIMEOUT_MS);
   return g_steal_pointer (&self);
 }
 
@@ -173,6 +180,14 @@ vo_store_prepare (VoStore *self, sqlite3_stmt **slot, const char *sql, const cha
 gboolean
 vo_store_fail (VoStore *self, const char *what, GError **error)
 {
+  int code = sqlite3_errcode (self->db);
+
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+    g_set_error (error, VO_ERROR, VO_ERROR_BUSY,
+                 "%s in %s: another program holds the database locked; close it "
+                 "(e.g. an open sqlite3 shell)", what, self->path);
+    return FALSE;
+  }
   g_set_error (error, VO_ERROR, VO_ERROR_FAILED, "%s in %s: %s", what, self->path,
                sqlite3_errmsg (self->db));
   return FALSE;

@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 #define VO_TYPE_STORE (vo_store_get_type ())
 G_DECLARE_FINAL_TYPE (VoStore, vo_store, VO, STORE, GObject)
 
+/* How long a query waits for another program's lock before failing. */
+#define VO_STORE_BUSY_TIMEOUT_MS 100
+
 /* Opens (creating if needed) the database at @path and migrates it to the
  * newest schema. Each migration step runs in its own transaction. */
 VoStore *vo_store_open (const char *path, GError **error);
@@ -26,7 +29,8 @@ sqlite3 *vo_store_get_db (VoStore *self);
 /* *@slot, prepared from @sql on first use and kept (SQLITE_PREPARE_PERSISTENT). */
 sqlite3_stmt *vo_store_prepare (VoStore *self, sqlite3_stmt **slot, const char *sql,
                                 const char *what, GError **error);
-/* Sets VO_ERROR_FAILED "@what in PATH: sqlite's last error"; returns FALSE. */
+/* Sets VO_ERROR_FAILED "@what in PATH: sqlite's last error", or VO_ERROR_BUSY
+ * when another program holds the database locked; returns FALSE. */
 gboolean vo_store_fail (VoStore *self, const char *what, GError **error);
 gboolean vo_store_exec (VoStore *self, const char *sql, const char *what, GError **error);
 /* NULL binds and reads as "". */

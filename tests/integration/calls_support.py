@@ -75,6 +75,10 @@ class Party:
         except DBusCallError:
             return None
 
+    def mark(self):
+        """A race-free since= for signals (VoClient.mark)."""
+        return self.client.mark()
+
     def signals(self, member, path=None, since=0.0):
         return [(p, args) for (t, p, i, m, args) in self.client.signals
                 if m == member and (path is None or p == path) and t >= since]
@@ -150,30 +154,8 @@ def now():
 
 # -- PipeWire graph reads that tolerate a changing graph ------------------------
 def pw_objects(pw):
-    """pw-dump's objects, robust against a graph that changes during the dump:
-    pw-dump then prints extra JSON arrays (removals as {"id": N, "info": null})
-    before or after the main one, which PipeWire.dump() cannot parse."""
-    import json
-    text = pw.run('pw-dump', '-N')
-    decoder = json.JSONDecoder()
-    pos, arrays = 0, []
-    while True:
-        while pos < len(text) and text[pos].isspace():
-            pos += 1
-        if pos >= len(text):
-            break
-        value, pos = decoder.raw_decode(text, pos)
-        arrays.append(value if isinstance(value, list) else [value])
-    objects, removed = {}, set()
-    for array in arrays:
-        for o in array:
-            if o.get('type'):
-                objects[o['id']] = o
-            elif o.get('info') is None and 'id' in o:
-                removed.add(o['id'])
-    # A removal may be printed before the main array: drop those ids either way
-    # (a waiting caller polls again if a reused id was dropped by mistake).
-    return [o for i, o in objects.items() if i not in removed]
+    """pw-dump's objects (PipeWire.dump() reads every array pw-dump prints)."""
+    return pw.dump()
 
 
 def pw_linked(pw, out_node, in_node):

@@ -12,7 +12,7 @@ import time
 import pytest
 from gi.repository import GLib
 
-from vo_harness import ERR, DBusCallError, pump
+from vo_harness import ERR, DBusCallError
 
 HISTORY = 'org.virtualoffice.History1'
 T0 = 1_700_000_000_000_000          # 2023-11-14T22:13:20Z, in µs
@@ -246,19 +246,19 @@ def test_unseen_missed_at_start(h, seeded):
 
 def test_mark_seen(h, seeded):
     _, client = seeded
-    t = time.monotonic()
+    t = client.mark()
     client.call(HISTORY, 'MarkSeen', '(as)', [uid(1), uid(1), uid(0)])
     assert client.call(HISTORY, 'Get', '(s)', uid(1))[0]['seen'] is True
     assert client.call(HISTORY, 'Get', '(s)', uid(3))[0]['seen'] is False
     assert unseen(client) == 1
-    pump(0.3)
+    client.mark()
     assert client.changes_of(HISTORY, 'UnseenMissed', since=t) == [1]
     # Again, and with no ids: no error, no change, no signal.
     client.call(HISTORY, 'MarkSeen', '(as)', [uid(1)])
     client.call(HISTORY, 'MarkSeen', '(as)', [])
     client.call(HISTORY, 'MarkSeen', '(as)', [uid(3)])
     assert unseen(client) == 0
-    pump(0.3)
+    client.mark()
     assert client.changes_of(HISTORY, 'UnseenMissed', since=t) == [1, 0]
 
 
@@ -273,14 +273,14 @@ def test_mark_seen_unknown_changes_nothing(h, seeded):
 
 def test_delete(h, seeded):
     _, client = seeded
-    t = time.monotonic()
+    t = client.mark()
     client.call(HISTORY, 'Delete', '(as)', [uid(1), uid(6)])
     assert indexes(history_list(client)) == [7, 2, 4, 3, 5, 0]
     with pytest.raises(DBusCallError) as e:
         client.call(HISTORY, 'Get', '(s)', uid(1))
     assert e.value.name == ERR.NotFound
     assert unseen(client) == 1
-    pump(0.3)
+    client.mark()
     assert client.changes_of(HISTORY, 'UnseenMissed', since=t) == [1]
     # Deleted twice: the second time it is not there.
     with pytest.raises(DBusCallError) as e:

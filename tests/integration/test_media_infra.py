@@ -3,6 +3,7 @@ instances with virtual devices, tone player/recorder/frequency measurement,
 baresip peers calling through kamailio, and every sipp scenario against a
 baresip (or sipp) counterpart. Call tests rely on all of this being right."""
 
+import json
 import os
 import re
 import time
@@ -55,6 +56,29 @@ def test_pipewire_devices_and_defaults(h):
     env = pw.env_vars()
     assert env['PIPEWIRE_RUNTIME_DIR'] == pw.runtime_dir
     assert h.daemon(pipewire=pw, start=False).env()['PIPEWIRE_RUNTIME_DIR'] == pw.runtime_dir
+
+
+def test_pw_dump_with_several_arrays(h, monkeypatch):
+    """pw-dump prints one JSON array per update when the graph changes while
+    it runs (issue 7, fault 5): the harness reads them as a stream, later
+    arrays updating earlier ones, {"id": N, "info": null} removing N."""
+    pw = h.start_pipewire()
+    real = pw.run('pw-dump', '-N')
+    objects = json.loads(real)
+    mic = next(o for o in objects if (o.get('info') or {}).get('props', {})
+               .get('node.name') == MIC)
+    ring = next(o for o in objects if (o.get('info') or {}).get('props', {})
+                .get('node.name') == RING)
+    update = json.loads(json.dumps(mic))
+    update['info']['state'] = 'running'
+    stream = (real + '\n' + json.dumps([update], indent=2) + '\n'
+              + json.dumps([{'id': ring['id'], 'info': None}]) + '\n')
+    run = pw.run
+    monkeypatch.setattr(pw, 'run', lambda *argv, **kw:
+                        stream if argv[0] == 'pw-dump' else run(*argv, **kw))
+    nodes = pw.nodes()
+    assert nodes[MIC]['state'] == 'running'
+    assert RING not in nodes and SPEAKER in nodes
 
 
 @pytest.mark.parametrize('freq', [440, 660])

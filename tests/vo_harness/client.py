@@ -221,6 +221,20 @@ class VoClient:
     def wait_registration(self, value='registered', timeout=10.0):
         return self.wait_prop(ACCOUNT, 'Registration', value, timeout=timeout)
 
+    def mark(self):
+        """A time for since= that no signal sent before it can pass, and a
+        barrier: a round trip to the daemon, handled on its main loop after
+        whatever it had already queued (a property change goes out from an
+        idle), so every signal it sent before is here and dispatched, with
+        an earlier time. Waiting on this instead of sleeping is race-free."""
+        try:
+            self.call_raw(PROPS_IFACE, 'Get', GLib.Variant('(ss)', (ACCOUNT, 'State')),
+                          timeout=10.0)
+        except DBusCallError:
+            pass   # no daemon: nothing more can come from it
+        pump()
+        return time.monotonic()
+
     def changes_of(self, iface, prop, since=0.0):
         """Values prop took in recorded PropertiesChanged signals (after `since`)."""
         pump()

@@ -53,6 +53,34 @@ class PipeWireError(RuntimeError):
     pass
 
 
+def parse_dump(text):
+    """The objects in pw-dump's output. When the graph changes while it runs,
+    pw-dump prints one JSON array per update after (or before) the main one:
+    later objects replace earlier ones with the same id, and {"id": N,
+    "info": null} says N was removed. A removal may come before the array
+    that still lists N, so a removed id is dropped wherever it appears (a
+    caller waiting for a reused id polls again)."""
+    decoder = json.JSONDecoder()
+    objects, removed = {}, set()
+    pos = 0
+    while True:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        if pos >= len(text):
+            break
+        value, pos = decoder.raw_decode(text, pos)
+        for o in value if isinstance(value, list) else [value]:
+            if not isinstance(o, dict) or 'id' not in o:
+                continue
+            if o.get('type'):
+                objects[o['id']] = o
+            elif o.get('info') is None:
+                removed.add(o['id'])
+    if not objects:
+        raise ValueError('no objects')
+    return [o for i, o in objects.items() if i not in removed]
+
+
 class PipeWire:
     """One private pipewire daemon (+ wireplumber) in workdir/name.
 
@@ -220,10 +248,10 @@ class PipeWire:
         return r.stdout
 
     def dump(self):
-        """pw-dump as a list of objects."""
+        """pw-dump as a list of objects (see parse_dump)."""
         out = self.run('pw-dump', '-N')
         try:
-            return json.loads(out)
+            return parse_dump(out)
         except ValueError as e:
             raise PipeWireError(f'pw-dump gave no JSON: {out[:200]!r}') from e
 
