@@ -164,6 +164,65 @@ out:
   return ok;
 }
 
+/* Channels an rtpmap names ("opus/48000/2": 2; none: 1). */
+static guint
+rtpmap_channels (const sdp_rtpmap_t *map)
+{
+  guint64 channels = 1;
+
+  if (map->rm_params && !g_ascii_string_to_unsigned (map->rm_params, 10, 1, 255, &channels,
+                                                     NULL))
+    return 0;
+  return (guint) channels;
+}
+
+static const VoMediaCodec *
+offer_codec (const sdp_media_t *m, const VoMediaCodec *codecs)
+{
+  for (const sdp_rtpmap_t *map = m->m_rtpmaps; map; map = map->rm_next)
+    for (guint i = 0; map->rm_encoding && codecs[i].encoding; i++)
+      if (g_ascii_strcasecmp (map->rm_encoding, codecs[i].encoding) == 0 &&
+          map->rm_rate == codecs[i].clock_rate && rtpmap_channels (map) == codecs[i].channels)
+        return &codecs[i];
+  return NULL;
+}
+
+gboolean
+vo_sip_sdp_offer_usable (const char *sdp, gsize len, const VoMediaCodec *codecs,
+                         GError **error)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  sdp_parser_t *parser = sdp_parse (home, sdp, (issize_t) len, 0);
+  sdp_session_t *session = sdp_session (parser);
+  const char *missing = NULL;
+  gboolean audio = FALSE, usable = FALSE;
+
+  if (!session)
+    missing = sdp_parsing_error (parser);
+  for (sdp_media_t *m = session ? session->sdp_media : NULL; m && !usable; m = m->m_next) {
+    if (m->m_type != sdp_media_audio)
+      continue;
+    audio = TRUE;
+    /* SOA answers RTP/AVP and RTP/AVPF alike; SRTP (SAVP) we cannot do. */
+    usable = !m->m_rejected && m->m_port &&
+             (m->m_proto == sdp_proto_rtp || (m->m_proto_name &&
+                                               g_ascii_strcasecmp (m->m_proto_name,
+                                                                   "RTP/AVPF") == 0)) &&
+             media_address (session, m) && offer_codec (m, codecs);
+  }
+  if (session && !usable)
+    missing = !audio ? "no audio stream" : "no audio stream with an address and a codec we "
+                                           "speak (opus/48000/2, G722/8000, PCMU/8000, "
+                                           "PCMA/8000) over RTP/AVP";
+  if (!usable)
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT, "Unusable offer: %s",
+                 missing ? missing : "unreadable SDP");
+  if (parser)
+    sdp_parser_free (parser);
+  su_home_deinit (home);
+  return usable;
+}
+
 void
 vo_sip_sdp_result_clear (VoSipSdpResult *result)
 {

@@ -29,6 +29,12 @@ typedef struct {
 /* FALSE with an error when the SDP is unusable (no audio, no common codec). */
 gboolean vo_sip_sdp_negotiated (const char *local_sdp, const char *remote_sdp,
                                 VoSipSdpResult *result, GError **error);
+/* Whether the offer @sdp (@len bytes) has an audio stream we can take:
+ * an RTP/AVP(F) audio m= line with a port, an address, and a codec of
+ * @codecs (zero-terminated) at its rate and channel count. Else FALSE with
+ * VO_ERROR_INVALID_ARGUMENT saying what is missing, for a 488. */
+gboolean vo_sip_sdp_offer_usable (const char *sdp, gsize len, const VoMediaCodec *codecs,
+                                  GError **error);
 void vo_sip_sdp_result_clear (VoSipSdpResult *result);
 /* Fills @params from @result (pointers into @result stay owned by it). */
 void vo_sip_sdp_result_to_params (const VoSipSdpResult *result, VoMediaParams *params);

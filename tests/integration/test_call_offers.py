@@ -1,0 +1,130 @@
+"""INVITE offers the daemon cannot turn into audio (RFC 3264 §6, RFC 3261
+§13.3.1.3): no m= line, a rejected stream (port 0), only unknown codecs,
+video only, absurd channel counts, telephone-event alone. Each is answered
+488 Not Acceptable Here with a 305 Warning, before any 180 and before a
+Call1 object or a history entry exists. Sent straight to the daemon's
+contact over UDP, as a UA behind the proxy would."""
+
+import random
+import re
+import socket
+
+import pytest
+
+from calls_support import Party, stop_extra_buses
+from vo_harness import util
+
+PASSWORDS = {'alice': 'alice-pw'}
+
+
+@pytest.fixture
+def kam(h):
+    return h.start_kamailio(users=PASSWORDS, defines=('WITH_DEBUG',))
+
+
+@pytest.fixture
+def alice(h, kam):
+    yield Party(h, kam, 'alice', PASSWORDS['alice'])
+    stop_extra_buses(h)
+
+
+def sdp(media):
+    return ('v=0\r\no=peer 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n'
+            + ''.join(f'{line}\r\n' for line in media))
+
+
+def invite(contact, body):
+    """Sends one INVITE with @body as SDP; returns the statuses received up to
+    the final one, and ACKs a final error (it would be retransmitted)."""
+    m = re.match(r'sip:([^@]+)@([\d.]+):(\d+)', contact)
+    user, host, port = m.group(1), m.group(2), int(m.group(3))
+    payload = body.encode()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        sock.settimeout(util.scaled(5))
+        lport = sock.getsockname()[1]
+        branch = f'z9hG4bK{random.getrandbits(48):x}'
+        tag = f't{random.getrandbits(32):x}'
+        call_id = f'{random.getrandbits(64):x}@test'
+        common = (f'Via: SIP/2.0/UDP 127.0.0.1:{lport};branch={branch};rport\r\n'
+                  f'Max-Forwards: 70\r\nFrom: <sip:peer@vo.test>;tag={tag}\r\n'
+                  f'Call-ID: {call_id}\r\n')
+        sock.sendto((f'INVITE sip:{user}@{host}:{port} SIP/2.0\r\n{common}'
+                     f'To: <sip:{user}@vo.test>\r\nCSeq: 1 INVITE\r\n'
+                     f'Contact: <sip:peer@127.0.0.1:{lport}>\r\n'
+                     f'Content-Type: application/sdp\r\nContent-Length: {len(payload)}\r\n\r\n'
+                     ).encode() + payload, (host, port))
+        statuses = []
+        while True:
+            data = sock.recvfrom(65535)[0].decode(errors='replace')
+            status = int(data.split(' ', 2)[1])
+            statuses.append(status)
+            if status >= 200:
+                break
+        if status >= 300:
+            to = re.search(r'(?im)^To:\s*(.*?)\s*$', data).group(1)
+            sock.sendto((f'ACK sip:{user}@{host}:{port} SIP/2.0\r\n{common}To: {to}\r\n'
+                         'CSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n').encode(), (host, port))
+        return statuses, data
+
+
+UNUSABLE = {
+    'no m= line': [],
+    'audio rejected (port 0)': ['m=audio 0 RTP/AVP 0', 'a=rtpmap:0 PCMU/8000'],
+    'unknown codecs only': ['m=audio 40000 RTP/AVP 96 97', 'a=rtpmap:96 AMR-WB/16000',
+                            'a=rtpmap:97 iLBC/8000'],
+    'video only': ['m=video 40002 RTP/AVP 96', 'a=rtpmap:96 H264/90000'],
+    'absurd channel count': ['m=audio 40000 RTP/AVP 96 97', 'a=rtpmap:96 opus/48000/255',
+                             'a=rtpmap:97 PCMU/8000/64'],
+    'telephone-event only': ['m=audio 40000 RTP/AVP 101', 'a=rtpmap:101 telephone-event/8000'],
+    'wrong clock rate': ['m=audio 40000 RTP/AVP 96', 'a=rtpmap:96 PCMU/16000'],
+    'secure profile only': ['m=audio 40000 RTP/SAVP 0', 'a=rtpmap:0 PCMU/8000'],
+}
+
+
+@pytest.mark.parametrize('case', sorted(UNUSABLE))
+def test_offer_without_usable_audio_is_refused_before_ringing(kam, alice, case):
+    contact = kam.contacts('alice')[0]['Address']
+    statuses, response = invite(contact, sdp(UNUSABLE[case]))
+    assert statuses[-1] == 488, (case, response)
+    assert 180 not in statuses and 183 not in statuses
+    assert re.search(r'(?im)^Warning:\s*305 ', response), response
+    assert alice.call_paths() == []
+    assert alice.signals('Incoming') == []
+    assert alice.history() == []
+
+
+def test_usable_offer_next_to_unusable_streams_rings(kam, alice):
+    """Video first and an unknown codec first do not hide a usable PCMU."""
+    contact = kam.contacts('alice')[0]['Address']
+    statuses, _ = invite_until_ringing(contact, sdp([
+        'm=video 40002 RTP/AVP 96', 'a=rtpmap:96 H264/90000',
+        'm=audio 40000 RTP/AVP 97 0 101', 'a=rtpmap:97 AMR-WB/16000', 'a=rtpmap:0 PCMU/8000',
+        'a=rtpmap:101 telephone-event/8000']))
+    assert 180 in statuses
+    path = alice.wait_incoming()
+    alice.call_method(path, 'Hangup')
+    alice.wait_ended(path)
+
+
+def invite_until_ringing(contact, body):
+    m = re.match(r'sip:([^@]+)@([\d.]+):(\d+)', contact)
+    user, host, port = m.group(1), m.group(2), int(m.group(3))
+    payload = body.encode()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        sock.settimeout(util.scaled(5))
+        lport = sock.getsockname()[1]
+        sock.sendto((f'INVITE sip:{user}@{host}:{port} SIP/2.0\r\n'
+                     f'Via: SIP/2.0/UDP 127.0.0.1:{lport};branch=z9hG4bK{random.getrandbits(48):x}'
+                     f';rport\r\nMax-Forwards: 70\r\nFrom: <sip:peer@vo.test>;tag=t1\r\n'
+                     f'Call-ID: {random.getrandbits(64):x}@test\r\n'
+                     f'To: <sip:{user}@vo.test>\r\nCSeq: 1 INVITE\r\n'
+                     f'Contact: <sip:peer@127.0.0.1:{lport}>\r\n'
+                     f'Content-Type: application/sdp\r\nContent-Length: {len(payload)}\r\n\r\n'
+                     ).encode() + payload, (host, port))
+        statuses = []
+        while not statuses or statuses[-1] < 180:
+            data = sock.recvfrom(65535)[0].decode(errors='replace')
+            statuses.append(int(data.split(' ', 2)[1]))
+        return statuses, data
