@@ -11,15 +11,39 @@
 #include <sofia-sip/su_alloc.h>
 #include <string.h>
 
+/* telephone-event at 8000 (VO_MEDIA_DTMF_PAYLOAD_TYPE), and at each other
+ * codec clock rate counting down from here (opus: 100 at 48000). */
+#define DTMF_WIDEBAND_PAYLOAD_TYPE 100
+
+/* The distinct codec clock rates other than 8000, in offer order. */
+static GArray *
+wideband_rates (const VoMediaCodec *codecs)
+{
+  GArray *rates = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; codecs[i].encoding; i++) {
+    gboolean seen = codecs[i].clock_rate == 8000;
+
+    for (guint j = 0; j < rates->len && !seen; j++)
+      seen = g_array_index (rates, guint, j) == codecs[i].clock_rate;
+    if (!seen)
+      g_array_append_val (rates, codecs[i].clock_rate);
+  }
+  return rates;
+}
+
 char *
 vo_sip_sdp_build (const char *address, guint port, const VoMediaCodec *codecs)
 {
   GString *sdp = g_string_new (NULL);
   GString *pts = g_string_new (NULL);
+  g_autoptr(GArray) rates = wideband_rates (codecs);
   const char *ip = strchr (address, ':') ? "IP6" : "IP4";
 
   for (guint i = 0; codecs[i].encoding; i++)
     g_string_append_printf (pts, "%u ", codecs[i].payload_type);
+  for (guint j = 0; j < rates->len; j++)
+    g_string_append_printf (pts, "%u ", DTMF_WIDEBAND_PAYLOAD_TYPE - j);
   g_string_append_printf (pts, "%u", VO_MEDIA_DTMF_PAYLOAD_TYPE);
 
   g_string_append_printf (sdp,
@@ -40,6 +64,12 @@ vo_sip_sdp_build (const char *address, guint port, const VoMediaCodec *codecs)
     if (g_ascii_strcasecmp (codecs[i].encoding, "opus") == 0)
       g_string_append_printf (sdp, "a=fmtp:%u useinbandfec=1\r\n", codecs[i].payload_type);
   }
+  /* RFC 4733 §2.1: events share the audio codec's clock, so a peer that
+   * takes opus needs telephone-event/48000 to send us DTMF with it. */
+  for (guint j = 0; j < rates->len; j++)
+    g_string_append_printf (sdp, "a=rtpmap:%u telephone-event/%u\r\na=fmtp:%u 0-16\r\n",
+                            DTMF_WIDEBAND_PAYLOAD_TYPE - j, g_array_index (rates, guint, j),
+                            DTMF_WIDEBAND_PAYLOAD_TYPE - j);
   g_string_append_printf (sdp, "a=rtpmap:%u telephone-event/8000\r\na=fmtp:%u 0-16\r\n",
                           VO_MEDIA_DTMF_PAYLOAD_TYPE, VO_MEDIA_DTMF_PAYLOAD_TYPE);
   g_string_append (sdp, "a=sendrecv\r\n");
@@ -126,8 +156,7 @@ vo_sip_sdp_negotiated (const char *local_sdp, const char *remote_sdp, VoSipSdpRe
     if (!map->rm_encoding || !rtpmap_listed (lm, map))
       continue;
     if (g_ascii_strcasecmp (map->rm_encoding, "telephone-event") == 0) {
-      if (!result->dtmf_payload_type)
-        result->dtmf_payload_type = map->rm_pt;
+      continue;
     } else if (!result->codec_encoding && codec_is_supported (map->rm_encoding)) {
       result->codec_encoding = g_strdup (map->rm_encoding);
       result->codec_payload_type = map->rm_pt;
@@ -136,6 +165,19 @@ vo_sip_sdp_negotiated (const char *local_sdp, const char *remote_sdp, VoSipSdpRe
       if (result->codec_channels == 0)
         result->codec_channels = 1;
     }
+  }
+  /* telephone-event at the codec's rate (RFC 4733 §2.1), else the first
+   * one both sides list (the media layer rescales its durations). */
+  for (sdp_rtpmap_t *map = rm->m_rtpmaps; map && result->codec_encoding; map = map->rm_next) {
+    if (!map->rm_encoding || g_ascii_strcasecmp (map->rm_encoding, "telephone-event") != 0 ||
+        !rtpmap_listed (lm, map))
+      continue;
+    if (!result->dtmf_payload_type || map->rm_rate == result->codec_clock_rate) {
+      result->dtmf_payload_type = map->rm_pt;
+      result->dtmf_clock_rate = (guint) map->rm_rate;
+    }
+    if (map->rm_rate == result->codec_clock_rate)
+      break;
   }
   if (!result->codec_encoding) {
     g_set_error_literal (error, VO_ERROR, VO_ERROR_FAILED,
@@ -203,11 +245,9 @@ vo_sip_sdp_offer_usable (const char *sdp, gsize len, const VoMediaCodec *codecs,
     if (m->m_type != sdp_media_audio)
       continue;
     audio = TRUE;
-    /* SOA answers RTP/AVP and RTP/AVPF alike; SRTP (SAVP) we cannot do. */
-    usable = !m->m_rejected && m->m_port &&
-             (m->m_proto == sdp_proto_rtp || (m->m_proto_name &&
-                                               g_ascii_strcasecmp (m->m_proto_name,
-                                                                   "RTP/AVPF") == 0)) &&
+    /* Plain RTP/AVP only: we have no SRTP (SAVP), and Sofia reads no
+     * rtpmaps for other profiles (AVPF), so SOA could not answer them. */
+    usable = !m->m_rejected && m->m_port && m->m_proto == sdp_proto_rtp &&
              media_address (session, m) && offer_codec (m, codecs);
   }
   if (session && !usable)
@@ -242,5 +282,6 @@ vo_sip_sdp_result_to_params (const VoSipSdpResult *result, VoMediaParams *params
   params->codec.clock_rate = result->codec_clock_rate;
   params->codec.channels = result->codec_channels;
   params->dtmf_payload_type = result->dtmf_payload_type;
+  params->dtmf_clock_rate = result->dtmf_clock_rate;
   params->direction = result->direction;
 }
