@@ -522,10 +522,18 @@ vo_sip_call_hangup (VoSipCall *self)
 void
 vo_sip_call_hold (VoSipCall *self, gboolean hold)
 {
+  g_autofree char *user_sdp = NULL;
+
   if (!self->nh)
     return;
+  /* SOA offers our capabilities again, with our own payload types: opus
+   * agreed at the peer's 96 would come back as 111. A re-offer keeps the
+   * numbers of the session (RFC 3264 §8.3.2). */
+  if (self->local_sdp_offer && self->negotiated_local)
+    user_sdp = vo_sip_sdp_keep_payload_types (self->local_sdp_offer, self->negotiated_local);
   /* SOA rewrites our offer to sendonly (or back to sendrecv) in a re-INVITE. */
-  nua_invite (self->nh, SOATAG_HOLD (hold ? "audio" : NULL), TAG_END ());
+  nua_invite (self->nh, TAG_IF (user_sdp, SOATAG_USER_SDP_STR (user_sdp)),
+              SOATAG_HOLD (hold ? "audio" : NULL), TAG_END ());
 }
 
 void

@@ -263,6 +263,75 @@ vo_sip_sdp_offer_usable (const char *sdp, gsize len, const VoMediaCodec *codecs,
   return usable;
 }
 
+/* The same codec: name, rate and channels (absent means 1). */
+static gboolean
+rtpmap_same_codec (const sdp_rtpmap_t *a, const sdp_rtpmap_t *b)
+{
+  return a->rm_encoding && b->rm_encoding &&
+         g_ascii_strcasecmp (a->rm_encoding, b->rm_encoding) == 0 &&
+         a->rm_rate == b->rm_rate && rtpmap_channels (a) == rtpmap_channels (b);
+}
+
+char *
+vo_sip_sdp_keep_payload_types (const char *capabilities, const char *session)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  sdp_parser_t *caps_parser = sdp_parse (home, capabilities, (issize_t) strlen (capabilities), 0);
+  sdp_parser_t *session_parser = sdp_parse (home, session, (issize_t) strlen (session), 0);
+  sdp_session_t *caps = sdp_session (caps_parser);
+  sdp_media_t *ours = first_audio (caps);
+  sdp_media_t *agreed = first_audio (sdp_session (session_parser));
+  gboolean used[128] = { FALSE };
+  g_autoptr(GHashTable) placed = g_hash_table_new (NULL, NULL);
+  char *out = NULL;
+
+  if (!ours || !agreed)
+    goto done;
+  for (sdp_rtpmap_t *map = agreed->m_rtpmaps; map; map = map->rm_next)
+    used[map->rm_pt & 127] = TRUE;
+  /* First the codecs of the session take their numbers there... */
+  for (sdp_rtpmap_t *map = ours->m_rtpmaps; map; map = map->rm_next) {
+    map->rm_predef = 0;
+    for (sdp_rtpmap_t *a = agreed->m_rtpmaps; a; a = a->rm_next)
+      if (rtpmap_same_codec (map, a)) {
+        map->rm_pt = a->rm_pt;
+        g_hash_table_add (placed, map);
+        break;
+      }
+  }
+  /* ...then ours keep theirs unless the session uses it, else a free
+   * dynamic one (RFC 3551 §6: 96-127). */
+  for (sdp_rtpmap_t *map = ours->m_rtpmaps; map; map = map->rm_next) {
+    if (g_hash_table_contains (placed, map))
+      continue;
+    if (used[map->rm_pt & 127]) {
+      guint pt = 96;
+
+      while (pt < 128 && used[pt])
+        pt++;
+      if (pt == 128)
+        goto done;
+      map->rm_pt = pt;
+    }
+    used[map->rm_pt & 127] = TRUE;
+  }
+  {
+    sdp_printer_t *printer = sdp_print (home, caps, NULL, 0, 0);
+
+    if (sdp_message (printer))
+      out = g_strdup (sdp_message (printer));
+    sdp_printer_free (printer);
+  }
+
+done:
+  if (caps_parser)
+    sdp_parser_free (caps_parser);
+  if (session_parser)
+    sdp_parser_free (session_parser);
+  su_home_deinit (home);
+  return out;
+}
+
 void
 vo_sip_sdp_result_clear (VoSipSdpResult *result)
 {

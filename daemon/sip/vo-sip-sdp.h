@@ -37,6 +37,12 @@ gboolean vo_sip_sdp_negotiated (const char *local_sdp, const char *remote_sdp,
  * VO_ERROR_INVALID_ARGUMENT saying what is missing, for a 488. */
 gboolean vo_sip_sdp_offer_usable (const char *sdp, gsize len, const VoMediaCodec *codecs,
                                   GError **error);
+/* Our capabilities @capabilities renumbered for a re-offer in a session
+ * whose SDP (ours, as last agreed) is @session: each codec the session has
+ * keeps the payload type it has there (RFC 3264 §8.3.2), and one of ours
+ * whose number the session uses for something else gets a free one. NULL
+ * if either does not parse. */
+char *vo_sip_sdp_keep_payload_types (const char *capabilities, const char *session);
 void vo_sip_sdp_result_clear (VoSipSdpResult *result);
 /* Fills @params from @result (pointers into @result stay owned by it). */
 void vo_sip_sdp_result_to_params (const VoSipSdpResult *result, VoMediaParams *params);

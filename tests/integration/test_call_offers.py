@@ -128,3 +128,71 @@ def invite_until_ringing(contact, body):
             data = sock.recvfrom(65535)[0].decode(errors='replace')
             statuses.append(int(data.split(' ', 2)[1]))
         return statuses, data
+
+
+def _header(msg, name):
+    m = re.search(rf'(?im)^{name}\s*:\s*(.*?)\s*$', msg)
+    return m.group(1) if m else None
+
+
+def _recv_until(sock, pred):
+    while True:
+        data = sock.recvfrom(65535)[0].decode(errors='replace')
+        if pred(data):
+            return data
+
+
+def test_reinvite_keeps_the_payload_types_of_the_session(kam, alice):
+    """RFC 3264 §8.3.2: opus agreed at 96 stays 96 in alice's hold re-INVITE
+    (it used to come back as her own 111)."""
+    contact = kam.contacts('alice')[0]['Address']
+    m = re.match(r'sip:([^@]+)@([\d.]+):(\d+)', contact)
+    user, host, port = m.group(1), m.group(2), int(m.group(3))
+    offer = sdp(['m=audio 40000 RTP/AVP 96 0 97', 'a=rtpmap:96 opus/48000/2',
+                 'a=rtpmap:0 PCMU/8000', 'a=rtpmap:97 telephone-event/48000',
+                 'a=sendrecv']).encode()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        sock.settimeout(util.scaled(10))
+        lport = sock.getsockname()[1]
+        call_id = f'{random.getrandbits(64):x}@test'
+        from_ = f'<sip:peer@vo.test>;tag=t{random.getrandbits(32):x}'
+        sock.sendto((f'INVITE sip:{user}@{host}:{port} SIP/2.0\r\n'
+                     f'Via: SIP/2.0/UDP 127.0.0.1:{lport};branch=z9hG4bK{random.getrandbits(48):x}'
+                     f';rport\r\nMax-Forwards: 70\r\nFrom: {from_}\r\nCall-ID: {call_id}\r\n'
+                     f'To: <sip:{user}@vo.test>\r\nCSeq: 1 INVITE\r\n'
+                     f'Contact: <sip:peer@127.0.0.1:{lport}>\r\n'
+                     # A route set through us: alice's in-dialog requests
+                     # go by her outbound proxy, which routes them here.
+                     f'Record-Route: <sip:127.0.0.1:{lport};lr>\r\n'
+                     f'Content-Type: application/sdp\r\nContent-Length: {len(offer)}\r\n\r\n'
+                     ).encode() + offer, (host, port))
+        path = alice.wait_incoming()
+        alice.call_method(path, 'Answer')
+        ok = _recv_until(sock, lambda d: d.startswith('SIP/2.0 200'))
+        assert 'a=rtpmap:96 opus/48000/2' in ok, ok
+        target = re.search(r'<([^>]+)>', _header(ok, 'Contact')).group(1)
+        sock.sendto((f'ACK {target} SIP/2.0\r\n'
+                     f'Via: SIP/2.0/UDP 127.0.0.1:{lport};branch=z9hG4bK{random.getrandbits(48):x}'
+                     f';rport\r\nMax-Forwards: 70\r\nFrom: {from_}\r\nCall-ID: {call_id}\r\n'
+                     f'To: {_header(ok, "To")}\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n'
+                     ).encode(), (host, port))
+        alice.wait_state(path, 'active')
+
+        alice.call_method(path, 'Hold')
+        reinvite = _recv_until(sock, lambda d: d.startswith('INVITE '))
+        answer = sdp(['m=audio 40000 RTP/AVP 96 97', 'a=rtpmap:96 opus/48000/2',
+                      'a=rtpmap:97 telephone-event/48000', 'a=recvonly']).encode()
+        sock.sendto((f'SIP/2.0 200 OK\r\n'
+                     + ''.join(f'{h}: {_header(reinvite, h)}\r\n'
+                               for h in ('Via', 'From', 'To', 'Call-ID', 'CSeq'))
+                     + f'Contact: <sip:peer@127.0.0.1:{lport}>\r\n'
+                     f'Content-Type: application/sdp\r\nContent-Length: {len(answer)}\r\n\r\n'
+                     ).encode() + answer, (host, port))
+        body = reinvite.split('\r\n\r\n', 1)[1]
+        assert 'a=rtpmap:96 opus/48000/2' in body, body
+        assert not re.search(r'a=rtpmap:(?!96 )\d+ opus', body), body
+        assert 'a=rtpmap:97 telephone-event/48000' in body, body
+        assert re.search(r'(?m)^m=audio \d+ RTP/AVP 96 ', body), body
+        alice.wait_state(path, 'held')
+        alice.call_method(path, 'Hangup')

@@ -114,6 +114,50 @@ test_offer_usable (void)
   }
 }
 
+/* Counts lines of @sdp that start with @prefix. */
+static guint
+count_lines (const char *sdp, const char *prefix)
+{
+  g_auto(GStrv) lines = g_strsplit (sdp, "\r\n", -1);
+  guint n = 0;
+
+  for (guint i = 0; lines[i]; i++)
+    n += g_str_has_prefix (lines[i], prefix);
+  return n;
+}
+
+/* A re-offer keeps the payload types the session agreed on (RFC 3264 §8.3.2). */
+static void
+test_reoffer_keeps_payload_types (void)
+{
+  g_autofree char *caps = vo_sip_sdp_build ("127.0.0.1", 40000, codecs);
+  g_autofree char *kept = vo_sip_sdp_keep_payload_types (
+    caps, ANSWER_HEAD "m=audio 40000 RTP/AVP 96 0 97\r\n"
+    "a=rtpmap:96 opus/48000/2\r\na=fmtp:96 useinbandfec=1\r\na=rtpmap:0 PCMU/8000\r\n"
+    "a=rtpmap:97 telephone-event/48000\r\n");
+  g_autofree char *clash = vo_sip_sdp_keep_payload_types (
+    caps, ANSWER_HEAD "m=audio 40000 RTP/AVP 101 100\r\n"
+    "a=rtpmap:101 opus/48000/2\r\na=rtpmap:100 telephone-event/8000\r\n");
+
+  g_assert_nonnull (kept);
+  g_assert_nonnull (strstr (kept, "a=rtpmap:96 opus/48000/2\r\n"));
+  g_assert_nonnull (strstr (kept, "a=fmtp:96 useinbandfec=1\r\n"));
+  g_assert_nonnull (strstr (kept, "a=rtpmap:97 telephone-event/48000\r\n"));
+  g_assert_nonnull (strstr (kept, "a=rtpmap:101 telephone-event/8000\r\n"));
+  g_assert_null (strstr (kept, "a=rtpmap:111 "));
+  g_assert_null (strstr (kept, "a=rtpmap:100 "));
+  g_assert_nonnull (strstr (kept, "a=rtpmap:9 G722/8000\r\n"));
+
+  /* The session's PTs win; our own ones they collide with move elsewhere. */
+  g_assert_nonnull (clash);
+  g_assert_nonnull (strstr (clash, "a=rtpmap:101 opus/48000/2\r\n"));
+  g_assert_nonnull (strstr (clash, "a=rtpmap:100 telephone-event/8000\r\n"));
+  g_assert_cmpuint (count_lines (clash, "a=rtpmap:101 "), ==, 1);
+  g_assert_cmpuint (count_lines (clash, "a=rtpmap:100 "), ==, 1);
+  g_assert_cmpuint (count_lines (clash, "a=rtpmap:"), ==, 5);  /* 3 codecs, 2 events */
+  g_assert_nonnull (strstr (clash, " telephone-event/48000\r\n"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -121,5 +165,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/sdp/offer/telephone-event-rates", test_offer_telephone_event_rates);
   g_test_add_func ("/sdp/negotiated/dtmf-follows-codec-rate", test_dtmf_follows_codec_rate);
   g_test_add_func ("/sdp/offer/usable", test_offer_usable);
+  g_test_add_func ("/sdp/reoffer/keeps-payload-types", test_reoffer_keeps_payload_types);
   return g_test_run ();
 }
