@@ -8,10 +8,11 @@ contact over UDP, as a UA behind the proxy would."""
 import random
 import re
 import socket
+import threading
 
 import pytest
 
-from calls_support import Party, stop_extra_buses
+from calls_support import ERR, DBusCallError, Party, stop_extra_buses
 from vo_harness import util
 
 PASSWORDS = {'alice': 'alice-pw'}
@@ -142,53 +143,69 @@ def _recv_until(sock, pred):
             return data
 
 
-def test_reinvite_keeps_the_payload_types_of_the_session(kam, alice):
-    """RFC 3264 §8.3.2: opus agreed at 96 stays 96 in alice's hold re-INVITE
-    (it used to come back as her own 111)."""
+def _answered_call(kam, alice, sock, media):
+    """An INVITE from @sock to alice with @media, answered and ACKed: the path."""
     contact = kam.contacts('alice')[0]['Address']
     m = re.match(r'sip:([^@]+)@([\d.]+):(\d+)', contact)
     user, host, port = m.group(1), m.group(2), int(m.group(3))
-    offer = sdp(['m=audio 40000 RTP/AVP 96 0 97', 'a=rtpmap:96 opus/48000/2',
-                 'a=rtpmap:0 PCMU/8000', 'a=rtpmap:97 telephone-event/48000',
-                 'a=sendrecv']).encode()
+    offer = sdp(media).encode()
+    lport = sock.getsockname()[1]
+    call_id = f'{random.getrandbits(64):x}@test'
+    from_ = f'<sip:peer@vo.test>;tag=t{random.getrandbits(32):x}'
+    sock.sendto((f'INVITE sip:{user}@{host}:{port} SIP/2.0\r\n'
+                 f'Via: SIP/2.0/UDP 127.0.0.1:{lport};branch=z9hG4bK{random.getrandbits(48):x}'
+                 f';rport\r\nMax-Forwards: 70\r\nFrom: {from_}\r\nCall-ID: {call_id}\r\n'
+                 f'To: <sip:{user}@vo.test>\r\nCSeq: 1 INVITE\r\n'
+                 f'Contact: <sip:peer@127.0.0.1:{lport}>\r\n'
+                 # A route set through us: alice's in-dialog requests go by
+                 # her outbound proxy, which routes them here.
+                 f'Record-Route: <sip:127.0.0.1:{lport};lr>\r\n'
+                 f'Content-Type: application/sdp\r\nContent-Length: {len(offer)}\r\n\r\n'
+                 ).encode() + offer, (host, port))
+    path = alice.wait_incoming()
+    alice.call_method(path, 'Answer')
+    ok = _recv_until(sock, lambda d: d.startswith('SIP/2.0 200'))
+    target = re.search(r'<([^>]+)>', _header(ok, 'Contact')).group(1)
+    sock.sendto((f'ACK {target} SIP/2.0\r\n'
+                 f'Via: SIP/2.0/UDP 127.0.0.1:{lport};branch=z9hG4bK{random.getrandbits(48):x}'
+                 f';rport\r\nMax-Forwards: 70\r\nFrom: {from_}\r\nCall-ID: {call_id}\r\n'
+                 f'To: {_header(ok, "To")}\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n'
+                 ).encode(), (host, port))
+    alice.wait_state(path, 'active')
+    return path, ok
+
+
+def _respond(sock, request, status, body=b''):
+    """Answers @request (received on @sock) where its top Via says."""
+    via = _header(request, 'Via')
+    m = re.search(r'SIP/2.0/UDP ([\d.]+):(\d+)', via)
+    extra = 'Content-Type: application/sdp\r\n' if body else ''
+    vias = ''.join(f'Via: {v}\r\n' for v in re.findall(r'(?im)^Via\s*:\s*(.*?)\s*$', request))
+    sock.sendto((f'SIP/2.0 {status}\r\n{vias}'
+                 + ''.join(f'{h}: {_header(request, h)}\r\n' for h in ('From', 'To', 'Call-ID', 'CSeq'))
+                 + f'Contact: <sip:peer@127.0.0.1:{sock.getsockname()[1]}>\r\n{extra}'
+                 f'Content-Length: {len(body)}\r\n\r\n').encode() + body,
+                (m.group(1), int(m.group(2))))
+
+
+def test_reinvite_keeps_the_payload_types_of_the_session(kam, alice):
+    """RFC 3264 §8.3.2: opus agreed at 96 stays 96 in alice's hold re-INVITE
+    (it used to come back as her own 111)."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
         sock.bind(('127.0.0.1', 0))
         sock.settimeout(util.scaled(10))
-        lport = sock.getsockname()[1]
-        call_id = f'{random.getrandbits(64):x}@test'
-        from_ = f'<sip:peer@vo.test>;tag=t{random.getrandbits(32):x}'
-        sock.sendto((f'INVITE sip:{user}@{host}:{port} SIP/2.0\r\n'
-                     f'Via: SIP/2.0/UDP 127.0.0.1:{lport};branch=z9hG4bK{random.getrandbits(48):x}'
-                     f';rport\r\nMax-Forwards: 70\r\nFrom: {from_}\r\nCall-ID: {call_id}\r\n'
-                     f'To: <sip:{user}@vo.test>\r\nCSeq: 1 INVITE\r\n'
-                     f'Contact: <sip:peer@127.0.0.1:{lport}>\r\n'
-                     # A route set through us: alice's in-dialog requests
-                     # go by her outbound proxy, which routes them here.
-                     f'Record-Route: <sip:127.0.0.1:{lport};lr>\r\n'
-                     f'Content-Type: application/sdp\r\nContent-Length: {len(offer)}\r\n\r\n'
-                     ).encode() + offer, (host, port))
-        path = alice.wait_incoming()
-        alice.call_method(path, 'Answer')
-        ok = _recv_until(sock, lambda d: d.startswith('SIP/2.0 200'))
+        path, ok = _answered_call(kam, alice, sock, [
+            'm=audio 40000 RTP/AVP 96 0 97', 'a=rtpmap:96 opus/48000/2',
+            'a=rtpmap:0 PCMU/8000', 'a=rtpmap:97 telephone-event/48000', 'a=sendrecv'])
         assert 'a=rtpmap:96 opus/48000/2' in ok, ok
-        target = re.search(r'<([^>]+)>', _header(ok, 'Contact')).group(1)
-        sock.sendto((f'ACK {target} SIP/2.0\r\n'
-                     f'Via: SIP/2.0/UDP 127.0.0.1:{lport};branch=z9hG4bK{random.getrandbits(48):x}'
-                     f';rport\r\nMax-Forwards: 70\r\nFrom: {from_}\r\nCall-ID: {call_id}\r\n'
-                     f'To: {_header(ok, "To")}\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n'
-                     ).encode(), (host, port))
-        alice.wait_state(path, 'active')
 
-        alice.call_method(path, 'Hold')
+        held = threading.Thread(target=alice.call_method, args=(path, 'Hold'))
+        held.start()
         reinvite = _recv_until(sock, lambda d: d.startswith('INVITE '))
-        answer = sdp(['m=audio 40000 RTP/AVP 96 97', 'a=rtpmap:96 opus/48000/2',
-                      'a=rtpmap:97 telephone-event/48000', 'a=recvonly']).encode()
-        sock.sendto((f'SIP/2.0 200 OK\r\n'
-                     + ''.join(f'{h}: {_header(reinvite, h)}\r\n'
-                               for h in ('Via', 'From', 'To', 'Call-ID', 'CSeq'))
-                     + f'Contact: <sip:peer@127.0.0.1:{lport}>\r\n'
-                     f'Content-Type: application/sdp\r\nContent-Length: {len(answer)}\r\n\r\n'
-                     ).encode() + answer, (host, port))
+        _respond(sock, reinvite, '200 OK', sdp([
+            'm=audio 40000 RTP/AVP 96 97', 'a=rtpmap:96 opus/48000/2',
+            'a=rtpmap:97 telephone-event/48000', 'a=recvonly']).encode())
+        held.join()
         body = reinvite.split('\r\n\r\n', 1)[1]
         assert 'a=rtpmap:96 opus/48000/2' in body, body
         assert not re.search(r'a=rtpmap:(?!96 )\d+ opus', body), body
@@ -196,3 +213,44 @@ def test_reinvite_keeps_the_payload_types_of_the_session(kam, alice):
         assert re.search(r'(?m)^m=audio \d+ RTP/AVP 96 ', body), body
         alice.wait_state(path, 'held')
         alice.call_method(path, 'Hangup')
+
+
+def test_refused_hold_leaves_the_call_active(kam, alice):
+    """RFC 3261 §14.1: a refused re-INVITE leaves the session as it was.
+    Hold() answers only once the peer has, and then with the refusal."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        sock.settimeout(util.scaled(10))
+        path, _ = _answered_call(kam, alice, sock, ['m=audio 40000 RTP/AVP 0',
+                                                    'a=rtpmap:0 PCMU/8000'])
+        outcome = {}
+
+        def hold():
+            try:
+                outcome['ok'] = alice.call_method(path, 'Hold')
+            except DBusCallError as e:
+                outcome['error'] = e
+        held = threading.Thread(target=hold)
+        held.start()
+        reinvite = _recv_until(sock, lambda d: d.startswith('INVITE '))
+        # The re-INVITE is out and unanswered: Hold() has not returned.
+        assert held.is_alive() and not outcome
+        assert alice.prop(path, 'State') == 'active'
+        _respond(sock, reinvite, '488 Not Acceptable Here')
+        held.join(util.scaled(10))
+        assert not held.is_alive()
+        assert 'error' in outcome, outcome
+        assert outcome['error'].name == ERR.Failed, outcome['error']
+        assert '488' in str(outcome['error'])
+        assert alice.prop(path, 'State') == 'active'
+        assert alice.prop(path, 'Held') is False
+        # Still a call: the next hold goes through.
+        held = threading.Thread(target=hold)
+        outcome.clear()
+        held.start()
+        reinvite = _recv_until(sock, lambda d: d.startswith('INVITE '))
+        _respond(sock, reinvite, '200 OK', sdp(['m=audio 40000 RTP/AVP 0',
+                                                'a=rtpmap:0 PCMU/8000', 'a=recvonly']).encode())
+        held.join(util.scaled(10))
+        assert 'ok' in outcome, outcome
+        alice.wait_state(path, 'held')
