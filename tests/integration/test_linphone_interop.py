@@ -71,3 +71,19 @@ def test_linphone_calls_alice(alice, bob):
     bob.wait_call_state('StreamsRunning')
     bob.hangup()
     assert alice.wait_ended(path)
+
+
+def test_alice_holds_and_resumes_linphone(alice, bob):
+    path = alice.dial('bob')
+    alice.wait_state(path, 'active')
+    bob.wait_call_state('StreamsRunning')
+    since = bob.mark()
+    alice.call_method(path, 'Hold')   # returns once Linphone has answered
+    assert alice.prop(path, 'State') == 'held' and alice.prop(path, 'Held') is True
+    bob.wait_call_state('PausedByRemote', since=since)
+    since = bob.mark()
+    alice.call_method(path, 'Resume')
+    assert alice.prop(path, 'State') == 'active' and alice.prop(path, 'Held') is False
+    bob.wait_call_state('StreamsRunning', since=since)
+    alice.call_method(path, 'Hangup')
+    assert alice.wait_ended(path)

@@ -675,15 +675,16 @@ class LinphonePeer:
                     event.setdefault(k, v)
             self.events.append(event)
 
-    def wait_event(self, match, timeout=10.0, what='event'):
+    def wait_event(self, match, timeout=10.0, what='event', since=0):
+        """The first event from index @since on (see mark()) that matches."""
         def check():
-            return next((e for e in self.poll_events() if match(e)), None)
+            return next((e for e in self.poll_events()[since:] if match(e)), None)
         return util.wait_until(check, util.scaled(timeout), interval=0.1,
                                what=f'linphone {self.user}: {what}')
 
     def wait_call_state(self, state, timeout=10.0, since=0):
-        return self.wait_event(lambda e: e.get('Event') == f'LinphoneCall{state}'
-                               and self.events.index(e) >= since, timeout, f'call {state}')
+        return self.wait_event(lambda e: e.get('Event') == f'LinphoneCall{state}', timeout,
+                               f'call {state}', since=since)
 
     def mark(self):
         return len(self.poll_events())
