@@ -62,6 +62,8 @@ struct _VoCall {
   gint64 audible_since;       /* monotonic s since the peer should be sending; 0: not now */
 
   GTask *transfer_task;
+  GTask *hold_task;      /* Hold()/Resume() waiting for the re-INVITE's answer */
+  gboolean hold_wanted;
   char *transfer_target;
   guint transfer_timeout_id;
   gboolean transferred;
@@ -240,6 +242,9 @@ call_ensure_media (VoCall *self, GError **error)
   return TRUE;
 }
 
+static void on_sip_reinvite_finished (VoSipCall *sip, int status, const char *phrase,
+                                      gpointer user_data);
+
 static void
 on_sip_media_changed (VoSipCall *sip, gpointer user_data)
 {
@@ -416,6 +421,8 @@ call_connect_sip (VoCall *self)
                            0);
   g_signal_connect_object (self->sip, "dtmf-received", G_CALLBACK (on_sip_dtmf), self, 0);
   g_signal_connect_object (self->sip, "refer-progress", G_CALLBACK (on_refer_progress), self, 0);
+  g_signal_connect_object (self->sip, "reinvite-finished", G_CALLBACK (on_sip_reinvite_finished),
+                           self, 0);
   g_signal_connect_object (self->settings, "notify::audio-input",
                            G_CALLBACK (on_devices_changed), self, 0);
   g_signal_connect_object (self->settings, "notify::audio-output",
@@ -472,27 +479,93 @@ vo_call_hangup (VoCall *self, GError **error)
   return TRUE;
 }
 
+/* The state a hold (TRUE) or resume starts from. */
+static gboolean
+call_can_hold (VoCall *self, gboolean hold, GError **error)
+{
+  return call_check (self, self->state == (hold ? CALL_ACTIVE : CALL_HELD),
+                     hold ? "hold" : "resume", error);
+}
+
+void
+vo_call_hold_async (VoCall *self, gboolean hold, GAsyncReadyCallback callback,
+                    gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  GError *error = NULL;
+
+  if (!call_can_hold (self, hold, &error)) {
+    g_task_return_error (task, error);
+    return;
+  }
+  if (self->hold_task) {
+    g_task_return_new_error (task, VO_ERROR, VO_ERROR_BUSY,
+                             "Call %u is waiting for the peer to answer a hold or resume",
+                             self->id);
+    return;
+  }
+  /* Nothing changes until the peer agrees (RFC 3261 §14.1): see
+   * on_sip_reinvite_finished. */
+  self->hold_task = g_steal_pointer (&task);
+  self->hold_wanted = hold;
+  vo_sip_call_hold (self->sip, hold);
+}
+
+gboolean
+vo_call_hold_finish (VoCall *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_sip_reinvite_finished (VoSipCall *sip, int status, const char *phrase, gpointer user_data)
+{
+  VoCall *self = user_data;
+  g_autoptr(GTask) task = g_steal_pointer (&self->hold_task);
+  const char *action = self->hold_wanted ? "hold" : "resume";
+
+  if (!task)
+    return;
+  if (status < 200 || status >= 300) {
+    g_message ("Call %u: %s refused (%d %s)", self->id, action, status, phrase);
+    if (status)
+      g_task_return_new_error (task, VO_ERROR, VO_ERROR_FAILED,
+                               "The peer or a proxy refused to %s the call (%d %s); it stays %s",
+                               action, status, phrase, state_names[self->state]);
+    else
+      g_task_return_new_error (task, VO_ERROR, VO_ERROR_INVALID_STATE,
+                               "The call ended before the peer answered the %s", action);
+    return;
+  }
+  if (!call_can_hold (self, self->hold_wanted, NULL)) {
+    g_task_return_new_error (task, VO_ERROR, VO_ERROR_INVALID_STATE,
+                             "The call is %s now", state_names[self->state]);
+    return;
+  }
+  self->held = self->hold_wanted;
+  call_notify (self, PROP_HELD);
+  call_set_state (self, self->held ? CALL_HELD : CALL_ACTIVE);
+  /* The audio follows the held flag (quiet on hold). */
+  on_sip_media_changed (self->sip, self);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Without a caller to tell: call waiting holds the other call this way. */
 gboolean
 vo_call_hold (VoCall *self, GError **error)
 {
-  if (!call_check (self, self->state == CALL_ACTIVE, "hold", error))
+  if (!call_can_hold (self, TRUE, error))
     return FALSE;
-  self->held = TRUE;
-  vo_sip_call_hold (self->sip, TRUE);
-  call_notify (self, PROP_HELD);
-  call_set_state (self, CALL_HELD);
+  vo_call_hold_async (self, TRUE, NULL, NULL);
   return TRUE;
 }
 
 gboolean
 vo_call_resume (VoCall *self, GError **error)
 {
-  if (!call_check (self, self->state == CALL_HELD, "resume", error))
+  if (!call_can_hold (self, FALSE, error))
     return FALSE;
-  self->held = FALSE;
-  vo_sip_call_hold (self->sip, FALSE);
-  call_notify (self, PROP_HELD);
-  call_set_state (self, CALL_ACTIVE);
+  vo_call_hold_async (self, FALSE, NULL, NULL);
   return TRUE;
 }
 

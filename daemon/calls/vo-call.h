@@ -53,6 +53,13 @@ VoSipCall *vo_call_get_sip_call (VoCall *self);
 gboolean vo_call_answer (VoCall *self, GError **error);
 gboolean vo_call_reject (VoCall *self, GError **error);
 gboolean vo_call_hangup (VoCall *self, GError **error);
+/* Hold (TRUE) or resume: the state changes once the peer accepts the
+ * re-INVITE; a refusal leaves it as it was (VO_ERROR_FAILED, with the SIP
+ * status), one already waiting is VO_ERROR_BUSY. */
+void vo_call_hold_async (VoCall *self, gboolean hold, GAsyncReadyCallback callback,
+                         gpointer user_data);
+gboolean vo_call_hold_finish (VoCall *self, GAsyncResult *result, GError **error);
+/* The same without waiting for the outcome (call waiting holds this way). */
 gboolean vo_call_hold (VoCall *self, GError **error);
 gboolean vo_call_resume (VoCall *self, GError **error);
 gboolean vo_call_send_dtmf (VoCall *self, const char *digits, GError **error);

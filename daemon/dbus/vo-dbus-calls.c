@@ -85,8 +85,30 @@ on_answer (VoDbusCall1 *skeleton, GDBusMethodInvocation *invocation)
 
 SIMPLE_ACTION (on_hangup, vo_call_hangup)
 SIMPLE_ACTION (on_reject, vo_call_reject)
-SIMPLE_ACTION (on_hold, vo_call_hold)
-SIMPLE_ACTION (on_resume, vo_call_resume)
+
+/* Hold() and Resume() answer once the peer has answered the re-INVITE. */
+static void
+on_hold_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GError *error = NULL;
+  gboolean ok = vo_call_hold_finish (VO_CALL (source), result, &error);
+
+  run_action (user_data, ok, error);
+}
+
+static gboolean
+on_hold (VoDbusCall1 *skeleton, GDBusMethodInvocation *invocation)
+{
+  vo_call_hold_async (call_of (skeleton), TRUE, on_hold_done, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+on_resume (VoDbusCall1 *skeleton, GDBusMethodInvocation *invocation)
+{
+  vo_call_hold_async (call_of (skeleton), FALSE, on_hold_done, invocation);
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
 
 static gboolean
 on_send_dtmf (VoDbusCall1 *skeleton, GDBusMethodInvocation *invocation, const char *digits)

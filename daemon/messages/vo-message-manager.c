@@ -498,9 +498,10 @@ typedef struct {
   int notify;
 } Incoming;
 
-/* A receipt for one of our messages: moves it forward; never shown. */
+/* A receipt for one of our messages (@xml: the message/imdn+xml document,
+ * inside CPIM or bare as Linphone sends it): moves it forward; never shown. */
 static void
-manager_take_receipt (VoMessageManager *self, const char *peer, const VoSipCpim *cpim)
+manager_take_receipt (VoMessageManager *self, const char *peer, const char *xml, gsize len)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *message_id = NULL;
@@ -508,8 +509,7 @@ manager_take_receipt (VoMessageManager *self, const char *peer, const VoSipCpim 
   VoConversation *conversation;
   VoSipImdnStatus status;
 
-  if (!vo_sip_imdn_parse_notification (cpim->body, cpim->body_len, &message_id, &status,
-                                       &error)) {
+  if (!vo_sip_imdn_parse_notification (xml, len, &message_id, &status, &error)) {
     g_message ("Ignoring a receipt from %s: %s", peer, error->message);
     return;
   }
@@ -624,6 +624,10 @@ manager_receive (VoMessageManager *self, const VoSipIncomingMessage *sip, const 
     *phrase = "Bad From";
     return 400;
   }
+  if (sip->refuse_status) {
+    *phrase = sip->refuse_phrase;
+    return sip->refuse_status;
+  }
 
   if (g_str_equal (sip->content_type, "text/plain"))
     cpim = envelope_in_plain_text (sip);
@@ -636,7 +640,7 @@ manager_receive (VoMessageManager *self, const VoSipIncomingMessage *sip, const 
       return 400;
     }
     if (g_str_equal (cpim->content_type, VO_SIP_IMDN_TYPE)) {
-      manager_take_receipt (self, peer, cpim);
+      manager_take_receipt (self, peer, cpim->body, cpim->body_len);
       return 200;
     }
     if (!g_str_equal (cpim->content_type, "text/plain"))
@@ -658,6 +662,9 @@ manager_receive (VoMessageManager *self, const VoSipIncomingMessage *sip, const 
   } else if (g_str_equal (sip->content_type, "text/plain")) {
     in.text = sip->body;
     in.length = sip->body_len;
+  } else if (g_str_equal (sip->content_type, VO_SIP_IMDN_TYPE)) {
+    manager_take_receipt (self, peer, sip->body, sip->body_len);
+    return 200;
   } else if (g_str_equal (sip->content_type, "application/im-iscomposing+xml")) {
     return 200;  /* typing indications (RFC 3994): nothing to keep */
   } else {

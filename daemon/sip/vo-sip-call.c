@@ -39,6 +39,7 @@ struct _VoSipCall {
   guint auth_attempts;
   guint redirects;
   gboolean hangup_requested;
+  gboolean reinvite_pending; /* our hold/resume re-INVITE awaits its answer */
   su_home_t home[1];
   sip_event_t *refer_event;  /* of the REFER the peer sent us, for its NOTIFYs */
 };
@@ -49,6 +50,7 @@ enum {
   SIGNAL_DTMF_RECEIVED,
   SIGNAL_REFER_PROGRESS,
   SIGNAL_REFER_REQUESTED,
+  SIGNAL_REINVITE_FINISHED,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -83,11 +85,22 @@ call_drop_handle (VoSipCall *self)
   }
 }
 
+/* The answer to our hold/resume re-INVITE; 0 when the call ended first. */
+static void
+call_finish_reinvite (VoSipCall *self, int status, const char *phrase)
+{
+  if (!self->reinvite_pending)
+    return;
+  self->reinvite_pending = FALSE;
+  g_signal_emit (self, signals[SIGNAL_REINVITE_FINISHED], 0, status, phrase ? phrase : "");
+}
+
 static void
 call_terminate (VoSipCall *self)
 {
   if (self->state == VO_SIP_CALL_TERMINATED)
     return;
+  call_finish_reinvite (self, 0, "The call ended");
   if (self->end == VO_SIP_END_NONE)
     call_set_end (self, self->hangup_requested ? VO_SIP_END_LOCAL : VO_SIP_END_REMOTE, 0);
   call_drop_handle (self);
@@ -301,6 +314,13 @@ on_handle_event (gpointer owner, nua_event_t event, int status, const char *phra
 
   switch (event) {
   case nua_r_invite:
+    /* A refused re-INVITE leaves the session as it was (RFC 3261 §14.1):
+     * it is no refused call. */
+    if (self->reinvite_pending) {
+      if (status >= 200 && !((status == 401 || status == 407) && call_try_auth (self, sip)))
+        call_finish_reinvite (self, status, phrase);
+      break;
+    }
     if (self->state != VO_SIP_CALL_ACTIVE || status >= 300)
       call_on_invite_response (self, status, phrase, sip);
     break;
@@ -419,6 +439,9 @@ vo_sip_call_class_init (VoSipCallClass *klass)
   signals[SIGNAL_REFER_REQUESTED] = g_signal_new ("refer-requested", type, G_SIGNAL_RUN_LAST,
                                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                                                   G_TYPE_STRING);
+  signals[SIGNAL_REINVITE_FINISHED] = g_signal_new ("reinvite-finished", type,
+                                                    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                    G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_STRING);
 }
 
 static void
@@ -541,10 +564,19 @@ vo_sip_call_hangup (VoSipCall *self)
 void
 vo_sip_call_hold (VoSipCall *self, gboolean hold)
 {
+  g_autofree char *user_sdp = NULL;
+
   if (!self->nh)
     return;
+  /* SOA offers our capabilities again, with our own payload types: opus
+   * agreed at the peer's 96 would come back as 111. A re-offer keeps the
+   * numbers of the session (RFC 3264 §8.3.2). */
+  if (self->local_sdp_offer && self->negotiated_local)
+    user_sdp = vo_sip_sdp_keep_payload_types (self->local_sdp_offer, self->negotiated_local);
+  self->reinvite_pending = TRUE;
   /* SOA rewrites our offer to sendonly (or back to sendrecv) in a re-INVITE. */
-  nua_invite (self->nh, SOATAG_HOLD (hold ? "audio" : NULL), TAG_END ());
+  nua_invite (self->nh, TAG_IF (user_sdp, SOATAG_USER_SDP_STR (user_sdp)),
+              SOATAG_HOLD (hold ? "audio" : NULL), TAG_END ());
 }
 
 void

@@ -46,6 +46,9 @@ void vo_sip_call_decline (VoSipCall *self, int status, const char *phrase);
 void vo_sip_call_redirect (VoSipCall *self, const char *target_uri);
 /* CANCEL before the answer, BYE after; declines an unanswered incoming call. */
 void vo_sip_call_hangup (VoSipCall *self);
+/* A re-INVITE with a=sendonly (hold) or a=sendrecv; its final answer comes
+ * as "reinvite-finished" (int status, const char *phrase), status 0 if the
+ * call ended first. */
 void vo_sip_call_hold (VoSipCall *self, gboolean hold);
 void vo_sip_call_send_dtmf_info (VoSipCall *self, char digit);
 void vo_sip_call_refer (VoSipCall *self, const char *target_uri);

@@ -9,6 +9,7 @@
 #include "vo-sip-message.h"
 #include "vo-sip-nua.h"
 
+#include <gio/gio.h>
 #include <string.h>
 
 struct _VoSipMessage {
@@ -159,6 +160,90 @@ vo_sip_incoming_message_free (VoSipIncomingMessage *message)
   g_free (message);
 }
 
+/* Undoes one Content-Encoding into a new buffer, stopping as soon as the
+ * result outgrows VO_SIP_MESSAGE_UNPACKED_MAX rather than after a bomb has
+ * filled memory. Returns 0, or the status to refuse the body with. */
+static int
+unpack (const guint8 *data, gsize len, GZlibCompressorFormat format, GByteArray **out)
+{
+  g_autoptr(GZlibDecompressor) zlib = g_zlib_decompressor_new (format);
+  g_autoptr(GByteArray) unpacked = g_byte_array_new ();
+  guint8 chunk[16 * 1024];
+  gsize offset = 0;
+
+  for (;;) {
+    g_autoptr(GError) error = NULL;
+    gsize read = 0, written = 0;
+    GConverterResult result = g_converter_convert (G_CONVERTER (zlib), data + offset,
+                                                   len - offset, chunk, sizeof chunk,
+                                                   G_CONVERTER_INPUT_AT_END, &read, &written,
+                                                   &error);
+
+    if (result == G_CONVERTER_ERROR) {
+      g_debug ("Cannot unpack a MESSAGE body: %s", error->message);
+      return 400;
+    }
+    offset += read;
+    g_byte_array_append (unpacked, chunk, (guint) written);
+    if (unpacked->len > VO_SIP_MESSAGE_UNPACKED_MAX)
+      return 413;
+    if (result == G_CONVERTER_FINISHED)
+      break;
+    if (read == 0 && written == 0)
+      return 400;
+  }
+  *out = g_steal_pointer (&unpacked);
+  return 0;
+}
+
+/* Undoes the codings listed in Content-Encoding, last applied first.
+ * "deflate" is zlib-wrapped (RFC 9110 §8.4.1.2) but some stacks send it
+ * raw, so a body that is not zlib is tried as raw deflate. */
+static void
+message_decode_body (VoSipIncomingMessage *message, const sip_t *sip)
+{
+  g_autoptr(GPtrArray) codings = g_ptr_array_new ();
+
+  for (const sip_content_encoding_t *k = sip->sip_content_encoding; k; k = k->k_next)
+    for (guint i = 0; k->k_items && k->k_items[i]; i++)
+      g_ptr_array_add (codings, (gpointer) k->k_items[i]);
+
+  for (guint i = codings->len; i-- > 0;) {
+    const char *coding = g_ptr_array_index (codings, i);
+    g_autoptr(GByteArray) unpacked = NULL;
+    int status;
+
+    if (g_ascii_strcasecmp (coding, "identity") == 0)
+      continue;
+    if (g_ascii_strcasecmp (coding, "deflate") == 0) {
+      status = unpack ((const guint8 *) message->body, message->body_len,
+                       G_ZLIB_COMPRESSOR_FORMAT_ZLIB, &unpacked);
+      if (status == 400)
+        status = unpack ((const guint8 *) message->body, message->body_len,
+                         G_ZLIB_COMPRESSOR_FORMAT_RAW, &unpacked);
+    } else if (g_ascii_strcasecmp (coding, "gzip") == 0 ||
+               g_ascii_strcasecmp (coding, "x-gzip") == 0) {
+      status = unpack ((const guint8 *) message->body, message->body_len,
+                       G_ZLIB_COMPRESSOR_FORMAT_GZIP, &unpacked);
+    } else {
+      g_message ("MESSAGE with Content-Encoding %s refused: not one we can undo", coding);
+      message->refuse_status = 415;
+      message->refuse_phrase = "Unsupported Content-Encoding";
+      return;
+    }
+    if (status) {
+      message->refuse_status = status;
+      message->refuse_phrase = status == 413 ? "Unpacked Body Too Large"
+                                             : "Corrupt Compressed Body";
+      return;
+    }
+    g_free (message->body);
+    message->body_len = unpacked->len;
+    g_byte_array_append (unpacked, (const guint8 *) "", 1);
+    message->body = (char *) g_byte_array_free (g_steal_pointer (&unpacked), FALSE);
+  }
+}
+
 VoSipIncomingMessage *
 vo_sip_message_read_incoming (gconstpointer sip_pointer)
 {
@@ -184,11 +269,16 @@ vo_sip_message_read_incoming (gconstpointer sip_pointer)
                           ? g_ascii_strdown (sip->sip_content_type->c_type, -1)
                           : g_strdup ("");
   if (sip && sip->sip_payload && sip->sip_payload->pl_data) {
-    message->body = g_strndup (sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+    /* Not g_strndup(): a compressed body has NUL bytes in it. */
+    message->body = g_malloc (sip->sip_payload->pl_len + 1);
+    memcpy (message->body, sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+    message->body[sip->sip_payload->pl_len] = '\0';
     message->body_len = sip->sip_payload->pl_len;
   } else {
     message->body = g_strdup ("");
   }
+  if (sip && sip->sip_content_encoding)
+    message_decode_body (message, sip);
   su_home_deinit (home);
   return message;
 }
@@ -198,6 +288,11 @@ vo_sip_message_respond (VoSipStack *stack, gpointer nh, int status, const char *
 {
   nua_t *nua = vo_sip_stack_get_nua (stack);
 
-  nua_respond (nh, status, phrase, NUTAG_WITH_THIS (nua), TAG_END ());
+  /* A 415 says what would have been taken (RFC 3261 §8.2.3), so that a
+   * sender can try again in a form we read. */
+  nua_respond (nh, status, phrase, NUTAG_WITH_THIS (nua),
+               TAG_IF (status == 415, SIPTAG_ACCEPT_STR (VO_SIP_MESSAGE_ACCEPT)),
+               TAG_IF (status == 415, SIPTAG_ACCEPT_ENCODING_STR (VO_SIP_MESSAGE_ACCEPT_ENCODING)),
+               TAG_END ());
   nua_handle_destroy (nh);
 }

@@ -19,8 +19,14 @@
 #define NS_DM "urn:ietf:params:xml:ns:pidf:data-model"
 #define NS_RPID "urn:ietf:params:xml:ns:pidf:rpid"
 
-/* What vo-daemon puts in <rpid:other> for dnd; any of the forms below reads
- * back as dnd, so other clients may show it as text. */
+/* dnd goes out as plain <rpid:busy/>, what every client shows as busy
+ * (Linphone shows an <rpid:other> activity as "Moved"), plus an empty
+ * element in our own namespace that other clients skip (PIDF extensions
+ * are ignored when not understood) and vo-daemons read back as dnd. */
+#define NS_VO "urn:x-virtualoffice:params:xml:ns:pidf"
+#define DND_ELEMENT "do-not-disturb"
+/* Older vo-daemons marked dnd with <rpid:other>Do not disturb</rpid:other>;
+ * that and the forms below still read as dnd. */
 #define DND_MARKER "Do not disturb"
 
 #define MAX_DEPTH 32
@@ -38,12 +44,10 @@ vo_sip_pidf_build (const char *entity, const char *status, const char *note)
 
   if (g_strcmp0 (status, "away") == 0)
     activity = "<rpid:away/>";
-  else if (g_strcmp0 (status, "busy") == 0)
+  else if (g_strcmp0 (status, "busy") == 0 || g_strcmp0 (status, "dnd") == 0)
     activity = "<rpid:busy/>";
   else if (g_strcmp0 (status, "on-the-phone") == 0)
     activity = "<rpid:on-the-phone/>";
-  else if (g_strcmp0 (status, "dnd") == 0)
-    activity = "<rpid:busy/><rpid:other>" DND_MARKER "</rpid:other>";
 
   part = g_markup_printf_escaped ("<presence xmlns=\"" NS_PIDF "\" xmlns:dm=\"" NS_DM "\" "
                                   "xmlns:rpid=\"" NS_RPID "\" entity=\"%s\">\n"
@@ -61,7 +65,10 @@ vo_sip_pidf_build (const char *entity, const char *status, const char *note)
   if (open && activity)
     g_string_append_printf (xml, "  <dm:person id=\"p%.8s\">\n"
                                  "    <rpid:activities>%s</rpid:activities>\n"
-                                 "  </dm:person>\n", hash, activity);
+                                 "%s"
+                                 "  </dm:person>\n", hash, activity,
+                            g_strcmp0 (status, "dnd") == 0
+                            ? "    <vo:" DND_ELEMENT " xmlns:vo=\"" NS_VO "\"/>\n" : "");
   g_string_append (xml, "</presence>\n");
   return g_string_free (xml, FALSE);
 }
@@ -81,6 +88,7 @@ typedef enum {
   EL_ACTIVITIES,
   EL_ACTIVITY,
   EL_ACTIVITY_OTHER,
+  EL_DND,
 } Element;
 
 typedef enum {
@@ -188,6 +196,8 @@ classify (Element parent, const char *ns, const char *local)
       return EL_ACTIVITIES;
     if (ns_is (ns, NS_DM) && g_str_equal (local, "note"))
       return EL_PERSON_NOTE;
+    if (g_strcmp0 (ns, NS_VO) == 0 && g_str_equal (local, DND_ELEMENT))
+      return EL_DND;
     break;
   case EL_ACTIVITIES:
     if (ns_is (ns, NS_RPID))
@@ -251,6 +261,8 @@ on_start_element (GMarkupParseContext *context, const char *name, const char **a
   if (element == EL_TUPLE) {
     g_clear_pointer (&r->tuple_basic, g_free);
     g_clear_pointer (&r->tuple_note, g_free);
+  } else if (element == EL_DND) {
+    r->activities |= ACT_DND;
   } else if (element == EL_ACTIVITY) {
     for (guint i = 0; i < G_N_ELEMENTS (activities); i++)
       if (g_str_equal (local, activities[i].name))

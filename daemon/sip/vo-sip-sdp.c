@@ -11,15 +11,39 @@
 #include <sofia-sip/su_alloc.h>
 #include <string.h>
 
+/* telephone-event at 8000 (VO_MEDIA_DTMF_PAYLOAD_TYPE), and at each other
+ * codec clock rate counting down from here (opus: 100 at 48000). */
+#define DTMF_WIDEBAND_PAYLOAD_TYPE 100
+
+/* The distinct codec clock rates other than 8000, in offer order. */
+static GArray *
+wideband_rates (const VoMediaCodec *codecs)
+{
+  GArray *rates = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint i = 0; codecs[i].encoding; i++) {
+    gboolean seen = codecs[i].clock_rate == 8000;
+
+    for (guint j = 0; j < rates->len && !seen; j++)
+      seen = g_array_index (rates, guint, j) == codecs[i].clock_rate;
+    if (!seen)
+      g_array_append_val (rates, codecs[i].clock_rate);
+  }
+  return rates;
+}
+
 char *
 vo_sip_sdp_build (const char *address, guint port, const VoMediaCodec *codecs)
 {
   GString *sdp = g_string_new (NULL);
   GString *pts = g_string_new (NULL);
+  g_autoptr(GArray) rates = wideband_rates (codecs);
   const char *ip = strchr (address, ':') ? "IP6" : "IP4";
 
   for (guint i = 0; codecs[i].encoding; i++)
     g_string_append_printf (pts, "%u ", codecs[i].payload_type);
+  for (guint j = 0; j < rates->len; j++)
+    g_string_append_printf (pts, "%u ", DTMF_WIDEBAND_PAYLOAD_TYPE - j);
   g_string_append_printf (pts, "%u", VO_MEDIA_DTMF_PAYLOAD_TYPE);
 
   g_string_append_printf (sdp,
@@ -40,6 +64,12 @@ vo_sip_sdp_build (const char *address, guint port, const VoMediaCodec *codecs)
     if (g_ascii_strcasecmp (codecs[i].encoding, "opus") == 0)
       g_string_append_printf (sdp, "a=fmtp:%u useinbandfec=1\r\n", codecs[i].payload_type);
   }
+  /* RFC 4733 §2.1: events share the audio codec's clock, so a peer that
+   * takes opus needs telephone-event/48000 to send us DTMF with it. */
+  for (guint j = 0; j < rates->len; j++)
+    g_string_append_printf (sdp, "a=rtpmap:%u telephone-event/%u\r\na=fmtp:%u 0-16\r\n",
+                            DTMF_WIDEBAND_PAYLOAD_TYPE - j, g_array_index (rates, guint, j),
+                            DTMF_WIDEBAND_PAYLOAD_TYPE - j);
   g_string_append_printf (sdp, "a=rtpmap:%u telephone-event/8000\r\na=fmtp:%u 0-16\r\n",
                           VO_MEDIA_DTMF_PAYLOAD_TYPE, VO_MEDIA_DTMF_PAYLOAD_TYPE);
   g_string_append (sdp, "a=sendrecv\r\n");
@@ -126,8 +156,7 @@ vo_sip_sdp_negotiated (const char *local_sdp, const char *remote_sdp, VoSipSdpRe
     if (!map->rm_encoding || !rtpmap_listed (lm, map))
       continue;
     if (g_ascii_strcasecmp (map->rm_encoding, "telephone-event") == 0) {
-      if (!result->dtmf_payload_type)
-        result->dtmf_payload_type = map->rm_pt;
+      continue;
     } else if (!result->codec_encoding && codec_is_supported (map->rm_encoding)) {
       result->codec_encoding = g_strdup (map->rm_encoding);
       result->codec_payload_type = map->rm_pt;
@@ -136,6 +165,19 @@ vo_sip_sdp_negotiated (const char *local_sdp, const char *remote_sdp, VoSipSdpRe
       if (result->codec_channels == 0)
         result->codec_channels = 1;
     }
+  }
+  /* telephone-event at the codec's rate (RFC 4733 §2.1), else the first
+   * one both sides list (the media layer rescales its durations). */
+  for (sdp_rtpmap_t *map = rm->m_rtpmaps; map && result->codec_encoding; map = map->rm_next) {
+    if (!map->rm_encoding || g_ascii_strcasecmp (map->rm_encoding, "telephone-event") != 0 ||
+        !rtpmap_listed (lm, map))
+      continue;
+    if (!result->dtmf_payload_type || map->rm_rate == result->codec_clock_rate) {
+      result->dtmf_payload_type = map->rm_pt;
+      result->dtmf_clock_rate = (guint) map->rm_rate;
+    }
+    if (map->rm_rate == result->codec_clock_rate)
+      break;
   }
   if (!result->codec_encoding) {
     g_set_error_literal (error, VO_ERROR, VO_ERROR_FAILED,
@@ -164,6 +206,132 @@ out:
   return ok;
 }
 
+/* Channels an rtpmap names ("opus/48000/2": 2; none: 1). */
+static guint
+rtpmap_channels (const sdp_rtpmap_t *map)
+{
+  guint64 channels = 1;
+
+  if (map->rm_params && !g_ascii_string_to_unsigned (map->rm_params, 10, 1, 255, &channels,
+                                                     NULL))
+    return 0;
+  return (guint) channels;
+}
+
+static const VoMediaCodec *
+offer_codec (const sdp_media_t *m, const VoMediaCodec *codecs)
+{
+  for (const sdp_rtpmap_t *map = m->m_rtpmaps; map; map = map->rm_next)
+    for (guint i = 0; map->rm_encoding && codecs[i].encoding; i++)
+      if (g_ascii_strcasecmp (map->rm_encoding, codecs[i].encoding) == 0 &&
+          map->rm_rate == codecs[i].clock_rate && rtpmap_channels (map) == codecs[i].channels)
+        return &codecs[i];
+  return NULL;
+}
+
+gboolean
+vo_sip_sdp_offer_usable (const char *sdp, gsize len, const VoMediaCodec *codecs,
+                         GError **error)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  sdp_parser_t *parser = sdp_parse (home, sdp, (issize_t) len, 0);
+  sdp_session_t *session = sdp_session (parser);
+  const char *missing = NULL;
+  gboolean audio = FALSE, usable = FALSE;
+
+  if (!session)
+    missing = sdp_parsing_error (parser);
+  for (sdp_media_t *m = session ? session->sdp_media : NULL; m && !usable; m = m->m_next) {
+    if (m->m_type != sdp_media_audio)
+      continue;
+    audio = TRUE;
+    /* Plain RTP/AVP only: we have no SRTP (SAVP), and Sofia reads no
+     * rtpmaps for other profiles (AVPF), so SOA could not answer them. */
+    usable = !m->m_rejected && m->m_port && m->m_proto == sdp_proto_rtp &&
+             media_address (session, m) && offer_codec (m, codecs);
+  }
+  if (session && !usable)
+    missing = !audio ? "no audio stream" : "no audio stream with an address and a codec we "
+                                           "speak (opus/48000/2, G722/8000, PCMU/8000, "
+                                           "PCMA/8000) over RTP/AVP";
+  if (!usable)
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT, "Unusable offer: %s",
+                 missing ? missing : "unreadable SDP");
+  if (parser)
+    sdp_parser_free (parser);
+  su_home_deinit (home);
+  return usable;
+}
+
+/* The same codec: name, rate and channels (absent means 1). */
+static gboolean
+rtpmap_same_codec (const sdp_rtpmap_t *a, const sdp_rtpmap_t *b)
+{
+  return a->rm_encoding && b->rm_encoding &&
+         g_ascii_strcasecmp (a->rm_encoding, b->rm_encoding) == 0 &&
+         a->rm_rate == b->rm_rate && rtpmap_channels (a) == rtpmap_channels (b);
+}
+
+char *
+vo_sip_sdp_keep_payload_types (const char *capabilities, const char *session)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  sdp_parser_t *caps_parser = sdp_parse (home, capabilities, (issize_t) strlen (capabilities), 0);
+  sdp_parser_t *session_parser = sdp_parse (home, session, (issize_t) strlen (session), 0);
+  sdp_session_t *caps = sdp_session (caps_parser);
+  sdp_media_t *ours = first_audio (caps);
+  sdp_media_t *agreed = first_audio (sdp_session (session_parser));
+  gboolean used[128] = { FALSE };
+  g_autoptr(GHashTable) placed = g_hash_table_new (NULL, NULL);
+  char *out = NULL;
+
+  if (!ours || !agreed)
+    goto done;
+  for (sdp_rtpmap_t *map = agreed->m_rtpmaps; map; map = map->rm_next)
+    used[map->rm_pt & 127] = TRUE;
+  /* First the codecs of the session take their numbers there... */
+  for (sdp_rtpmap_t *map = ours->m_rtpmaps; map; map = map->rm_next) {
+    map->rm_predef = 0;
+    for (sdp_rtpmap_t *a = agreed->m_rtpmaps; a; a = a->rm_next)
+      if (rtpmap_same_codec (map, a)) {
+        map->rm_pt = a->rm_pt;
+        g_hash_table_add (placed, map);
+        break;
+      }
+  }
+  /* ...then ours keep theirs unless the session uses it, else a free
+   * dynamic one (RFC 3551 §6: 96-127). */
+  for (sdp_rtpmap_t *map = ours->m_rtpmaps; map; map = map->rm_next) {
+    if (g_hash_table_contains (placed, map))
+      continue;
+    if (used[map->rm_pt & 127]) {
+      guint pt = 96;
+
+      while (pt < 128 && used[pt])
+        pt++;
+      if (pt == 128)
+        goto done;
+      map->rm_pt = pt;
+    }
+    used[map->rm_pt & 127] = TRUE;
+  }
+  {
+    sdp_printer_t *printer = sdp_print (home, caps, NULL, 0, 0);
+
+    if (sdp_message (printer))
+      out = g_strdup (sdp_message (printer));
+    sdp_printer_free (printer);
+  }
+
+done:
+  if (caps_parser)
+    sdp_parser_free (caps_parser);
+  if (session_parser)
+    sdp_parser_free (session_parser);
+  su_home_deinit (home);
+  return out;
+}
+
 void
 vo_sip_sdp_result_clear (VoSipSdpResult *result)
 {
@@ -183,5 +351,6 @@ vo_sip_sdp_result_to_params (const VoSipSdpResult *result, VoMediaParams *params
   params->codec.clock_rate = result->codec_clock_rate;
   params->codec.channels = result->codec_channels;
   params->dtmf_payload_type = result->dtmf_payload_type;
+  params->dtmf_clock_rate = result->dtmf_clock_rate;
   params->direction = result->direction;
 }

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "vo-sip-stack.h"
 #include "vo-sip-nua.h"
+#include "vo-sip-sdp.h"
 #include "vo-sip-trust.h"
 #include "vo-error.h"
 
@@ -61,6 +62,25 @@ stack_finish_shutdown (VoSipStack *self)
     g_task_return_boolean (task, TRUE);
 }
 
+/* An INVITE without a body offers in the ACK: SOA deals with that. */
+static gboolean
+stack_offer_usable (nua_handle_t *nh, const sip_t *sip)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!sip || !sip->sip_payload || !sip->sip_payload->pl_len)
+    return TRUE;
+  if (vo_sip_sdp_offer_usable (sip->sip_payload->pl_data, sip->sip_payload->pl_len,
+                               vo_media_supported_codecs (), &error))
+    return TRUE;
+  g_message ("Incoming call refused with 488: %s", error->message);
+  nua_respond (nh, SIP_488_NOT_ACCEPTABLE,
+               SIPTAG_WARNING_STR ("305 vo-daemon \"Incompatible media format\""),
+               TAG_END ());
+  nua_handle_destroy (nh);
+  return FALSE;
+}
+
 /* Requests that arrive outside any dialog the daemon knows of. */
 static void
 stack_handle_orphan (VoSipStack *self, nua_event_t event, nua_handle_t *nh, const sip_t *sip)
@@ -69,6 +89,10 @@ stack_handle_orphan (VoSipStack *self, nua_event_t event, nua_handle_t *nh, cons
 
   switch (event) {
   case nua_i_invite:
+    /* An offer we could not answer with audio is refused before it rings
+     * (RFC 3264 §6): otherwise it would become a call with no sound. */
+    if (!stack_offer_usable (nh, sip))
+      break;
     g_signal_emit (self, signals[SIGNAL_INCOMING_CALL], 0, nh, sip, &taken);
     /* Nobody to take the call (not signed in): say so instead of ringing on. */
     if (!taken) {

@@ -182,6 +182,14 @@ class Harness:
         peer.start()
         return peer
 
+    def start_linphone(self, kamailio, user, password, **kw):
+        """A linphone-daemon peer registered at kamailio (see peers.LinphonePeer)."""
+        from .peers import LinphonePeer
+        peer = LinphonePeer(self.workdir, kamailio, user, password, **kw)
+        self.peers.append(peer)
+        peer.start()
+        return peer
+
     def sipp(self, scenario, **kw):
         """A sipp run of tests/fixtures/sipp/<scenario>.xml (see peers.Sipp)."""
         from .peers import Sipp

@@ -27,8 +27,10 @@ PCMU/8000 + telephone-event/8000; sipp echoes RTP back (rtp_echo=True).
 import glob
 import json
 import os
+import random
 import re
 import socket
+import subprocess
 import threading
 import time
 
@@ -570,3 +572,178 @@ class Sipp:
         return (f'--- sipp {self.name} rc={self.returncode} ---\n{util.tail(self.log, 20)}\n'
                 f'--- errors ---\n{err}\n--- messages (tail) ---\n'
                 + self.messages()[-4000:])
+
+
+# -- Linphone ------------------------------------------------------------------
+class LinphonePeer:
+    """Linphone 5.1 (Debian's linphone-cli: the headless linphone-daemon),
+    driven over its unix socket, registered at kamailio over UDP.
+
+    Calls are answered by hand (answer()) or at once (auto_answer=True);
+    events (call states, DTMF, messages) are taken with pop-event and kept
+    in self.events. Without a sound card Linphone plays and records nothing,
+    which the signalling tests here do not need.
+
+        bob = h.start_linphone(kam, 'bob', 'bob-pw')
+        bob.dial('sip:alice@vo.test'); bob.wait_call_state('StreamsRunning')
+        bob.send_dtmf('1'); bob.hangup(); bob.wait_call_state('Released')
+        bob.message('sip:alice@vo.test', 'hi'); bob.wait_message('hello')
+    """
+
+    def __init__(self, workdir, kamailio, user, password, domain='vo.test', auto_answer=True):
+        self.user, self.password, self.domain = user, password, domain
+        self.registrar = _registrar(kamailio)
+        self.dir = os.path.join(workdir, f'linphone-{user}')
+        os.makedirs(self.dir, exist_ok=True)
+        self.socket_name = f'vo-lp-{os.getpid()}-{user}-{random.getrandbits(24):x}'
+        self.socket_path = os.path.join('/tmp', self.socket_name)
+        self.port = util.free_port()
+        self.rtp_port = _free_udp_run(2)
+        self.auto_answer = auto_answer
+        self.proc = None
+        self.sock = None
+        self.events = []
+        self.log_path = os.path.join(self.dir, 'linphone.log')
+        self.rc = os.path.join(self.dir, 'linphonerc')
+        host, port = self.registrar.rsplit(':', 1)
+        proxy = f'sip:{host}:{port};transport=udp'
+        # The account lives in the config: the daemon's "register" command
+        # makes no default account, and "message" then sends straight to
+        # the domain (vo.test, which no DNS knows) instead of the proxy.
+        with open(self.rc, 'w') as f:
+            f.write(f'[sip]\nsip_port={self.port}\nsip_tcp_port=-1\nsip_tls_port=-1\n'
+                    'default_proxy=0\nuse_ipv6=0\nregister_only_when_network_is_up=0\n'
+                    f'[proxy_0]\nreg_proxy={proxy}\nreg_route={proxy}\n'
+                    f'reg_identity=sip:{user}@{domain}\nreg_expires=600\nreg_sendregister=1\n'
+                    f'[auth_info_0]\nusername={user}\npasswd={password}\n'
+                    f'[rtp]\naudio_rtp_port={self.rtp_port}\nvideo_rtp_port=-1\n'
+                    '[video]\nenabled=0\ncapture=0\ndisplay=0\n'
+                    f'[storage]\nuri={os.path.join(self.dir, "linphone.db")}\n'
+                    '[misc]\nfile_transfer_server_url=\n')
+
+    @property
+    def uri(self):
+        return f'sip:{self.user}@{self.domain}'
+
+    def start(self, timeout=15.0):
+        argv = ['linphone-daemon', '--pipe', self.socket_name, '--config', self.rc,
+                '--log', self.log_path, '--disable-stats-events']
+        if self.auto_answer:
+            argv.append('--auto-answer')
+        env = dict(os.environ, HOME=self.dir, XDG_DATA_HOME=self.dir, XDG_CONFIG_HOME=self.dir)
+        self.out = open(os.path.join(self.dir, 'stdout.log'), 'wb')
+        self.proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=self.out,
+                                     stderr=subprocess.STDOUT, env=env, cwd=self.dir)
+        util.wait_until(lambda: self.proc.poll() is not None or os.path.exists(self.socket_path),
+                        util.scaled(timeout), what='linphone-daemon socket')
+        if self.proc.poll() is not None:
+            raise PeerError(f'linphone-daemon exited with {self.proc.returncode}')
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(self.socket_path)
+        self.sock.settimeout(util.scaled(10))
+        self.buf = b''
+        util.wait_until(lambda: 'LinphoneRegistrationOk' in self.command('register-status ALL'),
+                        util.scaled(timeout), interval=0.1, what=f'linphone {self.user} registered')
+        return self
+
+    # linphone-daemon reads one command per read() of its socket (anything
+    # after the first line is dropped) and writes each answer with one
+    # write(), which a unix stream socket hands over whole: so one command,
+    # then one answer.
+    def command(self, cmd):
+        self.sock.sendall(cmd.encode() + b'\n')
+        data = self.sock.recv(1 << 20)
+        if not data:
+            raise PeerError('linphone-daemon closed its socket')
+        return data.decode(errors='replace')
+
+    def check(self, cmd):
+        text = self.command(cmd)
+        if 'Status: Ok' not in text:
+            raise PeerError(f'linphone {cmd!r}: {text.strip()}')
+        return text
+
+    def poll_events(self):
+        while True:
+            text = self.command('pop-event')
+            if 'Event-type:' not in text:
+                return self.events
+            event = {}
+            for line in text.splitlines():
+                if ': ' in line:
+                    k, v = line.split(': ', 1)
+                    event.setdefault(k, v)
+            self.events.append(event)
+
+    def wait_event(self, match, timeout=10.0, what='event', since=0):
+        """The first event from index @since on (see mark()) that matches."""
+        def check():
+            return next((e for e in self.poll_events()[since:] if match(e)), None)
+        return util.wait_until(check, util.scaled(timeout), interval=0.1,
+                               what=f'linphone {self.user}: {what}')
+
+    def wait_call_state(self, state, timeout=10.0, since=0):
+        return self.wait_event(lambda e: e.get('Event') == f'LinphoneCall{state}', timeout,
+                               f'call {state}', since=since)
+
+    def mark(self):
+        return len(self.poll_events())
+
+    def dial(self, uri):
+        return self.check(f'call {uri}')
+
+    def answer(self):
+        return self.check('answer')
+
+    def hangup(self):
+        return self.check('terminate')
+
+    def send_dtmf(self, digit):
+        """One digit: Linphone drops one asked for while another is sent."""
+        self.check(f'dtmf {digit}')
+
+    def dtmf_received(self):
+        """Digits received so far (RFC 4733 or INFO), in order."""
+        return ''.join(e.get('Tone', '') for e in self.poll_events()
+                       if e.get('Event-type') == 'receiving-tone')
+
+    def message(self, uri, text):
+        return self.check(f'message {uri} {text}')
+
+    def wait_message(self, text, timeout=10.0):
+        # The text comes as Content: "…" (quoted).
+        return self.wait_event(lambda e: e.get('Event-type') == 'message-received'
+                               and e.get('Content', '').strip('"') == text, timeout,
+                               f'message {text!r}')
+
+    @property
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def log_text(self):
+        try:
+            with open(self.log_path, errors='replace') as f:
+                return f.read()
+        except OSError:
+            return ''
+
+    def stop(self):
+        if self.sock:
+            try:
+                self.sock.sendall(b'quit\n')
+            except OSError:
+                pass
+            self.sock.close()
+            self.sock = None
+        if self.proc and self.proc.poll() is None:
+            try:
+                self.proc.wait(timeout=util.scaled(5))
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if getattr(self, 'out', None):
+            self.out.close()
+        try:
+            os.unlink(self.socket_path)
+        except OSError:
+            pass
