@@ -183,7 +183,8 @@ class VoDaemon:
         if self.proc is None:
             return None
         proc = self.proc
-        rc = util.terminate(proc, timeout=util.scaled(timeout), sig=sig)
+        rc = util.terminate(proc, timeout=util.scaled(timeout), sig=sig,
+                            hang_log=None if sig == signal.SIGKILL else self.log)
         self.proc = None
         self.exit_codes.append(rc)
         with open(self.log, 'ab') as logf:

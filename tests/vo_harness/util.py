@@ -4,6 +4,7 @@ import atexit
 import ctypes
 import os
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -48,9 +49,30 @@ def spawn(argv, env=None, stdout=None, stderr=None, stdin=subprocess.DEVNULL,
     return proc
 
 
-def terminate(proc, timeout=10.0, sig=signal.SIGTERM):
+def dump_threads(pid, log_path):
+    """Append every thread's backtrace of a live process to log_path."""
+    gdb = shutil.which('gdb')
+    with open(log_path, 'ab') as log:
+        log.write(f'===== pid {pid} did not exit: backtraces =====\n'.encode())
+        log.flush()
+        if not gdb:
+            log.write(b'(gdb not installed)\n')
+            return
+        try:
+            subprocess.run([gdb, '-p', str(pid), '-batch', '-nx', '-ex', 'set pagination off',
+                            '-ex', 'thread apply all bt'],
+                           stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                           timeout=120, check=False)
+        except subprocess.TimeoutExpired:
+            log.write(b'(gdb timed out)\n')
+
+
+def terminate(proc, timeout=10.0, sig=signal.SIGTERM, hang_log=None):
     """SIGTERM (or sig) the process, wait, then SIGKILL its whole group.
 
+    With hang_log, a process that did not exit in time has the backtraces of
+    all its threads appended to that file first (gdb), so a hang on shutdown
+    can be diagnosed from the test log alone.
     Returns the exit code of the process (negative signal number if killed)."""
     if proc is None:
         return None
@@ -62,7 +84,8 @@ def terminate(proc, timeout=10.0, sig=signal.SIGTERM):
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            pass
+            if hang_log:
+                dump_threads(proc.pid, hang_log)
     rc = proc.poll()
     # Whatever is left in its group (kamailio children, a wrapper's children).
     try:
