@@ -3,6 +3,7 @@
 import os
 import re
 import signal
+import subprocess
 import time
 
 import gi
@@ -183,12 +184,30 @@ class VoDaemon:
         if self.proc is None:
             return None
         proc = self.proc
+        if sig != signal.SIGKILL and proc.poll() is None:
+            proc.send_signal(sig)
+            try:
+                proc.wait(timeout=util.scaled(timeout))
+            except subprocess.TimeoutExpired:
+                # A hang is a defect: keep every thread's stack for the
+                # report before util.terminate kills it.
+                self._dump_threads(proc.pid)
         rc = util.terminate(proc, timeout=util.scaled(timeout), sig=sig)
         self.proc = None
         self.exit_codes.append(rc)
         with open(self.log, 'ab') as logf:
             logf.write(f'===== vo-daemon exited: {rc} =====\n'.encode())
         return rc
+
+    def _dump_threads(self, pid):
+        try:
+            out = subprocess.run(['gdb', '-p', str(pid), '-batch', '-nx',
+                                  '-ex', 'thread apply all bt'],
+                                 capture_output=True, text=True, timeout=120).stdout
+        except (OSError, subprocess.TimeoutExpired) as e:
+            out = f'gdb failed: {e}'
+        with open(self.log, 'ab') as logf:
+            logf.write(f'===== vo-daemon hung after its stop signal; threads:\n{out}\n'.encode())
 
     def kill(self):
         return self.stop(sig=signal.SIGKILL, timeout=5)
