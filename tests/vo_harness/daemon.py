@@ -184,15 +184,17 @@ class VoDaemon:
         if self.proc is None:
             return None
         proc = self.proc
+        wait = util.scaled(timeout)
         if sig != signal.SIGKILL and proc.poll() is None:
             proc.send_signal(sig)
             try:
-                proc.wait(timeout=util.scaled(timeout))
+                proc.wait(timeout=wait)
             except subprocess.TimeoutExpired:
                 # A hang is a defect: keep every thread's stack for the
                 # report before util.terminate kills it.
                 self._dump_threads(proc.pid)
-        rc = util.terminate(proc, timeout=util.scaled(timeout), sig=sig)
+            wait = 0.1
+        rc = util.terminate(proc, timeout=wait, sig=sig)
         self.proc = None
         self.exit_codes.append(rc)
         with open(self.log, 'ab') as logf:
