@@ -763,6 +763,72 @@ session_build (VoMediaSession *self, GError **error)
   return TRUE;
 }
 
+/* Stopping a pipeline waits for every streaming thread to leave its
+ * elements. A thread stuck where no state change can wake it (gst-pipewire
+ * 0.3.65's pipewiresink waits without a timeout in set_caps for its stream
+ * to be exactly PAUSED, and may see it go straight on to STREAMING under
+ * load) would freeze the main loop: D-Bus stops answering and SIGTERM never
+ * ends. So the pipeline stops in a thread of its own, and after this long it
+ * is left to that thread; the call (or the daemon) goes on. */
+#define STOP_TIMEOUT_S 5
+
+typedef struct {
+  GMutex lock;
+  GCond cond;
+  gboolean done;
+  GstElement *pipeline;
+} PipelineStop;
+
+static void
+pipeline_stop_clear (gpointer data)
+{
+  PipelineStop *stop = data;
+
+  g_mutex_clear (&stop->lock);
+  g_cond_clear (&stop->cond);
+}
+
+static gpointer
+pipeline_stop_thread (gpointer data)
+{
+  PipelineStop *stop = data;
+
+  gst_element_set_state (stop->pipeline, GST_STATE_NULL);
+  g_mutex_lock (&stop->lock);
+  stop->done = TRUE;
+  g_cond_signal (&stop->cond);
+  g_mutex_unlock (&stop->lock);
+  gst_clear_object (&stop->pipeline);
+  g_atomic_rc_box_release_full (stop, pipeline_stop_clear);
+  return NULL;
+}
+
+/* FALSE if @pipeline did not reach NULL within STOP_TIMEOUT_S. */
+static gboolean
+pipeline_stop (GstElement *pipeline)
+{
+  PipelineStop *stop = g_atomic_rc_box_new0 (PipelineStop);
+  gint64 deadline = g_get_monotonic_time () + STOP_TIMEOUT_S * G_TIME_SPAN_SECOND;
+  GThread *thread;
+  gboolean done;
+
+  g_mutex_init (&stop->lock);
+  g_cond_init (&stop->cond);
+  stop->pipeline = gst_object_ref (pipeline);
+  thread = g_thread_new ("vo-media-stop", pipeline_stop_thread, g_atomic_rc_box_acquire (stop));
+  g_mutex_lock (&stop->lock);
+  while (!stop->done && g_cond_wait_until (&stop->cond, &stop->lock, deadline))
+    ;
+  done = stop->done;
+  g_mutex_unlock (&stop->lock);
+  if (done)
+    g_thread_join (thread);
+  else
+    g_thread_unref (thread);
+  g_atomic_rc_box_release_full (stop, pipeline_stop_clear);
+  return done;
+}
+
 static void
 session_teardown (VoMediaSession *self)
 {
@@ -773,11 +839,16 @@ session_teardown (VoMediaSession *self)
   g_mutex_lock (&self->guard->lock);
   self->guard->closing = TRUE;
   g_mutex_unlock (&self->guard->lock);
-  gst_element_set_state (self->pipeline, GST_STATE_NULL);
-  /* Only now: streaming threads read it until they are stopped. */
-  g_clear_pointer (&self->guard, pipeline_guard_release);
+  if (!pipeline_stop (self->pipeline))
+    g_warning ("The call's audio pipeline %s did not stop within %d s (a streaming thread is "
+               "stuck in an element); it is left behind",
+               GST_OBJECT_NAME (self->pipeline), STOP_TIMEOUT_S);
+  /* Only now: streaming threads read it until they are stopped (a pipeline
+   * left behind keeps its own references). Handlers first: such a
+   * pipeline's threads may still emit. */
   if (self->rtpbin)
     g_signal_handlers_disconnect_by_data (self->rtpbin, self);
+  g_clear_pointer (&self->guard, pipeline_guard_release);
   gst_clear_object (&self->source);
   gst_clear_object (&self->sink);
   self->rtpbin = NULL;

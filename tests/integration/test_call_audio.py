@@ -220,3 +220,23 @@ def test_ring_tone_on_ring_output(parties):
     assert silent(after), f'still ringing after the answer: {after}'
     alice.call_method(a_path, 'Hangup')
     assert bob.wait_ended(b_path) == 'remote'
+
+
+@pytest.mark.parametrize('switches', [1, 2, 5])
+def test_sigterm_during_output_switch_exits(parties, switches):
+    """SIGTERM while the call's playback device is being swapped (the swap
+    waits for the pad to go idle in rtpbin's thread): the daemon tears the
+    call's media down and exits 0 within the harness's stop timeout instead
+    of hanging (systemd would SIGKILL it after 90 s)."""
+    alice, bob = parties('alice'), parties('bob')
+    add_sink(alice.pw, HEADSET)
+    with audio.TonePlayer(alice.pw, A_TONE), audio.TonePlayer(bob.pw, B_TONE):
+        connect(alice, bob)
+        wait_audio_links(alice)
+        for i in range(switches):
+            alice.set_setting('AudioOutput', HEADSET if i % 2 == 0 else '')
+        started = time.monotonic()
+        rc = alice.daemon.stop(timeout=10.0)
+        took = time.monotonic() - started
+    assert rc == 0, f'vo-daemon exited with {rc} (took {took:.1f} s) when stopped with ' \
+        f'SIGTERM mid-switch:\n{util.tail(alice.daemon.log, 80)}'

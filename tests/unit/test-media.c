@@ -631,6 +631,77 @@ test_ringer (void)
   g_assert_null (gone);
 }
 
+typedef struct {
+  GMutex lock;
+  GCond cond;
+  gboolean entered;
+  gboolean released;
+} Stuck;
+
+/* A streaming thread that no state change can wake, like pipewiresink
+ * waiting in set_caps for a stream state that already went by. */
+static GstPadProbeReturn
+on_buffer_stuck (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  Stuck *stuck = user_data;
+
+  g_mutex_lock (&stuck->lock);
+  stuck->entered = TRUE;
+  g_cond_broadcast (&stuck->cond);
+  while (!stuck->released)
+    g_cond_wait (&stuck->cond, &stuck->lock);
+  g_mutex_unlock (&stuck->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Stopping a session whose playback thread is stuck returns in bounded time
+ * (the daemon's main loop and SIGTERM must not hang on it). */
+static void
+test_stop_stuck (void)
+{
+  g_autoptr(GstElement) sink = NULL;
+  g_autoptr(GstPad) pad = NULL;
+  Stuck stuck = { 0 };
+  gint64 started, took;
+  gulong probe;
+  Pair pair;
+
+  g_mutex_init (&stuck.lock);
+  g_cond_init (&stuck.cond);
+  pair_init (&pair, "127.0.0.1");
+  pair_start (&pair, "PCMU");
+  sink = vo_media_session_get_element_for_testing (pair.a, "vo-test-sink");
+  pad = gst_element_get_static_pad (sink, "sink");
+  probe = gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_buffer_stuck, &stuck, NULL);
+  g_mutex_lock (&stuck.lock);
+  while (!stuck.entered)
+    g_assert_true (g_cond_wait_until (&stuck.cond, &stuck.lock,
+                                      g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND));
+  g_mutex_unlock (&stuck.lock);
+
+  g_test_expect_message ("vo-media", G_LOG_LEVEL_WARNING, "*did not stop within*");
+  started = g_get_monotonic_time ();
+  vo_media_session_stop (pair.a);
+  took = (g_get_monotonic_time () - started) / 1000;
+  g_test_assert_expected_messages ();
+  g_test_message ("stop with a stuck streaming thread took %" G_GINT64_FORMAT " ms", took);
+  g_assert_cmpint (took, <, 8000);
+
+  /* Let the pipeline left behind finish: nothing leaks. */
+  g_mutex_lock (&stuck.lock);
+  stuck.released = TRUE;
+  g_cond_broadcast (&stuck.cond);
+  g_mutex_unlock (&stuck.lock);
+  for (guint i = 0; i < 1000 && GST_OBJECT_REFCOUNT_VALUE (sink) > 1; i++)
+    wait_ms (10);
+  g_assert_cmpint (GST_OBJECT_REFCOUNT_VALUE (sink), ==, 1);
+  g_assert_cmpint (GST_STATE (sink), ==, GST_STATE_NULL);
+  gst_pad_remove_probe (pad, probe);
+  pair_clear (&pair);
+  g_mutex_clear (&stuck.lock);
+  g_cond_clear (&stuck.cond);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -657,6 +728,7 @@ main (int argc, char **argv)
   g_test_add_func ("/media/devices", test_devices);
   g_test_add_func ("/media/errors", test_errors);
   g_test_add_func ("/media/ringer", test_ringer);
+  g_test_add_func ("/media/stop-stuck", test_stop_stuck);
 
   ret = g_test_run ();
   /* Lets leak checkers see only what the code under test kept. */
