@@ -671,30 +671,9 @@ session_build_send (VoMediaSession *self, GError **error)
   return TRUE;
 }
 
-/* Upstream (the decoder's audioconvert) would allocate from the playback
- * sink's buffer pool, and wait there outside any push while PipeWire has no
- * free buffer: a device switch then finds the pad idle, stops the old sink
- * under that wait, and the FLUSHING answer stops the jitter buffer for good
- * (seen on slow machines, e.g. under ASan). Without the pool upstream uses
- * its own memory and the sink copies in render, inside the push, where the
- * idle probe of session_replace_sink waits for it. */
-static GstPadProbeReturn
-on_playback_allocation (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
-
-  if ((GST_PAD_PROBE_INFO_TYPE (info) & GST_PAD_PROBE_TYPE_PULL) &&
-      GST_QUERY_TYPE (query) == GST_QUERY_ALLOCATION && gst_query_is_writable (query))
-    while (gst_query_get_n_allocation_pools (query) > 0)
-      gst_query_remove_nth_allocation_pool (query, 0);
-  return GST_PAD_PROBE_OK;
-}
-
 static gboolean
 session_build_receive (VoMediaSession *self, GError **error)
 {
-  g_autoptr(GstPad) playback_pad = NULL;
-
   self->selector = session_add (self, "input-selector", error);
   self->recv_valve = self->selector ? session_add (self, "valve", error) : NULL;
   if (!self->recv_valve)
@@ -711,9 +690,6 @@ session_build_receive (VoMediaSession *self, GError **error)
     g_set_error_literal (error, VO_ERROR, VO_ERROR_FAILED, "Cannot link the audio output");
     return FALSE;
   }
-  playback_pad = gst_element_get_static_pad (self->recv_valve, "src");
-  gst_pad_add_probe (playback_pad, GST_PAD_PROBE_TYPE_QUERY_DOWNSTREAM | GST_PAD_PROBE_TYPE_PULL,
-                     on_playback_allocation, NULL, NULL);
   return TRUE;
 }
 
