@@ -862,64 +862,20 @@ session_replace_source (VoMediaSession *self, GError **error)
   return TRUE;
 }
 
-typedef struct {
-  PipelineGuard *guard;
-  GstElement *old_sink;
-  GstElement *new_sink;
-} SinkSwap;
-
-static void
-sink_swap_free (gpointer data)
-{
-  SinkSwap *swap = data;
-
-  pipeline_guard_release (swap->guard);
-  gst_object_unref (swap->old_sink);
-  gst_object_unref (swap->new_sink);
-  g_free (swap);
-}
-
-/* Runs while nothing flows into the playback element (maybe in rtpbin's
- * thread): shutting it down while a buffer is inside would hand the jitter
- * buffer a FLUSHING return and stop it for good. */
-static GstPadProbeReturn
-on_playback_idle (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  SinkSwap *swap = user_data;
-  g_autoptr(GstObject) bin = gst_object_get_parent (GST_OBJECT (swap->old_sink));
-  g_autoptr(GstPad) sink_pad = NULL;
-
-  if (!bin || !pipeline_guard_enter (swap->guard))
-    return GST_PAD_PROBE_REMOVE;
-  gst_element_set_state (swap->old_sink, GST_STATE_NULL);
-  gst_bin_remove (GST_BIN (bin), swap->old_sink);
-  gst_bin_add (GST_BIN (bin), swap->new_sink);
-  sink_pad = gst_element_get_static_pad (swap->new_sink, "sink");
-  if (GST_PAD_LINK_FAILED (gst_pad_link (pad, sink_pad)))
-    g_warning ("Cannot use the new audio output");
-  gst_element_sync_state_with_parent (swap->new_sink);
-  g_mutex_unlock (&swap->guard->lock);
-  return GST_PAD_PROBE_REMOVE;
-}
-
+/* A new playback device means a new pipeline on the same sockets (a gap of
+ * a few tens of milliseconds). Swapping only the sink element in a running
+ * pipeline raced with gst-pipewire 0.3.65's pipewiresink: the decoder may
+ * wait in the old sink's buffer pool outside any push, so the swap found the
+ * pad idle, stopped the old sink under that wait, and the FLUSHING answer
+ * stopped the jitter buffer for good (the new device was never linked). */
 static gboolean
-session_replace_sink (VoMediaSession *self, GError **error)
+session_rebuild (VoMediaSession *self, GError **error)
 {
-  GstElement *sink = vo_media_make_endpoint (&vo_media_playback, self->output_device,
-                                             self->sink_override, error);
-  g_autoptr(GstPad) pad = NULL;
-  SinkSwap *swap;
-
-  if (!sink)
-    return FALSE;
-  swap = g_new0 (SinkSwap, 1);
-  swap->guard = g_atomic_rc_box_acquire (self->guard);
-  swap->old_sink = g_steal_pointer (&self->sink);
-  swap->new_sink = gst_object_ref_sink (sink);
-  self->sink = gst_object_ref (sink);
-  pad = gst_element_get_static_pad (self->recv_valve, "src");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_IDLE, on_playback_idle, swap, sink_swap_free);
-  return TRUE;
+  session_teardown (self);
+  if (session_build (self, error))
+    return TRUE;
+  session_teardown (self);
+  return FALSE;
 }
 
 /* ---- sockets ------------------------------------------------------------ */
@@ -1095,8 +1051,10 @@ vo_media_session_set_devices (VoMediaSession *self, const char *input, const cha
     g_warning ("Cannot switch the call's audio input to “%s”: %s", input, error->message);
     g_clear_error (&error);
   }
-  if (output_changed && !session_replace_sink (self, &error))
+  if (output_changed && !session_rebuild (self, &error)) {
     g_warning ("Cannot switch the call's audio output to “%s”: %s", output, error->message);
+    g_signal_emit (self, signals[SIGNAL_ERROR], 0, error->message);
+  }
 }
 
 gboolean
