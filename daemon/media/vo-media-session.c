@@ -1046,14 +1046,18 @@ vo_media_session_set_devices (VoMediaSession *self, const char *input, const cha
   if (!self->pipeline)
     return;
 
+  /* A new output rebuilds the pipeline, which takes the new input too. */
+  if (output_changed) {
+    if (!session_rebuild (self, &error)) {
+      g_warning ("Cannot switch the call's audio output to “%s”: %s", output, error->message);
+      g_signal_emit (self, signals[SIGNAL_ERROR], 0, error->message);
+    }
+    return;
+  }
   /* A failed switch keeps the old device: better than no audio. */
   if (input_changed && !session_replace_source (self, &error)) {
     g_warning ("Cannot switch the call's audio input to “%s”: %s", input, error->message);
     g_clear_error (&error);
-  }
-  if (output_changed && !session_rebuild (self, &error)) {
-    g_warning ("Cannot switch the call's audio output to “%s”: %s", output, error->message);
-    g_signal_emit (self, signals[SIGNAL_ERROR], 0, error->message);
   }
 }
 
