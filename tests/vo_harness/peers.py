@@ -638,8 +638,20 @@ class LinphonePeer:
                         util.scaled(timeout), what='linphone-daemon socket')
         if self.proc.poll() is not None:
             raise PeerError(f'linphone-daemon exited with {self.proc.returncode}')
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(self.socket_path)
+        # The socket file appears (bind) before linphone-daemon listens: a
+        # connect in between is refused, so try until it is accepted.
+        def connected():
+            if self.proc.poll() is not None:
+                raise PeerError(f'linphone-daemon exited with {self.proc.returncode}')
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(self.socket_path)
+            except (ConnectionRefusedError, FileNotFoundError):
+                sock.close()
+                return False
+            self.sock = sock
+            return True
+        util.wait_until(connected, util.scaled(timeout), what='linphone-daemon listening')
         self.sock.settimeout(util.scaled(10))
         self.buf = b''
         util.wait_until(lambda: 'LinphoneRegistrationOk' in self.command('register-status ALL'),
