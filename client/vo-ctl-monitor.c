@@ -367,9 +367,12 @@ run_monitor (VoCtl *ctl, int argc, char **argv)
   subscription = g_dbus_connection_signal_subscribe (ctl->bus, VO_BUS_NAME, NULL, NULL, NULL,
                                                      NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_signal,
                                                      &monitor, NULL);
+  /* The bus handles our AddMatch before this call, so from here on no
+   * signal is missed; scripts (and the tests) can wait for this line. */
   if (!daemon_is_running (ctl->bus))
     g_printerr ("vo-ctl: vo-daemon is not running on the session bus (" VO_BUS_NAME
                 ") yet; waiting for it\n");
+  g_debug ("Watching " VO_BUS_NAME "'s signals");
 
   g_main_loop_run (loop);
 

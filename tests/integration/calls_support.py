@@ -2,8 +2,10 @@
 session bus, all registered at one kamailio."""
 
 import os
+import signal
 import time
 
+import pytest
 from gi.repository import GLib
 
 from vo_harness import ERR, DBusCallError  # noqa: F401 - re-exported for tests
@@ -138,6 +140,44 @@ class Party:
         except TimeoutError as e:
             raise TimeoutError(f'{e} (last value {last[0] if last else "unreadable"!r})') \
                 from None
+
+
+PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw', 'carol': 'carol-pw'}
+
+
+# Fixtures for call tests; a test module takes them with
+# `from calls_support import call_kam as kam, parties`.
+@pytest.fixture
+def call_kam(h):
+    """kamailio with alice, bob and carol (PASSWORDS); logs every request."""
+    return h.start_kamailio(users=PASSWORDS, defines=('WITH_DEBUG',))
+
+
+@pytest.fixture
+def parties(h, kam):
+    """parties('alice', **Party options) -> a signed-in Party; all stopped at teardown."""
+    made = []
+
+    def make(user, **kw):
+        made.append(Party(h, kam, user, PASSWORDS[user], **kw))
+        return made[-1]
+    yield make
+    # A peer a test froze (SIGSTOP) must be able to exit at teardown.
+    for party in made:
+        if party.daemon.running:
+            os.kill(party.daemon.pid, signal.SIGCONT)
+    stop_extra_buses(h)
+
+
+def connect(alice, bob):
+    """alice calls bob and bob answers; returns (alice's path, bob's path)."""
+    a_path = alice.dial('bob')
+    b_path = bob.wait_incoming()
+    alice.wait_state(a_path, 'ringing')
+    bob.call_method(b_path, 'Answer')
+    alice.wait_state(a_path, 'active')
+    bob.wait_state(b_path, 'active')
+    return a_path, b_path
 
 
 def stop_extra_buses(h):

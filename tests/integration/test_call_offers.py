@@ -12,21 +12,13 @@ import threading
 
 import pytest
 
-from calls_support import ERR, DBusCallError, Party, stop_extra_buses
+from calls_support import ERR, DBusCallError, call_kam as kam, parties  # noqa: F401
 from vo_harness import util
 
-PASSWORDS = {'alice': 'alice-pw'}
-
 
 @pytest.fixture
-def kam(h):
-    return h.start_kamailio(users=PASSWORDS, defines=('WITH_DEBUG',))
-
-
-@pytest.fixture
-def alice(h, kam):
-    yield Party(h, kam, 'alice', PASSWORDS['alice'])
-    stop_extra_buses(h)
+def alice(parties):
+    return parties('alice')
 
 
 def sdp(media):

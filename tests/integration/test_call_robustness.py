@@ -8,39 +8,9 @@ import signal
 
 import pytest
 
-from calls_support import CALL, ERR, DBusCallError, Party, stop_extra_buses
+from calls_support import (CALL, ERR, DBusCallError, call_kam as kam,  # noqa: F401
+                           connect, parties)
 from vo_harness import util
-
-PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw', 'carol': 'carol-pw'}
-
-
-@pytest.fixture
-def kam(h):
-    return h.start_kamailio(users=PASSWORDS, defines=('WITH_DEBUG',))
-
-
-@pytest.fixture
-def parties(h, kam):
-    made = {}
-
-    def make(user, **kw):
-        made[user] = Party(h, kam, user, PASSWORDS[user], **kw)
-        return made[user]
-    yield make
-    # A frozen peer must be able to exit at teardown.
-    for party in made.values():
-        if party.daemon.running:
-            os.kill(party.daemon.pid, signal.SIGCONT)
-    stop_extra_buses(h)
-
-
-def connect(alice, bob):
-    a_path = alice.dial('bob')
-    b_path = bob.wait_incoming()
-    bob.call_method(b_path, 'Answer')
-    alice.wait_state(a_path, 'active')
-    bob.wait_state(b_path, 'active')
-    return a_path, b_path
 
 
 def wait_history(party, count):

@@ -5,25 +5,9 @@ import time
 
 import pytest
 
-from calls_support import CALL, ERR, DBusCallError, Party, stop_extra_buses
-
-PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw', 'carol': 'carol-pw'}
-
-
-@pytest.fixture
-def kam(h):
-    return h.start_kamailio(users=PASSWORDS, defines=('WITH_DEBUG',))
-
-
-@pytest.fixture
-def parties(h, kam):
-    made = {}
-
-    def make(user, **kw):
-        made[user] = Party(h, kam, user, PASSWORDS[user], **kw)
-        return made[user]
-    yield make
-    stop_extra_buses(h)
+from calls_support import (CALL, ERR, PASSWORDS, DBusCallError, call_kam as kam,  # noqa: F401
+                           parties)
+from vo_harness import util
 
 
 def connect(alice, bob):
@@ -51,10 +35,9 @@ def test_dial_answer_hangup_by_caller(parties):
     alice.call_method(a_path, 'Hangup')
     assert alice.wait_ended(a_path) == 'local'
     assert bob.wait_ended(b_path) == 'remote'
-    # Ended came first, then the object left the bus.
-    time.sleep(0.2)
-    assert a_path not in alice.call_paths()
-    assert b_path not in bob.call_paths()
+    # Ended came first, then the object leaves the bus.
+    util.wait_until(lambda: a_path not in alice.call_paths() and b_path not in bob.call_paths(),
+                    util.scaled(5), interval=0.05, what='ended calls removed from the bus')
 
 
 def test_hangup_by_callee(parties):

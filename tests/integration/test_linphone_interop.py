@@ -5,23 +5,14 @@ message/imdn+xml with Content-Encoding: deflate)."""
 
 import pytest
 
-from calls_support import Party, stop_extra_buses
+from calls_support import PASSWORDS, call_kam as kam, parties  # noqa: F401
 from test_messages import received, send, wait_received, wait_status
 from vo_harness import util
 from vo_harness.client import pump
 
-PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw'}
-
-
 @pytest.fixture
-def kam(h):
-    return h.start_kamailio(users=PASSWORDS, defines=('WITH_DEBUG',))
-
-
-@pytest.fixture
-def alice(h, kam):
-    yield Party(h, kam, 'alice', PASSWORDS['alice'])
-    stop_extra_buses(h)
+def alice(parties):
+    return parties('alice')
 
 
 @pytest.fixture

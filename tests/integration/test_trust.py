@@ -13,32 +13,14 @@ import re
 import socket
 import struct
 
-import pytest
-from calls_support import CALL, Party, stop_extra_buses
+from calls_support import CALL, PASSWORDS, call_kam as kam, parties  # noqa: F401
 from vo_harness import util
 from vo_harness.client import pump
 
 MESSAGES = 'org.virtualoffice.Messages1'
-PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw'}
 STRANGER = '127.0.0.2'
 SDP = ('v=0\r\no=- 1 1 IN IP4 {ip}\r\ns=-\r\nc=IN IP4 {ip}\r\nt=0 0\r\n'
        'm=audio {port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n')
-
-
-@pytest.fixture
-def kam(h):
-    return h.start_kamailio(users=PASSWORDS, defines=('WITH_DEBUG',))
-
-
-@pytest.fixture
-def parties(h, kam):
-    made = []
-
-    def make(user, **kw):
-        made.append(Party(h, kam, user, PASSWORDS[user], **kw))
-        return made[-1]
-    yield make
-    stop_extra_buses(h)
 
 
 def contact_of(kam, user):

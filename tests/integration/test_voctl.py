@@ -2,7 +2,6 @@
 
 import json
 import re
-import time
 
 import pytest
 
@@ -169,9 +168,7 @@ def test_settings_errors(h, daemon):
 
 def test_monitor_prints_changes(h, kam, daemon):
     client = h.client()
-    mon = h.monitor()
-    # Give it a moment to subscribe, then make changes.
-    time.sleep(0.5)
+    mon = h.monitor()   # returns once it has subscribed
     client.set(SETTINGS, 'AllowCellularData', True)
     line = mon.wait_line(lambda s: 'allowcellulardata' in norm(s), timeout=5)
     assert 'true' in line.lower(), line
@@ -184,7 +181,6 @@ def test_monitor_prints_changes(h, kam, daemon):
 def test_monitor_json(h, daemon):
     client = h.client()
     mon = h.monitor('--json')
-    time.sleep(0.5)
     client.set(SETTINGS, 'MobileNumber', '555 0199')
     line = mon.wait_line(lambda s: '555 0199' in s, timeout=5)
     json.loads(line)   # one JSON document per line

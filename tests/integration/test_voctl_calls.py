@@ -66,8 +66,7 @@ def number(path):
 
 def monitor(h, party):
     m = party.ctl.monitor()
-    h.monitors.append(m)   # stopped at teardown
-    time.sleep(0.5)        # subscribed before anything happens
+    h.monitors.append(m)   # stopped at teardown; it returns once subscribed
     return m
 
 
@@ -159,8 +158,8 @@ def test_dial_wait_until_answered(parties):
     alice, bob = parties('alice'), parties('bob')
     thread, result = dial_in_background(alice, 'bob', '--wait')
     b_path = bob.wait_incoming()
-    time.sleep(0.5)
-    assert thread.is_alive(), result
+    alice.wait_state(alice.call_paths()[0], 'ringing')
+    assert thread.is_alive(), f'dial --wait returned while the call rang: {result}'
     ctl_ok(bob, 'answer', str(number(b_path)))
     thread.join(util.scaled(20))
     r = result['r']

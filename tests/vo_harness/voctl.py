@@ -61,7 +61,10 @@ class Monitor:
         if 'monitor' not in args:
             argv.append('monitor')
         self.argv = argv
-        self.proc = util.spawn(argv, env=voctl.env(), stdout=subprocess.PIPE,
+        env = voctl.env()
+        # vo-ctl says (as a debug message) when its subscription is in place.
+        env['G_MESSAGES_DEBUG'] = 'vo-ctl'
+        self.proc = util.spawn(argv, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
         self.lines = []
         self.stderr = []
@@ -72,6 +75,13 @@ class Monitor:
                                           daemon=True)]
         for t in self._threads:
             t.start()
+        self._wait_subscribed()
+
+    def _wait_subscribed(self):
+        """Wait until vo-ctl has subscribed, so no signal sent after this is missed."""
+        util.wait_until(lambda: any('Watching org.virtualoffice' in s for s in self.stderr)
+                        or self.proc.poll() is not None,
+                        util.scaled(10), interval=0.02, what='vo-ctl monitor subscribed')
 
     def _read(self, stream, is_out):
         try:
