@@ -183,8 +183,11 @@ class VoDaemon:
         if self.proc is None:
             return None
         proc = self.proc
+        # Its pipelines stop within 5 s or are left behind (then logged):
+        # a stop that takes longer than 3 s gets backtraces in the log.
         rc = util.terminate(proc, timeout=util.scaled(timeout), sig=sig,
-                            hang_log=None if sig == signal.SIGKILL else self.log)
+                            hang_log=None if sig == signal.SIGKILL else self.log,
+                            slow_after=3.0)
         self.proc = None
         self.exit_codes.append(rc)
         with open(self.log, 'ab') as logf:

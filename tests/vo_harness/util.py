@@ -49,11 +49,11 @@ def spawn(argv, env=None, stdout=None, stderr=None, stdin=subprocess.DEVNULL,
     return proc
 
 
-def dump_threads(pid, log_path):
+def dump_threads(pid, log_path, why='did not exit'):
     """Append every thread's backtrace of a live process to log_path."""
     gdb = shutil.which('gdb')
     with open(log_path, 'ab') as log:
-        log.write(f'===== pid {pid} did not exit: backtraces =====\n'.encode())
+        log.write(f'===== pid {pid} {why}: backtraces =====\n'.encode())
         log.flush()
         if not gdb:
             log.write(b'(gdb not installed)\n')
@@ -67,12 +67,16 @@ def dump_threads(pid, log_path):
             log.write(b'(gdb timed out)\n')
 
 
-def terminate(proc, timeout=10.0, sig=signal.SIGTERM, hang_log=None):
+def terminate(proc, timeout=10.0, sig=signal.SIGTERM, hang_log=None, slow_after=None):
     """SIGTERM (or sig) the process, wait, then SIGKILL its whole group.
 
     With hang_log, a process that did not exit in time has the backtraces of
     all its threads appended to that file first (gdb), so a hang on shutdown
-    can be diagnosed from the test log alone.
+    can be diagnosed from the test log alone. With slow_after (seconds) as
+    well, a process still running after that long has them appended too and
+    is then waited for as before: a thread that is stuck but given up on
+    later (vo-daemon leaves a pipeline that does not stop behind after 5 s)
+    is caught where it is stuck.
     Returns the exit code of the process (negative signal number if killed)."""
     if proc is None:
         return None
@@ -82,6 +86,11 @@ def terminate(proc, timeout=10.0, sig=signal.SIGTERM, hang_log=None):
         except ProcessLookupError:
             pass
         try:
+            if hang_log and slow_after and slow_after < timeout:
+                try:
+                    proc.wait(timeout=slow_after)
+                except subprocess.TimeoutExpired:
+                    dump_threads(proc.pid, hang_log, f'still running {slow_after} s after signal {sig}')
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             if hang_log:
