@@ -108,6 +108,44 @@ make_sinks_synchronous (GstElement *element)
   g_value_unset (&item);
 }
 
+/* gst-pipewire 0.3.65's pipewiresink can deadlock on its first buffer: the
+ * streaming thread activates the sink's buffer pool (holding the pool's
+ * lock, then taking the PipeWire thread loop's lock to announce the buffer
+ * parameters) while the thread loop, holding its own lock, handles the
+ * Format the server just chose and asks whether that pool is active. Each
+ * waits for the other; the call stays silent, and PipeWire's loop in this
+ * process stops, so every stream of ours stops with it.
+ *
+ * The pool cannot race with the loop before the sink connects its stream,
+ * which it does on its first caps: so activate the pool right before those
+ * caps reach the sink. The loop then finds it active and sets the buffer
+ * parameters itself, and the streaming thread never activates it. */
+static GstPadProbeReturn
+on_pipewiresink_caps (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  GstCaps *caps = NULL;
+  g_autoptr(GstQuery) query = NULL;
+  GstBufferPool *pool = NULL;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_caps (event, &caps);
+  /* The sink answers an allocation query with the pool it renders from. */
+  query = gst_query_new_allocation (caps, TRUE);
+  if (gst_pad_query (pad, query) && gst_query_get_n_allocation_pools (query) > 0)
+    gst_query_parse_nth_allocation_pool (query, 0, &pool, NULL, NULL, NULL);
+  if (pool && !gst_buffer_pool_is_active (pool)) {
+    GstStructure *config = gst_buffer_pool_get_config (pool);
+
+    gst_buffer_pool_config_set_params (config, caps, 0, 0, 0);
+    if (!gst_buffer_pool_set_config (pool, config) || !gst_buffer_pool_set_active (pool, TRUE))
+      g_debug ("Could not prepare the playback buffer pool; the sink will");
+  }
+  g_clear_object (&pool);
+  return GST_PAD_PROBE_REMOVE;
+}
+
 static GstElement *
 make_pipewire (const VoMediaEndpoint *endpoint, const char *device, GError **error)
 {
@@ -141,6 +179,12 @@ make_pipewire (const VoMediaEndpoint *endpoint, const char *device, GError **err
    * the encoder may still hold some after a device change: copy them. */
   if (g_str_equal (endpoint->factory, "pipewiresrc"))
     g_object_set (element, "do-timestamp", TRUE, "always-copy", TRUE, NULL);
+  if (g_str_equal (endpoint->factory, "pipewiresink")) {
+    g_autoptr(GstPad) pad = gst_element_get_static_pad (element, "sink");
+
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_pipewiresink_caps, NULL,
+                       NULL);
+  }
   gst_structure_free (stream);
   gst_structure_free (client);
   return element;
