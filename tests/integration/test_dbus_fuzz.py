@@ -25,7 +25,7 @@ import pytest
 from gi.repository import Gio, GLib
 
 from calls_support import CALL, HISTORY, Party, stop_extra_buses
-from vo_harness import util
+from vo_harness import DBusCallError, pump, util
 
 PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw'}
 PREFIX = 'org.virtualoffice.'
@@ -38,7 +38,7 @@ CONVERSATION = PREFIX + 'Conversation1'
 MESSAGES = PREFIX + 'Messages1'
 
 SEED = int(os.environ.get('VO_FUZZ_SEED') or random.SystemRandom().randrange(1 << 32))
-ROUNDS = int(os.environ.get('VO_FUZZ_ROUNDS') or 40)
+ROUNDS = int(os.environ.get('VO_FUZZ_ROUNDS') or 50)
 # An error message quotes what was wrong, not all of it: vo-ctl prints it.
 MESSAGE_MAX = 2000
 MIB = 1 << 20
@@ -325,7 +325,10 @@ class DaemonDown(Exception):
 
 def walk(client, path='/org/virtualoffice'):
     """{path: Gio.DBusNodeInfo} of every object below path, from Introspect."""
-    node = client.introspect(path)
+    try:
+        node = client.introspect(path)
+    except DBusCallError:
+        return {}   # it left the bus meanwhile (a call ended)
     out = {path: node}
     for child in node.nodes:
         out.update(walk(client, f'{path.rstrip("/")}/{child.path}'))
@@ -340,6 +343,12 @@ def vo_interfaces(nodes):
 
 def is_destructive(iface, method):
     return (iface.name[len(PREFIX):], method.name) in DESTRUCTIVE
+
+
+def destructive_methods(targets):
+    """[(path, iface, method)] of the DESTRUCTIVE methods, in that order."""
+    found = [(p, i, m) for p, i in targets for m in i.methods if is_destructive(i, m)]
+    return sorted(found, key=lambda t: DESTRUCTIVE.index((t[1].name[len(PREFIX):], t[2].name)))
 
 
 @pytest.fixture
@@ -487,17 +496,18 @@ def test_every_method_answers_named_errors(h, kam, parties):
     gen = Gen(rng, real_strings(alice), sorted(nodes))
 
     safe = [(p, i, m) for p, i in targets for m in i.methods if not is_destructive(i, m)]
-    destructive = sorted(((p, i, m) for p, i in targets for m in i.methods
-                          if is_destructive(i, m)),
-                         key=lambda t: DESTRUCTIVE.index((t[1].name[len(PREFIX):],
-                                                          t[2].name)))
+    destructive = destructive_methods(targets)
     fuzzed = {f'{i.name}.{m.name}' for _, i, m in safe + destructive}
     try:
         # 1. Everything that keeps the state, in random order, many times.
         for _ in range(ROUNDS):
             for path, iface, method in rng.sample(safe, len(safe)):
                 fuzz_method(fz, gen, path, iface, method, 1)
-        # 2. Properties of every interface.
+        # 2. Properties of every interface, on the objects there are now
+        #    (calls the fuzzer dialled included).
+        nodes = walk(fz.party.client)
+        targets = vo_interfaces(nodes)
+        destructive = destructive_methods(targets)
         for path, iface in targets:
             fuzz_properties(fz, gen, path, iface, ROUNDS)
         fz.call('/org/virtualoffice', 'org.freedesktop.DBus.ObjectManager',
@@ -522,3 +532,57 @@ def test_every_method_answers_named_errors(h, kam, parties):
     assert alice.daemon.running
     bad = alice.daemon.bad_log_lines()
     assert not bad, f'seed {SEED}: the daemon logged:\n' + '\n'.join(bad[:20])
+
+
+# -- fixed cases: what the fuzzer found, checked every run ----------------------
+
+def test_resume_while_dtmf_info_unanswered(h, kam, parties):
+    """Resume() right after SendDtmf() on a held call (the digit goes as SIP
+    INFO, still unanswered when the re-INVITE is asked for) answers and the
+    call is active: Sofia would queue the re-INVITE behind the INFO forever."""
+    alice, bob = parties('alice'), parties('bob')
+    since = bob.mark()
+    path = alice.dial('bob')
+    bob.call_method(bob.wait_incoming(since=since), 'Answer')
+    alice.wait_state(path, 'active')
+    alice.call_method(path, 'Hold')
+    done = []
+    # SendDtmf and Resume back to back, without waiting for the first answer.
+    alice.client.conn.call('org.virtualoffice', path, CALL, 'SendDtmf',
+                           GLib.Variant('(s)', ('123',)), None, Gio.DBusCallFlags.NONE,
+                           int(util.scaled(10) * 1000), None,
+                           lambda conn, res: done.append(conn.call_finish(res)))
+    alice.call_method(path, 'Resume', timeout=15)
+    assert alice.prop(path, 'State') == 'active'
+    assert alice.prop(path, 'Held') is False
+
+    def answered():
+        pump()
+        return done
+
+    def digits_arrived():
+        pump()
+        return len(bob.signals('DtmfReceived')) >= 3
+    util.wait_until(answered, util.scaled(10), what='the answer to SendDtmf')
+    util.wait_until(digits_arrived, util.scaled(10), what='3 DTMF digits at bob')
+
+
+def test_error_messages_quote_huge_arguments_shortly(h, kam, parties):
+    """A 1 MiB argument is quoted by its start, and the advice stays."""
+    alice = parties('alice')
+    huge = 'x' * MIB
+    cases = [
+        (PREFIX + 'Presence1', 'SetStatus', GLib.Variant('(ss)', (huge, '')), 'available'),
+        (PREFIX + 'Calls1', 'Dial', GLib.Variant('(sa{sv})', ('bob', {huge: GLib.Variant(
+            's', '')})), 'pass an empty dictionary'),
+        (PREFIX + 'Account1', 'RecoverUsername', GLib.Variant('(s)', (huge,)), 'e-mail'),
+        (PROPS, 'Set', GLib.Variant('(ssv)', (PREFIX + 'Settings1', 'MobileNumber',
+                                              GLib.Variant('s', huge))), ''),
+    ]
+    for iface, method, params, advice in cases:
+        with pytest.raises(DBusCallError) as e:
+            alice.client.call_raw(iface, method, params)
+        assert e.value.name == PREFIX + 'Error.InvalidArgument', (method, e.value.name)
+        assert len(e.value.message) <= MESSAGE_MAX, (method, len(e.value.message))
+        assert 'xxxx' in e.value.message and 'characters left out' in e.value.message, method
+        assert advice in e.value.message, (method, e.value.message)
