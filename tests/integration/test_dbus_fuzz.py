@@ -270,9 +270,7 @@ class Fuzzer:
     def call(self, path, iface, method, params, fd_list=None, allowed=()):
         """One call; returns the reply (or None). A finding when the answer
         is neither success nor an allowed error, or the daemon is gone."""
-        self.calls += 1
-        what = f'{iface}.{method}'
-        counts = self.outcomes.setdefault(what, {})
+        reply = error = None
         try:
             if fd_list is not None:
                 reply, _ = self.conn.call_with_unix_fd_list_sync(
@@ -281,27 +279,63 @@ class Fuzzer:
             else:
                 reply = self.conn.call_sync('org.virtualoffice', path, iface, method, params,
                                             None, Gio.DBusCallFlags.NONE, self.timeout_ms, None)
-            counts['ok'] = counts.get('ok', 0) + 1
-            result = reply
         except GLib.Error as e:
-            name = Gio.DBusError.get_remote_error(e) or f'{e.domain}:{e.code}'
-            counts[name] = counts.get(name, 0) + 1
-            Gio.DBusError.strip_remote_error(e)
-            message = e.message or ''
-            result = None
-            ok = (name in VO_ERRORS or name in allowed) and bool(message.strip())
-            if name in (DBUS_ERR + 'UnknownObject', DBUS_ERR + 'UnknownMethod') \
-                    and not self.exists(path, iface):
-                ok = True   # the object left the bus (a call ended) before this call
-            if ok and len(message) > MESSAGE_MAX:
-                ok = False
-                message = f'a message of {len(message)} characters: ' + message
-            if not ok:
-                self.finding(path, what, params, f'answered {name}: {short(message, 300)}')
+            error = e
+        self.check(path, iface, method, params, error, allowed)
+        self.check_alive(path, f'{iface}.{method}', params)
+        return reply
+
+    def burst(self, items):
+        """[(path, iface, method, params)] sent at once, without waiting for
+        each answer (as busy clients do); then every answer is checked."""
+        results = {}
+
+        def done(conn, res, i):
+            try:
+                conn.call_finish(res)
+                results[i] = None
+            except GLib.Error as e:
+                results[i] = e
+        for i, (path, iface, method, params) in enumerate(items):
+            self.conn.call('org.virtualoffice', path, iface, method, params, None,
+                           Gio.DBusCallFlags.NONE, self.timeout_ms, None, done, i)
+
+        def all_answered():
+            pump()
+            return len(results) == len(items)
+        # Each call has its own D-Bus timeout; this only bounds the wait for them.
+        util.wait_until(all_answered, self.timeout_ms / 1000 + util.scaled(10), interval=0.01,
+                        what=f'answers to a burst of {len(items)} calls')
+        for i, (path, iface, method, params) in enumerate(items):
+            self.check(path, iface, method, params, results[i], ())
+        self.check_alive(items[0][0], 'a burst of ' + ', '.join(
+            f'{it[1][len(PREFIX):]}.{it[2]}' for it in items), None)
+
+    def check(self, path, iface, method, params, error, allowed):
+        self.calls += 1
+        what = f'{iface}.{method}'
+        counts = self.outcomes.setdefault(what, {})
+        if error is None:
+            counts['ok'] = counts.get('ok', 0) + 1
+            return
+        name = Gio.DBusError.get_remote_error(error) or f'{error.domain}:{error.code}'
+        counts[name] = counts.get(name, 0) + 1
+        Gio.DBusError.strip_remote_error(error)
+        message = error.message or ''
+        ok = (name in VO_ERRORS or name in allowed) and bool(message.strip())
+        if name in (DBUS_ERR + 'UnknownObject', DBUS_ERR + 'UnknownMethod') \
+                and not self.exists(path, iface):
+            ok = True   # the object left the bus (a call ended) before this call
+        if ok and len(message) > MESSAGE_MAX:
+            ok = False
+            message = f'a message of {len(message)} characters: ' + message
+        if not ok:
+            self.finding(path, what, params, f'answered {name}: {short(message, 300)}')
+
+    def check_alive(self, path, what, params):
         if not self.alive():
             self.finding(path, what, params, 'the daemon is gone or no longer answers')
             raise DaemonDown(self.findings[-1])
-        return result
 
     def exists(self, path, iface):
         try:
@@ -420,30 +454,50 @@ def real_strings(alice):
     return out
 
 
-def fuzz_method(fz, gen, path, iface, method, rounds):
+def make_params(fz, gen, iface, method):
+    """(params, fd_list) for one call of method with random arguments."""
     sig = ''.join(a.signature for a in method.in_args)
     if not sig:
-        fz.call(path, iface.name, method.name, None)
-        return
-    for _ in range(rounds):
-        values = [gen.value(a.signature, key=a.name) for a in method.in_args]
-        fd_list = None
-        if 'h' in sig:
-            # A real descriptor or none, at a random (maybe wrong) index.
-            fd_list = Gio.UnixFDList.new()
-            if gen.rng.random() < 0.5:
-                fd_list.append(os.open('/dev/null', os.O_RDONLY))
-        if (iface.name, method.name) == (PREFIX + 'Account1', 'SignIn'):
-            # Only loopback registrars: a bare domain would be looked up in DNS.
-            options = values[2]
-            if not isinstance(options.get('registrar'), GLib.Variant) or \
-                    options['registrar'].get_type_string() != 's':
-                options['registrar'] = GLib.Variant('s', gen.rng.choice(
-                    [fz.party.kam_hostport, '127.0.0.1:1']))
-            if 'proxy' in options and options['proxy'].get_type_string() == 's':
-                options['proxy'] = GLib.Variant('s', gen.host_string())
-        fz.call(path, iface.name, method.name, GLib.Variant(f'({sig})', tuple(values)),
-                fd_list=fd_list)
+        return None, None
+    values = [gen.value(a.signature, key=a.name) for a in method.in_args]
+    fd_list = None
+    if 'h' in sig:
+        # A real descriptor or none, at a random (maybe wrong) index.
+        fd_list = Gio.UnixFDList.new()
+        if gen.rng.random() < 0.5:
+            fd = os.open('/dev/null', os.O_RDONLY)
+            fd_list.append(fd)   # a duplicate
+            os.close(fd)
+    if (iface.name, method.name) == (PREFIX + 'Account1', 'SignIn'):
+        # Only loopback registrars: a bare domain would be looked up in DNS.
+        options = values[2]
+        if not isinstance(options.get('registrar'), GLib.Variant) or \
+                options['registrar'].get_type_string() != 's':
+            options['registrar'] = GLib.Variant('s', gen.rng.choice(
+                [fz.party.kam_hostport, '127.0.0.1:1']))
+        if 'proxy' in options and options['proxy'].get_type_string() == 's':
+            options['proxy'] = GLib.Variant('s', gen.host_string())
+    return GLib.Variant(f'({sig})', tuple(values)), fd_list
+
+
+def fuzz_method(fz, gen, path, iface, method, rounds):
+    for _ in range(rounds if method.in_args else 1):
+        params, fd_list = make_params(fz, gen, iface, method)
+        fz.call(path, iface.name, method.name, params, fd_list=fd_list)
+
+
+def fuzz_bursts(fz, gen, methods, count, size):
+    """count bursts of size random (path, iface, method) from methods, sent
+    at once."""
+    for _ in range(count):
+        items = []
+        for path, iface, method in gen.rng.choices(methods, k=size):
+            if any(a.signature == 'h' for a in method.in_args):
+                continue   # descriptors go with the synchronous calls
+            params, _ = make_params(fz, gen, iface, method)
+            items.append((path, iface.name, method.name, params))
+        if items:
+            fz.burst(items)
 
 
 def fuzz_properties(fz, gen, path, iface, rounds):
@@ -503,6 +557,8 @@ def test_every_method_answers_named_errors(h, kam, parties):
         for _ in range(ROUNDS):
             for path, iface, method in rng.sample(safe, len(safe)):
                 fuzz_method(fz, gen, path, iface, method, 1)
+        # 1b. The same in bursts of concurrent calls.
+        fuzz_bursts(fz, gen, safe, ROUNDS // 5, 8)
         # 2. Properties of every interface, on the objects there are now
         #    (calls the fuzzer dialled included).
         nodes = walk(fz.party.client)
@@ -512,7 +568,12 @@ def test_every_method_answers_named_errors(h, kam, parties):
             fuzz_properties(fz, gen, path, iface, ROUNDS)
         fz.call('/org/virtualoffice', 'org.freedesktop.DBus.ObjectManager',
                 'GetManagedObjects', None)
-        # 3. What ends calls, conversations and the account, last.
+        # 3. What ends calls, conversations and the account, last; first every
+        #    method of each call at once (Hangup racing Hold, Transfer, ...).
+        for path, iface in targets:
+            if iface.name == CALL:
+                fuzz_bursts(fz, gen, [(path, iface, m) for m in iface.methods], 1,
+                            2 * len(iface.methods))
         for path, iface, method in destructive:
             fuzz_method(fz, gen, path, iface, method, ROUNDS)
         # 4. Signed out (or signed in anew by a random SignIn): everything
