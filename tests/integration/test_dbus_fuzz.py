@@ -20,12 +20,13 @@ off the machine.
 import os
 import random
 import time
+import types
 
 import pytest
 from gi.repository import Gio, GLib
 
 from calls_support import CALL, HISTORY, Party, stop_extra_buses
-from vo_harness import DBusCallError, pump, util
+from vo_harness import SETTINGS, DBusCallError, pump, util
 
 PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw'}
 PREFIX = 'org.virtualoffice.'
@@ -443,14 +444,14 @@ def busy_state(alice, bob):
     return out, incoming
 
 
-def real_strings(alice):
+def real_strings(party):
     """Ids the daemon knows, so the fuzzer also hits existing entries."""
-    out = [e['id'] for e in alice.history()]
-    objects = alice.client.managed_objects()
-    for path, ifaces in objects.items():
+    (entries,) = party.client.call_raw(HISTORY, 'List', GLib.Variant('(a{sv})', ({},)))
+    out = [e['id'] for e in entries]
+    for path, ifaces in party.client.managed_objects().items():
         out.append(path)
         if CONVERSATION in ifaces:
-            (msgs,) = alice.client.call_raw(CONVERSATION, 'GetMessages',
+            (msgs,) = party.client.call_raw(CONVERSATION, 'GetMessages',
                                             GLib.Variant('(a{sv})', ({},)), path=path)
             out += [m['id'] for m in msgs]
     return out
@@ -531,49 +532,35 @@ def fuzz_properties(fz, gen, path, iface, rounds):
                     allowed=allowed)
 
 
-@pytest.mark.slow
-def test_every_method_answers_named_errors(h, kam, parties):
-    print(f'vo-daemon D-Bus fuzz: seed {SEED} (VO_FUZZ_SEED={SEED} reproduces), '
-          f'{ROUNDS} rounds')
-    alice, bob = parties('alice'), parties('bob')
-    alice.kam_hostport = kam.hostport
-    active, incoming = busy_state(alice, bob)
-
-    rng = random.Random(SEED)
-    fz = Fuzzer(alice, rng)
+def run_fuzz(party, rng, rounds):
+    """The four phases on party's daemon; returns the Fuzzer. party has
+    .client, .daemon and .kam_hostport (a registrar SignIn may use)."""
+    fz = Fuzzer(party, rng)
     started = time.monotonic()
-    nodes = walk(alice.client)
+    nodes = walk(party.client)
     targets = vo_interfaces(nodes)
-    names = {i.name for _, i in targets}
-    assert {CALL, CONVERSATION, HISTORY, MESSAGES, PREFIX + 'Account1'} <= names, names
-    assert active in nodes and incoming in nodes, sorted(nodes)
-    conversations = [p for p, i in targets if i.name == CONVERSATION]
-    assert len(conversations) >= 2, conversations
-    gen = Gen(rng, real_strings(alice), sorted(nodes))
-
+    gen = Gen(rng, real_strings(party), sorted(nodes))
     safe = [(p, i, m) for p, i in targets for m in i.methods if not is_destructive(i, m)]
-    destructive = destructive_methods(targets)
-    fuzzed = {f'{i.name}.{m.name}' for _, i, m in safe + destructive}
+    fuzzed = {f'{i.name}.{m.name}' for _, i, m in safe + destructive_methods(targets)}
     try:
         # 1. Everything that keeps the state, in random order, many times
         #    (fewer when the machine is slow: the file must end within its
         #    meson timeout, also under ASan).
         budget = started + util.scaled(RANDOM_PHASE_BUDGET)
-        for done_rounds in range(1, ROUNDS + 1):
+        for done_rounds in range(1, rounds + 1):
             for path, iface, method in rng.sample(safe, len(safe)):
                 fuzz_method(fz, gen, path, iface, method, 1)
             if time.monotonic() > budget:
                 break
-        print(f'random phase: {done_rounds} of {ROUNDS} rounds')
+        print(f'random phase: {done_rounds} of {rounds} rounds')
         # 1b. The same in bursts of concurrent calls.
-        fuzz_bursts(fz, gen, safe, ROUNDS // 5, 8)
+        fuzz_bursts(fz, gen, safe, rounds // 5, 8)
         # 2. Properties of every interface, on the objects there are now
         #    (calls the fuzzer dialled included).
-        nodes = walk(fz.party.client)
+        nodes = walk(party.client)
         targets = vo_interfaces(nodes)
-        destructive = destructive_methods(targets)
         for path, iface in targets:
-            fuzz_properties(fz, gen, path, iface, ROUNDS)
+            fuzz_properties(fz, gen, path, iface, rounds)
         fz.call('/org/virtualoffice', 'org.freedesktop.DBus.ObjectManager',
                 'GetManagedObjects', None)
         # 3. What ends calls, conversations and the account, last; first every
@@ -582,8 +569,8 @@ def test_every_method_answers_named_errors(h, kam, parties):
             if iface.name == CALL:
                 fuzz_bursts(fz, gen, [(path, iface, m) for m in iface.methods], 1,
                             2 * len(iface.methods))
-        for path, iface, method in destructive:
-            fuzz_method(fz, gen, path, iface, method, ROUNDS)
+        for path, iface, method in destructive_methods(targets):
+            fuzz_method(fz, gen, path, iface, method, rounds)
         # 4. Signed out (or signed in anew by a random SignIn): everything
         #    again on what is left.
         for path, iface, method in safe:
@@ -591,16 +578,47 @@ def test_every_method_answers_named_errors(h, kam, parties):
                 fuzz_method(fz, gen, path, iface, method, 2)
     except DaemonDown:
         pass
-    elapsed = time.monotonic() - started
-    print(f'{fz.calls} calls in {elapsed:.1f}s on {len(nodes)} objects, '
+    print(f'{fz.calls} calls in {time.monotonic() - started:.1f}s on {len(nodes)} objects, '
           f'{len(fuzzed)} methods: {sorted(fuzzed)}')
     for what, counts in sorted(fz.outcomes.items()):
         print(f'  {what}: {counts}')
     assert not fz.findings, f'seed {SEED}: {len(fz.findings)} findings:\n' + \
         '\n'.join(fz.findings[:30])
-    assert alice.daemon.running
-    bad = alice.daemon.bad_log_lines()
+    assert party.daemon.running
+    bad = party.daemon.bad_log_lines()
     assert not bad, f'seed {SEED}: the daemon logged:\n' + '\n'.join(bad[:20])
+    return fz
+
+
+@pytest.mark.slow
+def test_every_method_answers_named_errors(h, kam, parties):
+    print(f'vo-daemon D-Bus fuzz: seed {SEED} (VO_FUZZ_SEED={SEED} reproduces), '
+          f'{ROUNDS} rounds')
+    alice, bob = parties('alice'), parties('bob')
+    alice.kam_hostport = kam.hostport
+    active, incoming = busy_state(alice, bob)
+    nodes = walk(alice.client)
+    names = {i.name for _, i in vo_interfaces(nodes)}
+    assert {CALL, CONVERSATION, HISTORY, MESSAGES, PREFIX + 'Account1'} <= names, names
+    assert active in nodes and incoming in nodes, sorted(nodes)
+    assert len([p for p in nodes if p.startswith('/org/virtualoffice/conversations/')]) >= 2
+
+    fz = run_fuzz(alice, random.Random(SEED), ROUNDS)
+    methods = {what for what in fz.outcomes if what.startswith(PREFIX)}
+    assert len(methods) == len({f'{i.name}.{m.name}' for _, i in vo_interfaces(nodes)
+                                for m in i.methods}), sorted(methods)
+
+
+@pytest.mark.slow
+def test_never_signed_in_on_cellular(h, kam):
+    """A fresh daemon, no account, cellular data without AllowCellularData:
+    the not-signed-in and network-policy answers of every method."""
+    print(f'vo-daemon D-Bus fuzz: seed {SEED + 1} (VO_FUZZ_SEED={SEED} reproduces)')
+    h.start_network_manager('cellular')
+    party = types.SimpleNamespace(daemon=h.daemon(), client=h.client(),
+                                  kam_hostport=kam.hostport)
+    party.client.wait_prop(SETTINGS, 'CallsAllowed', False)
+    run_fuzz(party, random.Random(SEED + 1), max(1, ROUNDS // 2))
 
 
 # -- fixed cases: what the fuzzer found, checked every run ----------------------
