@@ -41,7 +41,7 @@ MESSAGES = PREFIX + 'Messages1'
 SEED = int(os.environ.get('VO_FUZZ_SEED') or random.SystemRandom().randrange(1 << 32))
 ROUNDS = int(os.environ.get('VO_FUZZ_ROUNDS') or 50)
 # Seconds (scaled) the random phase may take before it stops early.
-RANDOM_PHASE_BUDGET = 40
+RANDOM_PHASE_BUDGET = 30
 # An error message quotes what was wrong, not all of it: vo-ctl prints it.
 MESSAGE_MAX = 2000
 MIB = 1 << 20
@@ -552,7 +552,8 @@ def run_fuzz(party, rng, rounds):
                 fuzz_method(fz, gen, path, iface, method, 1)
             if time.monotonic() > budget:
                 break
-        print(f'random phase: {done_rounds} of {rounds} rounds')
+        print(f'random phase: {done_rounds} of {rounds} rounds, '
+              f'{time.monotonic() - started:.1f}s')
         # 1b. The same in bursts of concurrent calls.
         fuzz_bursts(fz, gen, safe, rounds // 5, 8)
         # 2. Properties of every interface, on the objects there are now
@@ -560,7 +561,8 @@ def run_fuzz(party, rng, rounds):
         nodes = walk(party.client)
         targets = vo_interfaces(nodes)
         for path, iface in targets:
-            fuzz_properties(fz, gen, path, iface, rounds)
+            fuzz_properties(fz, gen, path, iface, max(1, rounds // 2))
+        print(f'bursts and properties: {time.monotonic() - started:.1f}s')
         fz.call('/org/virtualoffice', 'org.freedesktop.DBus.ObjectManager',
                 'GetManagedObjects', None)
         # 3. What ends calls, conversations and the account, last; first every
@@ -570,7 +572,8 @@ def run_fuzz(party, rng, rounds):
                 fuzz_bursts(fz, gen, [(path, iface, m) for m in iface.methods], 1,
                             2 * len(iface.methods))
         for path, iface, method in destructive_methods(targets):
-            fuzz_method(fz, gen, path, iface, method, rounds)
+            fuzz_method(fz, gen, path, iface, method, max(1, rounds // 2))
+        print(f'state-ending methods: {time.monotonic() - started:.1f}s')
         # 4. Signed out (or signed in anew by a random SignIn): everything
         #    again on what is left.
         for path, iface, method in safe:
