@@ -610,9 +610,11 @@ vo_sip_call_hold (VoSipCall *self, gboolean hold)
   if (!self->nh)
     return;
   self->reinvite_pending = TRUE;
-  if (self->requests_in_flight > 0)
+  if (self->requests_in_flight > 0) {
+    g_debug ("Call %s: the %s re-INVITE waits for the answer to our INFO/REFER",
+             self->remote_uri, hold ? "hold" : "resume");
     self->deferred_hold = hold;
-  else
+  } else
     call_send_reinvite (self, hold);
 }
 
