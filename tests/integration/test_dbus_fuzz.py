@@ -422,14 +422,17 @@ def busy_state(alice, bob):
     util.wait_until(lambda: len(alice.history()) >= 2, util.scaled(10), what='2 history entries')
 
     # Conversations: an IM each way, an empty SMS conversation.
-    alice.client.call_raw(MESSAGES, 'Send', GLib.Variant('(ssa{sv})', ('bob', 'Lunch at 12?', {})))
-    bob.client.call_raw(MESSAGES, 'Send', GLib.Variant('(ssa{sv})', ('alice', 'Sure, lunch', {})))
+    for sender, to, text in ((alice, 'bob', 'Lunch at 12?'), (bob, 'alice', 'Sure, lunch')):
+        sender.client.call_raw(MESSAGES, 'Send', GLib.Variant('(ssa{sv})', (to, text, {})))
     alice.wait_signal('Received', timeout=10)
     alice.client.call_raw(MESSAGES, 'Open', GLib.Variant('(s)', ('+31201234567',)))
 
     alice.client.call_raw(PREFIX + 'Presence1', 'Watch', GLib.Variant('(as)', (['bob'],)))
     alice.client.call_raw(PREFIX + 'Presence1', 'SetStatus',
                           GLib.Variant('(ss)', ('away', 'Back soon')))
+    # Forwarded only after 300 s of ringing: the ringing call below stays.
+    alice.client.call_raw(PREFIX + 'Forwarding1', 'SetRule',
+                          GLib.Variant('(sbsu)', ('no-answer', True, '201', 300)))
 
     # Calls: alice → bob active, bob → alice ringing at alice.
     since = bob.mark()
