@@ -29,15 +29,55 @@ vo_error_quark (void)
   return (GQuark) quark;
 }
 
+/* Messages quote the argument that was wrong; a megabyte of it helps nobody
+ * (vo-ctl prints it, a log would keep it). Keep its start and the advice
+ * that follows it. */
+#define MESSAGE_MAX_CHARS 800
+#define MESSAGE_KEEP_CHARS 300
+
+void
+vo_error_shorten (GError *error)
+{
+  glong n;
+  g_autofree char *head = NULL;
+  g_autofree char *tail = NULL;
+
+  if (!error || !error->message || !g_utf8_validate (error->message, -1, NULL))
+    return;
+  n = g_utf8_strlen (error->message, -1);
+  if (n <= MESSAGE_MAX_CHARS)
+    return;
+  head = g_utf8_substring (error->message, 0, MESSAGE_KEEP_CHARS);
+  tail = g_utf8_substring (error->message, n - MESSAGE_KEEP_CHARS, n);
+  g_free (error->message);
+  error->message = g_strdup_printf ("%s… (%ld characters left out) …%s", head,
+                                    n - 2 * MESSAGE_KEEP_CHARS, tail);
+}
+
 void
 vo_error_return_gerror (GDBusMethodInvocation *invocation, const GError *error)
 {
-  if (error->domain == VO_ERROR || error->domain == G_DBUS_ERROR) {
-    g_dbus_method_invocation_return_gerror (invocation, error);
+  g_autoptr(GError) copy = g_error_copy (error);
+
+  vo_error_shorten (copy);
+  if (copy->domain == VO_ERROR || copy->domain == G_DBUS_ERROR) {
+    g_dbus_method_invocation_return_gerror (invocation, copy);
     return;
   }
   g_dbus_method_invocation_return_error_literal (invocation, VO_ERROR, VO_ERROR_FAILED,
-                                                 error->message);
+                                                 copy->message);
+}
+
+void
+vo_error_return (GDBusMethodInvocation *invocation, VoError code, const char *format, ...)
+{
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  va_start (args, format);
+  error = g_error_new_valist (VO_ERROR, code, format, args);
+  va_end (args);
+  vo_error_return_gerror (invocation, error);
 }
 
 void

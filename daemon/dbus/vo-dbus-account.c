@@ -49,9 +49,9 @@ on_handle_sign_in (VoDbusAccount1 *skeleton, GDBusMethodInvocation *invocation,
     g_autoptr(GVariant) owned = value;
 
     if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)) {
-      g_dbus_method_invocation_return_error (invocation, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                                             "The sign-in option '%s' must be a string (s), "
-                                             "not %s", key, g_variant_get_type_string (value));
+      vo_error_return (invocation, VO_ERROR_INVALID_ARGUMENT,
+                       "The sign-in option '%s' must be a string (s), "
+                       "not %s", key, g_variant_get_type_string (value));
       return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
     g_hash_table_insert (table, g_strdup (key), g_variant_dup_string (value, NULL));
@@ -109,9 +109,9 @@ on_handle_recover_username (VoDbusAccount1 *skeleton, GDBusMethodInvocation *inv
   const char *at = strchr (email, '@');
 
   if (!at || at == email || !at[1] || strpbrk (email, " \t\r\n"))
-    g_dbus_method_invocation_return_error (invocation, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                                           "'%s' is not an e-mail address; give the address "
-                                           "your account was created with", email);
+    vo_error_return (invocation, VO_ERROR_INVALID_ARGUMENT,
+                     "'%s' is not an e-mail address; give the address "
+                     "your account was created with", email);
   else
     return_needs_service (invocation, "Recovering a user name");
   return G_DBUS_METHOD_INVOCATION_HANDLED;

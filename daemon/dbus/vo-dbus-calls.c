@@ -214,9 +214,9 @@ on_dial (VoDbusCalls1 *skeleton, GDBusMethodInvocation *invocation, const char *
 
   g_variant_iter_init (&iter, options);
   if (g_variant_iter_next (&iter, "{&sv}", &key, NULL)) {
-    g_dbus_method_invocation_return_error (invocation, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                                           "Unknown dial option '%s'; Dial takes no options "
-                                           "yet, pass an empty dictionary", key);
+    vo_error_return (invocation, VO_ERROR_INVALID_ARGUMENT,
+                     "Unknown dial option '%s'; Dial takes no options "
+                     "yet, pass an empty dictionary", key);
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   }
   call = vo_call_manager_dial (glue->manager, target, &error);

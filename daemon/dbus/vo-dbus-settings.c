@@ -11,6 +11,7 @@
 #include "vo-dbus-settings.h"
 #include "vo-dbus-generated.h"
 #include "vo-dbus-util.h"
+#include "vo-error.h"
 
 #define VO_TYPE_DBUS_SETTINGS (vo_dbus_settings_get_type ())
 G_DECLARE_FINAL_TYPE (VoDbusSettings, vo_dbus_settings, VO, DBUS_SETTINGS,
@@ -41,7 +42,10 @@ settings_set_property (GDBusConnection *connection, const char *sender, const ch
 
   /* GDBus has already checked the type against the introspection data. */
   g_dbus_gvariant_to_gvalue (value, &gvalue);
-  return vo_settings_set (self->settings, property, &gvalue, error);
+  if (vo_settings_set (self->settings, property, &gvalue, error))
+    return TRUE;
+  vo_error_shorten (error ? *error : NULL);
+  return FALSE;
 }
 
 static GDBusInterfaceVTable *

@@ -40,6 +40,12 @@ struct _VoSipCall {
   guint redirects;
   gboolean hangup_requested;
   gboolean reinvite_pending; /* our hold/resume re-INVITE awaits its answer */
+  /* Sofia queues an in-dialog INVITE behind a request that is in progress
+   * and starts it only when another INVITE completes: a re-INVITE asked for
+   * while our INFO or REFER is unanswered would never go out. It waits for
+   * them here instead. */
+  guint requests_in_flight;  /* our INFO and REFER without a final answer */
+  int deferred_hold;         /* -1: none; else the hold (1) or resume (0) to send */
   su_home_t home[1];
   sip_event_t *refer_event;  /* of the REFER the peer sent us, for its NOTIFYs */
 };
@@ -288,6 +294,36 @@ dtmf_checked (char c)
   return c && strchr ("0123456789*#ABCD", c) ? c : 0;
 }
 
+static void
+call_send_reinvite (VoSipCall *self, gboolean hold)
+{
+  g_autofree char *user_sdp = NULL;
+
+  /* SOA offers our capabilities again, with our own payload types: opus
+   * agreed at the peer's 96 would come back as 111. A re-offer keeps the
+   * numbers of the session (RFC 3264 §8.3.2). */
+  if (self->local_sdp_offer && self->negotiated_local)
+    user_sdp = vo_sip_sdp_keep_payload_types (self->local_sdp_offer, self->negotiated_local);
+  /* SOA rewrites our offer to sendonly (or back to sendrecv) in a re-INVITE. */
+  nua_invite (self->nh, TAG_IF (user_sdp, SOATAG_USER_SDP_STR (user_sdp)),
+              SOATAG_HOLD (hold ? "audio" : NULL), TAG_END ());
+}
+
+/* A final answer to our INFO or REFER: a deferred re-INVITE may go now. */
+static void
+call_request_answered (VoSipCall *self)
+{
+  int hold = self->deferred_hold;
+
+  if (self->requests_in_flight > 0)
+    self->requests_in_flight--;
+  if (self->requests_in_flight > 0 || hold < 0)
+    return;
+  self->deferred_hold = -1;
+  if (self->nh && self->reinvite_pending)
+    call_send_reinvite (self, hold);
+}
+
 static int
 sipfrag_status (const sip_t *sip)
 {
@@ -345,7 +381,13 @@ on_handle_event (gpointer owner, nua_event_t event, int status, const char *phra
     if (digit)
       g_signal_emit (self, signals[SIGNAL_DTMF_RECEIVED], 0, digit);
     break;
+  case nua_r_info:
+    if (status >= 200)
+      call_request_answered (self);
+    break;
   case nua_r_refer:
+    if (status >= 200)
+      call_request_answered (self);
     if (status >= 300)
       g_signal_emit (self, signals[SIGNAL_REFER_PROGRESS], 0, status);
     break;
@@ -449,6 +491,7 @@ vo_sip_call_init (VoSipCall *self)
 {
   self->magic.func = on_handle_event;
   self->magic.owner = self;
+  self->deferred_hold = -1;
   su_home_init (self->home);
 }
 
@@ -564,19 +607,15 @@ vo_sip_call_hangup (VoSipCall *self)
 void
 vo_sip_call_hold (VoSipCall *self, gboolean hold)
 {
-  g_autofree char *user_sdp = NULL;
-
   if (!self->nh)
     return;
-  /* SOA offers our capabilities again, with our own payload types: opus
-   * agreed at the peer's 96 would come back as 111. A re-offer keeps the
-   * numbers of the session (RFC 3264 §8.3.2). */
-  if (self->local_sdp_offer && self->negotiated_local)
-    user_sdp = vo_sip_sdp_keep_payload_types (self->local_sdp_offer, self->negotiated_local);
   self->reinvite_pending = TRUE;
-  /* SOA rewrites our offer to sendonly (or back to sendrecv) in a re-INVITE. */
-  nua_invite (self->nh, TAG_IF (user_sdp, SOATAG_USER_SDP_STR (user_sdp)),
-              SOATAG_HOLD (hold ? "audio" : NULL), TAG_END ());
+  if (self->requests_in_flight > 0) {
+    g_debug ("Call %s: the %s re-INVITE waits for the answer to our INFO/REFER",
+             self->remote_uri, hold ? "hold" : "resume");
+    self->deferred_hold = hold;
+  } else
+    call_send_reinvite (self, hold);
 }
 
 void
@@ -586,6 +625,7 @@ vo_sip_call_send_dtmf_info (VoSipCall *self, char digit)
 
   if (!self->nh)
     return;
+  self->requests_in_flight++;
   nua_info (self->nh,
             SIPTAG_CONTENT_TYPE_STR ("application/dtmf-relay"),
             SIPTAG_PAYLOAD_STR (body),
@@ -599,6 +639,7 @@ vo_sip_call_refer (VoSipCall *self, const char *target_uri)
 
   if (!self->nh)
     return;
+  self->requests_in_flight++;
   nua_refer (self->nh, SIPTAG_REFER_TO_STR (refer_to), TAG_END ());
 }
 
