@@ -484,6 +484,9 @@ vo_sip_sdp_offer_usable (const char *sdp, gsize len, const VoMediaCodec *codecs,
   sdp_session_t *session = sdp_session (parser);
   const char *missing = NULL;
   gboolean audio = FALSE, usable = FALSE;
+  guint tag;
+  VoMediaSrtpSuite suite;
+  guint8 key[VO_MEDIA_SRTP_KEY_LEN];
 
   if (!session)
     missing = sdp_parsing_error (parser);
@@ -491,20 +494,24 @@ vo_sip_sdp_offer_usable (const char *sdp, gsize len, const VoMediaCodec *codecs,
     if (m->m_type != sdp_media_audio)
       continue;
     audio = TRUE;
-    /* RTP/AVP or RTP/SAVP (whether [media] srtp takes it is
-     * vo_sip_sdp_offer_acceptable's call): Sofia reads no rtpmaps for
-     * other profiles (AVPF), so SOA could not answer them. */
+    /* RTP/AVP, or RTP/SAVP with a crypto line we speak (whether
+     * [media] srtp takes it is vo_sip_sdp_offer_acceptable's call): Sofia
+     * reads no rtpmaps for other profiles (AVPF), so SOA could not answer
+     * them. */
     usable = !m->m_rejected && m->m_port &&
-             (m->m_proto == sdp_proto_rtp || m->m_proto == sdp_proto_srtp) &&
+             (m->m_proto == sdp_proto_rtp ||
+              (m->m_proto == sdp_proto_srtp && media_crypto (m, &tag, &suite, key))) &&
              media_address (session, m) && offer_codec (m, codecs);
   }
   if (session && !usable)
     missing = !audio ? "no audio stream" : "no audio stream with an address and a codec we "
                                            "speak (opus/48000/2, G722/8000, PCMU/8000, "
-                                           "PCMA/8000) over RTP/AVP or RTP/SAVP";
+                                           "PCMA/8000) over RTP/AVP, or RTP/SAVP with "
+                                           "AES_CM_128_HMAC_SHA1_80 or _32";
   if (!usable)
     g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT, "Unusable offer: %s",
                  missing ? missing : "unreadable SDP");
+  explicit_bzero (key, sizeof key);
   if (parser)
     sdp_parser_free (parser);
   su_home_deinit (home);
