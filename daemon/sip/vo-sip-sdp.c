@@ -144,7 +144,7 @@ vo_sip_sdp_parse_crypto (const char *value, guint *tag, VoMediaSrtpSuite *suite,
     return FALSE;
   key_parts = g_strsplit (fields[2] + strlen ("inline:"), "|", 0);
   inline_key = key_parts[0];
-  if (g_strv_length (key_parts) > 2 || (key_parts[1] && strchr (key_parts[1], ':')))
+  if (!inline_key || g_strv_length (key_parts) > 2 || (key_parts[1] && strchr (key_parts[1], ':')))
     return FALSE;
   if (key_parts[1] && !(g_str_has_prefix (key_parts[1], "2^") ?
                         g_ascii_string_to_unsigned (key_parts[1] + 2, 10, 1, 48, NULL, NULL) :
