@@ -160,6 +160,9 @@ def test_wire_carries_no_plain_audio(parties, policy):
         assert clear, 'srtp=off, yet the capture did not find the tone: the check is blind'
     alice.call_method(a_path, 'Hangup')
     assert bob.wait_ended(b_path) == 'remote'
+    # The keys (a=crypto ... inline:KEY) never reach the (verbose) logs.
+    for party in (alice, bob):
+        assert 'inline:' not in party.daemon.log_text(), party.user
 
 
 # -- audio -------------------------------------------------------------------------
