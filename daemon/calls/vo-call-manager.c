@@ -512,7 +512,11 @@ on_incoming_call (VoSipStack *stack, gpointer nh, gpointer sip, gpointer user_da
   /* Refused before it rings, as an offer without usable audio is. */
   if (!vo_call_offer_acceptable (call, &error)) {
     g_message ("Call %u refused with 488: %s", vo_call_get_id (call), error->message);
-    vo_call_refuse (call, 488, "Not Acceptable Here", "encryption-refused");
+    /* The phrase tells the caller's user which side wants what. */
+    vo_call_refuse (call, 488,
+                    manager_srtp_policy (self) == VO_MEDIA_SRTP_MANDATORY
+                      ? "Encrypted Audio (SRTP) Required" : "Encrypted Audio (SRTP) Not Enabled",
+                    "encryption-refused");
     manager_divert (self, call);
     return TRUE;
   }

@@ -202,6 +202,14 @@ def test_encrypted_audio_both_ways(parties, codec):
         assert alice.prop(a_path, 'Encrypted') and bob.prop(b_path, 'Encrypted')
         a = heard(bob, A_TONE)
         assert tone_ok(a, A_TONE), f'after resume bob hears {a}'
+        # The callee's re-offer carries the one agreed crypto line.
+        bob.call_method(b_path, 'Hold')
+        bob.wait_state(b_path, 'held')
+        bob.call_method(b_path, 'Resume')
+        bob.wait_state(b_path, 'active')
+        assert alice.prop(a_path, 'Encrypted') and bob.prop(b_path, 'Encrypted')
+        a = heard(alice, B_TONE)
+        assert tone_ok(a, B_TONE), f'after bob\'s resume alice hears {a}'
         alice.call_method(a_path, 'Hangup')
         assert bob.wait_ended(b_path) == 'remote'
 
@@ -310,7 +318,8 @@ def test_mandatory_vs_plain_baresip_calling_in(h, kam, parties):
     since = alice.mark()
     mark = bob.mark()
     bob.dial(alice.uri)
-    bob.wait_closed(since=mark)
+    closed = bob.wait_closed(since=mark)
+    assert '488' in str(closed.get('param')) and 'SRTP' in str(closed.get('param')), closed
     assert not alice.signals('Incoming', since=since)
     (entry,) = newest_history(alice, 1)
     assert entry['reason'] == 'encryption-refused', entry
