@@ -7,6 +7,7 @@ mandatory side and a peer without SRTP end cleanly with encryption-refused.
 The wire check captures loopback with an AF_PACKET socket (the tests run as
 root, as the harness does for kamailio and PipeWire)."""
 
+import json
 import select
 import socket
 import struct
@@ -18,6 +19,7 @@ import pytest
 from calls_support import Party, stop_extra_buses, stop_parties, wait_pw_linked
 from vo_harness import MIC, SPEAKER, audio, util
 from vo_harness.client import pump
+from vo_harness.voctl import VoCtl
 
 PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw'}
 A_TONE, B_TONE = 440, 660
@@ -245,13 +247,18 @@ def test_mandatory_callee_refuses_plain_offer(parties):
     assert entry['reason'] == 'encryption-refused', entry
 
 
-def test_mandatory_daemons_encrypt(parties):
+def test_mandatory_daemons_encrypt(h, parties):
     """Both mandatory: RTP/SAVP offer and answer."""
     alice = parties('alice', srtp='mandatory')
     bob = parties('bob', srtp='mandatory')
     a_path, b_path = connect(alice, bob)
     alice.wait_prop(a_path, 'Encrypted', True)
     bob.wait_prop(b_path, 'Encrypted', True)
+    # vo-ctl shows it: a flag in the table, the property in JSON.
+    ctl = VoCtl(alice.bus.address, h.workdir)
+    assert 'encrypted' in ctl.ok('calls')
+    (call,) = json.loads(ctl.ok('calls', '--json'))
+    assert call['encrypted'] is True, call
     alice.call_method(a_path, 'Hangup')
     assert bob.wait_ended(b_path) == 'remote'
 
