@@ -8,6 +8,7 @@ The wire check captures loopback with an AF_PACKET socket (the tests run as
 root, as the harness does for kamailio and PipeWire)."""
 
 import json
+import re
 import select
 import socket
 import struct
@@ -21,7 +22,7 @@ from vo_harness import MIC, SPEAKER, audio, util
 from vo_harness.client import pump
 from vo_harness.voctl import VoCtl
 
-PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw'}
+PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw', 'carol': 'carol-pw'}
 A_TONE, B_TONE = 440, 660
 TOLERANCE = 5.0
 # alice's microphone for the wire test: a fixed tone without PipeWire.
@@ -261,6 +262,32 @@ def test_mandatory_daemons_encrypt(h, parties):
     assert call['encrypted'] is True, call
     alice.call_method(a_path, 'Hangup')
     assert bob.wait_ended(b_path) == 'remote'
+
+
+def test_peer_rekeys_then_drops_srtp(h, kam, parties):
+    """A peer's re-INVITE with a new key keeps the call encrypted (our answer
+    keeps the one agreed crypto line); one without a=crypto makes it plain,
+    and Encrypted follows (PropertiesChanged)."""
+    alice = parties('alice')
+    uas = h.sipp('uas_srtp_rekey', register=(kam, 'carol', PASSWORDS['carol']),
+                 duration_ms=int(util.scaled(1500)))
+    since = alice.mark()
+    a_path = alice.dial('carol')
+    alice.wait_state(a_path, 'active')
+    alice.wait_prop(a_path, 'Encrypted', True)
+    alice.wait_prop(a_path, 'Encrypted', False)
+    assert alice.wait_ended(a_path) == 'remote'
+    assert uas.wait() == 0, uas.failure()
+    changes = [args[1]['Encrypted'] for _, args in alice.signals('PropertiesChanged', a_path,
+                                                                 since=since)
+               if 'Encrypted' in args[1]]
+    assert changes == [True, False], changes
+    # Both answers to the re-INVITEs carry exactly our one agreed line.
+    replies = [r for r in uas.received(r'SIP/2\.0 200')
+               if re.search(r'(?m)^CSeq: \d+ INVITE', r)]
+    assert len(replies) == 2, (len(replies), [r[:300] for r in replies])
+    for reply in replies:
+        assert reply.count('a=crypto:') == 1 and 'a=crypto:1 AES_CM_128_HMAC_SHA1_80 ' in reply
 
 
 # -- baresip -----------------------------------------------------------------------
