@@ -281,6 +281,9 @@ format_flags (const Call *call)
     g_ptr_array_add (flags, "muted");
   if (*call_string (call, "MediaError"))
     g_ptr_array_add (flags, "no-audio");
+  /* SRTP both ways; its absence is worth seeing only on a live call. */
+  if (call_boolean (call, "Encrypted"))
+    g_ptr_array_add (flags, "encrypted");
   if (flags->len == 0)
     return g_strdup ("-");
   g_ptr_array_add (flags, NULL);

@@ -266,13 +266,35 @@ manager_no_answer_timeout (VoCallManager *self)
                         600);
 }
 
+/* [media] srtp = off | optional | mandatory. Unset: mandatory on a TLS
+ * account (its SDP, keys included, is encrypted on the way), optional on
+ * UDP/TCP, where the keys would travel in clear anyway. */
+static VoMediaSrtpPolicy
+manager_srtp_policy (VoCallManager *self)
+{
+  g_autofree char *value = vo_config_get_string (self->config, "media", "srtp");
+  g_autofree char *transport = vo_config_get_string (self->config, "account", "transport");
+  const char *registrar = vo_account_get_registrar (self->account);
+  VoMediaSrtpPolicy policy;
+
+  if (*value && vo_media_srtp_policy_parse (value, &policy))
+    return policy;
+  if (*value)
+    g_warning ("[media] srtp=%s is not off, optional or mandatory; using the default", value);
+  if (g_ascii_strcasecmp (transport, "tls") == 0 ||
+      (registrar && (g_str_has_prefix (registrar, "sips:") ||
+                     strstr (registrar, "transport=tls"))))
+    return VO_MEDIA_SRTP_MANDATORY;
+  return VO_MEDIA_SRTP_OPTIONAL;
+}
+
 static VoCall *
 manager_dial_uri (VoCallManager *self, const char *uri, VoSipCall *referrer, GError **error)
 {
   g_autofree char *address = manager_media_address (self);
   VoCall *call = vo_call_new_outgoing (++self->next_id, self->stack, self->settings, uri, address,
-                                       manager_codecs (self), referrer,
-                                       manager_no_answer_timeout (self), error);
+                                       manager_codecs (self), manager_srtp_policy (self),
+                                       referrer, manager_no_answer_timeout (self), error);
 
   if (call) {
     g_message ("Call %u: dialling %s", vo_call_get_id (call), uri);
@@ -467,6 +489,7 @@ on_incoming_call (VoSipStack *stack, gpointer nh, gpointer sip, gpointer user_da
   VoCallManager *self = user_data;
   g_autoptr(VoSipCall) sip_call = NULL;
   g_autofree char *address = NULL;
+  g_autoptr(GError) error = NULL;
   const char *always, *busy, *no_answer;
   VoCall *call;
 
@@ -482,9 +505,21 @@ on_incoming_call (VoSipStack *stack, gpointer nh, gpointer sip, gpointer user_da
   address = manager_media_address (self);
   sip_call = vo_sip_call_new_incoming (self->stack, nh, sip);
   call = vo_call_new_incoming (++self->next_id, sip_call, self->settings, address,
-                               manager_codecs (self), manager_no_answer_timeout (self));
+                               manager_codecs (self), manager_srtp_policy (self),
+                               manager_no_answer_timeout (self));
   g_object_set_data (G_OBJECT (call), "vo-call-manager", self);
   g_message ("Call %u: incoming from %s", vo_call_get_id (call), vo_call_get_remote_uri (call));
+  /* Refused before it rings, as an offer without usable audio is. */
+  if (!vo_call_offer_acceptable (call, &error)) {
+    g_message ("Call %u refused with 488: %s", vo_call_get_id (call), error->message);
+    /* The phrase tells the caller's user which side wants what. */
+    vo_call_refuse (call, 488,
+                    manager_srtp_policy (self) == VO_MEDIA_SRTP_MANDATORY
+                      ? "Encrypted Audio (SRTP) Required" : "Encrypted Audio (SRTP) Not Enabled",
+                    "encryption-refused");
+    manager_divert (self, call);
+    return TRUE;
+  }
 
   always = vo_forwarding_target (self->forwarding, VO_FORWARD_ALWAYS);
   busy = vo_forwarding_target (self->forwarding, VO_FORWARD_BUSY);

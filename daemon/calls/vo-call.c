@@ -36,6 +36,10 @@ struct _VoCall {
   VoSettings *settings;
   char *media_address;
   const VoMediaCodec *codecs;
+  VoMediaSrtpPolicy srtp_policy;
+  guint8 srtp_key[VO_MEDIA_SRTP_KEY_LEN];  /* ours, fresh per call; never logged */
+  gboolean encrypted;         /* SRTP both ways, as last negotiated */
+  gboolean srtp_no_key;       /* mandatory, but no key could be made */
 
   gboolean incoming;
   CallState state;
@@ -134,6 +138,10 @@ call_end_reason (VoCall *self)
     return "transferred";
   if (self->local_reason)
     return self->local_reason;
+  /* A peer that cannot do SRTP answers our RTP/SAVP offer with 488. */
+  if (vo_sip_call_get_end (self->sip) == VO_SIP_END_REFUSED && !self->incoming &&
+      self->srtp_policy == VO_MEDIA_SRTP_MANDATORY && vo_sip_call_get_end_status (self->sip) == 488)
+    return "encryption-refused";
   switch (vo_sip_call_get_end (self->sip)) {
   case VO_SIP_END_LOCAL: return "local";
   case VO_SIP_END_REMOTE: return "remote";
@@ -255,6 +263,23 @@ on_sip_media_changed (VoSipCall *sip, gpointer user_data)
 
   if (!vo_sip_call_get_media (sip, &result))
     return;
+  /* Not one packet in clear: a peer that answered without SRTP where we
+   * require it is hung up on before any audio flows. */
+  if (result.srtp_suite == VO_MEDIA_SRTP_NONE && self->srtp_policy == VO_MEDIA_SRTP_MANDATORY) {
+    g_message ("Call %u: %s answered without SRTP and [media] srtp is mandatory; hanging up",
+               self->id, self->remote_uri);
+    vo_sip_sdp_result_clear (&result);
+    call_set_media_error (self, "The other party does not encrypt its audio (SRTP) and "
+                                "[media] srtp is mandatory");
+    vo_call_terminate (self, "encryption-refused");
+    return;
+  }
+  if (self->encrypted != (result.srtp_suite != VO_MEDIA_SRTP_NONE)) {
+    self->encrypted = result.srtp_suite != VO_MEDIA_SRTP_NONE;
+    g_message ("Call %u: audio %s", self->id,
+               self->encrypted ? vo_media_srtp_suite_name (result.srtp_suite) : "unencrypted");
+    call_notify (self, PROP_ENCRYPTED);
+  }
   if (call_ensure_media (self, &error)) {
     vo_sip_sdp_result_to_params (&result, &params);
     /* On hold we neither send our microphone nor play theirs: the SDP says
@@ -276,6 +301,7 @@ on_sip_media_changed (VoSipCall *sip, gpointer user_data)
     } else {
       g_warning ("Call %u: cannot send silence: %s", self->id, error->message);
     }
+    explicit_bzero (&params, sizeof params);
   } else {
     call_set_media_error (self, error->message);
   }
@@ -441,17 +467,38 @@ call_check (VoCall *self, gboolean ok, const char *action, GError **error)
 }
 
 gboolean
+vo_call_offer_acceptable (VoCall *self, GError **error)
+{
+  gsize len = 0;
+  const char *offer = vo_sip_call_get_offer (self->sip, &len);
+
+  if (self->srtp_no_key) {
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_NOT_SUPPORTED,
+                         "No key could be made to encrypt the call's audio");
+    return FALSE;
+  }
+  return !offer || vo_sip_sdp_offer_acceptable (offer, len, self->srtp_policy, error);
+}
+
+gboolean
 vo_call_answer (VoCall *self, GError **error)
 {
   g_autofree char *sdp = NULL;
+  const char *offer;
+  gsize len = 0;
 
   if (!call_check (self, self->state == CALL_INCOMING, "answer", error))
     return FALSE;
   if (!call_ensure_media (self, error))
     return FALSE;
-  sdp = vo_sip_sdp_build (self->media_address, vo_media_session_get_local_port (self->media),
-                          self->codecs);
+  offer = vo_sip_call_get_offer (self->sip, &len);
+  sdp = vo_sip_sdp_build_answer (self->media_address,
+                                 vo_media_session_get_local_port (self->media), self->codecs,
+                                 self->srtp_policy, self->srtp_key, offer, len, error);
+  if (!sdp)
+    return FALSE;
   vo_sip_call_answer (self->sip, sdp);
+  explicit_bzero (sdp, strlen (sdp));
   return TRUE;
 }
 
@@ -760,7 +807,7 @@ vo_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
   case PROP_HELD: g_value_set_boolean (value, self->held); break;
   case PROP_REMOTE_HELD: g_value_set_boolean (value, self->remote_held); break;
   case PROP_CODEC: g_value_set_string (value, self->codec ? self->codec : ""); break;
-  case PROP_ENCRYPTED: g_value_set_boolean (value, FALSE); break;
+  case PROP_ENCRYPTED: g_value_set_boolean (value, self->encrypted); break;
   case PROP_END_REASON: g_value_set_string (value, vo_call_get_end_reason (self)); break;
   case PROP_MEDIA_ERROR: g_value_set_string (value, vo_call_get_media_error (self)); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -809,6 +856,7 @@ vo_call_finalize (GObject *object)
   g_free (self->media_error);
   g_free (self->transfer_target);
   g_string_free (self->dtmf_queue, TRUE);
+  explicit_bzero (self->srtp_key, sizeof self->srtp_key);
   G_OBJECT_CLASS (vo_call_parent_class)->finalize (object);
 }
 
@@ -856,32 +904,42 @@ vo_call_init (VoCall *self)
 }
 
 static VoCall *
-call_new (guint id, VoSettings *settings, const char *media_address, const VoMediaCodec *codecs)
+call_new (guint id, VoSettings *settings, const char *media_address, const VoMediaCodec *codecs,
+          VoMediaSrtpPolicy srtp, GError **error)
 {
-  VoCall *self = g_object_new (VO_TYPE_CALL, NULL);
+  g_autoptr(VoCall) self = g_object_new (VO_TYPE_CALL, NULL);
 
   self->id = id;
   self->settings = g_object_ref (settings);
   self->media_address = g_strdup (media_address);
   self->codecs = codecs;
-  return self;
+  self->srtp_policy = srtp;
+  /* A fresh key per call: one key leaked (a crash dump) opens one call. */
+  if (srtp != VO_MEDIA_SRTP_OFF && !vo_media_srtp_random_key (self->srtp_key, error))
+    return NULL;
+  return g_steal_pointer (&self);
 }
 
 VoCall *
 vo_call_new_outgoing (guint id, VoSipStack *stack, VoSettings *settings, const char *uri,
                       const char *media_address, const VoMediaCodec *codecs,
-                      VoSipCall *referrer, guint no_answer_timeout_s, GError **error)
+                      VoMediaSrtpPolicy srtp, VoSipCall *referrer, guint no_answer_timeout_s,
+                      GError **error)
 {
-  g_autoptr(VoCall) self = call_new (id, settings, media_address, codecs);
+  g_autoptr(VoCall) self = call_new (id, settings, media_address, codecs, srtp, error);
   g_autofree char *sdp = NULL;
 
+  if (!self)
+    return NULL;
   self->state = CALL_DIALING;
   self->remote_uri = g_strdup (uri);
   self->remote_name = g_strdup ("");
   if (!call_ensure_media (self, error))
     return NULL;
-  sdp = vo_sip_sdp_build (media_address, vo_media_session_get_local_port (self->media), codecs);
+  sdp = vo_sip_sdp_build_offer (media_address, vo_media_session_get_local_port (self->media),
+                                codecs, srtp, self->srtp_key);
   self->sip = vo_sip_call_new_outgoing (stack, uri, sdp, referrer);
+  explicit_bzero (sdp, strlen (sdp));
   call_connect_sip (self);
   if (no_answer_timeout_s)
     self->no_answer_id = g_timeout_add_seconds (no_answer_timeout_s, on_no_answer, self);
@@ -891,9 +949,19 @@ vo_call_new_outgoing (guint id, VoSipStack *stack, VoSettings *settings, const c
 VoCall *
 vo_call_new_incoming (guint id, VoSipCall *sip_call, VoSettings *settings,
                       const char *media_address, const VoMediaCodec *codecs,
-                      guint no_answer_timeout_s)
+                      VoMediaSrtpPolicy srtp, guint no_answer_timeout_s)
 {
-  VoCall *self = call_new (id, settings, media_address, codecs);
+  g_autoptr(GError) error = NULL;
+  VoCall *self = call_new (id, settings, media_address, codecs, srtp, &error);
+
+  /* No key (the kernel's CSPRNG failed): best effort goes plain, while
+   * mandatory refuses the call (vo_call_offer_acceptable). */
+  if (!self) {
+    g_warning ("Call from %s: %s", vo_sip_call_get_remote_uri (sip_call), error->message);
+    self = call_new (id, settings, media_address, codecs, VO_MEDIA_SRTP_OFF, NULL);
+    self->srtp_policy = srtp == VO_MEDIA_SRTP_MANDATORY ? srtp : VO_MEDIA_SRTP_OFF;
+    self->srtp_no_key = srtp == VO_MEDIA_SRTP_MANDATORY;
+  }
 
   self->incoming = TRUE;
   self->state = CALL_INCOMING;

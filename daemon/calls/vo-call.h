@@ -25,13 +25,16 @@ G_DECLARE_FINAL_TYPE (VoCall, vo_call, VO, CALL, GObject)
  * for this one. */
 VoCall *vo_call_new_outgoing (guint id, VoSipStack *stack, VoSettings *settings,
                               const char *uri, const char *media_address,
-                              const VoMediaCodec *codecs, VoSipCall *referrer,
-                              guint no_answer_timeout_s, GError **error);
+                              const VoMediaCodec *codecs, VoMediaSrtpPolicy srtp,
+                              VoSipCall *referrer, guint no_answer_timeout_s, GError **error);
 /* Wraps an incoming INVITE. Unanswered after @no_answer_timeout_s (0: never)
  * it is refused with 480 and ends as no-answer. */
 VoCall *vo_call_new_incoming (guint id, VoSipCall *sip_call, VoSettings *settings,
                               const char *media_address, const VoMediaCodec *codecs,
-                              guint no_answer_timeout_s);
+                              VoMediaSrtpPolicy srtp, guint no_answer_timeout_s);
+/* Whether the incoming call's offer suits its [media] srtp policy; else
+ * VO_ERROR_NOT_SUPPORTED saying why (refuse it with 488). */
+gboolean vo_call_offer_acceptable (VoCall *self, GError **error);
 /* Sends 180 Ringing: the call is offered to the user. */
 void vo_call_ring (VoCall *self);
 

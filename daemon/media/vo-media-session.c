@@ -5,6 +5,9 @@
  *   rtpdtmfsrc ! rtpdtmfmux.priority_sink                 rtpbin ! udpsink (RTCP)
  *
  *   udpsrc (RTP) ! rtpbin    udpsrc (RTCP) ! rtpbin
+ *   With SRTP, rtpbin puts srtpenc after its session and srtpdec before it
+ *   (its request-*-encoder/decoder signals); srtpdec asks for the peer's
+ *   key per SSRC ("request-key").
  *   rtpbin's jitter buffers expose one pad per sender SSRC and payload type:
  *     audio:           depayloader ! decoder ! audioconvert ! audioresample ! input-selector
  *     telephone-event: rtpdtmfdepay ! fakesink
@@ -31,6 +34,7 @@
 
 #include <gst/rtp/gstrtpbuffer.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Enough jitter buffer for Wi-Fi and mobile uplinks, small enough to talk
  * over. */
@@ -77,6 +81,13 @@ struct _VoMediaSession {
   guint payload_type;
   guint dtmf_pt;
   guint dtmf_clock_rate;
+  VoMediaSrtpSuite srtp_suite;
+  guint8 srtp_local_key[VO_MEDIA_SRTP_KEY_LEN];
+  guint8 srtp_remote_key[VO_MEDIA_SRTP_KEY_LEN];
+  /* The peer's SSRC → SRTP rollover counter when the last pipeline stopped:
+   * a rebuilt srtpdec must not assume ROC 0 for a stream whose sequence
+   * numbers already wrapped (every packet would fail authentication). */
+  GHashTable *srtp_rocs;
 
   /* Changed in place. */
   char *remote_address;
@@ -101,6 +112,8 @@ struct _VoMediaSession {
   GstElement *rtcp_sink;
   GstElement *selector;
   GstElement *recv_valve;
+  GstElement *srtp_encoder;
+  GstElement *srtp_decoder;
 };
 
 enum { SIGNAL_DTMF_RECEIVED, SIGNAL_ERROR, N_SIGNALS };
@@ -561,10 +574,111 @@ make_udp (VoMediaSession *self, const char *factory, GSocket *socket, const char
   return element;
 }
 
+/* ---- SRTP (rtpbin's encoder/decoder signals) ---------------------------- */
+
+/* rtpbin asks once for RTP and once for RTCP and takes a reference each
+ * time (the first one floating); one srtpenc serves both. Its pads for
+ * the session exist before rtpbin looks for them. */
+static GstElement *
+on_request_encoder (GstElement *rtpbin, guint session, gpointer user_data, gboolean rtcp)
+{
+  VoMediaSession *self = user_data;
+  g_autofree char *pad_name = g_strdup_printf (rtcp ? "rtcp_sink_%u" : "rtp_sink_%u", session);
+  g_autoptr(GstPad) pad = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean created = FALSE;
+
+  if (self->srtp_suite == VO_MEDIA_SRTP_NONE)
+    return NULL;
+  if (!self->srtp_encoder) {
+    self->srtp_encoder = vo_media_srtp_make_encoder (self->srtp_suite, self->srtp_local_key,
+                                                     &error);
+    if (!self->srtp_encoder) {
+      g_warning ("Cannot encrypt the call's audio: %s", error->message);
+      return NULL;
+    }
+    created = TRUE;
+  }
+  pad = gst_element_request_pad_simple (self->srtp_encoder, pad_name);
+  return created ? self->srtp_encoder : gst_object_ref (self->srtp_encoder);
+}
+
+static GstElement *
+on_request_rtp_encoder (GstElement *rtpbin, guint session, gpointer user_data)
+{
+  return on_request_encoder (rtpbin, session, user_data, FALSE);
+}
+
+static GstElement *
+on_request_rtcp_encoder (GstElement *rtpbin, guint session, gpointer user_data)
+{
+  return on_request_encoder (rtpbin, session, user_data, TRUE);
+}
+
+/* Streaming thread: keys and ROCs are fixed for the pipeline's life. */
+static GstCaps *
+on_request_key (GstElement *decoder, guint ssrc, gpointer user_data)
+{
+  VoMediaSession *self = user_data;
+  gpointer roc = NULL;
+
+  if (self->srtp_rocs)
+    g_hash_table_lookup_extended (self->srtp_rocs, GUINT_TO_POINTER (ssrc), NULL, &roc);
+  return vo_media_srtp_decoder_caps (self->srtp_suite, self->srtp_remote_key,
+                                     GPOINTER_TO_UINT (roc));
+}
+
+static GstElement *
+on_request_decoder (GstElement *rtpbin, guint session, gpointer user_data)
+{
+  VoMediaSession *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (self->srtp_suite == VO_MEDIA_SRTP_NONE)
+    return NULL;
+  if (self->srtp_decoder)
+    return gst_object_ref (self->srtp_decoder);
+  self->srtp_decoder = vo_media_make_element ("srtpdec", NULL, &error);
+  if (!self->srtp_decoder) {
+    g_warning ("Cannot decrypt the call's audio: %s", error->message);
+    return NULL;
+  }
+  g_signal_connect (self->srtp_decoder, "request-key", G_CALLBACK (on_request_key), self);
+  return self->srtp_decoder;
+}
+
+/* Remembers each peer stream's rollover counter for the next pipeline. */
+static void
+session_save_rocs (VoMediaSession *self)
+{
+  g_autoptr(GstStructure) stats = NULL;
+  const GValue *streams;
+
+  if (!self->srtp_decoder)
+    return;
+  g_object_get (self->srtp_decoder, "stats", &stats, NULL);
+  streams = stats ? gst_structure_get_value (stats, "streams") : NULL;
+  if (!streams || !GST_VALUE_HOLDS_ARRAY (streams))
+    return;
+  if (!self->srtp_rocs)
+    self->srtp_rocs = g_hash_table_new (NULL, NULL);
+  for (guint i = 0; i < gst_value_array_get_size (streams); i++) {
+    const GValue *v = gst_value_array_get_value (streams, i);
+    const GstStructure *stream = GST_VALUE_HOLDS_STRUCTURE (v) ? gst_value_get_structure (v)
+                                                                : NULL;
+    guint ssrc, roc;
+
+    if (stream && gst_structure_get_uint (stream, "ssrc", &ssrc) &&
+        gst_structure_get_uint (stream, "roc", &roc))
+      g_hash_table_insert (self->srtp_rocs, GUINT_TO_POINTER (ssrc), GUINT_TO_POINTER (roc));
+  }
+}
+
 static gboolean
 session_build_network (VoMediaSession *self, GError **error)
 {
   GstElement *rtp_src, *rtcp_src;
+  gboolean srtp;
   g_autofree char *cname = g_strdup_printf ("vo-%08x", g_random_int ());
   GstStructure *sdes;
 
@@ -583,9 +697,21 @@ session_build_network (VoMediaSession *self, GError **error)
   g_signal_connect (self->rtpbin, "request-pt-map", G_CALLBACK (on_request_pt_map), self);
   g_signal_connect (self->rtpbin, "pad-added", G_CALLBACK (on_rtpbin_pad_added), self);
   g_signal_connect (self->rtpbin, "pad-removed", G_CALLBACK (on_rtpbin_pad_removed), self);
+  if (self->srtp_suite != VO_MEDIA_SRTP_NONE) {
+    g_signal_connect (self->rtpbin, "request-rtp-encoder", G_CALLBACK (on_request_rtp_encoder),
+                      self);
+    g_signal_connect (self->rtpbin, "request-rtcp-encoder",
+                      G_CALLBACK (on_request_rtcp_encoder), self);
+    g_signal_connect (self->rtpbin, "request-rtp-decoder", G_CALLBACK (on_request_decoder), self);
+    g_signal_connect (self->rtpbin, "request-rtcp-decoder", G_CALLBACK (on_request_decoder),
+                      self);
+  }
 
-  rtp_src = make_udp (self, "udpsrc", self->rtp_socket, "application/x-rtp", error);
-  rtcp_src = rtp_src ? make_udp (self, "udpsrc", self->rtcp_socket, "application/x-rtcp", error)
+  srtp = self->srtp_suite != VO_MEDIA_SRTP_NONE;
+  rtp_src = make_udp (self, "udpsrc", self->rtp_socket,
+                      srtp ? "application/x-srtp" : "application/x-rtp", error);
+  rtcp_src = rtp_src ? make_udp (self, "udpsrc", self->rtcp_socket,
+                                 srtp ? "application/x-srtcp" : "application/x-rtcp", error)
                      : NULL;
   self->rtp_sink = rtcp_src ? make_udp (self, "udpsink", self->rtp_socket, NULL, error) : NULL;
   self->rtcp_sink = self->rtp_sink ? make_udp (self, "udpsink", self->rtcp_socket, NULL, error)
@@ -603,6 +729,13 @@ session_build_network (VoMediaSession *self, GError **error)
       !link_request_pad (rtcp_src, "src", self->rtpbin, "recv_rtcp_sink_0") ||
       !link_request_pad (self->rtpbin, "send_rtcp_src_0", self->rtcp_sink, "sink")) {
     g_set_error_literal (error, VO_ERROR, VO_ERROR_FAILED, "Cannot link the RTP session");
+    return FALSE;
+  }
+  /* Never plain RTP when the call agreed on SRTP. */
+  if (srtp && (!self->srtp_encoder || !self->srtp_decoder)) {
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_FAILED,
+                         "Cannot set up SRTP for the call's audio (GStreamer's srtp plugin, "
+                         "gstreamer1.0-plugins-bad)");
     return FALSE;
   }
   return TRUE;
@@ -734,8 +867,9 @@ session_build (VoMediaSession *self, GError **error)
     session_take_bus_error (self, error);
     return FALSE;
   }
-  g_debug ("Audio %s/%u to %s:%u from port %u", self->codec->sdp.encoding, self->payload_type,
-           self->remote_address, self->remote_rtp_port, self->local_port);
+  g_debug ("Audio %s/%u to %s:%u from port %u, %s", self->codec->sdp.encoding,
+           self->payload_type, self->remote_address, self->remote_rtp_port, self->local_port,
+           self->srtp_suite ? vo_media_srtp_suite_name (self->srtp_suite) : "unencrypted");
   return TRUE;
 }
 
@@ -811,6 +945,7 @@ session_teardown (VoMediaSession *self)
   if (!self->pipeline)
     return;
   g_clear_handle_id (&self->bus_watch_id, g_source_remove);
+  session_save_rocs (self);
   /* Waits for a streaming thread that is adding an element. */
   g_mutex_lock (&self->guard->lock);
   self->guard->closing = TRUE;
@@ -836,6 +971,10 @@ session_teardown (VoMediaSession *self)
   self->rtcp_sink = NULL;
   self->selector = NULL;
   self->recv_valve = NULL;
+  if (self->srtp_decoder)
+    g_signal_handlers_disconnect_by_data (self->srtp_decoder, self);
+  self->srtp_encoder = NULL;
+  self->srtp_decoder = NULL;
   gst_clear_object (&self->pipeline);
 }
 
@@ -966,6 +1105,9 @@ vo_media_session_finalize (GObject *object)
   g_free (self->source_override);
   g_free (self->sink_override);
   g_free (self->remote_address);
+  g_clear_pointer (&self->srtp_rocs, g_hash_table_unref);
+  explicit_bzero (self->srtp_local_key, sizeof self->srtp_local_key);
+  explicit_bzero (self->srtp_remote_key, sizeof self->srtp_remote_key);
   G_OBJECT_CLASS (vo_media_session_parent_class)->finalize (object);
 }
 
@@ -1061,6 +1203,16 @@ vo_media_session_set_devices (VoMediaSession *self, const char *input, const cha
   }
 }
 
+static gboolean
+session_same_srtp (VoMediaSession *self, const VoMediaParams *params)
+{
+  if (params->srtp_suite != self->srtp_suite)
+    return FALSE;
+  return params->srtp_suite == VO_MEDIA_SRTP_NONE ||
+         (memcmp (params->srtp_local_key, self->srtp_local_key, VO_MEDIA_SRTP_KEY_LEN) == 0 &&
+          memcmp (params->srtp_remote_key, self->srtp_remote_key, VO_MEDIA_SRTP_KEY_LEN) == 0);
+}
+
 gboolean
 vo_media_session_start (VoMediaSession *self, const VoMediaParams *params, GError **error)
 {
@@ -1109,7 +1261,8 @@ vo_media_session_start (VoMediaSession *self, const VoMediaParams *params, GErro
 
   if (self->pipeline && codec == self->codec &&
       params->codec.payload_type == self->payload_type &&
-      params->dtmf_payload_type == self->dtmf_pt && dtmf_clock_rate == self->dtmf_clock_rate) {
+      params->dtmf_payload_type == self->dtmf_pt && dtmf_clock_rate == self->dtmf_clock_rate &&
+      session_same_srtp (self, params)) {
     session_apply_remote (self);
     session_apply_direction (self);
     return TRUE;
@@ -1120,6 +1273,13 @@ vo_media_session_start (VoMediaSession *self, const VoMediaParams *params, GErro
   self->payload_type = params->codec.payload_type;
   self->dtmf_pt = params->dtmf_payload_type;
   self->dtmf_clock_rate = dtmf_clock_rate;
+  /* A new key from the peer starts its streams afresh. */
+  if (params->srtp_suite != self->srtp_suite ||
+      memcmp (params->srtp_remote_key, self->srtp_remote_key, VO_MEDIA_SRTP_KEY_LEN) != 0)
+    g_clear_pointer (&self->srtp_rocs, g_hash_table_unref);
+  self->srtp_suite = params->srtp_suite;
+  memcpy (self->srtp_local_key, params->srtp_local_key, VO_MEDIA_SRTP_KEY_LEN);
+  memcpy (self->srtp_remote_key, params->srtp_remote_key, VO_MEDIA_SRTP_KEY_LEN);
   if (!session_build (self, error)) {
     session_teardown (self);
     return FALSE;

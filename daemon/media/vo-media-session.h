@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 
+#include "vo-media-srtp.h"
+
 G_BEGIN_DECLS
 
 /* A codec as negotiated in SDP. */
@@ -33,6 +35,11 @@ typedef struct {
   guint dtmf_payload_type;     /* telephone-event PT, 0 if the peer has none */
   VoMediaDirection direction;  /* from OUR point of view: sendonly = we send only */
   guint dtmf_clock_rate;       /* telephone-event/RATE from the SDP; 0: 8000 */
+  /* SDES-SRTP: NONE is plain RTP both ways; else we encrypt with local_key
+   * and the peer with remote_key. Never logged. */
+  VoMediaSrtpSuite srtp_suite;
+  guint8 srtp_local_key[VO_MEDIA_SRTP_KEY_LEN];
+  guint8 srtp_remote_key[VO_MEDIA_SRTP_KEY_LEN];
 } VoMediaParams;
 
 /* The codecs this build can handle, in preference order, with the payload
@@ -56,7 +63,8 @@ void vo_media_session_set_devices (VoMediaSession *self, const char *input, cons
 
 /* Builds and plays the pipeline, or updates a running one (a re-INVITE
  * changed direction, codec or address): direction and address change in
- * place, a new codec or telephone-event type rebuilds it on the same ports.
+ * place, a new codec, telephone-event type or SRTP key rebuilds it on the
+ * same ports.
  * The direction is applied as given: for a local hold pass RECVONLY or
  * INACTIVE to stop sending the microphone, whatever the SDP says. */
 gboolean vo_media_session_start (VoMediaSession *self, const VoMediaParams *params,

@@ -29,6 +29,8 @@ struct _VoSipCall {
   char *remote_uri;
   char *remote_name;
   char *local_sdp_offer;    /* our capabilities, for redirects */
+  char *remote_offer;       /* the INVITE's SDP of an incoming call */
+  gsize remote_offer_len;
   char *negotiated_local;
   char *negotiated_remote;
   gboolean media_ready;
@@ -454,7 +456,12 @@ vo_sip_call_finalize (GObject *object)
 
   g_free (self->remote_uri);
   g_free (self->remote_name);
+  if (self->local_sdp_offer)
+    explicit_bzero (self->local_sdp_offer, strlen (self->local_sdp_offer));
   g_free (self->local_sdp_offer);
+  if (self->remote_offer)
+    explicit_bzero (self->remote_offer, self->remote_offer_len);
+  g_free (self->remote_offer);
   g_free (self->negotiated_local);
   g_free (self->negotiated_remote);
   su_home_deinit (self->home);
@@ -524,6 +531,10 @@ vo_sip_call_new_incoming (VoSipStack *stack, gpointer nh, gconstpointer sip_ptr)
   self->nh = nh;
   nua_handle_bind (self->nh, &self->magic);
   self->state = VO_SIP_CALL_INCOMING;
+  if (sip && sip->sip_payload && sip->sip_payload->pl_len) {
+    self->remote_offer = g_strndup (sip->sip_payload->pl_data, sip->sip_payload->pl_len);
+    self->remote_offer_len = strlen (self->remote_offer);
+  }
   if (sip && sip->sip_from) {
     self->remote_uri = g_strdup (url_as_string (home, sip->sip_from->a_url));
     self->remote_name = g_strdup (sip->sip_from->a_display ? sip->sip_from->a_display : "");
@@ -673,6 +684,35 @@ vo_sip_call_get_remote_name (VoSipCall *self)
   return self->remote_name;
 }
 
+const char *
+vo_sip_call_get_offer (VoSipCall *self, gsize *len)
+{
+  *len = self->remote_offer_len;
+  return self->remote_offer;
+}
+
+/* Once SRTP is agreed, our capabilities keep only its crypto line: SOA
+ * copies them into the answers it gives to the peer's re-offers, and an
+ * answer has one crypto line (RFC 4568 §7.1.2), the agreed one. */
+static void
+call_pin_crypto (VoSipCall *self, guint tag)
+{
+  g_autofree char *pinned = NULL;
+
+  if (!self->local_sdp_offer || !self->nh)
+    return;
+  pinned = vo_sip_sdp_keep_crypto (self->local_sdp_offer, tag);
+  if (!pinned || g_str_equal (pinned, self->local_sdp_offer)) {
+    if (pinned)
+      explicit_bzero (pinned, strlen (pinned));
+    return;
+  }
+  explicit_bzero (self->local_sdp_offer, strlen (self->local_sdp_offer));
+  g_free (self->local_sdp_offer);
+  self->local_sdp_offer = g_steal_pointer (&pinned);
+  nua_set_hparams (self->nh, SOATAG_USER_SDP_STR (self->local_sdp_offer), TAG_END ());
+}
+
 gboolean
 vo_sip_call_get_media (VoSipCall *self, VoSipSdpResult *result)
 {
@@ -684,5 +724,7 @@ vo_sip_call_get_media (VoSipCall *self, VoSipSdpResult *result)
     g_message ("Call %s: %s", self->remote_uri, error->message);
     return FALSE;
   }
+  if (result->srtp_suite != VO_MEDIA_SRTP_NONE)
+    call_pin_crypto (self, result->srtp_tag);
   return TRUE;
 }

@@ -60,6 +60,8 @@ int vo_sip_call_get_end_status (VoSipCall *self);
 const char *vo_sip_call_get_remote_uri (VoSipCall *self);
 const char *vo_sip_call_get_remote_name (VoSipCall *self);
 /* The current negotiated media, or FALSE when offer/answer is not complete. */
+/* The SDP of an incoming INVITE (@len bytes), NULL if it had none. */
+const char *vo_sip_call_get_offer (VoSipCall *self, gsize *len);
 gboolean vo_sip_call_get_media (VoSipCall *self, VoSipSdpResult *result);
 
 /* Signals:

@@ -32,8 +32,11 @@ wideband_rates (const VoMediaCodec *codecs)
   return rates;
 }
 
-char *
-vo_sip_sdp_build (const char *address, guint port, const VoMediaCodec *codecs)
+/* Our capabilities on an @proto m= line, with @extra (a= lines) after the
+ * codecs. */
+static char *
+sdp_build (const char *address, guint port, const VoMediaCodec *codecs, const char *proto,
+           const char *extra)
 {
   GString *sdp = g_string_new (NULL);
   GString *pts = g_string_new (NULL);
@@ -52,8 +55,8 @@ vo_sip_sdp_build (const char *address, guint port, const VoMediaCodec *codecs)
                           "s=-\r\n"
                           "c=IN %s %s\r\n"
                           "t=0 0\r\n"
-                          "m=audio %u RTP/AVP %s\r\n",
-                          ip, address, ip, address, port, pts->str);
+                          "m=audio %u %s %s\r\n",
+                          ip, address, ip, address, port, proto, pts->str);
   for (guint i = 0; codecs[i].encoding; i++) {
     if (codecs[i].channels > 1)
       g_string_append_printf (sdp, "a=rtpmap:%u %s/%u/%u\r\n", codecs[i].payload_type,
@@ -73,8 +76,16 @@ vo_sip_sdp_build (const char *address, guint port, const VoMediaCodec *codecs)
   g_string_append_printf (sdp, "a=rtpmap:%u telephone-event/8000\r\na=fmtp:%u 0-16\r\n",
                           VO_MEDIA_DTMF_PAYLOAD_TYPE, VO_MEDIA_DTMF_PAYLOAD_TYPE);
   g_string_append (sdp, "a=sendrecv\r\n");
+  if (extra)
+    g_string_append (sdp, extra);
   g_string_free (pts, TRUE);
   return g_string_free (sdp, FALSE);
+}
+
+char *
+vo_sip_sdp_build (const char *address, guint port, const VoMediaCodec *codecs)
+{
+  return sdp_build (address, port, codecs, "RTP/AVP", NULL);
 }
 
 static sdp_media_t *
@@ -84,6 +95,240 @@ first_audio (sdp_session_t *session)
     if (m->m_type == sdp_media_audio && !m->m_rejected && m->m_port)
       return m;
   return NULL;
+}
+
+/* ---- SDES (RFC 4568) ----------------------------------------------------- */
+
+/* 30 bytes of key and salt are 40 base64 characters, without padding. */
+#define INLINE_KEY_CHARS 40
+
+static char *
+crypto_line (guint tag, VoMediaSrtpSuite suite, const guint8 key[VO_MEDIA_SRTP_KEY_LEN])
+{
+  g_autofree char *inline_key = g_base64_encode (key, VO_MEDIA_SRTP_KEY_LEN);
+  char *line = g_strdup_printf ("a=crypto:%u %s inline:%s\r\n", tag,
+                                vo_media_srtp_suite_name (suite), inline_key);
+
+  explicit_bzero (inline_key, strlen (inline_key));
+  return line;
+}
+
+gboolean
+vo_sip_sdp_parse_crypto (const char *value, guint *tag, VoMediaSrtpSuite *suite,
+                         guint8 key[VO_MEDIA_SRTP_KEY_LEN])
+{
+  g_auto(GStrv) fields = NULL;
+  g_auto(GStrv) key_parts = NULL;
+  guint64 number;
+  const char *inline_key;
+  gsize len = 0;
+  guchar *decoded;
+  gboolean ok = FALSE;
+
+  if (!value)
+    return FALSE;
+  /* tag SP crypto-suite SP key-params [SP session-params]: we honour no
+   * session parameter (KDR, UNENCRYPTED_SRTP...), so a line with any is
+   * not one we can take. */
+  fields = g_strsplit (value, " ", 0);
+  if (g_strv_length (fields) != 3 || !g_ascii_string_to_unsigned (fields[0], 10, 0, 999999999,
+                                                                 &number, NULL))
+    return FALSE;
+  *tag = (guint) number;
+  *suite = vo_media_srtp_suite_from_name (fields[1], strlen (fields[1]));
+  if (*suite == VO_MEDIA_SRTP_NONE)
+    return FALSE;
+  /* One key (several need MKIs), inline, optionally with a lifetime;
+   * an MKI ("|1:4") we cannot use. */
+  if (strchr (fields[2], ';') || !g_str_has_prefix (fields[2], "inline:"))
+    return FALSE;
+  key_parts = g_strsplit (fields[2] + strlen ("inline:"), "|", 0);
+  inline_key = key_parts[0];
+  if (!inline_key || g_strv_length (key_parts) > 2 || (key_parts[1] && strchr (key_parts[1], ':')))
+    return FALSE;
+  if (key_parts[1] && !(g_str_has_prefix (key_parts[1], "2^") ?
+                        g_ascii_string_to_unsigned (key_parts[1] + 2, 10, 1, 48, NULL, NULL) :
+                        g_ascii_string_to_unsigned (key_parts[1], 10, 1, G_MAXUINT64, NULL,
+                                                    NULL)))
+    return FALSE;
+  /* g_base64_decode skips what is not base64: check the text first. */
+  if (strlen (inline_key) != INLINE_KEY_CHARS ||
+      strspn (inline_key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") !=
+        INLINE_KEY_CHARS)
+    return FALSE;
+  decoded = g_base64_decode (inline_key, &len);
+  if (len == VO_MEDIA_SRTP_KEY_LEN) {
+    memcpy (key, decoded, VO_MEDIA_SRTP_KEY_LEN);
+    ok = TRUE;
+  }
+  explicit_bzero (decoded, len);
+  g_free (decoded);
+  explicit_bzero (fields[2], strlen (fields[2]));
+  explicit_bzero (key_parts[0], strlen (key_parts[0]));
+  return ok;
+}
+
+/* The first a=crypto line of @m that we can use. */
+static gboolean
+media_crypto (sdp_media_t *m, guint *tag, VoMediaSrtpSuite *suite,
+              guint8 key[VO_MEDIA_SRTP_KEY_LEN])
+{
+  for (sdp_attribute_t *a = m->m_attributes; a; a = a->a_next)
+    if (a->a_name && g_ascii_strcasecmp (a->a_name, "crypto") == 0 &&
+        vo_sip_sdp_parse_crypto (a->a_value, tag, suite, key))
+      return TRUE;
+  return FALSE;
+}
+
+char *
+vo_sip_sdp_build_offer (const char *address, guint port, const VoMediaCodec *codecs,
+                        VoMediaSrtpPolicy policy, const guint8 key[VO_MEDIA_SRTP_KEY_LEN])
+{
+  g_autofree char *line80 = NULL;
+  g_autofree char *line32 = NULL;
+  g_autofree char *lines = NULL;
+  char *sdp;
+
+  if (policy == VO_MEDIA_SRTP_OFF)
+    return vo_sip_sdp_build (address, port, codecs);
+  /* Both suites with the same key: the answer picks one (its tag). The
+   * 80-bit tag first, as RFC 4568 recommends. */
+  line80 = crypto_line (1, VO_MEDIA_SRTP_AES_CM_128_HMAC_SHA1_80, key);
+  line32 = crypto_line (2, VO_MEDIA_SRTP_AES_CM_128_HMAC_SHA1_32, key);
+  lines = g_strconcat (line80, line32, NULL);
+  /* Best effort stays RTP/AVP so that peers without SRTP still answer (as
+   * baresip's srtp mediaenc does); mandatory says RTP/SAVP. */
+  sdp = sdp_build (address, port, codecs,
+                   policy == VO_MEDIA_SRTP_MANDATORY ? "RTP/SAVP" : "RTP/AVP", lines);
+  explicit_bzero (line80, strlen (line80));
+  explicit_bzero (line32, strlen (line32));
+  explicit_bzero (lines, strlen (lines));
+  return sdp;
+}
+
+/* What @policy makes of the offered audio stream @m: FALSE (with an error
+ * for a 488) when we cannot take it; else *@use says whether to answer with
+ * SRTP, with the peer's @tag and @suite. */
+static gboolean
+offer_choice (sdp_media_t *m, VoMediaSrtpPolicy policy, gboolean *use, guint *tag,
+              VoMediaSrtpSuite *suite, GError **error)
+{
+  guint8 key[VO_MEDIA_SRTP_KEY_LEN];
+  gboolean savp = m->m_proto == sdp_proto_srtp;
+  gboolean have = media_crypto (m, tag, suite, key);
+
+  explicit_bzero (key, sizeof key);
+  *use = FALSE;
+  if (policy == VO_MEDIA_SRTP_OFF && savp) {
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_NOT_SUPPORTED,
+                         "The caller wants encrypted audio (RTP/SAVP) and [media] srtp is off");
+    return FALSE;
+  }
+  if (policy == VO_MEDIA_SRTP_OFF)
+    return TRUE;
+  if (have) {
+    *use = TRUE;
+    return TRUE;
+  }
+  if (savp || policy == VO_MEDIA_SRTP_MANDATORY) {
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_NOT_SUPPORTED,
+                         savp ? "The caller offers RTP/SAVP without a crypto suite we speak "
+                                "(AES_CM_128_HMAC_SHA1_80 or _32 with one inline key)"
+                              : "The caller offers unencrypted audio and [media] srtp is "
+                                "mandatory");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* The offer's first audio stream, parsed into @home; NULL if none. */
+static sdp_media_t *
+offer_audio (su_home_t *home, const char *offer, gsize len, sdp_parser_t **parser)
+{
+  *parser = sdp_parse (home, offer, (issize_t) len, 0);
+  return first_audio (sdp_session (*parser));
+}
+
+gboolean
+vo_sip_sdp_offer_acceptable (const char *offer, gsize len, VoMediaSrtpPolicy policy,
+                             GError **error)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  sdp_parser_t *parser = NULL;
+  sdp_media_t *m = offer_audio (home, offer, len, &parser);
+  gboolean use = FALSE, ok = TRUE;
+  guint tag;
+  VoMediaSrtpSuite suite;
+
+  /* Unusable audio is vo_sip_sdp_offer_usable's to say. */
+  if (m)
+    ok = offer_choice (m, policy, &use, &tag, &suite, error);
+  if (parser)
+    sdp_parser_free (parser);
+  su_home_deinit (home);
+  return ok;
+}
+
+char *
+vo_sip_sdp_build_answer (const char *address, guint port, const VoMediaCodec *codecs,
+                         VoMediaSrtpPolicy policy, const guint8 key[VO_MEDIA_SRTP_KEY_LEN],
+                         const char *offer, gsize len, GError **error)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  sdp_parser_t *parser = NULL;
+  sdp_media_t *m = offer && len ? offer_audio (home, offer, len, &parser) : NULL;
+  gboolean use = FALSE;
+  guint tag = 0;
+  VoMediaSrtpSuite suite = VO_MEDIA_SRTP_NONE;
+  g_autofree char *line = NULL;
+  char *sdp = NULL;
+
+  if (!offer || !len) {
+    /* No offer in the INVITE: our 200 OK makes it. */
+    sdp = vo_sip_sdp_build_offer (address, port, codecs, policy, key);
+  } else if (!m) {
+    sdp = vo_sip_sdp_build (address, port, codecs);
+  } else if (offer_choice (m, policy, &use, &tag, &suite, error)) {
+    /* SOA answers an m= line only from ours with the same profile, and
+     * copies our a= lines: one crypto line, the offer's tag and suite with
+     * our own key (RFC 4568 §7.1.2). */
+    if (use)
+      line = crypto_line (tag, suite, key);
+    sdp = sdp_build (address, port, codecs,
+                     m->m_proto == sdp_proto_srtp ? "RTP/SAVP" : "RTP/AVP", line);
+    if (line)
+      explicit_bzero (line, strlen (line));
+  }
+  if (parser)
+    sdp_parser_free (parser);
+  su_home_deinit (home);
+  return sdp;
+}
+
+/* SRTP as agreed: the answer's crypto line and the offer's with the same
+ * tag and suite; whichever side the remote SDP is, its key is the peer's. */
+static void
+negotiated_crypto (sdp_media_t *lm, sdp_media_t *rm, VoSipSdpResult *result)
+{
+  for (sdp_attribute_t *ra = rm->m_attributes; ra; ra = ra->a_next) {
+    guint rtag, ltag;
+    VoMediaSrtpSuite rsuite, lsuite;
+
+    if (!ra->a_name || g_ascii_strcasecmp (ra->a_name, "crypto") != 0 ||
+        !vo_sip_sdp_parse_crypto (ra->a_value, &rtag, &rsuite, result->srtp_remote_key))
+      continue;
+    for (sdp_attribute_t *la = lm->m_attributes; la; la = la->a_next) {
+      if (!la->a_name || g_ascii_strcasecmp (la->a_name, "crypto") != 0 ||
+          !vo_sip_sdp_parse_crypto (la->a_value, &ltag, &lsuite, result->srtp_local_key) ||
+          ltag != rtag || lsuite != rsuite)
+        continue;
+      result->srtp_suite = rsuite;
+      result->srtp_tag = rtag;
+      return;
+    }
+  }
+  explicit_bzero (result->srtp_local_key, sizeof result->srtp_local_key);
+  explicit_bzero (result->srtp_remote_key, sizeof result->srtp_remote_key);
 }
 
 static const char *
@@ -193,6 +438,7 @@ vo_sip_sdp_negotiated (const char *local_sdp, const char *remote_sdp, VoSipSdpRe
   }
   result->remote_hold = rm->m_mode == sdp_sendonly || rm->m_mode == sdp_inactive ||
                         g_strcmp0 (address, "0.0.0.0") == 0;
+  negotiated_crypto (lm, rm, result);
   ok = TRUE;
 
 out:
@@ -238,6 +484,9 @@ vo_sip_sdp_offer_usable (const char *sdp, gsize len, const VoMediaCodec *codecs,
   sdp_session_t *session = sdp_session (parser);
   const char *missing = NULL;
   gboolean audio = FALSE, usable = FALSE;
+  guint tag;
+  VoMediaSrtpSuite suite;
+  guint8 key[VO_MEDIA_SRTP_KEY_LEN];
 
   if (!session)
     missing = sdp_parsing_error (parser);
@@ -245,18 +494,24 @@ vo_sip_sdp_offer_usable (const char *sdp, gsize len, const VoMediaCodec *codecs,
     if (m->m_type != sdp_media_audio)
       continue;
     audio = TRUE;
-    /* Plain RTP/AVP only: we have no SRTP (SAVP), and Sofia reads no
-     * rtpmaps for other profiles (AVPF), so SOA could not answer them. */
-    usable = !m->m_rejected && m->m_port && m->m_proto == sdp_proto_rtp &&
+    /* RTP/AVP, or RTP/SAVP with a crypto line we speak (whether
+     * [media] srtp takes it is vo_sip_sdp_offer_acceptable's call): Sofia
+     * reads no rtpmaps for other profiles (AVPF), so SOA could not answer
+     * them. */
+    usable = !m->m_rejected && m->m_port &&
+             (m->m_proto == sdp_proto_rtp ||
+              (m->m_proto == sdp_proto_srtp && media_crypto (m, &tag, &suite, key))) &&
              media_address (session, m) && offer_codec (m, codecs);
   }
   if (session && !usable)
     missing = !audio ? "no audio stream" : "no audio stream with an address and a codec we "
                                            "speak (opus/48000/2, G722/8000, PCMU/8000, "
-                                           "PCMA/8000) over RTP/AVP";
+                                           "PCMA/8000) over RTP/AVP, or RTP/SAVP with "
+                                           "AES_CM_128_HMAC_SHA1_80 or _32";
   if (!usable)
     g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT, "Unusable offer: %s",
                  missing ? missing : "unreadable SDP");
+  explicit_bzero (key, sizeof key);
   if (parser)
     sdp_parser_free (parser);
   su_home_deinit (home);
@@ -332,9 +587,30 @@ done:
   return out;
 }
 
+char *
+vo_sip_sdp_keep_crypto (const char *sdp, guint tag)
+{
+  g_auto(GStrv) lines = g_strsplit (sdp, "\r\n", 0);
+  g_autofree char *keep = g_strdup_printf ("a=crypto:%u ", tag);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; lines[i]; i++) {
+    if (!g_str_has_prefix (lines[i], "a=crypto:") || g_str_has_prefix (lines[i], keep)) {
+      g_string_append (out, lines[i]);
+      if (lines[i + 1])
+        g_string_append (out, "\r\n");
+    }
+    explicit_bzero (lines[i], strlen (lines[i]));
+  }
+  return g_string_free (out, FALSE);
+}
+
 void
 vo_sip_sdp_result_clear (VoSipSdpResult *result)
 {
+  explicit_bzero (result->srtp_local_key, sizeof result->srtp_local_key);
+  explicit_bzero (result->srtp_remote_key, sizeof result->srtp_remote_key);
+  result->srtp_suite = VO_MEDIA_SRTP_NONE;
   g_clear_pointer (&result->remote_address, g_free);
   g_clear_pointer (&result->codec_encoding, g_free);
 }
@@ -353,4 +629,7 @@ vo_sip_sdp_result_to_params (const VoSipSdpResult *result, VoMediaParams *params
   params->dtmf_payload_type = result->dtmf_payload_type;
   params->dtmf_clock_rate = result->dtmf_clock_rate;
   params->direction = result->direction;
+  params->srtp_suite = result->srtp_suite;
+  memcpy (params->srtp_local_key, result->srtp_local_key, VO_MEDIA_SRTP_KEY_LEN);
+  memcpy (params->srtp_remote_key, result->srtp_remote_key, VO_MEDIA_SRTP_KEY_LEN);
 }

@@ -31,7 +31,10 @@ SILENT_MEDIA = {
 class Party:
     """alice, bob, carol: a daemon on its own bus, signed in at kamailio."""
 
-    def __init__(self, h, kam, user, password, sip=None, conf=None, media=None, env=None):
+    def __init__(self, h, kam, user, password, sip=None, conf=None, media=None, env=None,
+                 srtp=None):
+        """srtp: [media] srtp for this daemon (off, optional, mandatory); None
+        leaves the daemon's default (optional on UDP/TCP, mandatory on TLS)."""
         self.h = h
         self.user = user
         self.uri = f'sip:{user}@{DOMAIN}'
@@ -46,6 +49,8 @@ class Party:
                                sip=conf_sip, name=f'daemon-{user}', extra_env=extra_env)
         if conf:
             self.daemon.write_conf(conf)
+        if srtp is not None:
+            self.daemon.write_conf({'media': {'srtp': srtp}})
         h.daemons.append(self.daemon)
         self.daemon.start(wait=True)
         self.client = VoClient(self.bus.address)

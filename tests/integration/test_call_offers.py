@@ -72,6 +72,9 @@ UNUSABLE = {
     'telephone-event only': ['m=audio 40000 RTP/AVP 101', 'a=rtpmap:101 telephone-event/8000'],
     'wrong clock rate': ['m=audio 40000 RTP/AVP 96', 'a=rtpmap:96 PCMU/16000'],
     'secure profile only': ['m=audio 40000 RTP/SAVP 0', 'a=rtpmap:0 PCMU/8000'],
+    'secure profile, unknown crypto suite': [
+        'm=audio 40000 RTP/SAVP 0', 'a=rtpmap:0 PCMU/8000',
+        'a=crypto:1 F8_128_HMAC_SHA1_80 inline:MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkw'],
 }
 
 

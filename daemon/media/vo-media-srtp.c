@@ -1,0 +1,142 @@
+/* vo-media-srtp.c: SRTP suites, keys, and GStreamer's srtpenc/srtpdec setup.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define G_LOG_DOMAIN "vo-media"
+
+#include "vo-media-srtp.h"
+#include "vo-media-gst.h"
+#include "vo-error.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+
+static const struct {
+  VoMediaSrtpSuite suite;
+  const char *name;
+  const char *rtp_auth;  /* srtpenc/srtpdec nick */
+} suites[] = {
+  { VO_MEDIA_SRTP_AES_CM_128_HMAC_SHA1_80, "AES_CM_128_HMAC_SHA1_80", "hmac-sha1-80" },
+  { VO_MEDIA_SRTP_AES_CM_128_HMAC_SHA1_32, "AES_CM_128_HMAC_SHA1_32", "hmac-sha1-32" },
+};
+
+static const char *const policy_names[] = { "off", "optional", "mandatory" };
+
+gboolean
+vo_media_srtp_policy_parse (const char *text, VoMediaSrtpPolicy *policy)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (text ? text : ""));
+
+  for (guint i = 0; i < G_N_ELEMENTS (policy_names); i++)
+    if (g_ascii_strcasecmp (stripped, policy_names[i]) == 0) {
+      *policy = (VoMediaSrtpPolicy) i;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+const char *
+vo_media_srtp_policy_name (VoMediaSrtpPolicy policy)
+{
+  return (guint) policy < G_N_ELEMENTS (policy_names) ? policy_names[policy] : "off";
+}
+
+const char *
+vo_media_srtp_suite_name (VoMediaSrtpSuite suite)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (suites); i++)
+    if (suites[i].suite == suite)
+      return suites[i].name;
+  return NULL;
+}
+
+VoMediaSrtpSuite
+vo_media_srtp_suite_from_name (const char *name, gsize len)
+{
+  for (guint i = 0; name && i < G_N_ELEMENTS (suites); i++)
+    if (strlen (suites[i].name) == len && strncmp (suites[i].name, name, len) == 0)
+      return suites[i].suite;
+  return VO_MEDIA_SRTP_NONE;
+}
+
+static const char *
+suite_rtp_auth (VoMediaSrtpSuite suite)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (suites); i++)
+    if (suites[i].suite == suite)
+      return suites[i].rtp_auth;
+  return NULL;
+}
+
+gboolean
+vo_media_srtp_random_key (guint8 key[VO_MEDIA_SRTP_KEY_LEN], GError **error)
+{
+  gsize done = 0;
+
+  /* The kernel's CSPRNG: GLib's g_random is a Mersenne Twister, guessable
+   * from its output. */
+  while (done < VO_MEDIA_SRTP_KEY_LEN) {
+    ssize_t n = getrandom (key + done, VO_MEDIA_SRTP_KEY_LEN - done, 0);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      int saved = errno;
+
+      g_set_error (error, VO_ERROR, VO_ERROR_FAILED,
+                   "Cannot make a key to encrypt the call's audio: %s", g_strerror (saved));
+      return FALSE;
+    }
+    done += (gsize) n;
+  }
+  return TRUE;
+}
+
+static GstBuffer *
+key_buffer (const guint8 key[VO_MEDIA_SRTP_KEY_LEN])
+{
+  return gst_buffer_new_memdup (key, VO_MEDIA_SRTP_KEY_LEN);
+}
+
+GstElement *
+vo_media_srtp_make_encoder (VoMediaSrtpSuite suite, const guint8 key[VO_MEDIA_SRTP_KEY_LEN],
+                            GError **error)
+{
+  GstElement *encoder;
+  g_autoptr(GstBuffer) buffer = NULL;
+
+  g_return_val_if_fail (suite_rtp_auth (suite) != NULL, NULL);
+  encoder = vo_media_make_element ("srtpenc", NULL, error);
+  if (!encoder)
+    return NULL;
+  buffer = key_buffer (key);
+  /* SRTCP keeps its 80-bit tag with either suite (RFC 4568 §6.2.2). */
+  g_object_set (encoder, "key", buffer, NULL);
+  gst_util_set_object_arg (G_OBJECT (encoder), "rtp-cipher", "aes-128-icm");
+  gst_util_set_object_arg (G_OBJECT (encoder), "rtp-auth", suite_rtp_auth (suite));
+  gst_util_set_object_arg (G_OBJECT (encoder), "rtcp-cipher", "aes-128-icm");
+  gst_util_set_object_arg (G_OBJECT (encoder), "rtcp-auth", "hmac-sha1-80");
+  return encoder;
+}
+
+GstCaps *
+vo_media_srtp_decoder_caps (VoMediaSrtpSuite suite, const guint8 key[VO_MEDIA_SRTP_KEY_LEN],
+                            guint roc)
+{
+  g_autoptr(GstBuffer) buffer = NULL;
+  GstCaps *caps;
+
+  g_return_val_if_fail (suite_rtp_auth (suite) != NULL, NULL);
+  buffer = key_buffer (key);
+  caps = gst_caps_new_simple ("application/x-srtp",
+                              "srtp-key", GST_TYPE_BUFFER, buffer,
+                              "srtp-cipher", G_TYPE_STRING, "aes-128-icm",
+                              "srtp-auth", G_TYPE_STRING, suite_rtp_auth (suite),
+                              "srtcp-cipher", G_TYPE_STRING, "aes-128-icm",
+                              "srtcp-auth", G_TYPE_STRING, "hmac-sha1-80",
+                              NULL);
+  if (roc)
+    gst_caps_set_simple (caps, "roc", G_TYPE_UINT, roc, NULL);
+  return caps;
+}
