@@ -9,11 +9,13 @@
 #include "vo-sip-nua.h"
 #include "vo-sip-sdp.h"
 #include "vo-sip-trust.h"
+#include "vo-sip-tls.h"
 #include "vo-error.h"
 
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/su_log.h>
+#include <sofia-sip/tport_tag.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,6 +28,9 @@ struct _VoSipStack {
   su_root_t *root;
   nua_t *nua;
   gboolean has_tls;
+  char *tls_error;   /* why there is no TLS, for SignIn */
+  char *tls_dir;     /* Sofia's certificate folder (vo-sip-tls.h) */
+  char *ca_file;     /* the CAs TLS servers are verified against */
   GTask *shutdown_task;
   guint shutdown_timeout_id;
   char *auth_user;
@@ -254,6 +259,10 @@ vo_sip_stack_finalize (GObject *object)
   g_free (self->auth_user);
   vo_sip_secret_free (self->auth_password);
   g_clear_object (&self->trust);
+  vo_sip_tls_remove_dir (self->tls_dir);
+  g_free (self->tls_dir);
+  g_free (self->ca_file);
+  g_free (self->tls_error);
   G_OBJECT_CLASS (vo_sip_stack_parent_class)->finalize (object);
 }
 
@@ -301,11 +310,57 @@ stack_route_sofia_logs (void)
   }
 }
 
+/* The CA file TLS servers are checked against, and Sofia's folder with it;
+ * on failure @self->tls_error says why SIP over TLS is not available. */
+static void
+stack_prepare_tls (VoSipStack *self, const char *ca_file)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean configured = ca_file && *ca_file;
+
+  self->ca_file = g_strdup (configured ? ca_file : VO_SIP_TLS_SYSTEM_CA_FILE);
+  self->tls_dir = vo_sip_tls_make_dir (self->ca_file, &error);
+  if (!self->tls_dir) {
+    self->tls_error = configured
+      ? g_strdup_printf ("SIP over TLS is not available: [sip] ca-file %s cannot be read (%s); "
+                         "fix it in vo.conf and restart vo-daemon", self->ca_file,
+                         error->message)
+      : g_strdup_printf ("SIP over TLS is not available: the system's CA list %s cannot be "
+                         "read (%s); install ca-certificates or set [sip] ca-file in vo.conf",
+                         self->ca_file, error->message);
+    g_warning ("%s", self->tls_error);
+  }
+}
+
+static nua_t *
+stack_create_nua (VoSipStack *self, const char *url, const char *sips_url)
+{
+  return nua_create (self->root, on_nua_event, self,
+                     NUTAG_URL (url),
+                     /* NUTAG_URL with ;transport=tls fails in 1.12.11. */
+                     TAG_IF (sips_url, NUTAG_SIPS_URL (sips_url)),
+                     TAG_IF (sips_url, TPTAG_CERTIFICATE (self->tls_dir)),
+                     /* Verify the server's chain, dates, and its name against
+                     * the host we connect to (tport_tls.c checks tp_canon). */
+                     TAG_IF (sips_url, TPTAG_TLS_VERIFY_POLICY (TPTLS_VERIFY_SUBJECTS_OUT)),
+                     TAG_IF (sips_url, TPTAG_TLS_VERIFY_DATE (1)),
+                     TAG_IF (sips_url, TPTAG_TLS_VERIFY_DEPTH (9)),
+                     NUTAG_USER_AGENT ("vo-daemon/" PACKAGE_VERSION),
+                     NUTAG_ENABLEMESSAGE (1),
+                     /* INFO carries DTMF from peers without telephone-event. */
+                     NUTAG_ALLOW ("INFO"),
+                     NUTAG_APPL_METHOD ("MESSAGE"),
+                     /* Answered by the call (202) or refused outside one. */
+                     NUTAG_APPL_METHOD ("REFER"),
+                     TAG_END ());
+}
+
 VoSipStack *
-vo_sip_stack_new (const char *bind_host, GError **error)
+vo_sip_stack_new (const char *bind_host, const char *ca_file, GError **error)
 {
   g_autoptr(VoSipStack) self = g_object_new (VO_TYPE_SIP_STACK, NULL);
   g_autofree char *url = NULL;
+  g_autofree char *sips_url = NULL;
   const char *host = (bind_host && *bind_host) ? bind_host : "*";
   gboolean v6 = strchr (host, ':') != NULL;
 
@@ -328,26 +383,25 @@ vo_sip_stack_new (const char *bind_host, GError **error)
   g_source_attach (su_glib_root_gsource (self->root), NULL);
 
   url = g_strdup_printf (v6 ? "sip:[%s]:*" : "sip:%s:*", host);
-  self->nua = nua_create (self->root, on_nua_event, self,
-                          NUTAG_URL (url),
-                          NUTAG_USER_AGENT ("vo-daemon/" PACKAGE_VERSION),
-                          NUTAG_ENABLEMESSAGE (1),
-                          /* INFO carries DTMF from peers without telephone-event. */
-                          NUTAG_ALLOW ("INFO"),
-                          NUTAG_APPL_METHOD ("MESSAGE"),
-                          /* Answered by the call (202) or refused outside one. */
-                          NUTAG_APPL_METHOD ("REFER"),
-                          TAG_END ());
+  stack_prepare_tls (self, ca_file);
+  if (self->tls_dir) {
+    sips_url = g_strdup_printf (v6 ? "sips:[%s]:*" : "sips:%s:*", host);
+    self->nua = stack_create_nua (self, url, sips_url);
+    if (!self->nua) {
+      self->tls_error = g_strdup_printf ("SIP over TLS is not available: Sofia-SIP could not "
+                                         "open a TLS transport on %s", host);
+      g_warning ("%s", self->tls_error);
+    }
+  }
+  if (!self->nua)
+    self->nua = stack_create_nua (self, url, NULL);
   if (!self->nua) {
     g_set_error (error, VO_ERROR, VO_ERROR_NETWORK,
                  "Cannot open SIP transports on %s; check the [sip] bind address in vo.conf",
                  host);
     return NULL;
   }
-
-  /* TLS needs a client certificate store Sofia can verify against; until
-   * that is wired up the stack says it has none and SignIn refuses tls. */
-  self->has_tls = FALSE;
+  self->has_tls = self->tls_error == NULL;
   return g_steal_pointer (&self);
 }
 
@@ -462,6 +516,18 @@ gboolean
 vo_sip_stack_has_tls (VoSipStack *self)
 {
   return self->has_tls;
+}
+
+const char *
+vo_sip_stack_get_tls_error (VoSipStack *self)
+{
+  return self->tls_error;
+}
+
+const char *
+vo_sip_stack_get_ca_file (VoSipStack *self)
+{
+  return self->ca_file;
 }
 
 static gboolean

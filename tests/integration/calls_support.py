@@ -29,7 +29,8 @@ SILENT_MEDIA = {
 class Party:
     """alice, bob, carol: a daemon on its own bus, signed in at kamailio."""
 
-    def __init__(self, h, kam, user, password, sip=None, conf=None, media=None, env=None):
+    def __init__(self, h, kam, user, password, sip=None, conf=None, media=None, env=None,
+                 sign_in=None):
         self.h = h
         self.user = user
         self.uri = f'sip:{user}@{DOMAIN}'
@@ -48,7 +49,9 @@ class Party:
         self.daemon.start(wait=True)
         self.client = VoClient(self.bus.address)
         h.clients.append(self.client)
-        self.client.sign_in(user, password, registrar=kam.hostport, domain=DOMAIN)
+        # sign_in: other SignIn options, e.g. a TLS registrar (test_tls.py).
+        options = {'registrar': kam.hostport, 'domain': DOMAIN, **(sign_in or {})}
+        self.client.sign_in(user, password, **options)
         kam.wait_contacts(user, present=True, timeout=5)
 
     # -- calls ----------------------------------------------------------
