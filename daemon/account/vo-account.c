@@ -359,6 +359,7 @@ account_register (VoAccount *self, const char *password)
   };
 
   account_drop_registration (self);
+  vo_sip_stack_use_tls (self->stack, g_str_has_prefix (self->info->registrar, "sips:"));
   /* Only these servers may send the user requests (vo-sip-trust.h). */
   vo_sip_stack_set_servers (self->stack, self->info->registrar, self->info->proxy);
   self->registration = vo_sip_registration_new (self->stack, &reg, password);

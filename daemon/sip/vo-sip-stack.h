@@ -23,6 +23,9 @@ gboolean vo_sip_stack_has_tls (VoSipStack *self);
 const char *vo_sip_stack_get_tls_error (VoSipStack *self);
 /* The PEM file of CAs that TLS servers are verified against. */
 const char *vo_sip_stack_get_ca_file (VoSipStack *self);
+/* From now on vo_sip_stack_get_nua() is the TLS-only user agent (for a TLS
+ * account) or the UDP/TCP one. */
+void vo_sip_stack_use_tls (VoSipStack *self, gboolean tls);
 
 /* The account's identity for every request (From, Contact user) and the
  * credentials to answer digest challenges to INVITE, REFER and the like. */

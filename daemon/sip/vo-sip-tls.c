@@ -132,6 +132,29 @@ check_data_free (CheckData *data)
   g_free (data);
 }
 
+/* The CN of @certificate's subject, or NULL. */
+static char *
+certificate_cn (GTlsCertificate *certificate)
+{
+  g_autofree char *subject = NULL;
+  g_auto(GStrv) parts = NULL;
+  char *cn = NULL;
+
+  g_object_get (certificate, "subject-name", &subject, NULL);
+  if (!subject)
+    return NULL;
+  parts = g_strsplit (subject, ",", -1);
+  for (guint i = 0; parts[i]; i++) {
+    const char *part = g_strstrip (parts[i]);
+
+    if (g_str_has_prefix (part, "CN=")) {
+      g_free (cn);
+      cn = g_strdup (part + 3);
+    }
+  }
+  return cn;
+}
+
 /* Sofia-SIP 1.12.11 checks a name against the subjectAltNames, or the CN
  * when there are none, and cannot read IP-address SANs: a server reached by
  * its IP address passes there only with that address as CN and no SANs,
@@ -142,22 +165,14 @@ identity_in_cn_only (GTlsCertificate *peer, const char *host)
   g_autoptr(GInetAddress) ip = g_inet_address_new_from_string (host);
   g_autoptr(GPtrArray) dns = NULL;
   g_autoptr(GPtrArray) ips = NULL;
-  g_autofree char *subject = NULL;
   g_autofree char *cn = NULL;
-  g_auto(GStrv) parts = NULL;
 
   if (!ip)
     return FALSE;
-  g_object_get (peer, "dns-names", &dns, "ip-addresses", &ips, "subject-name", &subject, NULL);
-  if ((dns && dns->len) || (ips && ips->len) || !subject)
+  g_object_get (peer, "dns-names", &dns, "ip-addresses", &ips, NULL);
+  if ((dns && dns->len) || (ips && ips->len))
     return FALSE;
-  parts = g_strsplit (subject, ",", -1);
-  for (guint i = 0; parts[i]; i++) {
-    const char *part = g_strstrip (parts[i]);
-
-    if (g_str_has_prefix (part, "CN="))
-      cn = g_strdup (part + 3);
-  }
+  cn = certificate_cn (peer);
   return g_strcmp0 (cn, host) == 0;
 }
 
@@ -167,7 +182,9 @@ on_accept_certificate (GTlsConnection *connection, GTlsCertificate *peer,
 {
   CheckData *data = g_task_get_task_data (G_TASK (user_data));
 
-  if (errors == G_TLS_CERTIFICATE_BAD_IDENTITY && identity_in_cn_only (peer, data->host))
+  if ((errors & G_TLS_CERTIFICATE_BAD_IDENTITY) && identity_in_cn_only (peer, data->host))
+    errors &= ~G_TLS_CERTIFICATE_BAD_IDENTITY;
+  if (!errors)
     return TRUE;
 
   data->refused = TRUE;
@@ -213,7 +230,7 @@ certificate_names (GTlsCertificate *certificate)
     g_string_append_printf (names, "%s%s", names->len ? ", " : "", ip);
   }
   if (!names->len)
-    return NULL;
+    return certificate_cn (certificate);
   return g_string_free (g_steal_pointer (&names), FALSE);
 }
 
