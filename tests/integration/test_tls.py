@@ -220,3 +220,34 @@ def test_unreadable_ca_file_refuses_tls_sign_in(h):
         client.sign_in('alice', 'pw', registrar='sips:127.0.0.1:5061', domain='vo.test')
     assert e.value.name == ERR.NotSupported, e.value
     assert 'ca-file' in e.value.message and 'missing-ca.pem' in e.value.message
+
+
+# -- interop ----------------------------------------------------------------
+@pytest.mark.parametrize('direction', ['to-baresip', 'from-baresip'])
+def test_call_with_baresip_over_tls(h, ca, buses, direction):
+    kam = tls_kamailio(h, ca.server('server', san=False))
+    alice = Party(h, kam, 'alice', PASSWORDS['alice'], sip={'ca-file': ca.cert},
+                  sign_in={'registrar': f'sips:{kam.tls_hostport}'})
+    # baresip registers over TLS too, verifying kamailio against the test CA.
+    bob = h.start_baresip(f'{kam.tls_hostport};transport=tls', 'bob', PASSWORDS['bob'],
+                          tone=0, extra_config=f'sip_cafile\t\t{ca.cert}')
+    assert [proto for _, proto in kam_requests(kam, 'REGISTER')] and \
+        all(proto == 'tls' for _, proto in kam_requests(kam, 'REGISTER'))
+    if direction == 'to-baresip':
+        a_path = alice.dial('bob')
+        bob.wait_established()
+        alice.wait_state(a_path, 'active')
+        alice.call_method(a_path, 'Hangup')
+        assert alice.wait_ended(a_path) == 'local'
+        bob.wait_closed()
+    else:
+        since = alice.mark()
+        bob.dial('sip:alice@vo.test')
+        a_path = alice.wait_incoming(since=since)
+        alice.call_method(a_path, 'Answer')
+        alice.wait_state(a_path, 'active')
+        bob.wait_established()
+        bob.hangup()
+        assert alice.wait_ended(a_path) == 'remote'
+    invites = kam_requests(kam, 'INVITE')
+    assert invites and all(proto == 'tls' for _, proto in invites), invites
