@@ -359,6 +359,13 @@ account_register (VoAccount *self, const char *password)
   };
 
   account_drop_registration (self);
+  if (g_str_has_prefix (self->info->registrar, "sips:") && !vo_sip_stack_has_tls (self->stack)) {
+    /* A stored TLS account after the CA file went missing. */
+    g_message ("%s", vo_sip_stack_get_tls_error (self->stack));
+    account_set_last_error (self, vo_sip_stack_get_tls_error (self->stack));
+    account_set_state (self, STATE_ERROR);
+    return;
+  }
   vo_sip_stack_use_tls (self->stack, g_str_has_prefix (self->info->registrar, "sips:"));
   /* Only these servers may send the user requests (vo-sip-trust.h). */
   vo_sip_stack_set_servers (self->stack, self->info->registrar, self->info->proxy);

@@ -237,7 +237,7 @@ on_tls_checked (GObject *source, GAsyncResult *result, gpointer user_data)
     break;
   case VO_SIP_TLS_CHECK_BAD_CERTIFICATE:
     /* Trying again changes nothing until the server or the CA file does:
-     * no retries (SignIn or a network change tries again). */
+     * no retries (as for a refused password, SignIn tries again). */
     g_message ("%s", message);
     registration_set_state (self, VO_SIP_REGISTRATION_FAILED, VO_SIP_FAILURE_CERTIFICATE,
                             message);
@@ -618,7 +618,9 @@ void
 vo_sip_registration_refresh (VoSipRegistration *self)
 {
   g_return_if_fail (VO_IS_SIP_REGISTRATION (self));
-  if (self->stop_task || self->failure == VO_SIP_FAILURE_AUTH)
+  /* Refused credentials or certificate: only a new SignIn tries again. */
+  if (self->stop_task || self->failure == VO_SIP_FAILURE_AUTH ||
+      self->failure == VO_SIP_FAILURE_CERTIFICATE)
     return;
   /* REGISTER again on the same handle (same Call-ID): the registrar updates
    * the binding in place. Destroying the handle instead would make Sofia
