@@ -243,17 +243,15 @@ on_tls_checked (GObject *source, GAsyncResult *result, gpointer user_data)
                             message);
     break;
   case VO_SIP_TLS_CHECK_UNREACHABLE:
-  default: {
-    g_autofree char *error =
-      g_strdup_printf ("Cannot reach the registrar %s (%s); check the network and the "
-                       "registrar address. vo-daemon keeps trying and registers by itself "
-                       "when the server answers", self->registrar, message);
-
-    g_message ("%s", error);
-    registration_set_state (self, VO_SIP_REGISTRATION_FAILED, VO_SIP_FAILURE_NETWORK, error);
-    registration_schedule_retry (self);
+  default:
+    /* Not a verdict on the certificate: the check connects to host:5061
+     * while Sofia may find the server through DNS SRV, or the server may
+     * be down. Let Sofia try (it verifies too); a failure there is
+     * retried, with a fresh check first. */
+    g_debug ("%s; registering anyway", message);
+    self->tls_checked = TRUE;
+    registration_send (self);
     break;
-  }
   }
 }
 

@@ -213,6 +213,19 @@ def test_bad_certificate_is_refused_by_name_without_retries(h, ca, problem):
     assert daemon_log_count(d, checks) == 2
 
 
+def test_unreachable_tls_registrar_is_a_network_error(h, ca):
+    """No TLS server at all: not a certificate problem; the daemon keeps trying."""
+    port = util.free_port()
+    h.daemon(sip={'ca-file': ca.cert})
+    client = h.client()
+    with pytest.raises(DBusCallError) as e:
+        client.sign_in('alice', 'pw', registrar=f'sips:127.0.0.1:{port}', domain='vo.test')
+    assert e.value.name == ERR.Network, e.value
+    assert 'certificate' not in e.value.message
+    assert f'sips:127.0.0.1:{port}' in e.value.message
+    assert client.get(ACCOUNT, 'State') == 'signed-in'   # stored, retried
+
+
 def test_unreadable_ca_file_refuses_tls_sign_in(h):
     h.daemon(sip={'ca-file': os.path.join(h.workdir, 'missing-ca.pem')})
     client = h.client()
