@@ -186,6 +186,7 @@ def test_bad_certificate_is_refused_by_name_without_retries(h, ca, problem):
         cert = ca.server('expired', san=False, expired=True)
         expected = ('expired on 2020-01-02',)
     kam = tls_kamailio(h, cert)
+    nm = h.start_network_manager('wifi')
     # retry-max 1: a retry loop would show up within a few seconds.
     d = h.daemon(sip={'ca-file': ca.cert, 'retry-max': '1'})
     client = h.client()
@@ -205,6 +206,11 @@ def test_bad_certificate_is_refused_by_name_without_retries(h, ca, problem):
         util.wait_until(lambda: daemon_log_count(d, checks) > 1, util.scaled(3),
                         what='a retry that must not happen')
     assert kam_requests(kam, 'REGISTER') == []
+    # Nor after a network change (only SignIn tries again).
+    nm.set_connection('ethernet')
+    util.wait_until(lambda: 'Network changed' in d.log_text(), util.scaled(10),
+                    what='the daemon sees the network change')
+    assert daemon_log_count(d, checks) == 1
     # SignIn again tries again (once), with the same answer.
     with pytest.raises(DBusCallError) as again:
         client.sign_in('alice', PASSWORDS['alice'], registrar=f'sips:{kam.tls_hostport}',
@@ -264,3 +270,18 @@ def test_call_with_baresip_over_tls(h, ca, buses, direction):
         assert alice.wait_ended(a_path) == 'remote'
     invites = kam_requests(kam, 'INVITE')
     assert invites and all(proto == 'tls' for _, proto in invites), invites
+
+
+def test_switching_between_tls_and_udp_accounts(h, ca):
+    """SignIn replaces a TLS account with a UDP one and back: each time the
+    registrar holds one Contact of the new transport's kind."""
+    kam = tls_kamailio(h, ca.server('server', san=False))
+    h.daemon(sip={'ca-file': ca.cert})
+    client = h.client()
+    for registrar, tls in ((f'sips:{kam.tls_hostport}', True), (kam.hostport, False),
+                           (f'sips:{kam.tls_hostport}', True)):
+        client.sign_in('alice', PASSWORDS['alice'], registrar=registrar, domain='vo.test')
+        util.wait_until(lambda: len(kam.contacts('alice')) == 1 and
+                        is_tls_contact(kam.contacts('alice')[0]['Address']) == tls,
+                        util.scaled(10), what=f'one {"TLS" if tls else "UDP"} contact')
+        assert client.get(ACCOUNT, 'Registration') == 'registered'
