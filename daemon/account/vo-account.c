@@ -464,7 +464,7 @@ on_registration_changed (VoSipRegistration *registration, gpointer user_data)
       sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_AUTH_FAILED, error));
     return;
   }
-  /* Not retried either: SignIn again (or a network change) tries again. */
+  /* Not retried either (not even on a network change): SignIn tries again. */
   if (state == VO_SIP_REGISTRATION_FAILED && failure == VO_SIP_FAILURE_CERTIFICATE) {
     account_set_state (self, STATE_ERROR);
     if (self->sign_in_task)
