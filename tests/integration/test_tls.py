@@ -22,6 +22,13 @@ CONVERSATION = 'org.virtualoffice.Conversation1'
 PRESENCE = 'org.virtualoffice.Presence1'
 
 
+def tls_sip(ca, **more):
+    """[sip] for a TLS daemon: the test CA, and a SignIn timeout scaled like
+    the harness's waits (the certificate check's handshake takes seconds
+    under the sanitizers)."""
+    return {'ca-file': ca.cert, 'timeout': str(round(util.scaled(5))), **more}
+
+
 @pytest.fixture
 def ca(h):
     return TestCA(os.path.join(h.workdir, 'ca'))
@@ -48,7 +55,7 @@ def parties(h, ca):
     made = []
 
     def make(user, **kw):
-        p = Party(h, kam, user, PASSWORDS[user], sip={'ca-file': ca.cert},
+        p = Party(h, kam, user, PASSWORDS[user], sip=tls_sip(ca),
                   sign_in={'registrar': f'sips:{kam.tls_hostport}'}, **kw)
         made.append(p)
         return p
@@ -94,7 +101,7 @@ def test_sign_in_over_tls_registers_a_tls_contact(h, ca, buses, how):
     kam = tls_kamailio(h, ca.server('server', san=False))
     options = ({'registrar': f'sips:{kam.tls_hostport}'} if how == 'sips' else
                {'registrar': kam.tls_hostport, 'transport': 'tls'})
-    alice = Party(h, kam, 'alice', PASSWORDS['alice'], sip={'ca-file': ca.cert}, sign_in=options)
+    alice = Party(h, kam, 'alice', PASSWORDS['alice'], sip=tls_sip(ca), sign_in=options)
     contacts = kam.contacts('alice')
     assert len(contacts) == 1
     assert is_tls_contact(contacts[0]['Address']), contacts
@@ -188,7 +195,7 @@ def test_bad_certificate_is_refused_by_name_without_retries(h, ca, problem):
     kam = tls_kamailio(h, cert)
     nm = h.start_network_manager('wifi')
     # retry-max 1: a retry loop would show up within a few seconds.
-    d = h.daemon(sip={'ca-file': ca.cert, 'retry-max': '1'})
+    d = h.daemon(sip=tls_sip(ca, **{'retry-max': '1'}))
     client = h.client()
     with pytest.raises(DBusCallError) as e:
         client.sign_in('alice', PASSWORDS['alice'], registrar=f'sips:{kam.tls_hostport}',
@@ -222,7 +229,7 @@ def test_bad_certificate_is_refused_by_name_without_retries(h, ca, problem):
 def test_unreachable_tls_registrar_is_a_network_error(h, ca):
     """No TLS server at all: not a certificate problem; the daemon keeps trying."""
     port = util.free_port()
-    h.daemon(sip={'ca-file': ca.cert})
+    h.daemon(sip=tls_sip(ca))
     client = h.client()
     with pytest.raises(DBusCallError) as e:
         client.sign_in('alice', 'pw', registrar=f'sips:127.0.0.1:{port}', domain='vo.test')
@@ -245,7 +252,7 @@ def test_unreadable_ca_file_refuses_tls_sign_in(h):
 @pytest.mark.parametrize('direction', ['to-baresip', 'from-baresip'])
 def test_call_with_baresip_over_tls(h, ca, buses, direction):
     kam = tls_kamailio(h, ca.server('server', san=False))
-    alice = Party(h, kam, 'alice', PASSWORDS['alice'], sip={'ca-file': ca.cert},
+    alice = Party(h, kam, 'alice', PASSWORDS['alice'], sip=tls_sip(ca),
                   sign_in={'registrar': f'sips:{kam.tls_hostport}'})
     # baresip registers over TLS too, verifying kamailio against the test CA.
     bob = h.start_baresip(f'{kam.tls_hostport};transport=tls', 'bob', PASSWORDS['bob'],
@@ -276,7 +283,7 @@ def test_switching_between_tls_and_udp_accounts(h, ca):
     """SignIn replaces a TLS account with a UDP one and back: each time the
     registrar holds one Contact of the new transport's kind."""
     kam = tls_kamailio(h, ca.server('server', san=False))
-    h.daemon(sip={'ca-file': ca.cert})
+    h.daemon(sip=tls_sip(ca))
     client = h.client()
     for registrar, tls in ((f'sips:{kam.tls_hostport}', True), (kam.hostport, False),
                            (f'sips:{kam.tls_hostport}', True)):
