@@ -99,6 +99,7 @@ vo_daemon_new (const char *config_dir, const char *data_dir, GError **error)
   g_autofree char *db_path = g_build_filename (ddir, "vo.db", NULL);
   g_autofree char *bind = NULL;
   g_autofree char *trusted = NULL;
+  g_autofree char *ca_file = NULL;
   g_autoptr(VoSipTrust) check = vo_sip_trust_new ();
 
   self->config = vo_config_load (cdir, error);
@@ -127,7 +128,8 @@ vo_daemon_new (const char *config_dir, const char *data_dir, GError **error)
       g_debug ("SIP transports on %s, where the account's server is reached", bind);
     }
   }
-  self->stack = vo_sip_stack_new (bind, error);
+  ca_file = vo_config_get_string (self->config, "sip", "ca-file");
+  self->stack = vo_sip_stack_new (bind, ca_file, error);
   if (!self->stack)
     return NULL;
   vo_sip_stack_set_trusted_sources (self->stack, trusted, NULL);

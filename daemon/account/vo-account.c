@@ -280,11 +280,6 @@ account_parse_sign_in (VoAccount *self, const char *user_in, const char *passwor
                  "Unknown transport '%s'; use udp, tcp or tls", info->transport);
     return NULL;
   }
-  if (g_str_equal (info->transport, "tls") && !vo_sip_stack_has_tls (self->stack)) {
-    g_set_error_literal (error, VO_ERROR, VO_ERROR_NOT_SUPPORTED,
-                         "SIP over TLS is not available in this vo-daemon yet; use udp or tcp");
-    return NULL;
-  }
 
   if (domain && *domain && !vo_sip_host_port_is_valid (domain)) {
     g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
@@ -302,10 +297,15 @@ account_parse_sign_in (VoAccount *self, const char *user_in, const char *passwor
                                        info->transport, "registrar", error);
   if (!info->registrar)
     return NULL;
-  if (g_str_has_prefix (info->registrar, "sips:") && !vo_sip_stack_has_tls (self->stack)) {
+  /* A sips: registrar means TLS whatever the option said: every request of
+   * the account then goes over TLS (vo_sip_server_uri makes the proxy sips:). */
+  if (g_str_has_prefix (info->registrar, "sips:")) {
+    g_free (info->transport);
+    info->transport = g_strdup ("tls");
+  }
+  if (g_str_equal (info->transport, "tls") && !vo_sip_stack_has_tls (self->stack)) {
     g_set_error_literal (error, VO_ERROR, VO_ERROR_NOT_SUPPORTED,
-                         "SIP over TLS (sips:) is not available in this vo-daemon yet; use a "
-                         "sip: registrar with udp or tcp");
+                         vo_sip_stack_get_tls_error (self->stack));
     return NULL;
   }
   info->domain = domain && *domain ? g_strdup (domain) : vo_sip_server_host (registrar);
@@ -359,6 +359,14 @@ account_register (VoAccount *self, const char *password)
   };
 
   account_drop_registration (self);
+  if (g_str_has_prefix (self->info->registrar, "sips:") && !vo_sip_stack_has_tls (self->stack)) {
+    /* A stored TLS account after the CA file went missing. */
+    g_message ("%s", vo_sip_stack_get_tls_error (self->stack));
+    account_set_last_error (self, vo_sip_stack_get_tls_error (self->stack));
+    account_set_state (self, STATE_ERROR);
+    return;
+  }
+  vo_sip_stack_use_tls (self->stack, g_str_has_prefix (self->info->registrar, "sips:"));
   /* Only these servers may send the user requests (vo-sip-trust.h). */
   vo_sip_stack_set_servers (self->stack, self->info->registrar, self->info->proxy);
   self->registration = vo_sip_registration_new (self->stack, &reg, password);
@@ -454,6 +462,13 @@ on_registration_changed (VoSipRegistration *registration, gpointer user_data)
     account_set_state (self, STATE_ERROR);
     if (self->sign_in_task)
       sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_AUTH_FAILED, error));
+    return;
+  }
+  /* Not retried either (not even on a network change): SignIn tries again. */
+  if (state == VO_SIP_REGISTRATION_FAILED && failure == VO_SIP_FAILURE_CERTIFICATE) {
+    account_set_state (self, STATE_ERROR);
+    if (self->sign_in_task)
+      sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_NETWORK, error));
     return;
   }
   if (self->state != STATE_SIGNING_IN)

@@ -11,8 +11,11 @@
 
 #include "vo-sip-registration.h"
 #include "vo-sip-nua.h"
+#include "vo-sip-tls.h"
 #include "vo-sip-uri.h"
 
+#include <sofia-sip/url.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A wrong password is answered with a fresh challenge: answer one challenge per
@@ -59,6 +62,12 @@ struct _VoSipRegistration {
   VoSipHandleMagic ping_magic;
   nua_handle_t *ping_nh;
   gboolean ping_auth_tried;
+
+  /* TLS (a sips: registrar): the server's certificate is checked with GIO
+   * before REGISTER goes out, so a bad one is named (vo-sip-tls.c). */
+  gboolean tls;
+  gboolean tls_checked;
+  GCancellable *tls_check;
 };
 
 enum { SIGNAL_CHANGED, N_SIGNALS };
@@ -168,6 +177,9 @@ registration_on_register (VoSipRegistration *self, int status, const char *phras
   }
 
   self->auth_attempts = 0;
+  /* Sofia closes a TLS connection whose certificate it refuses without
+   * saying why: the next attempt asks GIO first. */
+  self->tls_checked = FALSE;
   if (status_is_network_failure (status)) {
     message = g_strdup_printf ("Cannot reach the registrar %s (%d %s); check the network "
                                "and the registrar address. vo-daemon keeps trying and "
@@ -182,6 +194,85 @@ registration_on_register (VoSipRegistration *self, int status, const char *phras
   }
   g_message ("%s", message);
   registration_schedule_retry (self);
+}
+
+/* The first hop's host and port: the outbound proxy (or the registrar when
+ * requests go through it), as Sofia connects there. */
+static gboolean
+registration_first_hop (VoSipRegistration *self, char **host, guint16 *port)
+{
+  const char *uri = self->proxy ? self->proxy : self->registrar;
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  url_t *url = url_make (home, uri);
+  gboolean ok = url && url->url_host;
+
+  if (ok) {
+    const char *h = url->url_host;
+    gsize len = strlen (h);
+
+    /* GIO wants an IPv6 address without its brackets. */
+    *host = (h[0] == '[' && len > 2) ? g_strndup (h + 1, len - 2) : g_strdup (h);
+    *port = url->url_port ? (guint16) atoi (url->url_port) : 5061;
+  }
+  su_home_deinit (home);
+  return ok;
+}
+
+static void
+on_tls_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  VoSipRegistration *self = user_data;
+  g_autofree char *message = NULL;
+  VoSipTlsCheck check = vo_sip_tls_check_finish (result, &message);
+
+  /* Cancelled by stop or dispose: @self may be gone (no reference is held,
+   * so that dropping the registration stops it). */
+  if (g_task_had_error (G_TASK (result)))
+    return;
+  g_clear_object (&self->tls_check);
+  switch (check) {
+  case VO_SIP_TLS_CHECK_OK:
+    self->tls_checked = TRUE;
+    registration_send (self);
+    break;
+  case VO_SIP_TLS_CHECK_BAD_CERTIFICATE:
+    /* Trying again changes nothing until the server or the CA file does:
+     * no retries (as for a refused password, SignIn tries again). */
+    g_message ("%s", message);
+    registration_set_state (self, VO_SIP_REGISTRATION_FAILED, VO_SIP_FAILURE_CERTIFICATE,
+                            message);
+    break;
+  case VO_SIP_TLS_CHECK_UNREACHABLE:
+  default:
+    /* Not a verdict on the certificate: the check connects to host:5061
+     * while Sofia may find the server through DNS SRV, or the server may
+     * be down. Let Sofia try (it verifies too); a failure there is
+     * retried, with a fresh check first. */
+    g_debug ("%s; registering anyway", message);
+    self->tls_checked = TRUE;
+    registration_send (self);
+    break;
+  }
+}
+
+static void
+registration_check_tls (VoSipRegistration *self)
+{
+  g_autofree char *host = NULL;
+  guint16 port = 0;
+
+  if (self->tls_check)
+    return;  /* one check at a time */
+  if (!registration_first_hop (self, &host, &port)) {
+    self->tls_checked = TRUE;
+    registration_send (self);
+    return;
+  }
+  registration_set_state (self, VO_SIP_REGISTRATION_REGISTERING, self->failure, self->error);
+  self->tls_check = g_cancellable_new ();
+  g_debug ("Checking the TLS certificate of %s port %u", host, port);
+  vo_sip_tls_check_async (host, port, vo_sip_stack_get_ca_file (self->stack), self->tls_check,
+                          on_tls_checked, self);
 }
 
 /* ---- keep-alive ------------------------------------------------------
@@ -354,12 +445,18 @@ on_handle_event (gpointer owner, nua_event_t event, int status, const char *phra
   }
 }
 
+static void registration_check_tls (VoSipRegistration *self);
+
 static void
 registration_send (VoSipRegistration *self)
 {
   nua_t *nua = vo_sip_stack_get_nua (self->stack);
 
   g_clear_handle_id (&self->retry_id, g_source_remove);
+  if (self->tls && !self->tls_checked) {
+    registration_check_tls (self);
+    return;
+  }
   /* The outbound proxy is the stack's (one account per daemon): every
    * request, not only REGISTER, must go through it. Queued before the
    * REGISTER below, so it applies to it. */
@@ -391,6 +488,9 @@ vo_sip_registration_dispose (GObject *object)
 
   g_clear_handle_id (&self->retry_id, g_source_remove);
   g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
+  if (self->tls_check)
+    g_cancellable_cancel (self->tls_check);
+  g_clear_object (&self->tls_check);
   registration_stop_ping (self);
   registration_drop_handle (self);
   g_clear_object (&self->stack);
@@ -486,6 +586,7 @@ vo_sip_registration_new (VoSipStack *stack, const VoSipRegistrationInfo *info,
     self->from = g_strdup (self->aor);
   }
   self->registrar = g_strdup (info->registrar);
+  self->tls = g_str_has_prefix (info->registrar, "sips:");
   self->proxy = (info->proxy && *info->proxy) ? g_strdup (info->proxy) : NULL;
   /* No outbound proxy given: send every request (INVITE, MESSAGE, …) via the
    * registrar, as softphones do, unless the domain itself is the registrar.
@@ -515,12 +616,16 @@ void
 vo_sip_registration_refresh (VoSipRegistration *self)
 {
   g_return_if_fail (VO_IS_SIP_REGISTRATION (self));
-  if (self->stop_task || self->failure == VO_SIP_FAILURE_AUTH)
+  /* Refused credentials or certificate: only a new SignIn tries again. */
+  if (self->stop_task || self->failure == VO_SIP_FAILURE_AUTH ||
+      self->failure == VO_SIP_FAILURE_CERTIFICATE)
     return;
   /* REGISTER again on the same handle (same Call-ID): the registrar updates
    * the binding in place. Destroying the handle instead would make Sofia
    * un-REGISTER the old binding, which has the same Contact as the new one. */
   self->backoff_s = 0;
+  /* The server (or its certificate) may have changed with the network. */
+  self->tls_checked = FALSE;
   registration_send (self);
 }
 
@@ -550,6 +655,9 @@ vo_sip_registration_stop_async (VoSipRegistration *self, GAsyncReadyCallback cal
     return;
   }
   self->stop_task = task;
+  if (self->tls_check)
+    g_cancellable_cancel (self->tls_check);
+  g_clear_object (&self->tls_check);
   registration_stop_ping (self);
   if (!self->nh || self->state == VO_SIP_REGISTRATION_FAILED) {
     registration_finish_stop (self, NULL);

@@ -20,6 +20,7 @@ typedef enum {
   VO_SIP_FAILURE_AUTH,     /* the registrar refused our credentials: not retried */
   VO_SIP_FAILURE_NETWORK,  /* no answer or a transport error: retried with backoff */
   VO_SIP_FAILURE_REFUSED,  /* another final error from the registrar: retried */
+  VO_SIP_FAILURE_CERTIFICATE, /* the TLS server's certificate was refused: not retried */
 } VoSipFailure;
 
 /* What to register; strings are copied. */

@@ -9,11 +9,13 @@
 #include "vo-sip-nua.h"
 #include "vo-sip-sdp.h"
 #include "vo-sip-trust.h"
+#include "vo-sip-tls.h"
 #include "vo-error.h"
 
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/msg_header.h>
 #include <sofia-sip/su_log.h>
+#include <sofia-sip/tport_tag.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,8 +26,17 @@ struct _VoSipStack {
   GObject parent_instance;
   su_home_t home[1];
   su_root_t *root;
-  nua_t *nua;
-  gboolean has_tls;
+  /* Two user agents: UDP/TCP, and TLS only. The account's transport picks
+   * one: a TLS account's requests must not fall back to UDP, and Sofia
+   * derives default Contacts from all of a nua's transports (a sips:
+   * Contact for a UDP account broke its presence and messages). */
+  nua_t *nua;        /* the account's: nua_plain or nua_tls */
+  nua_t *nua_plain;
+  nua_t *nua_tls;
+  guint shutdowns_pending;
+  char *tls_error;   /* why there is no TLS, for SignIn */
+  char *tls_dir;     /* Sofia's certificate folder (vo-sip-tls.h) */
+  char *ca_file;     /* the CAs TLS servers are verified against */
   GTask *shutdown_task;
   guint shutdown_timeout_id;
   char *auth_user;
@@ -49,15 +60,20 @@ stack_log_to_glib (void *stream, char const *fmt, va_list ap)
 }
 
 static void
+stack_destroy_nuas (VoSipStack *self)
+{
+  g_clear_pointer (&self->nua_plain, nua_destroy);
+  g_clear_pointer (&self->nua_tls, nua_destroy);
+  self->nua = NULL;
+}
+
+static void
 stack_finish_shutdown (VoSipStack *self)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->shutdown_task);
 
   g_clear_handle_id (&self->shutdown_timeout_id, g_source_remove);
-  if (self->nua) {
-    nua_destroy (self->nua);
-    self->nua = NULL;
-  }
+  stack_destroy_nuas (self);
   if (task)
     g_task_return_boolean (task, TRUE);
 }
@@ -83,9 +99,19 @@ stack_offer_usable (nua_handle_t *nh, const sip_t *sip)
 
 /* Requests that arrive outside any dialog the daemon knows of. */
 static void
-stack_handle_orphan (VoSipStack *self, nua_event_t event, nua_handle_t *nh, const sip_t *sip)
+stack_handle_orphan (VoSipStack *self, nua_t *nua, nua_event_t event, nua_handle_t *nh,
+                     const sip_t *sip)
 {
   gboolean taken = FALSE;
+
+  /* A new request on the transports the account does not use (e.g. UDP
+   * while it is signed in over TLS): nobody is there for it. */
+  if (nua != self->nua) {
+    if (event == nua_i_invite || event == nua_i_message || event == nua_i_refer)
+      nua_respond (nh, SIP_480_TEMPORARILY_UNAVAILABLE, NUTAG_WITH_THIS (nua), TAG_END ());
+    nua_handle_destroy (nh);
+    return;
+  }
 
   switch (event) {
   case nua_i_invite:
@@ -104,7 +130,7 @@ stack_handle_orphan (VoSipStack *self, nua_event_t event, nua_handle_t *nh, cons
     /* The application answers MESSAGE (NUTAG_APPL_METHOD): only once stored. */
     g_signal_emit (self, signals[SIGNAL_INCOMING_MESSAGE], 0, nh, sip, &taken);
     if (!taken) {
-      nua_respond (nh, SIP_480_TEMPORARILY_UNAVAILABLE, NUTAG_WITH_THIS (self->nua), TAG_END ());
+      nua_respond (nh, SIP_480_TEMPORARILY_UNAVAILABLE, NUTAG_WITH_THIS (nua), TAG_END ());
       nua_handle_destroy (nh);
     }
     break;
@@ -112,7 +138,7 @@ stack_handle_orphan (VoSipStack *self, nua_event_t event, nua_handle_t *nh, cons
     /* The application answers REFER: a transfer needs a call to transfer
      * (RFC 3515 allows REFER outside a dialog; the daemon does not act on it). */
     nua_respond (nh, 403, "Transfers are accepted only within a call",
-                 NUTAG_WITH_THIS (self->nua), TAG_END ());
+                 NUTAG_WITH_THIS (nua), TAG_END ());
     nua_handle_destroy (nh);
     break;
   case nua_i_terminated:
@@ -148,9 +174,9 @@ stack_event_needs_trust (nua_event_t event)
 /* Where the request being reported came from (the packet's source, not
  * anything the sender wrote in Via), or NULL. */
 static GInetAddress *
-stack_request_source (VoSipStack *self)
+stack_request_source (nua_t *nua)
 {
-  msg_t *msg = nua_current_request (self->nua);
+  msg_t *msg = nua_current_request (nua);
   su_addrinfo_t *ai = msg ? msg_addrinfo (msg) : NULL;
   g_autoptr(GSocketAddress) address = NULL;
 
@@ -166,7 +192,7 @@ stack_request_source (VoSipStack *self)
  * application answers (INVITE, MESSAGE, REFER) get 403; Sofia has answered the
  * others itself, and their content is dropped unseen. */
 static void
-stack_refuse_untrusted (VoSipStack *self, nua_event_t event, nua_handle_t *nh,
+stack_refuse_untrusted (VoSipStack *self, nua_t *nua, nua_event_t event, nua_handle_t *nh,
                         gboolean in_dialog, const sip_t *sip, GInetAddress *source)
 {
   g_autofree char *from = source ? g_inet_address_to_string (source) : g_strdup ("unknown");
@@ -175,7 +201,7 @@ stack_refuse_untrusted (VoSipStack *self, nua_event_t event, nua_handle_t *nh,
            sip && sip->sip_request ? sip->sip_request->rq_method_name : nua_event_name (event),
            from);
   if (event == nua_i_message || event == nua_i_refer || (event == nua_i_invite && !in_dialog))
-    nua_respond (nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS (self->nua), TAG_END ());
+    nua_respond (nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS (nua), TAG_END ());
   if (!in_dialog)
     nua_handle_destroy (nh);
 }
@@ -188,10 +214,10 @@ on_nua_event (nua_event_t event, int status, char const *phrase, nua_t *nua,
   VoSipStack *self = VO_SIP_STACK (magic);
 
   if (nh && stack_event_needs_trust (event)) {
-    g_autoptr(GInetAddress) source = stack_request_source (self);
+    g_autoptr(GInetAddress) source = stack_request_source (nua);
 
     if (!vo_sip_trust_allows (self->trust, source)) {
-      stack_refuse_untrusted (self, event, nh, hmagic && hmagic->func, sip, source);
+      stack_refuse_untrusted (self, nua, event, nh, hmagic && hmagic->func, sip, source);
       return;
     }
   }
@@ -204,7 +230,8 @@ on_nua_event (nua_event_t event, int status, char const *phrase, nua_t *nua,
   switch (event) {
   case nua_r_shutdown:
     g_debug ("nua shutdown: %d %s", status, phrase);
-    if (status >= 200 && self->shutdown_task)
+    if (status >= 200 && self->shutdown_task && self->shutdowns_pending > 0 &&
+        --self->shutdowns_pending == 0)
       stack_finish_shutdown (self);
     break;
   case nua_i_error:
@@ -212,7 +239,7 @@ on_nua_event (nua_event_t event, int status, char const *phrase, nua_t *nua,
     break;
   default:
     if (nh)
-      stack_handle_orphan (self, event, nh, sip);
+      stack_handle_orphan (self, nua, event, nh, sip);
     break;
   }
 }
@@ -223,10 +250,7 @@ vo_sip_stack_dispose (GObject *object)
   VoSipStack *self = VO_SIP_STACK (object);
 
   g_clear_handle_id (&self->shutdown_timeout_id, g_source_remove);
-  if (self->nua) {
-    nua_destroy (self->nua);
-    self->nua = NULL;
-  }
+  stack_destroy_nuas (self);
   if (self->root) {
     g_source_destroy (su_glib_root_gsource (self->root));
     su_root_destroy (self->root);
@@ -254,6 +278,10 @@ vo_sip_stack_finalize (GObject *object)
   g_free (self->auth_user);
   vo_sip_secret_free (self->auth_password);
   g_clear_object (&self->trust);
+  vo_sip_tls_remove_dir (self->tls_dir);
+  g_free (self->tls_dir);
+  g_free (self->ca_file);
+  g_free (self->tls_error);
   G_OBJECT_CLASS (vo_sip_stack_parent_class)->finalize (object);
 }
 
@@ -301,8 +329,62 @@ stack_route_sofia_logs (void)
   }
 }
 
+static nua_t *
+stack_create_nua (VoSipStack *self, const char *url, gboolean tls)
+{
+  return nua_create (self->root, on_nua_event, self,
+                     /* A sips: URL: TLS only (NUTAG_URL with ;transport=tls
+                      * fails in 1.12.11). */
+                     NUTAG_URL (url),
+                     TAG_IF (tls, TPTAG_CERTIFICATE (self->tls_dir)),
+                     /* Verify the server's chain, dates, and its name against
+                      * the host connected to (tport_tls.c checks tp_canon). */
+                     TAG_IF (tls, TPTAG_TLS_VERIFY_POLICY (TPTLS_VERIFY_SUBJECTS_OUT)),
+                     TAG_IF (tls, TPTAG_TLS_VERIFY_DATE (1)),
+                     TAG_IF (tls, TPTAG_TLS_VERIFY_DEPTH (9)),
+                     NUTAG_USER_AGENT ("vo-daemon/" PACKAGE_VERSION),
+                     NUTAG_ENABLEMESSAGE (1),
+                     /* INFO carries DTMF from peers without telephone-event. */
+                     NUTAG_ALLOW ("INFO"),
+                     NUTAG_APPL_METHOD ("MESSAGE"),
+                     /* Answered by the call (202) or refused outside one. */
+                     NUTAG_APPL_METHOD ("REFER"),
+                     TAG_END ());
+}
+
+/* The CA file TLS servers are checked against, Sofia's folder with it, and
+ * the TLS user agent; on failure @self->tls_error says why there is no TLS. */
+static void
+stack_prepare_tls (VoSipStack *self, const char *host, gboolean v6, const char *ca_file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  gboolean configured = ca_file && *ca_file;
+
+  self->ca_file = g_strdup (configured ? ca_file : VO_SIP_TLS_SYSTEM_CA_FILE);
+  self->tls_dir = vo_sip_tls_make_dir (self->ca_file, &error);
+  if (!self->tls_dir) {
+    self->tls_error = configured
+      ? g_strdup_printf ("SIP over TLS is not available: [sip] ca-file %s cannot be read (%s); "
+                         "fix it in vo.conf and restart vo-daemon", self->ca_file,
+                         error->message)
+      : g_strdup_printf ("SIP over TLS is not available: the system's CA list %s cannot be "
+                         "read (%s); install ca-certificates or set [sip] ca-file in vo.conf",
+                         self->ca_file, error->message);
+    g_warning ("%s", self->tls_error);
+    return;
+  }
+  url = g_strdup_printf (v6 ? "sips:[%s]:*" : "sips:%s:*", host);
+  self->nua_tls = stack_create_nua (self, url, TRUE);
+  if (!self->nua_tls) {
+    self->tls_error = g_strdup_printf ("SIP over TLS is not available: Sofia-SIP could not "
+                                       "open a TLS transport on %s", host);
+    g_warning ("%s", self->tls_error);
+  }
+}
+
 VoSipStack *
-vo_sip_stack_new (const char *bind_host, GError **error)
+vo_sip_stack_new (const char *bind_host, const char *ca_file, GError **error)
 {
   g_autoptr(VoSipStack) self = g_object_new (VO_TYPE_SIP_STACK, NULL);
   g_autofree char *url = NULL;
@@ -328,26 +410,15 @@ vo_sip_stack_new (const char *bind_host, GError **error)
   g_source_attach (su_glib_root_gsource (self->root), NULL);
 
   url = g_strdup_printf (v6 ? "sip:[%s]:*" : "sip:%s:*", host);
-  self->nua = nua_create (self->root, on_nua_event, self,
-                          NUTAG_URL (url),
-                          NUTAG_USER_AGENT ("vo-daemon/" PACKAGE_VERSION),
-                          NUTAG_ENABLEMESSAGE (1),
-                          /* INFO carries DTMF from peers without telephone-event. */
-                          NUTAG_ALLOW ("INFO"),
-                          NUTAG_APPL_METHOD ("MESSAGE"),
-                          /* Answered by the call (202) or refused outside one. */
-                          NUTAG_APPL_METHOD ("REFER"),
-                          TAG_END ());
-  if (!self->nua) {
+  self->nua_plain = stack_create_nua (self, url, FALSE);
+  if (!self->nua_plain) {
     g_set_error (error, VO_ERROR, VO_ERROR_NETWORK,
                  "Cannot open SIP transports on %s; check the [sip] bind address in vo.conf",
                  host);
     return NULL;
   }
-
-  /* TLS needs a client certificate store Sofia can verify against; until
-   * that is wired up the stack says it has none and SignIn refuses tls. */
-  self->has_tls = FALSE;
+  self->nua = self->nua_plain;
+  stack_prepare_tls (self, host, v6, ca_file);
   return g_steal_pointer (&self);
 }
 
@@ -461,7 +532,30 @@ vo_sip_stack_refuse (VoSipStack *self, gpointer nh, int status, const char *phra
 gboolean
 vo_sip_stack_has_tls (VoSipStack *self)
 {
-  return self->has_tls;
+  return self->nua_tls != NULL;
+}
+
+void
+vo_sip_stack_use_tls (VoSipStack *self, gboolean tls)
+{
+  nua_t *nua = tls && self->nua_tls ? self->nua_tls : self->nua_plain;
+
+  if (nua == self->nua || self->shutdown_task)
+    return;
+  g_debug ("The account's requests go over %s", tls ? "TLS" : "UDP/TCP");
+  self->nua = nua;
+}
+
+const char *
+vo_sip_stack_get_tls_error (VoSipStack *self)
+{
+  return self->tls_error;
+}
+
+const char *
+vo_sip_stack_get_ca_file (VoSipStack *self)
+{
+  return self->ca_file;
 }
 
 static gboolean
@@ -481,7 +575,7 @@ vo_sip_stack_shutdown_async (VoSipStack *self, GAsyncReadyCallback callback, gpo
   GTask *task = g_task_new (self, NULL, callback, user_data);
 
   g_task_set_source_tag (task, vo_sip_stack_shutdown_async);
-  if (!self->nua || self->shutdown_task) {
+  if (!self->nua_plain || self->shutdown_task) {
     g_task_return_boolean (task, TRUE);
     g_object_unref (task);
     return;
@@ -489,7 +583,10 @@ vo_sip_stack_shutdown_async (VoSipStack *self, GAsyncReadyCallback callback, gpo
   self->shutdown_task = task;
   self->shutdown_timeout_id = g_timeout_add_seconds (SHUTDOWN_TIMEOUT_S, on_shutdown_timeout,
                                                      self);
-  nua_shutdown (self->nua);
+  self->shutdowns_pending = self->nua_tls ? 2 : 1;
+  nua_shutdown (self->nua_plain);
+  if (self->nua_tls)
+    nua_shutdown (self->nua_tls);
 }
 
 gboolean

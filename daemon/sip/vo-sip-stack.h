@@ -13,11 +13,19 @@ G_DECLARE_FINAL_TYPE (VoSipStack, vo_sip_stack, VO, SIP_STACK, GObject)
 
 /* Creates the stack with UDP and TCP transports on @bind_host ("" or "*" for
  * every address), ephemeral ports. Everything runs on the default main context. */
-VoSipStack *vo_sip_stack_new (const char *bind_host, GError **error);
+/* @ca_file: the CAs TLS servers are verified against, NULL for the system's. */
+VoSipStack *vo_sip_stack_new (const char *bind_host, const char *ca_file, GError **error);
 
 /* The nua_t *; typed as a pointer so this header stays free of Sofia's. */
 gpointer vo_sip_stack_get_nua (VoSipStack *self);
 gboolean vo_sip_stack_has_tls (VoSipStack *self);
+/* Why there is no TLS (a sentence for people), or NULL. */
+const char *vo_sip_stack_get_tls_error (VoSipStack *self);
+/* The PEM file of CAs that TLS servers are verified against. */
+const char *vo_sip_stack_get_ca_file (VoSipStack *self);
+/* From now on vo_sip_stack_get_nua() is the TLS-only user agent (for a TLS
+ * account) or the UDP/TCP one. */
+void vo_sip_stack_use_tls (VoSipStack *self, gboolean tls);
 
 /* The account's identity for every request (From, Contact user) and the
  * credentials to answer digest challenges to INVITE, REFER and the like. */

@@ -32,9 +32,10 @@ class Party:
     """alice, bob, carol: a daemon on its own bus, signed in at kamailio."""
 
     def __init__(self, h, kam, user, password, sip=None, conf=None, media=None, env=None,
-                 srtp=None):
+                 srtp=None, sign_in=None):
         """srtp: [media] srtp for this daemon (off, optional, mandatory); None
-        leaves the daemon's default (optional on UDP/TCP, mandatory on TLS)."""
+        leaves the daemon's default (optional on UDP/TCP, mandatory on TLS).
+        sign_in: other SignIn options, e.g. a TLS registrar (test_tls.py)."""
         self.h = h
         self.user = user
         self.uri = f'sip:{user}@{DOMAIN}'
@@ -55,7 +56,8 @@ class Party:
         self.daemon.start(wait=True)
         self.client = VoClient(self.bus.address)
         h.clients.append(self.client)
-        self.client.sign_in(user, password, registrar=kam.hostport, domain=DOMAIN)
+        options = {'registrar': kam.hostport, 'domain': DOMAIN, **(sign_in or {})}
+        self.client.sign_in(user, password, **options)
         kam.wait_contacts(user, present=True, timeout=5)
 
     # -- calls ----------------------------------------------------------
