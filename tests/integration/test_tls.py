@@ -1,7 +1,9 @@
 """SIP over TLS: kamailio's TLS listener with a certificate from a test CA the
 harness makes (openssl); two daemons sign in, call, message and see each
 other's presence over it; bad certificates are refused with a message that
-names the problem, and without retrying."""
+names the problem, and without retrying. Calls on a TLS account are SRTP
+([media] srtp defaults to mandatory there): between two daemons and with
+baresip, the audio arrives and is not on the wire in clear."""
 
 import os
 import socket
@@ -12,6 +14,7 @@ import pytest
 from gi.repository import GLib
 
 from calls_support import ERR, DBusCallError, Party, stop_extra_buses
+from test_srtp import A_TONE, B_TONE, TONE_MEDIA, bob_heard, capture_rtp, tone_in_clear
 from vo_harness import util
 from vo_harness.client import ACCOUNT, pump
 from vo_harness.tlsca import TestCA
@@ -138,12 +141,15 @@ def test_call_message_and_presence_over_tls(parties):
                                             for (_p, args) in bob.signals('Received'))),
                     util.scaled(15), what='bob receives the message')
 
-    # A call: answered, active on both sides, hung up.
+    # A call: answered, active on both sides, SRTP both ways (a TLS account
+    # is mandatory by default), hung up.
     a_path = alice.dial('bob')
     b_path = bob.wait_incoming()
     bob.call_method(b_path, 'Answer')
     alice.wait_state(a_path, 'active')
     bob.wait_state(b_path, 'active')
+    alice.wait_prop(a_path, 'Encrypted', True)
+    bob.wait_prop(b_path, 'Encrypted', True)
     alice.call_method(a_path, 'Hangup')
     assert alice.wait_ended(a_path) == 'local'
     assert bob.wait_ended(b_path) == 'remote'
@@ -248,21 +254,62 @@ def test_unreadable_ca_file_refuses_tls_sign_in(h):
     assert 'ca-file' in e.value.message and 'missing-ca.pem' in e.value.message
 
 
+def test_tls_call_audio_is_srtp_and_not_in_clear(parties):
+    """Two daemons on TLS accounts: the call is Encrypted both ways by
+    default, and alice's PCMU tone is nowhere on the wire in clear."""
+    alice = parties('alice', media=TONE_MEDIA, conf={'media': {'codecs': 'PCMU'}})
+    bob = parties('bob', conf={'media': {'codecs': 'PCMU'}})
+    a_path = alice.dial('bob')
+    b_path = bob.wait_incoming()
+    bob.call_method(b_path, 'Answer')
+    alice.wait_prop(a_path, 'Encrypted', True)
+    bob.wait_prop(b_path, 'Encrypted', True)
+    assert alice.prop(a_path, 'Codec') == 'PCMU'
+    streams = {}
+    deadline = util.scaled(10)
+    waited = 0.0
+    while waited < deadline:
+        for key, payloads in capture_rtp(1.5).items():
+            streams.setdefault(key, []).extend(payloads)
+        waited += 1.5
+        if len(streams) >= 2 and all(len(p) >= 40 for p in streams.values()):
+            break
+    assert len(streams) >= 2, f'RTP streams seen on loopback: {list(streams)}'
+    clear = [key for key, payloads in streams.items() if tone_in_clear(payloads)]
+    assert not clear, f'the tone travels in clear in {clear}'
+    alice.call_method(a_path, 'Hangup')
+    assert bob.wait_ended(b_path) == 'remote'
+
+
 # -- interop ----------------------------------------------------------------
+def wait_received_seconds(peer, seconds):
+    """Until baresip has decoded `seconds` of audio (8 kHz S16 WAV dumps)."""
+    def received():
+        path = peer.received_audio()
+        return path and os.path.getsize(path) - 44 >= seconds * 8000 * 2
+    util.wait_until(received, util.scaled(15), interval=0.1,
+                    what=f'{seconds} s of audio decoded by baresip')
+
+
 @pytest.mark.parametrize('direction', ['to-baresip', 'from-baresip'])
 def test_call_with_baresip_over_tls(h, ca, buses, direction):
+    """baresip over TLS with its srtp module, mandatory (RTP/SAVP) as a TLS
+    account is: Encrypted, and alice's tone reaches baresip both ways."""
     kam = tls_kamailio(h, ca.server('server', san=False))
-    alice = Party(h, kam, 'alice', PASSWORDS['alice'], sip=tls_sip(ca),
+    alice = Party(h, kam, 'alice', PASSWORDS['alice'], sip=tls_sip(ca), media=TONE_MEDIA,
                   sign_in={'registrar': f'sips:{kam.tls_hostport}'})
     # baresip registers over TLS too, verifying kamailio against the test CA.
     bob = h.start_baresip(f'{kam.tls_hostport};transport=tls', 'bob', PASSWORDS['bob'],
-                          tone=0, extra_config=f'sip_cafile\t\t{ca.cert}')
+                          tone=B_TONE, extra_config=f'sip_cafile\t\t{ca.cert}',
+                          modules=('srtp.so',), account_params=';mediaenc=srtp-mand')
     assert [proto for _, proto in kam_requests(kam, 'REGISTER')] and \
         all(proto == 'tls' for _, proto in kam_requests(kam, 'REGISTER'))
     if direction == 'to-baresip':
         a_path = alice.dial('bob')
         bob.wait_established()
         alice.wait_state(a_path, 'active')
+        alice.wait_prop(a_path, 'Encrypted', True)
+        wait_received_seconds(bob, 1.5)
         alice.call_method(a_path, 'Hangup')
         assert alice.wait_ended(a_path) == 'local'
         bob.wait_closed()
@@ -273,8 +320,11 @@ def test_call_with_baresip_over_tls(h, ca, buses, direction):
         alice.call_method(a_path, 'Answer')
         alice.wait_state(a_path, 'active')
         bob.wait_established()
+        alice.wait_prop(a_path, 'Encrypted', True)
+        wait_received_seconds(bob, 1.5)
         bob.hangup()
         assert alice.wait_ended(a_path) == 'remote'
+    bob_heard(bob, A_TONE)
     invites = kam_requests(kam, 'INVITE')
     assert invites and all(proto == 'tls' for _, proto in invites), invites
 
