@@ -8,7 +8,7 @@ import time
 import pytest
 from gi.repository import GLib
 
-from vo_harness import ERR, DBusCallError  # noqa: F401 - re-exported for tests
+from vo_harness import ERR, SPEAKER, DBusCallError, audio  # noqa: F401 - re-exported
 from vo_harness.bus import DBusDaemon
 from vo_harness.client import SETTINGS, VoClient, pump
 from vo_harness.daemon import VoDaemon
@@ -185,6 +185,32 @@ def connect(alice, bob):
     alice.wait_state(a_path, 'active')
     bob.wait_state(b_path, 'active')
     return a_path, b_path
+
+
+# -- what a party hears (PipeWire parties: party.pw) ------------------------------
+TONE_TOLERANCE_HZ = 5.0
+
+
+def tone_ok(a, freq):
+    """The Analysis is freq (within 5 Hz), audible, for at least 0.5 s."""
+    return (a is not None and a.hz is not None and abs(a.hz - freq) <= TONE_TOLERANCE_HZ
+            and a.rms >= 0.01 and a.active_seconds >= 0.5)
+
+
+def silent(a):
+    """Nothing audible beyond codec noise: no sample above -40 dBFS."""
+    return a.peak < 0.01
+
+
+def heard(party, freq, node=SPEAKER, seconds=1.5, tries=3):
+    """Record node (once the daemon plays into it) until it plays freq: the
+    jitter buffer and a fresh stream take a moment. The last Analysis."""
+    wait_pw_linked(party.pw, 'vo-daemon-playback', node)
+    for _ in range(tries):
+        a = audio.analyze(audio.record(party.pw, node, seconds))
+        if tone_ok(a, freq):
+            break
+    return a
 
 
 def stop_extra_buses(h):

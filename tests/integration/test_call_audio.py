@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from calls_support import (Party, stop_extra_buses, stop_parties, wait_pw_linked,
-                           wait_pw_unlinked)
+from calls_support import (Party, heard, silent, stop_extra_buses, stop_parties, tone_ok,
+                           wait_pw_linked, wait_pw_unlinked)
 from vo_harness import MIC, RING, SPEAKER, audio, util
 
 PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw'}
@@ -67,26 +67,6 @@ def wait_audio_links(party, output=SPEAKER):
 
 def record(party, node=SPEAKER, seconds=1.5):
     return audio.analyze(audio.record(party.pw, node, seconds))
-
-
-def heard(party, freq, node=SPEAKER, seconds=1.5, tries=3):
-    """Record node until it plays freq (the jitter buffer and a fresh
-    stream take a moment); returns the last Analysis."""
-    for _ in range(tries):
-        a = record(party, node, seconds)
-        if tone_ok(a, freq):
-            return a
-    return a
-
-
-def tone_ok(a, freq):
-    return (a.hz is not None and abs(a.hz - freq) <= TOLERANCE and a.rms >= 0.01
-            and a.active_seconds >= 0.5)
-
-
-def silent(a):
-    """Nothing audible beyond codec noise: no sample above -40 dBFS."""
-    return a.peak < 0.01
 
 
 def until_silent(party, node=SPEAKER, seconds=1.0, timeout=5.0):

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from gi.repository import GLib
 
-from calls_support import CALL, Party, stop_extra_buses, stop_parties, wait_pw_linked
+from calls_support import (CALL, Party, heard, silent, stop_extra_buses, stop_parties, tone_ok,
+                           wait_pw_linked)
 from vo_harness import MIC, SPEAKER, audio, util
 from vo_harness.client import pump
 from vo_harness.peers import SIPP_DIR
@@ -19,7 +20,6 @@ from vo_harness.peers import SIPP_DIR
 PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw', 'carol': 'carol-pw'}
 A_TONE, B_TONE = 440, 660
 EARLY_TONE = 1000
-TOLERANCE = 5.0
 
 
 @pytest.fixture
@@ -56,23 +56,8 @@ def bob(h, kam):
 
 
 # -- helpers -----------------------------------------------------------------------
-def tone_ok(a, freq):
-    return (a is not None and a.hz is not None and abs(a.hz - freq) <= TOLERANCE
-            and a.rms >= 0.01 and a.active_seconds >= 0.5)
-
-
-def silent(a):
-    return a.peak < 0.01
-
-
-def alice_hears(alice, freq, seconds=1.5, tries=3):
-    """Record alice's speaker until it plays freq; the last Analysis."""
-    wait_pw_linked(alice.pw, 'vo-daemon-playback', SPEAKER)
-    for _ in range(tries):
-        a = audio.analyze(audio.record(alice.pw, SPEAKER, seconds))
-        if tone_ok(a, freq):
-            break
-    return a
+def alice_hears(alice, freq):
+    return heard(alice, freq)
 
 
 def alice_silent(alice, seconds=1.0, timeout=5.0):

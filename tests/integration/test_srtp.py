@@ -17,14 +17,14 @@ import time
 import numpy as np
 import pytest
 
-from calls_support import Party, stop_extra_buses, stop_parties, wait_pw_linked
-from vo_harness import MIC, SPEAKER, audio, util
+from calls_support import (Party, connect, heard, stop_extra_buses, stop_parties,
+                           tone_ok, wait_pw_linked)
+from vo_harness import MIC, audio, util
 from vo_harness.client import pump
 from vo_harness.voctl import VoCtl
 
 PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw', 'carol': 'carol-pw'}
 A_TONE, B_TONE = 440, 660
-TOLERANCE = 5.0
 # alice's microphone for the wire test: a fixed tone without PipeWire.
 TONE_MEDIA = {
     'VO_MEDIA_SOURCE': f'audiotestsrc is-live=true wave=sine freq={A_TONE} volume=0.5',
@@ -67,15 +67,6 @@ def parties(h, kam):
     bad = stop_parties(made)
     stop_extra_buses(h)
     assert not bad, bad
-
-
-def connect(alice, bob):
-    a_path = alice.dial('bob')
-    b_path = bob.wait_incoming()
-    bob.call_method(b_path, 'Answer')
-    alice.wait_state(a_path, 'active')
-    bob.wait_state(b_path, 'active')
-    return a_path, b_path
 
 
 # -- the wire ----------------------------------------------------------------------
@@ -169,20 +160,6 @@ def test_wire_carries_no_plain_audio(parties, policy):
 
 
 # -- audio -------------------------------------------------------------------------
-def heard(party, freq, seconds=1.5, tries=3):
-    wait_pw_linked(party.pw, 'vo-daemon-playback', SPEAKER)
-    for _ in range(tries):
-        a = audio.analyze(audio.record(party.pw, SPEAKER, seconds))
-        if tone_ok(a, freq):
-            break
-    return a
-
-
-def tone_ok(a, freq):
-    return (a is not None and a.hz is not None and abs(a.hz - freq) <= TOLERANCE
-            and a.rms >= 0.01 and a.active_seconds >= 0.5)
-
-
 @pytest.mark.parametrize('codec', ['opus', 'PCMU'])
 def test_encrypted_audio_both_ways(parties, codec):
     alice = parties('alice', pipewire=True, codecs=codec)

@@ -6,9 +6,6 @@ names the problem, and without retrying. Calls on a TLS account are SRTP
 baresip, the audio arrives and is not on the wire in clear."""
 
 import os
-import socket
-import ssl
-import threading
 
 import pytest
 from gi.repository import GLib
