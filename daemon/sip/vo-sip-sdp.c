@@ -53,9 +53,11 @@ m_line_parsable (const char *line)
   if (!(n = strspn (p, "0123456789")))
     return FALSE;
   p += n;
-  if (*p == '/' && !(n = strspn (++p, "0123456789")))
-    return FALSE;
-  p += n;
+  if (*p == '/') {
+    if (!(n = strspn (++p, "0123456789")))
+      return FALSE;
+    p += n;
+  }
   p += strspn (p, " ");
   if (!(n = strspn (p, "/" SDP_TOKEN)))
     return FALSE;
