@@ -182,7 +182,7 @@ seed("message", "plain", message("text/plain", "Hello from baresip"))
 seed("message", "cpim-text", message("message/cpim", cpim_text))
 seed("message", "cpim-receipt", message("message/cpim", cpim_receipt))
 seed("message", "bare-imdn", message("message/imdn+xml", imdn_displayed))
-seed("message", "imdn-gzip", message("message/imdn+xml", gzip.compress(imdn_delivered.encode()),
+seed("message", "imdn-gzip", message("message/imdn+xml", gzip.compress(imdn_delivered.encode(), mtime=0),
                                      "Content-Encoding: gzip\r\n"))
 seed("message", "cpim-deflate-raw",
      message("message/cpim", zlib.compress(cpim_text.encode())[2:-4], "Content-Encoding: deflate\r\n"))
