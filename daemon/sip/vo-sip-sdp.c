@@ -44,7 +44,7 @@ wideband_rates (const VoMediaCodec *codecs)
 static gboolean
 m_line_parsable (const char *line)
 {
-  const char *p = line + 2;
+  const char *p = line + 2 + strspn (line + 2, " \t");
   gsize n;
 
   if (!(n = strspn (p, SDP_TOKEN)) || p[n] != ' ')
@@ -73,6 +73,9 @@ m_lines_parsable (const char *sdp, gsize len)
 
     while (end < len && sdp[end] != '\r' && sdp[end] != '\n')
       end++;
+    /* Sofia starts a line after any CR or LF, past spaces and tabs. */
+    while (i < end && (sdp[i] == ' ' || sdp[i] == '\t'))
+      i++;
     if (end - i >= 2 && sdp[i] == 'm' && sdp[i + 1] == '=') {
       g_autofree char *line = g_strndup (sdp + i, end - i);
 

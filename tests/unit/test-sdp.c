@@ -165,6 +165,7 @@ test_sofia_m_line_loop_refused (void)
 {
   static const char *const media[] = {
     "m=audio 5 X @@\r\n", "m=audio 5R\xff\xff\r\n", "m=i 5 X \t\t\r\n", "m=audio 5 X \"\r\n", "m=audio 5002 RTPV1 /1 9\r\n",
+    "\r m=u 0P::\r\n", "m=\t a 5 X @\r\n",
   };
   g_autofree char *offer = vo_sip_sdp_build ("127.0.0.1", 40000, codecs);
 
