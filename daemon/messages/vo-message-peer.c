@@ -57,8 +57,11 @@ vo_message_peer_from_uri (const char *uri, gboolean *sms)
   url = url_make (home, uri);
   if (url && (url->url_type == url_sip || url->url_type == url_sips) && url->url_user &&
       *url->url_user && url->url_host && *url->url_host) {
-    gboolean user_phone = url->url_params &&
-                          url_param (url->url_params, "user", user_param, sizeof user_param) &&
+    /* The ';' added: Sofia's url_param() (1.12.11, still upstream) steps
+     * past the end of the string when the last parameter starts with the
+     * name but is longer (";userx"); found by tests/fuzz/fuzz-message. */
+    g_autofree char *params = g_strconcat (url->url_params ? url->url_params : "", ";", NULL);
+    gboolean user_phone = url_param (params, "user", user_param, sizeof user_param) &&
                           g_ascii_strcasecmp (user_param, "phone") == 0;
 
     number = phone_number (url->url_user);

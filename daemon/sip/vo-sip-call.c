@@ -339,6 +339,19 @@ sipfrag_status (const sip_t *sip)
   return atoi (body + 8);
 }
 
+/* The two readers of peer bodies above, for tests/fuzz. */
+char
+vo_sip_call_info_digit (gconstpointer sip)
+{
+  return dtmf_checked (dtmf_from_info (sip));
+}
+
+int
+vo_sip_call_sipfrag_status (gconstpointer sip)
+{
+  return sipfrag_status (sip);
+}
+
 static void
 on_handle_event (gpointer owner, nua_event_t event, int status, const char *phrase,
                  nua_handle_t *nh, const sip_t *sip, tagi_t tags[])

@@ -73,4 +73,11 @@ gboolean vo_sip_call_get_media (VoSipCall *self, VoSipSdpResult *result);
  *   "refer-requested" (const char *uri)   the peer asks us to call @uri
  */
 
+/* What the peer's request @sip (a const sip_t *) says, as the handler reads it
+ * (exposed for tests/fuzz): the DTMF digit of an INFO (application/dtmf-relay
+ * or application/dtmf), 0 if none; the status line of a NOTIFY's sipfrag, 0
+ * if none. */
+char vo_sip_call_info_digit (gconstpointer sip);
+int vo_sip_call_sipfrag_status (gconstpointer sip);
+
 G_END_DECLS

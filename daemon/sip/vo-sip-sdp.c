@@ -32,6 +32,73 @@ wideband_rates (const VoMediaCodec *codecs)
   return rates;
 }
 
+/* Sofia-SIP 1.12.11 loops, allocating until memory runs out, on an m= line
+ * whose format list has a character that is no RFC 4566 token ("m=audio 5
+ * X @", "m=audio 5 X /1"; fixed upstream by freeswitch/sofia-sip a953f25
+ * "fix parse m-line"; found by tests/fuzz/fuzz-sdp). Such SDP is refused
+ * before Sofia reads it: each m= line must be media SP port["/"n] SP proto
+ * then tokens, read the way Sofia reads it. */
+#define SDP_TOKEN "-!#$%&'*+.^_`{|}~0123456789" \
+                  "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+static gboolean
+m_line_parsable (const char *line)
+{
+  const char *p = line + 2 + strspn (line + 2, " \t");
+  gsize n;
+
+  if (!(n = strspn (p, SDP_TOKEN)) || p[n] != ' ')
+    return FALSE;
+  p += n + strspn (p + n, " ");
+  if (!(n = strspn (p, "0123456789")))
+    return FALSE;
+  p += n;
+  if (*p == '/') {
+    if (!(n = strspn (++p, "0123456789")))
+      return FALSE;
+    p += n;
+  }
+  p += strspn (p, " ");
+  if (!(n = strspn (p, "/" SDP_TOKEN)))
+    return FALSE;
+  p += n;
+  return p[strspn (p, " " SDP_TOKEN)] == '\0';
+}
+
+static gboolean
+m_lines_parsable (const char *sdp, gsize len)
+{
+  for (gsize i = 0; i < len;) {
+    gsize end = i;
+
+    while (end < len && sdp[end] != '\r' && sdp[end] != '\n')
+      end++;
+    /* Sofia starts a line after any CR or LF, past spaces and tabs. */
+    while (i < end && (sdp[i] == ' ' || sdp[i] == '\t'))
+      i++;
+    if (end - i >= 2 && sdp[i] == 'm' && sdp[i + 1] == '=') {
+      g_autofree char *line = g_strndup (sdp + i, end - i);
+
+      if (strlen (line) != end - i || !m_line_parsable (line))
+        return FALSE;
+    }
+    i = end + 1;
+  }
+  return TRUE;
+}
+
+static sdp_parser_t *
+sdp_parse_text (su_home_t *home, const char *sdp, gsize len)
+{
+  return m_lines_parsable (sdp, len) ? sdp_parse (home, sdp, (issize_t) len, 0) : NULL;
+}
+
+static const char *
+parsing_error (sdp_parser_t *parser)
+{
+  return parser ? sdp_parsing_error (parser) : "an m= line that is not RFC 4566";
+}
+
 /* Our capabilities on an @proto m= line, with @extra (a= lines) after the
  * codecs. */
 static char *
@@ -245,7 +312,7 @@ offer_choice (sdp_media_t *m, VoMediaSrtpPolicy policy, gboolean *use, guint *ta
 static sdp_media_t *
 offer_audio (su_home_t *home, const char *offer, gsize len, sdp_parser_t **parser)
 {
-  *parser = sdp_parse (home, offer, (issize_t) len, 0);
+  *parser = sdp_parse_text (home, offer, len);
   return first_audio (sdp_session (*parser));
 }
 
@@ -368,8 +435,8 @@ vo_sip_sdp_negotiated (const char *local_sdp, const char *remote_sdp, VoSipSdpRe
                        GError **error)
 {
   su_home_t home[1] = { SU_HOME_INIT (home) };
-  sdp_parser_t *local_parser = sdp_parse (home, local_sdp, (issize_t) strlen (local_sdp), 0);
-  sdp_parser_t *remote_parser = sdp_parse (home, remote_sdp, (issize_t) strlen (remote_sdp), 0);
+  sdp_parser_t *local_parser = sdp_parse_text (home, local_sdp, strlen (local_sdp));
+  sdp_parser_t *remote_parser = sdp_parse_text (home, remote_sdp, strlen (remote_sdp));
   sdp_session_t *local = sdp_session (local_parser);
   sdp_session_t *remote = sdp_session (remote_parser);
   sdp_media_t *lm = first_audio (local);
@@ -381,7 +448,7 @@ vo_sip_sdp_negotiated (const char *local_sdp, const char *remote_sdp, VoSipSdpRe
   if (!lm || !rm) {
     g_set_error (error, VO_ERROR, VO_ERROR_FAILED, "The %s SDP has no usable audio stream (%s)",
                  !lm ? "local" : "remote",
-                 sdp_parsing_error (!lm ? local_parser : remote_parser));
+                 parsing_error (!lm ? local_parser : remote_parser));
     goto out;
   }
   address = media_address (remote, rm);
@@ -480,7 +547,7 @@ vo_sip_sdp_offer_usable (const char *sdp, gsize len, const VoMediaCodec *codecs,
                          GError **error)
 {
   su_home_t home[1] = { SU_HOME_INIT (home) };
-  sdp_parser_t *parser = sdp_parse (home, sdp, (issize_t) len, 0);
+  sdp_parser_t *parser = sdp_parse_text (home, sdp, len);
   sdp_session_t *session = sdp_session (parser);
   const char *missing = NULL;
   gboolean audio = FALSE, usable = FALSE;
@@ -489,7 +556,7 @@ vo_sip_sdp_offer_usable (const char *sdp, gsize len, const VoMediaCodec *codecs,
   guint8 key[VO_MEDIA_SRTP_KEY_LEN];
 
   if (!session)
-    missing = sdp_parsing_error (parser);
+    missing = parsing_error (parser);
   for (sdp_media_t *m = session ? session->sdp_media : NULL; m && !usable; m = m->m_next) {
     if (m->m_type != sdp_media_audio)
       continue;
@@ -531,8 +598,8 @@ char *
 vo_sip_sdp_keep_payload_types (const char *capabilities, const char *session)
 {
   su_home_t home[1] = { SU_HOME_INIT (home) };
-  sdp_parser_t *caps_parser = sdp_parse (home, capabilities, (issize_t) strlen (capabilities), 0);
-  sdp_parser_t *session_parser = sdp_parse (home, session, (issize_t) strlen (session), 0);
+  sdp_parser_t *caps_parser = sdp_parse_text (home, capabilities, strlen (capabilities));
+  sdp_parser_t *session_parser = sdp_parse_text (home, session, strlen (session));
   sdp_session_t *caps = sdp_session (caps_parser);
   sdp_media_t *ours = first_audio (caps);
   sdp_media_t *agreed = first_audio (sdp_session (session_parser));

@@ -338,6 +338,12 @@ test_peer_from_uri (void)
   g_assert_null (d);
   e = vo_message_peer_from_uri ("http://example.com/", &sms);
   g_assert_null (e);
+  /* A last parameter that only starts with "user" (Sofia's url_param()
+   * read past its end: tests/fuzz/fuzz-message). */
+  g_free (e);
+  e = vo_message_peer_from_uri ("sip:201@vo.test;userx", &sms);
+  g_assert_cmpstr (e, ==, "sip:201@vo.test");
+  g_assert_false (sms);
 
   g_free (a);
   a = vo_message_peer_request_uri ("tel:+15550100", "vo.test");

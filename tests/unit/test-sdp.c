@@ -394,6 +394,31 @@ test_random_keys (void)
   g_assert_true (memcmp (a, b, sizeof a) != 0);
 }
 
+/* An m= line Sofia 1.12.11 would read until memory runs out (non-token
+ * characters in its format list) is refused at once (tests/fuzz, fuzz-sdp). */
+static void
+test_sofia_m_line_loop_refused (void)
+{
+  static const char *const media[] = {
+    "m=audio 5 X @@\r\n", "m=audio 5R\xff\xff\r\n", "m=i 5 X \t\t\r\n", "m=audio 5 X \"\r\n", "m=audio 5002 RTPV1 /1 9\r\n",
+    "\r m=u 0P::\r\n", "m=\t a 5 X @\r\n",
+  };
+  g_autofree char *offer = vo_sip_sdp_build ("127.0.0.1", 40000, codecs);
+
+  for (guint i = 0; i < G_N_ELEMENTS (media); i++) {
+    g_autofree char *sdp = g_strconcat (ANSWER_HEAD, media[i], NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GError) negotiate_error = NULL;
+    VoSipSdpResult result;
+
+    g_assert_false (vo_sip_sdp_offer_usable (sdp, strlen (sdp), codecs, &error));
+    g_assert_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT);
+    g_assert_false (vo_sip_sdp_negotiated (offer, sdp, &result, &negotiate_error));
+    g_assert_error (negotiate_error, VO_ERROR, VO_ERROR_FAILED);
+    g_assert_null (vo_sip_sdp_keep_payload_types (offer, sdp));
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -408,5 +433,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/sdp/crypto/negotiated", test_negotiated_crypto);
   g_test_add_func ("/sdp/crypto/keep-agreed-line", test_keep_crypto);
   g_test_add_func ("/sdp/crypto/random-keys", test_random_keys);
+  g_test_add_func ("/sdp/sofia-m-line-loop-refused", test_sofia_m_line_loop_refused);
   return g_test_run ();
 }
