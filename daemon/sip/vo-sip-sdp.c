@@ -87,6 +87,12 @@ m_lines_parsable (const char *sdp, gsize len)
   return TRUE;
 }
 
+gboolean
+vo_sip_sdp_text_parsable (const char *sdp, gsize len)
+{
+  return m_lines_parsable (sdp, len);
+}
+
 static sdp_parser_t *
 sdp_parse_text (su_home_t *home, const char *sdp, gsize len)
 {

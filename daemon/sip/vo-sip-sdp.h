@@ -12,6 +12,11 @@ G_BEGIN_DECLS
  * codec in @codecs (zero-terminated) plus telephone-event at 8000 (PT 101)
  * and at every other codec rate (PT 100, 99...: opus gives /48000). */
 char *vo_sip_sdp_build (const char *address, guint port, const VoMediaCodec *codecs);
+
+/* FALSE for SDP that Sofia-SIP 1.12.11's parser would read without end: an
+ * m= line whose format list has a character that is no RFC 4566 token
+ * (fixed upstream in freeswitch/sofia-sip a953f25). @len bytes of @sdp. */
+gboolean vo_sip_sdp_text_parsable (const char *sdp, gsize len);
 /* The same as an offer under [media] srtp @policy: OFF is the above;
  * OPTIONAL adds a=crypto lines (AES_CM_128_HMAC_SHA1_80 tag 1, _32 tag 2,
  * both with @key) to RTP/AVP; MANDATORY puts them on RTP/SAVP. */
