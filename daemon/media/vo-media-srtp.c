@@ -12,11 +12,13 @@
 #include <string.h>
 #include <sys/random.h>
 
-static const struct {
+typedef struct {
   VoMediaSrtpSuite suite;
   const char *name;
   const char *rtp_auth;  /* srtpenc/srtpdec nick */
-} suites[] = {
+} SuiteInfo;
+
+static const SuiteInfo suites[] = {
   { VO_MEDIA_SRTP_AES_CM_128_HMAC_SHA1_80, "AES_CM_128_HMAC_SHA1_80", "hmac-sha1-80" },
   { VO_MEDIA_SRTP_AES_CM_128_HMAC_SHA1_32, "AES_CM_128_HMAC_SHA1_32", "hmac-sha1-32" },
 };
@@ -42,13 +44,21 @@ vo_media_srtp_policy_name (VoMediaSrtpPolicy policy)
   return (guint) policy < G_N_ELEMENTS (policy_names) ? policy_names[policy] : "off";
 }
 
-const char *
-vo_media_srtp_suite_name (VoMediaSrtpSuite suite)
+static const SuiteInfo *
+suite_info (VoMediaSrtpSuite suite)
 {
   for (guint i = 0; i < G_N_ELEMENTS (suites); i++)
     if (suites[i].suite == suite)
-      return suites[i].name;
+      return &suites[i];
   return NULL;
+}
+
+const char *
+vo_media_srtp_suite_name (VoMediaSrtpSuite suite)
+{
+  const SuiteInfo *info = suite_info (suite);
+
+  return info ? info->name : NULL;
 }
 
 VoMediaSrtpSuite
@@ -63,10 +73,9 @@ vo_media_srtp_suite_from_name (const char *name, gsize len)
 static const char *
 suite_rtp_auth (VoMediaSrtpSuite suite)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (suites); i++)
-    if (suites[i].suite == suite)
-      return suites[i].rtp_auth;
-  return NULL;
+  const SuiteInfo *info = suite_info (suite);
+
+  return info ? info->rtp_auth : NULL;
 }
 
 gboolean

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from calls_support import (Party, heard, silent, stop_extra_buses, stop_parties, tone_ok,
-                           wait_pw_linked, wait_pw_unlinked)
+from calls_support import (Party, connect, heard, silent, stop_extra_buses, stop_parties,
+                           tone_ok, wait_pw_linked, wait_pw_unlinked)
 from vo_harness import MIC, RING, SPEAKER, audio, util
 
 PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw'}
@@ -47,15 +47,6 @@ def parties(h, kam):
     bad = stop_parties(made)
     stop_extra_buses(h)
     assert not bad, bad
-
-
-def connect(alice, bob):
-    a_path = alice.dial('bob')
-    b_path = bob.wait_incoming()
-    bob.call_method(b_path, 'Answer')
-    alice.wait_state(a_path, 'active')
-    bob.wait_state(b_path, 'active')
-    return a_path, b_path
 
 
 def wait_audio_links(party, output=SPEAKER):
