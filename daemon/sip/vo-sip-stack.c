@@ -37,6 +37,7 @@ struct _VoSipStack {
   char *tls_error;   /* why there is no TLS, for SignIn */
   char *tls_dir;     /* Sofia's certificate folder (vo-sip-tls.h) */
   char *ca_file;     /* the CAs TLS servers are verified against */
+  char *tls_url;     /* where nua_tls listens, once a TLS account needs it */
   GTask *shutdown_task;
   guint shutdown_timeout_id;
   char *auth_user;
@@ -281,6 +282,7 @@ vo_sip_stack_finalize (GObject *object)
   vo_sip_tls_remove_dir (self->tls_dir);
   g_free (self->tls_dir);
   g_free (self->ca_file);
+  g_free (self->tls_url);
   g_free (self->tls_error);
   G_OBJECT_CLASS (vo_sip_stack_parent_class)->finalize (object);
 }
@@ -352,13 +354,16 @@ stack_create_nua (VoSipStack *self, const char *url, gboolean tls)
                      TAG_END ());
 }
 
-/* The CA file TLS servers are checked against, Sofia's folder with it, and
- * the TLS user agent; on failure @self->tls_error says why there is no TLS. */
+/* The CA file TLS servers are checked against and Sofia's folder with it
+ * (which also limits OpenSSL to TLS 1.2: before anything in the process
+ * initialises OpenSSL); the TLS user agent itself comes with the first TLS
+ * account (stack_ensure_tls): it loads every CA, which costs start-up time
+ * and memory a UDP/TCP account never needs. On failure @self->tls_error
+ * says why there is no TLS. */
 static void
 stack_prepare_tls (VoSipStack *self, const char *host, gboolean v6, const char *ca_file)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *url = NULL;
   gboolean configured = ca_file && *ca_file;
 
   self->ca_file = g_strdup (configured ? ca_file : VO_SIP_TLS_SYSTEM_CA_FILE);
@@ -374,13 +379,21 @@ stack_prepare_tls (VoSipStack *self, const char *host, gboolean v6, const char *
     g_warning ("%s", self->tls_error);
     return;
   }
-  url = g_strdup_printf (v6 ? "sips:[%s]:*" : "sips:%s:*", host);
-  self->nua_tls = stack_create_nua (self, url, TRUE);
+  self->tls_url = g_strdup_printf (v6 ? "sips:[%s]:*" : "sips:%s:*", host);
+}
+
+static gboolean
+stack_ensure_tls (VoSipStack *self)
+{
+  if (self->nua_tls || self->tls_error)
+    return self->nua_tls != NULL;
+  self->nua_tls = stack_create_nua (self, self->tls_url, TRUE);
   if (!self->nua_tls) {
     self->tls_error = g_strdup_printf ("SIP over TLS is not available: Sofia-SIP could not "
-                                       "open a TLS transport on %s", host);
+                                       "open a TLS transport on %s", self->tls_url);
     g_warning ("%s", self->tls_error);
   }
+  return self->nua_tls != NULL;
 }
 
 VoSipStack *
@@ -532,7 +545,7 @@ vo_sip_stack_refuse (VoSipStack *self, gpointer nh, int status, const char *phra
 gboolean
 vo_sip_stack_has_tls (VoSipStack *self)
 {
-  return self->nua_tls != NULL;
+  return !self->shutdown_task && stack_ensure_tls (self);
 }
 
 void
