@@ -339,3 +339,43 @@ def test_switching_between_tls_and_udp_accounts(h, ca):
                         is_tls_contact(kam.contacts('alice')[0]['Address']) == tls,
                         util.scaled(10), what=f'one {"TLS" if tls else "UDP"} contact')
         assert client.get(ACCOUNT, 'Registration') == 'registered'
+
+
+def test_message_and_presence_with_baresip_over_tls(parties, ca):
+    """alice (vo-daemon) and baresip bob, both over TLS: MESSAGEs both ways,
+    and alice sees bob's PUBLISHed status change."""
+    alice = parties('alice')
+    kam = parties.kam
+    bob = alice.h.start_baresip(f'{kam.tls_hostport};transport=tls', 'bob', PASSWORDS['bob'],
+                                extra_config=f'sip_cafile\t\t{ca.cert}',
+                                contacts=['sip:alice@vo.test'], presence=True)
+
+    # alice -> bob: baresip's menu module shows it.
+    alice.client.call_raw(MESSAGES, 'Send',
+                          GLib.Variant('(ssa{sv})', ('bob', 'hello baresip over TLS', {})))
+    assert bob.wait_message('hello baresip over TLS', timeout=15) == 'sip:alice@vo.test'
+
+    # bob -> alice: a Received signal.
+    bob.send_message('sip:alice@vo.test', 'hello vo over TLS')
+    util.wait_until(lambda: (pump() or any(args[1]['text'] == 'hello vo over TLS'
+                                            for (_p, args) in alice.signals('Received'))),
+                    util.scaled(15), what='alice receives the message from baresip')
+    messages = kam_requests(kam, 'MESSAGE')
+    assert len(messages) >= 2 and all(proto == 'tls' for _, proto in messages), messages
+
+    # Presence: alice watches bob, who goes offline and online again.
+    alice.client.call_raw(PRESENCE, 'Watch', GLib.Variant('(as)', (['bob'],)))
+
+    def alice_sees(status):
+        def check():
+            pump()
+            changes = [args[0]['sip:bob@vo.test'] for (_p, args) in alice.signals('Changed')
+                       if 'sip:bob@vo.test' in args[0]]
+            return changes and changes[-1][0] == status
+        return check
+    bob.set_presence(False)
+    util.wait_until(alice_sees('offline'), util.scaled(15), what='alice sees bob offline')
+    bob.set_presence(True)
+    util.wait_until(alice_sees('available'), util.scaled(15), what='alice sees bob available')
+    publishes = kam_requests(kam, 'PUBLISH')
+    assert publishes and all(proto == 'tls' for _, proto in publishes), publishes
