@@ -93,6 +93,8 @@ class BaresipPeer:
         if codecs:
             params += f';audio_codecs={codecs}'
         params += account_params
+        if presence:
+            params += ';pubint=3600'   # presence.so PUBLISHes only with a pubint
         # contacts: URIs for send_message (contact.so's "message" goes to the
         # current contact); with presence, baresip SUBSCRIBEs to each and
         # PUBLISHes its own status (presence.so).
