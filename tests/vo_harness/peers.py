@@ -318,7 +318,8 @@ class BaresipPeer:
         return found[0]
 
     def set_presence(self, online):
-        """PUBLISH this peer's status: open (online) or closed (offline)."""
+        """Set this peer's own status (presence.so). Note: with kamailio,
+        baresip 1.0 was not seen to send a PUBLISH for it, even with pubint."""
         return self.command('presence_online' if online else 'presence_offline')
 
     def contact_presence(self, uri):
