@@ -28,6 +28,10 @@ typedef struct {
   gint64 in_flight_id;
   guint retry_id;
   guint backoff_s;
+  gboolean in_flight_cpim;
+  /* The peer refused CPIM with 415 (baresip, plain RFC 3428 clients take
+   * only text/plain): its IMs go as plain text, without receipts. */
+  gboolean plain;
 } Lane;
 
 /* One receipt on its way. */
@@ -170,6 +174,14 @@ on_message_finished (VoSipMessage *request, VoSipMessageResult result, int statu
     outbox_schedule_pump (self);
     return;
   }
+  if (result == VO_SIP_MESSAGE_REFUSED && status == 415 && lane->in_flight_cpim) {
+    g_debug ("Message #%" G_GINT64_FORMAT ": %s takes no CPIM; again as text/plain", id,
+             lane->peer);
+    lane->plain = TRUE;
+    g_queue_push_head (&lane->ids, id_new (id));
+    outbox_schedule_pump (self);
+    return;
+  }
   lane->backoff_s = 0;
   g_hash_table_remove (self->queued, &id);
   if (result == VO_SIP_MESSAGE_REFUSED)
@@ -182,13 +194,14 @@ on_message_finished (VoSipMessage *request, VoSipMessageResult result, int statu
 }
 
 /* The body and its type for @row: an IM in CPIM asking for receipts, an
- * SMS as plain text (phone networks know nothing of CPIM or IMDN). */
+ * SMS (phone networks know nothing of CPIM or IMDN) or an IM to a peer that
+ * refused CPIM as plain text. */
 static char *
 message_body (VoMessageOutbox *self, Lane *lane, const VoMessageRow *row, const char **type)
 {
   g_autofree char *from = NULL;
 
-  if (g_str_equal (row->kind, "sms")) {
+  if (g_str_equal (row->kind, "sms") || lane->plain) {
     *type = "text/plain;charset=utf-8";
     return g_strdup (row->text);
   }
@@ -222,6 +235,7 @@ lane_send_next (VoMessageOutbox *self, Lane *lane)
     body = message_body (self, lane, row, &type);
     lane->in_flight_id = *id;
     g_free (id);
+    lane->in_flight_cpim = g_str_equal (type, VO_SIP_CPIM_TYPE);
     lane->in_flight = vo_sip_message_send (self->stack, target, type, body);
     self->lanes_in_flight++;
     g_signal_connect (lane->in_flight, "finished", G_CALLBACK (on_message_finished), lane);

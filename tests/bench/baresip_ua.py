@@ -123,7 +123,11 @@ class BaresipUA:
         self.lines = []
         t0 = time.monotonic()
         try:
-            self.proc = util.spawn(['baresip', '-f', self.dir], stdout=slave, stderr=slave)
+            # stdin_pty: the stdio UI module (set by a caller that loads it)
+            # needs a terminal; nothing is ever typed into it.
+            stdin = slave if getattr(self, 'stdin_pty', False) else subprocess.DEVNULL
+            self.proc = util.spawn(['baresip', '-f', self.dir], stdout=slave, stderr=slave,
+                                   stdin=stdin)
         finally:
             os.close(slave)
         self._reader = threading.Thread(target=self._read, daemon=True)

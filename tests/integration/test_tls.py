@@ -339,3 +339,41 @@ def test_switching_between_tls_and_udp_accounts(h, ca):
                         is_tls_contact(kam.contacts('alice')[0]['Address']) == tls,
                         util.scaled(10), what=f'one {"TLS" if tls else "UDP"} contact')
         assert client.get(ACCOUNT, 'Registration') == 'registered'
+
+
+def test_message_and_presence_with_baresip_over_tls(parties, ca):
+    """alice (vo-daemon) and baresip bob, both over TLS: MESSAGEs both ways
+    (baresip takes only text/plain: alice's IM goes again as that after its
+    415), and baresip sees alice's status change."""
+    alice = parties('alice')
+    kam = parties.kam
+    bob = alice.h.start_baresip(f'{kam.tls_hostport};transport=tls', 'bob', PASSWORDS['bob'],
+                                extra_config=f'sip_cafile\t\t{ca.cert}',
+                                contacts=['sip:alice@vo.test'], presence=True)
+
+    # alice -> bob: baresip's menu module shows it.
+    alice.client.call_raw(MESSAGES, 'Send',
+                          GLib.Variant('(ssa{sv})', ('bob', 'hello baresip over TLS', {})))
+    assert bob.wait_message('hello baresip over TLS', timeout=15) == 'sip:alice@vo.test'
+
+    # bob -> alice: a Received signal.
+    bob.send_message('sip:alice@vo.test', 'hello vo over TLS')
+    util.wait_until(lambda: (pump() or any(args[1]['text'] == 'hello vo over TLS'
+                                            for (_p, args) in alice.signals('Received'))),
+                    util.scaled(15), what='alice receives the message from baresip')
+    messages = kam_requests(kam, 'MESSAGE')
+    assert len(messages) >= 2 and all(proto == 'tls' for _, proto in messages), messages
+
+    # Presence: baresip SUBSCRIBEs to alice (its contact with presence=p2p)
+    # and sees her status change. (The other way, baresip 1.0's presence.so
+    # sends no PUBLISH here, so alice cannot watch it change.)
+    util.wait_until(lambda: 'Online' in (bob.contact_presence('sip:alice@vo.test') or ''),
+                    util.scaled(15), what='baresip sees alice online')
+    alice.client.call_raw(PRESENCE, 'SetStatus', GLib.Variant('(ss)', ('invisible', '')))
+    util.wait_until(lambda: 'Offline' in (bob.contact_presence('sip:alice@vo.test') or ''),
+                    util.scaled(15), what='baresip sees alice offline')
+    alice.client.call_raw(PRESENCE, 'SetStatus', GLib.Variant('(ss)', ('available', '')))
+    util.wait_until(lambda: 'Online' in (bob.contact_presence('sip:alice@vo.test') or ''),
+                    util.scaled(15), what='baresip sees alice online again')
+    subscribes = [r for r in kam_requests(kam, 'SUBSCRIBE') if r[0] == 'sip:alice@vo.test']
+    assert subscribes and all(proto == 'tls' for _, proto in subscribes), subscribes

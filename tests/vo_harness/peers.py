@@ -78,7 +78,8 @@ class BaresipPeer:
 
     def __init__(self, workdir, kamailio, user, password, domain='vo.test', name=None,
                  tone=440, auto_answer=True, codecs='PCMU,PCMA', regint=600,
-                 tone_seconds=60, extra_config='', modules=(), account_params=''):
+                 tone_seconds=60, extra_config='', modules=(), account_params='',
+                 contacts=(), presence=False):
         self.user, self.password, self.domain = user, password, domain
         self.name = name or f'baresip-{user}'
         self.dir = os.path.join(workdir, self.name)
@@ -92,6 +93,20 @@ class BaresipPeer:
         if codecs:
             params += f';audio_codecs={codecs}'
         params += account_params
+        if presence:
+            params += ';pubint=3600'   # presence.so PUBLISHes only with a pubint
+        # contacts: URIs for send_message (contact.so's "message" goes to the
+        # current contact); with presence, baresip SUBSCRIBEs to each and
+        # PUBLISHes its own status (presence.so).
+        self.contacts = list(contacts)
+        if self.contacts:
+            with open(os.path.join(self.dir, 'contacts'), 'w') as f:
+                for uri in self.contacts:
+                    f.write(f'"{uri}" <{uri}>{";presence=p2p" if presence else ""}\n')
+            # stdio.so: the menu module shows a received MESSAGE through the
+            # UI (ui_output), which without a UI module goes nowhere.
+            modules = tuple(modules) + ('contact.so', 'stdio.so') + \
+                (('presence.so',) if presence else ())
         config = '\n'.join([
             f'audio_source\t\taufile,{self.tone_path}',
             'audio_player\t\tnone,none',
@@ -112,6 +127,7 @@ class BaresipPeer:
                                 modules=list(self.MODULES) + list(modules),
                                 config_extra=config, account_params=params,
                                 purpose='call peer')
+        self.ua.stdin_pty = bool(self.contacts)
         self.log = self.ua.log
         self.events = []            # (monotonic time, event dict)
         self._responses = {}
@@ -275,6 +291,44 @@ class BaresipPeer:
         0 for silence, or a WAV path)."""
         path = self._tone_file(tone, f'tone{int(time.monotonic() * 1000)}')
         return self.command('ausrc', f'aufile,{path}')
+
+    # -- messages and presence (contacts=..., presence=True) -------------------
+    def send_message(self, uri, text):
+        """A SIP MESSAGE to uri, which must be one of `contacts`: baresip 1.0
+        sends only to its current contact, so step to it first."""
+        if uri not in self.contacts:
+            raise PeerError(f'{uri} is not one of {self.name}\'s contacts')
+        for _ in range(len(self.contacts) + 1):
+            if f'<{uri}>' in self.command('contact_next'):
+                break
+        return self.command('message', text)
+
+    def received_messages(self):
+        """(peer URI, text) of the MESSAGEs received so far: baresip 1.0 has
+        no ctrl_tcp event for them; its menu module logs `peer: "text"`."""
+        with open(self.log, errors='replace') as f:
+            return re.findall(r'(sips?:[^\s:]+@\S+?): "(.*)"\r?$', f.read(), re.M)
+
+    def wait_message(self, text, timeout=10.0):
+        """The peer URI of the first received MESSAGE whose text is `text`."""
+        found = []
+        util.wait_until(lambda: found.extend(p for p, t in self.received_messages()
+                                             if t == text) or found,
+                        util.scaled(timeout), what=f'{self.name} receives {text!r}')
+        return found[0]
+
+    def set_presence(self, online):
+        """Set this peer's own status (presence.so). Note: with kamailio,
+        baresip 1.0 was not seen to send a PUBLISH for it, even with pubint."""
+        return self.command('presence_online' if online else 'presence_offline')
+
+    def contact_presence(self, uri):
+        """baresip's view of a contact's presence, as its contacts list shows
+        it ('online', 'offline', 'busy', 'unknown', ...)."""
+        for line in self.command('contacts').splitlines():
+            if f'<{uri}>' in line:
+                return line
+        return None
 
     # -- events --------------------------------------------------------------
     def event_types(self):
