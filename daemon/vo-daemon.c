@@ -10,6 +10,7 @@
 #include "vo-credentials.h"
 #include "vo-network-monitor.h"
 #include "vo-sip-stack.h"
+#include "vo-media-session.h"
 
 struct _VoDaemon {
   GObject parent_instance;
@@ -133,6 +134,7 @@ vo_daemon_new (const char *config_dir, const char *data_dir, GError **error)
   if (!self->stack)
     return NULL;
   vo_sip_stack_set_trusted_sources (self->stack, trusted, NULL);
+  vo_sip_stack_set_codecs_func (self->stack, vo_media_supported_codecs);
   self->network = vo_network_monitor_new ();
   self->settings = vo_settings_new (self->config, self->network);
   self->credentials = vo_credentials_new (cdir);

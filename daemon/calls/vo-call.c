@@ -261,7 +261,7 @@ on_sip_media_changed (VoSipCall *sip, gpointer user_data)
   VoMediaParams params;
   g_autoptr(GError) error = NULL;
 
-  if (!vo_sip_call_get_media (sip, &result))
+  if (!vo_sip_call_get_media (sip, self->codecs, &result))
     return;
   /* Not one packet in clear: a peer that answered without SRTP where we
    * require it is hung up on before any audio flows. */

@@ -7,7 +7,7 @@
 #include "vo-dbus-account.h"
 #include "vo-dbus-generated.h"
 #include "vo-dbus-util.h"
-#include "vo-error.h"
+#include "vo-dbus-error.h"
 
 #include <gio/gunixfdlist.h>
 #include <string.h>

@@ -8,7 +8,7 @@
 #include "vo-dbus-calls.h"
 #include "vo-dbus-generated.h"
 #include "vo-dbus-util.h"
-#include "vo-error.h"
+#include "vo-dbus-error.h"
 
 static const char *const mirrored[] = {
   "state", "direction", "remote-uri", "remote-name", "contact-id", "start-time", "answer-time",

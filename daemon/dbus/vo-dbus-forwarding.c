@@ -7,7 +7,7 @@
 #include "vo-dbus-forwarding.h"
 #include "vo-dbus-generated.h"
 #include "vo-dbus-util.h"
-#include "vo-error.h"
+#include "vo-dbus-error.h"
 
 static const char *const mirrored[] = { "rules", NULL };
 

@@ -8,7 +8,7 @@
 #include "vo-dbus-history.h"
 #include "vo-dbus-generated.h"
 #include "vo-dbus-util.h"
-#include "vo-error.h"
+#include "vo-dbus-error.h"
 
 static const char *const mirrored[] = { "unseen-missed", NULL };
 

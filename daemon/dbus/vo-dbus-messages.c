@@ -9,7 +9,7 @@
 #include "vo-dbus-messages.h"
 #include "vo-dbus-generated.h"
 #include "vo-dbus-util.h"
-#include "vo-error.h"
+#include "vo-dbus-error.h"
 
 static const char *const conversation_mirrored[] = {
   "peer", "peer-name", "kind", "unread", "last-activity", "last-message", NULL

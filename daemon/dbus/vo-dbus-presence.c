@@ -8,7 +8,7 @@
 #include "vo-dbus-presence.h"
 #include "vo-dbus-generated.h"
 #include "vo-dbus-util.h"
-#include "vo-error.h"
+#include "vo-dbus-error.h"
 
 static const char *const mirrored[] = { "status", "note", NULL };
 

@@ -7,46 +7,15 @@
 
 #include <gio/gio.h>
 
+#include "vo-media-params.h"
 #include "vo-media-srtp.h"
 
 G_BEGIN_DECLS
-
-/* A codec as negotiated in SDP. */
-typedef struct {
-  const char *encoding;   /* "opus", "G722", "PCMU", "PCMA" (case-insensitive) */
-  guint payload_type;
-  guint clock_rate;       /* as in the SDP rtpmap (G722: 8000) */
-  guint channels;         /* 1, or 2 for opus */
-} VoMediaCodec;
-
-typedef enum {
-  VO_MEDIA_SENDRECV,
-  VO_MEDIA_SENDONLY,
-  VO_MEDIA_RECVONLY,
-  VO_MEDIA_INACTIVE,
-} VoMediaDirection;
-
-/* What the remote side told us in its SDP, after offer/answer. */
-typedef struct {
-  const char *remote_address;  /* IPv4/IPv6 literal */
-  guint remote_rtp_port;
-  guint remote_rtcp_port;      /* usually remote_rtp_port + 1 */
-  VoMediaCodec codec;
-  guint dtmf_payload_type;     /* telephone-event PT, 0 if the peer has none */
-  VoMediaDirection direction;  /* from OUR point of view: sendonly = we send only */
-  guint dtmf_clock_rate;       /* telephone-event/RATE from the SDP; 0: 8000 */
-  /* SDES-SRTP: NONE is plain RTP both ways; else we encrypt with local_key
-   * and the peer with remote_key. Never logged. */
-  VoMediaSrtpSuite srtp_suite;
-  guint8 srtp_local_key[VO_MEDIA_SRTP_KEY_LEN];
-  guint8 srtp_remote_key[VO_MEDIA_SRTP_KEY_LEN];
-} VoMediaParams;
 
 /* The codecs this build can handle, in preference order, with the payload
  * types to offer (opus 111, G722 9, PCMU 0, PCMA 8), NULL-terminated by a
  * zeroed entry. Codecs whose GStreamer elements are missing are left out. */
 const VoMediaCodec *vo_media_supported_codecs (void);
-#define VO_MEDIA_DTMF_PAYLOAD_TYPE 101
 
 #define VO_TYPE_MEDIA_SESSION (vo_media_session_get_type ())
 G_DECLARE_FINAL_TYPE (VoMediaSession, vo_media_session, VO, MEDIA_SESSION, GObject)

@@ -727,13 +727,14 @@ call_pin_crypto (VoSipCall *self, guint tag)
 }
 
 gboolean
-vo_sip_call_get_media (VoSipCall *self, VoSipSdpResult *result)
+vo_sip_call_get_media (VoSipCall *self, const VoMediaCodec *codecs, VoSipSdpResult *result)
 {
   g_autoptr(GError) error = NULL;
 
   if (!self->media_ready)
     return FALSE;
-  if (!vo_sip_sdp_negotiated (self->negotiated_local, self->negotiated_remote, result, &error)) {
+  if (!vo_sip_sdp_negotiated (self->negotiated_local, self->negotiated_remote, codecs, result,
+                              &error)) {
     g_message ("Call %s: %s", self->remote_uri, error->message);
     return FALSE;
   }

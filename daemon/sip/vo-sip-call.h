@@ -59,10 +59,12 @@ VoSipEnd vo_sip_call_get_end (VoSipCall *self);
 int vo_sip_call_get_end_status (VoSipCall *self);
 const char *vo_sip_call_get_remote_uri (VoSipCall *self);
 const char *vo_sip_call_get_remote_name (VoSipCall *self);
-/* The current negotiated media, or FALSE when offer/answer is not complete. */
 /* The SDP of an incoming INVITE (@len bytes), NULL if it had none. */
 const char *vo_sip_call_get_offer (VoSipCall *self, gsize *len);
-gboolean vo_sip_call_get_media (VoSipCall *self, VoSipSdpResult *result);
+/* The current negotiated media with a codec of @codecs, or FALSE when
+ * offer/answer is not complete. */
+gboolean vo_sip_call_get_media (VoSipCall *self, const VoMediaCodec *codecs,
+                                VoSipSdpResult *result);
 
 /* Signals:
  *   "state-changed" ()

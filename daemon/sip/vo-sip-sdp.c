@@ -415,10 +415,8 @@ media_address (sdp_session_t *session, sdp_media_t *m)
 }
 
 static gboolean
-codec_is_supported (const char *encoding)
+codec_is_supported (const VoMediaCodec *codecs, const char *encoding)
 {
-  const VoMediaCodec *codecs = vo_media_supported_codecs ();
-
   for (guint i = 0; codecs[i].encoding; i++)
     if (g_ascii_strcasecmp (codecs[i].encoding, encoding) == 0)
       return TRUE;
@@ -437,8 +435,8 @@ rtpmap_listed (sdp_media_t *m, const sdp_rtpmap_t *wanted)
 }
 
 gboolean
-vo_sip_sdp_negotiated (const char *local_sdp, const char *remote_sdp, VoSipSdpResult *result,
-                       GError **error)
+vo_sip_sdp_negotiated (const char *local_sdp, const char *remote_sdp, const VoMediaCodec *codecs,
+                       VoSipSdpResult *result, GError **error)
 {
   su_home_t home[1] = { SU_HOME_INIT (home) };
   sdp_parser_t *local_parser = sdp_parse_text (home, local_sdp, strlen (local_sdp));
@@ -475,7 +473,7 @@ vo_sip_sdp_negotiated (const char *local_sdp, const char *remote_sdp, VoSipSdpRe
       continue;
     if (g_ascii_strcasecmp (map->rm_encoding, "telephone-event") == 0) {
       continue;
-    } else if (!result->codec_encoding && codec_is_supported (map->rm_encoding)) {
+    } else if (!result->codec_encoding && codec_is_supported (codecs, map->rm_encoding)) {
       result->codec_encoding = g_strdup (map->rm_encoding);
       result->codec_payload_type = map->rm_pt;
       result->codec_clock_rate = (guint) map->rm_rate;

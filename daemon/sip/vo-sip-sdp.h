@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include "vo-media-session.h"
+#include "vo-media-params.h"
 
 G_BEGIN_DECLS
 
@@ -61,9 +61,11 @@ typedef struct {
   guint8 srtp_remote_key[VO_MEDIA_SRTP_KEY_LEN];
 } VoSipSdpResult;
 
-/* FALSE with an error when the SDP is unusable (no audio, no common codec). */
+/* FALSE with an error when the SDP is unusable (no audio, no common codec
+ * of @codecs, zero-terminated). */
 gboolean vo_sip_sdp_negotiated (const char *local_sdp, const char *remote_sdp,
-                                VoSipSdpResult *result, GError **error);
+                                const VoMediaCodec *codecs, VoSipSdpResult *result,
+                                GError **error);
 /* Whether the offer @sdp (@len bytes) has an audio stream we can take:
  * an RTP/AVP audio m= line with a port, an address, and a codec of
  * @codecs (zero-terminated) at its rate and channel count. Else FALSE with

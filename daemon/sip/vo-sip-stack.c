@@ -43,6 +43,7 @@ struct _VoSipStack {
   char *auth_user;
   char *auth_password;
   VoSipTrust *trust;
+  VoSipCodecsFunc codecs_func;  /* what an incoming offer must include */
 };
 
 enum { SIGNAL_INCOMING_CALL, SIGNAL_INCOMING_MESSAGE, N_SIGNALS };
@@ -81,14 +82,15 @@ stack_finish_shutdown (VoSipStack *self)
 
 /* An INVITE without a body offers in the ACK: SOA deals with that. */
 static gboolean
-stack_offer_usable (nua_handle_t *nh, const sip_t *sip)
+stack_offer_usable (VoSipStack *self, nua_handle_t *nh, const sip_t *sip)
 {
   g_autoptr(GError) error = NULL;
 
   if (!sip || !sip->sip_payload || !sip->sip_payload->pl_len)
     return TRUE;
-  if (vo_sip_sdp_offer_usable (sip->sip_payload->pl_data, sip->sip_payload->pl_len,
-                               vo_media_supported_codecs (), &error))
+  if (!self->codecs_func ||
+      vo_sip_sdp_offer_usable (sip->sip_payload->pl_data, sip->sip_payload->pl_len,
+                               self->codecs_func (), &error))
     return TRUE;
   g_message ("Incoming call refused with 488: %s", error->message);
   nua_respond (nh, SIP_488_NOT_ACCEPTABLE,
@@ -118,7 +120,7 @@ stack_handle_orphan (VoSipStack *self, nua_t *nua, nua_event_t event, nua_handle
   case nua_i_invite:
     /* An offer we could not answer with audio is refused before it rings
      * (RFC 3264 §6): otherwise it would become a call with no sound. */
-    if (!stack_offer_usable (nh, sip))
+    if (!stack_offer_usable (self, nh, sip))
       break;
     g_signal_emit (self, signals[SIGNAL_INCOMING_CALL], 0, nh, sip, &taken);
     /* Nobody to take the call (not signed in): say so instead of ringing on. */
@@ -527,6 +529,13 @@ gboolean
 vo_sip_stack_set_trusted_sources (VoSipStack *self, const char *list, GError **error)
 {
   return vo_sip_trust_set_sources (self->trust, list, error);
+}
+
+void
+vo_sip_stack_set_codecs_func (VoSipStack *self, VoSipCodecsFunc func)
+{
+  g_return_if_fail (VO_IS_SIP_STACK (self));
+  self->codecs_func = func;
 }
 
 void

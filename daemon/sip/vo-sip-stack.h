@@ -6,6 +6,8 @@
 
 #include <gio/gio.h>
 
+#include "vo-media-params.h"
+
 G_BEGIN_DECLS
 
 #define VO_TYPE_SIP_STACK (vo_sip_stack_get_type ())
@@ -54,6 +56,12 @@ gboolean vo_sip_stack_authenticate (VoSipStack *self, gpointer nh, gconstpointer
  * answered 403 or dropped. */
 gboolean vo_sip_stack_set_trusted_sources (VoSipStack *self, const char *list, GError **error);
 void vo_sip_stack_set_servers (VoSipStack *self, const char *registrar, const char *proxy);
+
+/* The codecs this machine can play (zero-terminated), asked for only when
+ * an INVITE arrives: an offer without one of them is answered 488 before
+ * ringing. Set by whoever owns the media side, so that sip/ stays free of it. */
+typedef const VoMediaCodec *(*VoSipCodecsFunc) (void);
+void vo_sip_stack_set_codecs_func (VoSipStack *self, VoSipCodecsFunc func);
 
 /* Answers a new incoming request on @nh (a nua handle nobody took) with
  * @status and lets the handle go. */

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "vo-sip-sdp.h"
+#include "vo-media-srtp.h"
 #include "vo-error.h"
 
 #include <string.h>
@@ -49,7 +50,7 @@ negotiate (const char *answer, VoSipSdpResult *result)
   g_autofree char *offer = vo_sip_sdp_build ("127.0.0.1", 40000, codecs);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (vo_sip_sdp_negotiated (offer, answer, result, &error));
+  g_assert_true (vo_sip_sdp_negotiated (offer, answer, codecs, result, &error));
   g_assert_no_error (error);
 }
 
@@ -354,7 +355,7 @@ test_negotiated_crypto (void)
     VoMediaParams params;
 
     g_test_message ("case %u: %s", i, cases[i].answer_media);
-    g_assert_true (vo_sip_sdp_negotiated (offer, answer, &result, &error));
+    g_assert_true (vo_sip_sdp_negotiated (offer, answer, codecs, &result, &error));
     g_assert_cmpint (result.srtp_suite, ==, cases[i].suite);
     vo_sip_sdp_result_to_params (&result, &params);
     g_assert_cmpint (params.srtp_suite, ==, cases[i].suite);
@@ -413,7 +414,7 @@ test_sofia_m_line_loop_refused (void)
 
     g_assert_false (vo_sip_sdp_offer_usable (sdp, strlen (sdp), codecs, &error));
     g_assert_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT);
-    g_assert_false (vo_sip_sdp_negotiated (offer, sdp, &result, &negotiate_error));
+    g_assert_false (vo_sip_sdp_negotiated (offer, sdp, codecs, &result, &negotiate_error));
     g_assert_error (negotiate_error, VO_ERROR, VO_ERROR_FAILED);
     g_assert_null (vo_sip_sdp_keep_payload_types (offer, sdp));
   }

@@ -1,4 +1,5 @@
-/* vo-error.c: the org.virtualoffice.Error.* domain.
+/* vo-error.c: the org.virtualoffice.Error.* domain, shared by the daemon
+ * (every layer reports errors in it) and vo-ctl (which maps names back).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -52,32 +53,6 @@ vo_error_shorten (GError *error)
   g_free (error->message);
   error->message = g_strdup_printf ("%s… (%ld characters left out) …%s", head,
                                     n - 2 * MESSAGE_KEEP_CHARS, tail);
-}
-
-void
-vo_error_return_gerror (GDBusMethodInvocation *invocation, const GError *error)
-{
-  g_autoptr(GError) copy = g_error_copy (error);
-
-  vo_error_shorten (copy);
-  if (copy->domain == VO_ERROR || copy->domain == G_DBUS_ERROR) {
-    g_dbus_method_invocation_return_gerror (invocation, copy);
-    return;
-  }
-  g_dbus_method_invocation_return_error_literal (invocation, VO_ERROR, VO_ERROR_FAILED,
-                                                 copy->message);
-}
-
-void
-vo_error_return (GDBusMethodInvocation *invocation, VoError code, const char *format, ...)
-{
-  g_autoptr(GError) error = NULL;
-  va_list args;
-
-  va_start (args, format);
-  error = g_error_new_valist (VO_ERROR, code, format, args);
-  va_end (args);
-  vo_error_return_gerror (invocation, error);
 }
 
 void

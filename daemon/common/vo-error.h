@@ -28,16 +28,8 @@ typedef enum {
 
 GQuark vo_error_quark (void);
 
-/* Turns any GError into one the bus can carry as org.virtualoffice.Error.*;
- * errors from other domains become Failed with their message kept. */
-void vo_error_return_gerror (GDBusMethodInvocation *invocation, const GError *error);
-
-/* Returns an org.virtualoffice.Error.* made from format (shortened as below). */
-void vo_error_return (GDBusMethodInvocation *invocation, VoError code, const char *format, ...)
-  G_GNUC_PRINTF (3, 4);
-
 /* Shortens a message longer than 800 characters (a huge argument quoted in
- * it) to its start and end; vo_error_return_gerror does this for every reply. */
+ * it) to its start and end; the D-Bus glue does this for every reply. */
 void vo_error_shorten (GError *error);
 
 /* Removes the "GDBus.Error:org.virtualoffice.Error.X: " prefix, for people. */
