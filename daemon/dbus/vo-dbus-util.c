@@ -5,11 +5,20 @@
 #define G_LOG_DOMAIN "vo-dbus"
 
 #include "vo-dbus-util.h"
+#include "vo-states.h"
 
 static void
 on_source_notify (GObject *source, GParamSpec *pspec, gpointer user_data)
 {
   g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (user_data));
+}
+
+/* The core keeps states as enums; the API's strings are their nicks. */
+static gboolean
+enum_to_nick (GBinding *binding, const GValue *from, GValue *to, gpointer user_data)
+{
+  g_value_set_string (to, vo_enum_to_nick (G_VALUE_TYPE (from), g_value_get_enum (from)));
+  return TRUE;
 }
 
 void
@@ -18,8 +27,14 @@ vo_dbus_mirror_properties (GObject *source, GDBusInterfaceSkeleton *skeleton,
 {
   for (guint i = 0; names[i]; i++) {
     g_autofree char *signal = g_strdup_printf ("notify::%s", names[i]);
+    GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (source), names[i]);
 
-    g_object_bind_property (source, names[i], skeleton, names[i], G_BINDING_SYNC_CREATE);
+    g_return_if_fail (pspec != NULL);
+    if (G_IS_PARAM_SPEC_ENUM (pspec))
+      g_object_bind_property_full (source, names[i], skeleton, names[i], G_BINDING_SYNC_CREATE,
+                                   enum_to_nick, NULL, NULL, NULL);
+    else
+      g_object_bind_property (source, names[i], skeleton, names[i], G_BINDING_SYNC_CREATE);
     /* Connected after the binding's own handler, so the value is already copied. */
     g_signal_connect_object (source, signal, G_CALLBACK (on_source_notify), skeleton,
                              G_CONNECT_AFTER);

@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 /* Copies each named property from @source to @skeleton now and on every
  * change, and flushes the skeleton so each change is its own
  * PropertiesChanged signal (GDBus would otherwise merge quick changes, and a
- * client would never see a short-lived state such as "registering"). */
+ * client would never see a short-lived state such as "registering"). An
+ * enum property (common/vo-states.h) becomes its nick, the API's string. */
 void vo_dbus_mirror_properties (GObject *source, GDBusInterfaceSkeleton *skeleton,
                                 const char *const *names);
 
