@@ -8,6 +8,7 @@
 #include "vo-dbus-generated.h"
 #include "vo-dbus-util.h"
 #include "vo-dbus-error.h"
+#include "vo-dbus-options.h"
 
 #include <gio/gunixfdlist.h>
 #include <string.h>
@@ -39,23 +40,28 @@ static gboolean
 on_handle_sign_in (VoDbusAccount1 *skeleton, GDBusMethodInvocation *invocation,
                    const char *user, const char *password, GVariant *options)
 {
-  g_autoptr(GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  GVariantIter iter;
-  const char *key;
-  GVariant *value;
+  g_autoptr(GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  g_autoptr(GError) error = NULL;
+  GVariant *values[5] = { NULL };
+  const VoDbusOption known[] = {
+    { "registrar", "s", &values[0] },
+    { "domain", "s", &values[1] },
+    { "proxy", "s", &values[2] },
+    { "transport", "s", &values[3] },
+    { "display-name", "s", &values[4] },
+    { NULL },
+  };
 
-  g_variant_iter_init (&iter, options);
-  while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
-    g_autoptr(GVariant) owned = value;
-
-    if (!g_variant_is_of_type (value, G_VARIANT_TYPE_STRING)) {
-      vo_error_return (invocation, VO_ERROR_INVALID_ARGUMENT,
-                       "The sign-in option '%s' must be a string (s), "
-                       "not %s", key, g_variant_get_type_string (value));
-      return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-    g_hash_table_insert (table, g_strdup (key), g_variant_dup_string (value, NULL));
+  if (!vo_dbus_options_parse (options, "SignIn", known, &error)) {
+    vo_error_return_gerror (invocation, error);
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
   }
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    if (values[i])
+      g_hash_table_insert (table, (gpointer) known[i].key,
+                           g_variant_dup_string (values[i], NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    g_clear_pointer (&values[i], g_variant_unref);
   vo_account_sign_in_async (account_of (skeleton), user, password, table, on_signed_in,
                             g_object_ref (invocation));
   return G_DBUS_METHOD_INVOCATION_HANDLED;

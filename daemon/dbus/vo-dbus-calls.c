@@ -9,6 +9,7 @@
 #include "vo-dbus-generated.h"
 #include "vo-dbus-util.h"
 #include "vo-dbus-error.h"
+#include "vo-dbus-options.h"
 
 static const char *const mirrored[] = {
   "state", "direction", "remote-uri", "remote-name", "contact-id", "start-time", "answer-time",
@@ -208,18 +209,11 @@ on_dial (VoDbusCalls1 *skeleton, GDBusMethodInvocation *invocation, const char *
   CallsGlue *glue = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
-  GVariantIter iter;
-  const char *key;
-  VoCall *call;
+  const VoDbusOption no_options[] = { { NULL } };
+  VoCall *call = NULL;
 
-  g_variant_iter_init (&iter, options);
-  if (g_variant_iter_next (&iter, "{&sv}", &key, NULL)) {
-    vo_error_return (invocation, VO_ERROR_INVALID_ARGUMENT,
-                     "Unknown dial option '%s'; Dial takes no options "
-                     "yet, pass an empty dictionary", key);
-    return G_DBUS_METHOD_INVOCATION_HANDLED;
-  }
-  call = vo_call_manager_dial (glue->manager, target, &error);
+  if (vo_dbus_options_parse (options, "Dial", no_options, &error))
+    call = vo_call_manager_dial (glue->manager, target, &error);
   if (!call) {
     vo_error_return_gerror (invocation, error);
     return G_DBUS_METHOD_INVOCATION_HANDLED;

@@ -9,10 +9,9 @@
 #include "vo-dbus-generated.h"
 #include "vo-dbus-util.h"
 #include "vo-dbus-error.h"
+#include "vo-dbus-options.h"
 
 static const char *const mirrored[] = { "unseen-missed", NULL };
-
-#define FILTER_KEYS "kind (s), offset (u), limit (u) and since (x)"
 
 static VoHistory *
 history_of (gpointer skeleton)
@@ -20,52 +19,32 @@ history_of (gpointer skeleton)
   return g_object_get_data (G_OBJECT (skeleton), "vo-history");
 }
 
-static gboolean
-filter_value_is (GVariant *value, const char *key, const GVariantType *type, GError **error)
-{
-  if (g_variant_is_of_type (value, type))
-    return TRUE;
-  g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-               "The filter key '%s' takes a value of type %.*s, not %s", key,
-               (int) g_variant_type_get_string_length (type), g_variant_type_peek_string (type),
-               g_variant_get_type_string (value));
-  return FALSE;
-}
-
 /* Reads the a{sv} @dict into @filter; the kind points into @dict. */
 static gboolean
 filter_parse (GVariant *dict, VoHistoryFilter *filter, GError **error)
 {
-  GVariantIter iter;
-  const char *key;
-  GVariant *value;
+  g_autoptr(GVariant) kind = NULL;
+  g_autoptr(GVariant) offset = NULL;
+  g_autoptr(GVariant) limit = NULL;
+  g_autoptr(GVariant) since = NULL;
+  const VoDbusOption known[] = {
+    { "kind", "s", &kind },
+    { "offset", "u", &offset },
+    { "limit", "u", &limit },
+    { "since", "x", &since },
+    { NULL },
+  };
 
-  g_variant_iter_init (&iter, dict);
-  while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
-    g_autoptr(GVariant) owned = value;
-
-    if (g_str_equal (key, "kind")) {
-      if (!filter_value_is (value, key, G_VARIANT_TYPE_STRING, error))
-        return FALSE;
-      filter->kind = g_variant_get_string (value, NULL);
-    } else if (g_str_equal (key, "offset")) {
-      if (!filter_value_is (value, key, G_VARIANT_TYPE_UINT32, error))
-        return FALSE;
-      filter->offset = g_variant_get_uint32 (value);
-    } else if (g_str_equal (key, "limit")) {
-      if (!filter_value_is (value, key, G_VARIANT_TYPE_UINT32, error))
-        return FALSE;
-      filter->limit = g_variant_get_uint32 (value);
-    } else if (g_str_equal (key, "since")) {
-      if (!filter_value_is (value, key, G_VARIANT_TYPE_INT64, error))
-        return FALSE;
-      filter->since = g_variant_get_int64 (value);
-    } else {
-      g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                   "'%s' is not a history filter key; List takes " FILTER_KEYS, key);
-      return FALSE;
-    }
-  }
+  if (!vo_dbus_options_parse (dict, "List", known, error))
+    return FALSE;
+  if (kind)
+    filter->kind = g_variant_get_string (kind, NULL);
+  if (offset)
+    filter->offset = g_variant_get_uint32 (offset);
+  if (limit)
+    filter->limit = g_variant_get_uint32 (limit);
+  if (since)
+    filter->since = g_variant_get_int64 (since);
   return TRUE;
 }
 

@@ -10,6 +10,7 @@
 #include "vo-dbus-generated.h"
 #include "vo-dbus-util.h"
 #include "vo-dbus-error.h"
+#include "vo-dbus-options.h"
 
 static const char *const conversation_mirrored[] = {
   "peer", "peer-name", "kind", "unread", "last-activity", "last-message", NULL
@@ -41,26 +42,6 @@ static VoMessageManager *
 manager_of (gpointer skeleton)
 {
   return g_object_get_data (G_OBJECT (skeleton), "vo-message-manager");
-}
-
-static gboolean
-value_is (GVariant *value, const char *key, const GVariantType *type, GError **error)
-{
-  if (g_variant_is_of_type (value, type))
-    return TRUE;
-  g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-               "The option '%s' takes a value of type %.*s, not %s", key,
-               (int) g_variant_type_get_string_length (type), g_variant_type_peek_string (type),
-               g_variant_get_type_string (value));
-  return FALSE;
-}
-
-static gboolean
-unknown_option (const char *key, const char *method, const char *known, GError **error)
-{
-  g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-               "'%s' is not an option of %s; it takes %s", key, method, known);
-  return FALSE;
 }
 
 /* ---- Conversation1 ------------------------------------------------------ */
@@ -100,38 +81,33 @@ static gboolean
 page_parse (GVariant *options, gint64 *before_us, const char **before_id, guint *limit,
             GError **error)
 {
-  GVariantIter iter;
-  const char *key;
-  GVariant *value;
+  g_autoptr(GVariant) before_time = NULL;
+  g_autoptr(GVariant) before_message = NULL;
+  g_autoptr(GVariant) limit_value = NULL;
+  const VoDbusOption known[] = {
+    { "before", "x", &before_time },
+    { "before", "s", &before_message },
+    { "limit", "u", &limit_value },
+    { NULL },
+  };
 
-  g_variant_iter_init (&iter, options);
-  while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
-    g_autoptr(GVariant) owned = value;
-
-    if (g_str_equal (key, "before")) {
-      if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
-        *before_us = g_variant_get_int64 (value);
-      else if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-        *before_id = g_variant_get_string (value, NULL);
-      else
-        return value_is (value, key, G_VARIANT_TYPE_INT64, error);
-      /* "" is no message: taking it as no filter would hand back the newest
-       * page to a client that meant some other page. */
-      if (*before_id && !**before_id) {
-        g_set_error_literal (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                             "GetMessages: \"before\" is an empty message id; give the id of "
-                             "the oldest message of the last page, or leave \"before\" out "
-                             "for the newest messages");
-        return FALSE;
-      }
-    } else if (g_str_equal (key, "limit")) {
-      if (!value_is (value, key, G_VARIANT_TYPE_UINT32, error))
-        return FALSE;
-      *limit = g_variant_get_uint32 (value);
-    } else {
-      return unknown_option (key, "GetMessages", "before (x or s) and limit (u)", error);
-    }
+  if (!vo_dbus_options_parse (options, "GetMessages", known, error))
+    return FALSE;
+  if (before_time)
+    *before_us = g_variant_get_int64 (before_time);
+  if (before_message)
+    *before_id = g_variant_get_string (before_message, NULL);
+  /* "" is no message: taking it as no filter would hand back the newest
+   * page to a client that meant some other page. */
+  if (*before_id && !**before_id) {
+    g_set_error_literal (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                         "GetMessages: \"before\" is an empty message id; give the id of "
+                         "the oldest message of the last page, or leave \"before\" out "
+                         "for the newest messages");
+    return FALSE;
   }
+  if (limit_value)
+    *limit = g_variant_get_uint32 (limit_value);
   return TRUE;
 }
 
@@ -266,16 +242,12 @@ on_send (VoDbusMessages1 *skeleton, GDBusMethodInvocation *invocation, const cha
 {
   MessagesGlue *glue = user_data;
   g_autoptr(GError) error = NULL;
-  GVariantIter iter;
-  const char *key;
+  const VoDbusOption no_options[] = { { NULL } };
 
-  g_variant_iter_init (&iter, options);
-  if (g_variant_iter_next (&iter, "{&sv}", &key, NULL)) {
-    unknown_option (key, "Send", "no options yet (pass an empty dictionary)", &error);
-    vo_error_return_gerror (invocation, error);
-  } else {
+  if (vo_dbus_options_parse (options, "Send", no_options, &error))
     vo_message_manager_send_async (glue->manager, to, text, send_done, invocation);
-  }
+  else
+    vo_error_return_gerror (invocation, error);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -298,22 +270,20 @@ on_open (VoDbusMessages1 *skeleton, GDBusMethodInvocation *invocation, const cha
 static gboolean
 search_parse (GVariant *options, guint *offset, guint *limit, GError **error)
 {
-  GVariantIter iter;
-  const char *key;
-  GVariant *value;
+  g_autoptr(GVariant) offset_value = NULL;
+  g_autoptr(GVariant) limit_value = NULL;
+  const VoDbusOption known[] = {
+    { "offset", "u", &offset_value },
+    { "limit", "u", &limit_value },
+    { NULL },
+  };
 
-  g_variant_iter_init (&iter, options);
-  while (g_variant_iter_next (&iter, "{&sv}", &key, &value)) {
-    g_autoptr(GVariant) owned = value;
-    guint *target = g_str_equal (key, "offset") ? offset : g_str_equal (key, "limit") ? limit
-                                                                                        : NULL;
-
-    if (!target)
-      return unknown_option (key, "Search", "offset (u) and limit (u)", error);
-    if (!value_is (value, key, G_VARIANT_TYPE_UINT32, error))
-      return FALSE;
-    *target = g_variant_get_uint32 (value);
-  }
+  if (!vo_dbus_options_parse (options, "Search", known, error))
+    return FALSE;
+  if (offset_value)
+    *offset = g_variant_get_uint32 (offset_value);
+  if (limit_value)
+    *limit = g_variant_get_uint32 (limit_value);
   return TRUE;
 }
 
