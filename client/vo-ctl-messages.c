@@ -14,38 +14,47 @@
 
 #include "vo-ctl-common.h"
 
-#define MESSAGES_INTERFACE "org.virtualoffice.Messages1"
-#define CONVERSATION_INTERFACE "org.virtualoffice.Conversation1"
-#define OBJECT_MANAGER_INTERFACE "org.freedesktop.DBus.ObjectManager"
-
 /* --limit not given: the daemon's default page. */
 #define LIMIT_UNSET G_MININT
-
-static GVariant *
-messages_call (VoCtl *ctl, const char *path, const char *interface, const char *method,
-               GVariant *parameters, const char *reply_type, GError **error)
-{
-  if (!vo_ctl_connect (ctl, error)) {
-    if (parameters)
-      g_variant_unref (g_variant_ref_sink (parameters));
-    return NULL;
-  }
-  return g_dbus_connection_call_sync (ctl->bus, VO_BUS_NAME, path, interface, method, parameters,
-                                      reply_type ? G_VARIANT_TYPE (reply_type) : NULL,
-                                      G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
-}
 
 /* The path of the conversation with @peer (created by the daemon if new). */
 static char *
 open_conversation (VoCtl *ctl, const char *peer, GError **error)
 {
-  g_autoptr (GVariant) reply = messages_call (ctl, VO_OBJECT_PATH, MESSAGES_INTERFACE, "Open",
-                                              g_variant_new ("(s)", peer), "(o)", error);
+  g_autoptr (VoDbusMessages1) messages = NULL;
   char *path = NULL;
 
-  if (reply)
-    g_variant_get (reply, "(o)", &path);
+  messages = vo_ctl_proxy (ctl, messages1, MESSAGES1, VO_OBJECT_PATH, error);
+  if (messages)
+    vo_dbus_messages1_call_open_sync (messages, peer, G_DBUS_CALL_FLAGS_NONE, -1, &path, NULL,
+                                      error);
   return path;
+}
+
+/* The conversation with @peer, to call methods on. */
+static VoDbusConversation1 *
+conversation_proxy (VoCtl *ctl, const char *peer, GError **error)
+{
+  g_autofree char *path = open_conversation (ctl, peer, error);
+
+  if (!path)
+    return NULL;
+  return vo_ctl_proxy (ctl, conversation1, CONVERSATION1, path, error);
+}
+
+/* Options of GetMessages and Search: limit (LIMIT_UNSET: left out) and
+ * before (may be NULL). Floating a{sv}. */
+static GVariant *
+page_options (int limit, const char *before)
+{
+  GVariantBuilder options;
+
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  if (limit != LIMIT_UNSET)
+    g_variant_builder_add (&options, "{sv}", "limit", g_variant_new_uint32 ((guint32) limit));
+  if (before)
+    g_variant_builder_add (&options, "{sv}", "before", g_variant_new_string (before));
+  return g_variant_builder_end (&options);
 }
 
 /* The text on one line: line breaks shown as "↵". */
@@ -63,33 +72,6 @@ one_line (const char *text)
   return g_string_free (out, FALSE);
 }
 
-/* @text in @width columns: cut with "…" or padded with blanks. */
-static void
-append_cell (GString *line, const char *text, guint width)
-{
-  glong length = g_utf8_strlen (text, -1);
-
-  if (length > width) {
-    const char *cut = g_utf8_offset_to_pointer (text, width - 1);
-
-    g_string_append_len (line, text, cut - text);
-    g_string_append (line, "…");
-  } else {
-    g_string_append (line, text);
-    for (glong i = length; i < width; i++)
-      g_string_append_c (line, ' ');
-  }
-  g_string_append (line, "  ");
-}
-
-static void
-print_json (GVariant *value)
-{
-  g_autoptr (JsonNode) node = json_gvariant_serialize (value);
-
-  vo_ctl_print_json (node, TRUE);
-}
-
 /* ---- send ---------------------------------------------------------------- */
 
 static int
@@ -97,10 +79,10 @@ run_send (VoCtl *ctl, int argc, char **argv)
 {
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (VoDbusMessages1) messages = NULL;
   g_autofree char *text = NULL;
-  const char *path, *id;
-  GVariantBuilder options;
+  g_autofree char *path = NULL;
+  g_autofree char *id = NULL;
 
   context = vo_ctl_option_context_new (ctl, "send", "TO TEXT…",
                                        "Send a message: an instant message to a colleague, an "
@@ -118,12 +100,12 @@ run_send (VoCtl *ctl, int argc, char **argv)
     return vo_ctl_usage_error ("send", "give the recipient and the text");
 
   text = g_strjoinv (" ", argv + 2);
-  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
-  reply = messages_call (ctl, VO_OBJECT_PATH, MESSAGES_INTERFACE, "Send",
-                         g_variant_new ("(ssa{sv})", argv[1], text, &options), "(os)", &error);
-  if (!reply)
+  messages = vo_ctl_proxy (ctl, messages1, MESSAGES1, VO_OBJECT_PATH, &error);
+  if (!messages ||
+      !vo_dbus_messages1_call_send_sync (messages, argv[1], text,
+                                         vo_ctl_no_options (),
+                                         G_DBUS_CALL_FLAGS_NONE, -1, &path, &id, NULL, &error))
     return vo_ctl_fail (error);
-  g_variant_get (reply, "(&o&s)", &path, &id);
   if (ctl->json) {
     g_autoptr (GVariant) dict = NULL;
     GVariantDict out;
@@ -132,7 +114,7 @@ run_send (VoCtl *ctl, int argc, char **argv)
     g_variant_dict_insert (&out, "id", "s", id);
     g_variant_dict_insert (&out, "conversation", "o", path);
     dict = g_variant_ref_sink (g_variant_dict_end (&out));
-    print_json (dict);
+    vo_ctl_print_variant_json (dict);
   } else {
     g_print ("%s\n", id);
   }
@@ -157,42 +139,34 @@ compare_activity (gconstpointer a, gconstpointer b)
 static GPtrArray *
 list_conversations (VoCtl *ctl, GError **error)
 {
-  g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GVariant) objects = NULL;
+  g_autoptr (GDBusObjectManager) manager = vo_ctl_object_manager (ctl, error);
   g_autoptr (GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
-  GVariantIter iter;
-  const char *path;
-  GVariant *interfaces;
+  GList *objects;
 
-  reply = messages_call (ctl, VO_OBJECT_PATH, OBJECT_MANAGER_INTERFACE, "GetManagedObjects", NULL,
-                         "(a{oa{sa{sv}}})", error);
-  if (!reply)
+  if (!manager)
     return NULL;
-  objects = g_variant_get_child_value (reply, 0);
-  g_variant_iter_init (&iter, objects);
-  while (g_variant_iter_next (&iter, "{&o@a{sa{sv}}}", &path, &interfaces)) {
-    g_autoptr (GVariant) owned = interfaces;
-    g_autoptr (GVariant) properties = g_variant_lookup_value (interfaces, CONVERSATION_INTERFACE,
-                                                              G_VARIANT_TYPE_VARDICT);
+  objects = g_dbus_object_manager_get_objects (manager);
+  for (GList *l = objects; l; l = l->next) {
+    VoDbusConversation1 *proxy = vo_dbus_object_peek_conversation1 (l->data);
+    const char *path = g_dbus_object_get_object_path (l->data);
+    g_auto (GStrv) names = NULL;
     GVariantDict out;
-    GVariantIter props;
-    const char *name;
-    GVariant *value;
 
-    if (!properties)
+    if (!proxy)
       continue;
     g_variant_dict_init (&out, NULL);
     g_variant_dict_insert (&out, "path", "o", path);
     g_variant_dict_insert (&out, "id", "s", strrchr (path, '/') + 1);
-    g_variant_iter_init (&props, properties);
-    while (g_variant_iter_next (&props, "{&sv}", &name, &value)) {
-      g_autofree char *key = vo_ctl_kebab_case (name);
+    names = g_dbus_proxy_get_cached_property_names (G_DBUS_PROXY (proxy));
+    for (char **name = names; name && *name; name++) {
+      g_autoptr (GVariant) value = g_dbus_proxy_get_cached_property (G_DBUS_PROXY (proxy), *name);
+      g_autofree char *key = vo_ctl_kebab_case (*name);
 
       g_variant_dict_insert_value (&out, key, value);
-      g_variant_unref (value);
     }
     g_ptr_array_add (list, g_variant_ref_sink (g_variant_dict_end (&out)));
   }
+  g_list_free_full (objects, g_object_unref);
   g_ptr_array_sort (list, compare_activity);
   return g_steal_pointer (&list);
 }
@@ -219,17 +193,17 @@ run_conversations (VoCtl *ctl, int argc, char **argv)
     g_autoptr (GVariant) array = g_variant_ref_sink (
       g_variant_new_array (G_VARIANT_TYPE_VARDICT, (GVariant **) list->pdata, list->len));
 
-    print_json (array);
+    vo_ctl_print_variant_json (array);
     return VO_CTL_EXIT_OK;
   }
   if (list->len == 0) {
     g_print ("No conversations.\n");
     return VO_CTL_EXIT_OK;
   }
-  append_cell (line, "LAST", 16);
-  append_cell (line, "PEER", 28);
-  append_cell (line, "KIND", 4);
-  append_cell (line, "UNREAD", 6);
+  vo_ctl_append_cell (line, "LAST", 16);
+  vo_ctl_append_cell (line, "PEER", 28);
+  vo_ctl_append_cell (line, "KIND", 4);
+  vo_ctl_append_cell (line, "UNREAD", 6);
   g_print ("%sLAST MESSAGE\n", line->str);
   for (guint i = 0; i < list->len; i++) {
     GVariant *c = g_ptr_array_index (list, i);
@@ -245,10 +219,10 @@ run_conversations (VoCtl *ctl, int argc, char **argv)
     time = vo_ctl_format_time (last);
     count = g_strdup_printf ("%u", unread);
     g_string_truncate (line, 0);
-    append_cell (line, time, 16);
-    append_cell (line, *name ? name : vo_ctl_lookup_string (c, "peer"), 28);
-    append_cell (line, vo_ctl_lookup_string (c, "kind"), 4);
-    append_cell (line, count, 6);
+    vo_ctl_append_cell (line, time, 16);
+    vo_ctl_append_cell (line, *name ? name : vo_ctl_lookup_string (c, "peer"), 28);
+    vo_ctl_append_cell (line, vo_ctl_lookup_string (c, "kind"), 4);
+    vo_ctl_append_cell (line, count, 6);
     g_print ("%s%s\n", line->str, text);
   }
   return VO_CTL_EXIT_OK;
@@ -264,11 +238,11 @@ print_messages (GVariant *messages, gboolean oldest_first, GHashTable *peers)
   gsize n = g_variant_n_children (messages);
   g_autoptr (GString) line = g_string_new (NULL);
 
-  append_cell (line, "TIME", 16);
+  vo_ctl_append_cell (line, "TIME", 16);
   if (peers)
-    append_cell (line, "PEER", 24);
-  append_cell (line, " ", 1);
-  append_cell (line, "STATUS", 9);
+    vo_ctl_append_cell (line, "PEER", 24);
+  vo_ctl_append_cell (line, " ", 1);
+  vo_ctl_append_cell (line, "STATUS", 9);
   g_print ("%sTEXT\n", line->str);
   for (gsize k = 0; k < n; k++) {
     g_autoptr (GVariant) m = g_variant_get_child_value (messages, oldest_first ? n - 1 - k : k);
@@ -280,14 +254,14 @@ print_messages (GVariant *messages, gboolean oldest_first, GHashTable *peers)
     g_variant_lookup (m, "time", "x", &time_us);
     time = vo_ctl_format_time (time_us);
     g_string_truncate (line, 0);
-    append_cell (line, time, 16);
+    vo_ctl_append_cell (line, time, 16);
     if (peers) {
       const char *peer = g_hash_table_lookup (peers, vo_ctl_lookup_string (m, "conversation"));
 
-      append_cell (line, peer ? peer : "?", 24);
+      vo_ctl_append_cell (line, peer ? peer : "?", 24);
     }
-    append_cell (line, incoming ? "<" : ">", 1);
-    append_cell (line, incoming ? "" : vo_ctl_lookup_string (m, "status"), 9);
+    vo_ctl_append_cell (line, incoming ? "<" : ">", 1);
+    vo_ctl_append_cell (line, incoming ? "" : vo_ctl_lookup_string (m, "status"), 9);
     g_print ("%s%s\n", line->str, text);
   }
 }
@@ -305,11 +279,9 @@ run_messages (VoCtl *ctl, int argc, char **argv)
   };
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (VoDbusConversation1) conversation = NULL;
   g_autoptr (GVariant) messages = NULL;
-  g_autofree char *path = NULL;
   g_autofree char *before_owned = NULL;
-  GVariantBuilder options;
 
   context = vo_ctl_option_context_new (ctl, "messages", "PEER",
                                        "Show the newest messages with PEER, oldest first "
@@ -323,21 +295,14 @@ run_messages (VoCtl *ctl, int argc, char **argv)
   if (limit != LIMIT_UNSET && limit < 1)
     return vo_ctl_usage_error ("messages", "--limit takes a number of at least 1");
 
-  path = open_conversation (ctl, argv[1], &error);
-  if (!path)
+  conversation = conversation_proxy (ctl, argv[1], &error);
+  if (!conversation ||
+      !vo_dbus_conversation1_call_get_messages_sync (conversation, page_options (limit, before),
+                                                     G_DBUS_CALL_FLAGS_NONE, -1, &messages, NULL,
+                                                     &error))
     return vo_ctl_fail (error);
-  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
-  if (limit != LIMIT_UNSET)
-    g_variant_builder_add (&options, "{sv}", "limit", g_variant_new_uint32 ((guint32) limit));
-  if (before)
-    g_variant_builder_add (&options, "{sv}", "before", g_variant_new_string (before));
-  reply = messages_call (ctl, path, CONVERSATION_INTERFACE, "GetMessages",
-                         g_variant_new ("(a{sv})", &options), "(aa{sv})", &error);
-  if (!reply)
-    return vo_ctl_fail (error);
-  messages = g_variant_get_child_value (reply, 0);
   if (ctl->json)
-    print_json (messages);
+    vo_ctl_print_variant_json (messages);
   else if (g_variant_n_children (messages) == 0)
     g_print ("No messages.\n");
   else
@@ -350,8 +315,7 @@ run_read (VoCtl *ctl, int argc, char **argv)
 {
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = NULL;
-  g_autofree char *path = NULL;
+  g_autoptr (VoDbusConversation1) conversation = NULL;
 
   context = vo_ctl_option_context_new (ctl, "read", "PEER",
                                        "Mark the conversation with PEER read (the sender sees "
@@ -361,10 +325,10 @@ run_read (VoCtl *ctl, int argc, char **argv)
     return VO_CTL_EXIT_USAGE;
   if (argc != 2)
     return vo_ctl_usage_error ("read", "give the peer whose messages you have read");
-  path = open_conversation (ctl, argv[1], &error);
-  if (path)
-    reply = messages_call (ctl, path, CONVERSATION_INTERFACE, "MarkRead", NULL, "()", &error);
-  if (!reply)
+  conversation = conversation_proxy (ctl, argv[1], &error);
+  if (!conversation ||
+      !vo_dbus_conversation1_call_mark_read_sync (conversation, G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                                                  &error))
     return vo_ctl_fail (error);
   return VO_CTL_EXIT_OK;
 }
@@ -379,12 +343,11 @@ run_search (VoCtl *ctl, int argc, char **argv)
   };
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (VoDbusMessages1) proxy = NULL;
   g_autoptr (GVariant) messages = NULL;
   g_autoptr (GPtrArray) conversations = NULL;
   g_autoptr (GHashTable) peers = NULL;
   g_autofree char *query = NULL;
-  GVariantBuilder options;
 
   context = vo_ctl_option_context_new (ctl, "search", "WORD…",
                                        "Find the messages that have every WORD (the last one "
@@ -398,16 +361,13 @@ run_search (VoCtl *ctl, int argc, char **argv)
     return vo_ctl_usage_error ("search", "--limit takes a number of at least 1");
 
   query = g_strjoinv (" ", argv + 1);
-  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
-  if (limit != LIMIT_UNSET)
-    g_variant_builder_add (&options, "{sv}", "limit", g_variant_new_uint32 ((guint32) limit));
-  reply = messages_call (ctl, VO_OBJECT_PATH, MESSAGES_INTERFACE, "Search",
-                         g_variant_new ("(sa{sv})", query, &options), "(aa{sv})", &error);
-  if (!reply)
+  proxy = vo_ctl_proxy (ctl, messages1, MESSAGES1, VO_OBJECT_PATH, &error);
+  if (!proxy ||
+      !vo_dbus_messages1_call_search_sync (proxy, query, page_options (limit, NULL),
+                                           G_DBUS_CALL_FLAGS_NONE, -1, &messages, NULL, &error))
     return vo_ctl_fail (error);
-  messages = g_variant_get_child_value (reply, 0);
   if (ctl->json) {
-    print_json (messages);
+    vo_ctl_print_variant_json (messages);
     return VO_CTL_EXIT_OK;
   }
   if (g_variant_n_children (messages) == 0) {
