@@ -84,6 +84,37 @@ vo_ctl_connect (VoCtl *ctl, GError **error)
   return FALSE;
 }
 
+typedef struct {
+  VoCtlSignalFunc func;
+  gpointer user_data;
+} SignalHandler;
+
+static void
+on_daemon_signal (GDBusConnection *connection,
+                  const char      *sender,
+                  const char      *path,
+                  const char      *interface,
+                  const char      *member,
+                  GVariant        *parameters,
+                  gpointer         user_data)
+{
+  SignalHandler *handler = user_data;
+
+  handler->func (path, interface, member, parameters, handler->user_data);
+}
+
+guint
+vo_ctl_subscribe_daemon_signals (VoCtl *ctl, VoCtlSignalFunc func, gpointer user_data)
+{
+  SignalHandler *handler = g_new0 (SignalHandler, 1);
+
+  handler->func = func;
+  handler->user_data = user_data;
+  return g_dbus_connection_signal_subscribe (ctl->bus, VO_BUS_NAME, NULL, NULL, NULL, NULL,
+                                             G_DBUS_SIGNAL_FLAGS_NONE, on_daemon_signal, handler,
+                                             g_free);
+}
+
 gpointer
 vo_ctl_proxy_new (VoCtl              *ctl,
                   GType               proxy_type,

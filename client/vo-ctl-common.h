@@ -85,6 +85,18 @@ gboolean vo_ctl_connect (VoCtl *ctl, GError **error);
  * it has handled every match rule sent before. */
 gboolean vo_ctl_daemon_is_running (VoCtl *ctl);
 
+/* A signal vo-daemon sent. */
+typedef void (*VoCtlSignalFunc) (const char *path,
+                                 const char *interface,
+                                 const char *member,
+                                 GVariant   *parameters,
+                                 gpointer    user_data);
+
+/* Calls FUNC for every signal vo-daemon sends from now on (the match rule
+ * goes out before anything sent after this). Returns the subscription, for
+ * g_dbus_connection_signal_unsubscribe (). */
+guint vo_ctl_subscribe_daemon_signals (VoCtl *ctl, VoCtlSignalFunc func, gpointer user_data);
+
 /* A proxy of PROXY_TYPE (a VO_DBUS_TYPE_*_PROXY) for INFO's interface on the
  * object at PATH, with the daemon found (or started) first. */
 gpointer vo_ctl_proxy_new (VoCtl              *ctl,

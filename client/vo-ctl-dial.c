@@ -12,7 +12,6 @@
 /* The signals dial --wait follows (the interfaces of the generated code are
  * named by their GDBusInterfaceInfo). */
 #define CALL1_INTERFACE (vo_dbus_call1_interface_info ()->name)
-#define BUS_INTERFACE "org.freedesktop.DBus"
 
 typedef struct {
   GMainLoop *loop;
@@ -63,27 +62,18 @@ dial_check (DialWait *wait)
 }
 
 static void
-on_dial_signal (GDBusConnection *connection,
-                const char      *sender,
-                const char      *path,
-                const char      *interface,
-                const char      *member,
-                GVariant        *parameters,
-                gpointer         user_data)
+on_daemon_vanished (GDBusConnection *connection, const char *name, gpointer user_data)
+{
+  dial_finish (user_data, VO_CTL_EXIT_FAILURE,
+               "vo-daemon left the session bus while waiting for the answer");
+}
+
+static void
+on_dial_signal (const char *path, const char *interface, const char *member, GVariant *parameters,
+                gpointer user_data)
 {
   DialWait *wait = user_data;
 
-  if (g_str_equal (interface, BUS_INTERFACE)) {
-    const char *new_owner = NULL;
-
-    /* NameOwnerChanged: vo-daemon went away. */
-    if (g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sss)")))
-      g_variant_get (parameters, "(&s&s&s)", NULL, NULL, &new_owner);
-    if (new_owner && !*new_owner)
-      dial_finish (wait, VO_CTL_EXIT_FAILURE,
-                   "vo-daemon left the session bus while waiting for the answer");
-    return;
-  }
   if (!wait->call || wait->done)
     return;
 
@@ -146,7 +136,7 @@ unsubscribe (VoCtl *ctl, guint signals, guint owner)
   if (signals)
     g_dbus_connection_signal_unsubscribe (ctl->bus, signals);
   if (owner)
-    g_dbus_connection_signal_unsubscribe (ctl->bus, owner);
+    g_bus_unwatch_name (owner);
 }
 
 static int
@@ -199,14 +189,9 @@ run_dial (VoCtl *ctl, int argc, char **argv)
 
   /* Listen before dialling: nothing the call does can then be missed. */
   if (wait_answer) {
-    signals = g_dbus_connection_signal_subscribe (ctl->bus, VO_BUS_NAME, NULL, NULL, NULL, NULL,
-                                                  G_DBUS_SIGNAL_FLAGS_NONE, on_dial_signal,
-                                                  &wait, NULL);
-    owner = g_dbus_connection_signal_subscribe (ctl->bus, "org.freedesktop.DBus",
-                                                "org.freedesktop.DBus", "NameOwnerChanged",
-                                                "/org/freedesktop/DBus", VO_BUS_NAME,
-                                                G_DBUS_SIGNAL_FLAGS_NONE, on_dial_signal,
-                                                &wait, NULL);
+    signals = vo_ctl_subscribe_daemon_signals (ctl, on_dial_signal, &wait);
+    owner = g_bus_watch_name_on_connection (ctl->bus, VO_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                            NULL, on_daemon_vanished, &wait, NULL);
   }
 
   if (!vo_dbus_calls1_call_dial_sync (calls, argv[1], vo_ctl_no_options (), G_DBUS_CALL_FLAGS_NONE,

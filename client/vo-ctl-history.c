@@ -16,6 +16,14 @@
 #define LIMIT_UNSET G_MININT
 
 #define HISTORY_USAGE "[list | seen ID…|--all | delete ID…]"
+/* The actions, for --help. */
+#define HISTORY_ACTIONS_HELP \
+  "Actions:\n" \
+  "  list (default)   TIME, DIRECTION, NUMBER/NAME, DURATION, REASON, ID of each call;\n" \
+  "                   with --json the full entries\n" \
+  "  seen ID…         mark missed calls as seen\n" \
+  "  seen --all       mark every missed call as seen\n" \
+  "  delete ID…       remove entries from the history"
 
 typedef struct {
   gboolean missed;
@@ -289,14 +297,7 @@ run_history (VoCtl *ctl, int argc, char **argv)
   context = vo_ctl_option_context_new (ctl, "history", HISTORY_USAGE,
                                        "Show the call history, newest first, or change it.",
                                        entries);
-  g_option_context_set_description (context,
-                                    "Actions:\n"
-                                    "  list (default)   TIME, DIRECTION, NUMBER/NAME, DURATION, "
-                                    "REASON, ID of each call;\n"
-                                    "                   with --json the full entries\n"
-                                    "  seen ID…         mark missed calls as seen\n"
-                                    "  seen --all       mark every missed call as seen\n"
-                                    "  delete ID…       remove entries from the history");
+  g_option_context_set_description (context, HISTORY_ACTIONS_HELP);
   if (!vo_ctl_parse (context, &argc, &argv))
     return VO_CTL_EXIT_USAGE;
   since = options.since;

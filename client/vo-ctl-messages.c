@@ -42,19 +42,61 @@ conversation_proxy (VoCtl *ctl, const char *peer, GError **error)
   return vo_ctl_proxy (ctl, conversation1, CONVERSATION1, path, error);
 }
 
-/* Options of GetMessages and Search: limit (LIMIT_UNSET: left out) and
- * before (may be NULL). Floating a{sv}. */
+/* The page of messages and search show: --limit, and --before for messages. */
+typedef struct {
+  int limit; /* LIMIT_UNSET when not given */
+  char *before;
+} Page;
+
+static void
+page_clear (Page *page)
+{
+  g_clear_pointer (&page->before, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Page, page_clear)
+
+/* The option context of COMMAND with --limit and, when WITH_BEFORE, --before
+ * (they fill PAGE). */
+static GOptionContext *
+page_context_new (VoCtl      *ctl,
+                  const char *command,
+                  const char *parameters,
+                  const char *summary,
+                  Page       *page,
+                  gboolean    with_before)
+{
+  /* Copied by GOption; only what they point to must live on. */
+  GOptionEntry entries[] = {
+    { "limit", 0, 0, G_OPTION_ARG_INT, &page->limit, "Show at most N messages (1-1000, 50)",
+      "N" },
+    { "before", 0, 0, G_OPTION_ARG_STRING, &page->before,
+      "Only messages older than the message ID", "ID" },
+    { NULL }
+  };
+
+  if (!with_before)
+    entries[1] = (GOptionEntry) { NULL };
+  return vo_ctl_option_context_new (ctl, command, parameters, summary, entries);
+}
+
+/* PAGE as the options of GetMessages and Search (a{sv}, full reference);
+ * NULL after a usage error about --limit. */
 static GVariant *
-page_options (int limit, const char *before)
+page_options (const char *command, const Page *page)
 {
   GVariantBuilder options;
 
+  if (page->limit != LIMIT_UNSET && page->limit < 1) {
+    vo_ctl_usage_error (command, "--limit takes a number of at least 1");
+    return NULL;
+  }
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
-  if (limit != LIMIT_UNSET)
-    g_variant_builder_add (&options, "{sv}", "limit", g_variant_new_uint32 ((guint32) limit));
-  if (before)
-    g_variant_builder_add (&options, "{sv}", "before", g_variant_new_string (before));
-  return g_variant_builder_end (&options);
+  if (page->limit != LIMIT_UNSET)
+    g_variant_builder_add (&options, "{sv}", "limit", g_variant_new_uint32 ((guint32) page->limit));
+  if (page->before)
+    g_variant_builder_add (&options, "{sv}", "before", g_variant_new_string (page->before));
+  return g_variant_ref_sink (g_variant_builder_end (&options));
 }
 
 /* The text on one line: line breaks shown as "↵". */
@@ -269,35 +311,27 @@ print_messages (GVariant *messages, gboolean oldest_first, GHashTable *peers)
 static int
 run_messages (VoCtl *ctl, int argc, char **argv)
 {
-  int limit = LIMIT_UNSET;
-  char *before = NULL;
-  const GOptionEntry entries[] = {
-    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Show at most N messages (1-1000, 50)", "N" },
-    { "before", 0, 0, G_OPTION_ARG_STRING, &before, "Only messages older than the message ID",
-      "ID" },
-    { NULL }
-  };
-  g_autoptr (GOptionContext) context = NULL;
+  g_auto (Page) page = { LIMIT_UNSET, NULL };
+  g_autoptr (GOptionContext) context =
+    page_context_new (ctl, "messages", "PEER",
+                      "Show the newest messages with PEER, oldest first (--json: newest first).",
+                      &page, TRUE);
   g_autoptr (GError) error = NULL;
   g_autoptr (VoDbusConversation1) conversation = NULL;
+  g_autoptr (GVariant) options = NULL;
   g_autoptr (GVariant) messages = NULL;
-  g_autofree char *before_owned = NULL;
 
-  context = vo_ctl_option_context_new (ctl, "messages", "PEER",
-                                       "Show the newest messages with PEER, oldest first "
-                                       "(--json: newest first).",
-                                       entries);
   if (!vo_ctl_parse (context, &argc, &argv))
     return VO_CTL_EXIT_USAGE;
-  before_owned = before;
   if (argc != 2)
     return vo_ctl_usage_error ("messages", "give the peer whose messages to show");
-  if (limit != LIMIT_UNSET && limit < 1)
-    return vo_ctl_usage_error ("messages", "--limit takes a number of at least 1");
+  options = page_options ("messages", &page);
+  if (!options)
+    return VO_CTL_EXIT_USAGE;
 
   conversation = conversation_proxy (ctl, argv[1], &error);
   if (!conversation ||
-      !vo_dbus_conversation1_call_get_messages_sync (conversation, page_options (limit, before),
+      !vo_dbus_conversation1_call_get_messages_sync (conversation, options,
                                                      G_DBUS_CALL_FLAGS_NONE, -1, &messages, NULL,
                                                      &error))
     return vo_ctl_fail (error);
@@ -336,34 +370,32 @@ run_read (VoCtl *ctl, int argc, char **argv)
 static int
 run_search (VoCtl *ctl, int argc, char **argv)
 {
-  int limit = LIMIT_UNSET;
-  const GOptionEntry entries[] = {
-    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Show at most N messages (1-1000, 50)", "N" },
-    { NULL }
-  };
-  g_autoptr (GOptionContext) context = NULL;
+  g_auto (Page) page = { LIMIT_UNSET, NULL };
+  g_autoptr (GOptionContext) context =
+    page_context_new (ctl, "search", "WORD…",
+                      "Find the messages that have every WORD (the last one may be the start "
+                      "of a word), newest first.",
+                      &page, FALSE);
   g_autoptr (GError) error = NULL;
   g_autoptr (VoDbusMessages1) proxy = NULL;
+  g_autoptr (GVariant) options = NULL;
   g_autoptr (GVariant) messages = NULL;
   g_autoptr (GPtrArray) conversations = NULL;
   g_autoptr (GHashTable) peers = NULL;
   g_autofree char *query = NULL;
 
-  context = vo_ctl_option_context_new (ctl, "search", "WORD…",
-                                       "Find the messages that have every WORD (the last one "
-                                       "may be the start of a word), newest first.",
-                                       entries);
   if (!vo_ctl_parse (context, &argc, &argv))
     return VO_CTL_EXIT_USAGE;
   if (argc < 2)
     return vo_ctl_usage_error ("search", "give the words to search for");
-  if (limit != LIMIT_UNSET && limit < 1)
-    return vo_ctl_usage_error ("search", "--limit takes a number of at least 1");
+  options = page_options ("search", &page);
+  if (!options)
+    return VO_CTL_EXIT_USAGE;
 
   query = g_strjoinv (" ", argv + 1);
   proxy = vo_ctl_proxy (ctl, messages1, MESSAGES1, VO_OBJECT_PATH, &error);
   if (!proxy ||
-      !vo_dbus_messages1_call_search_sync (proxy, query, page_options (limit, NULL),
+      !vo_dbus_messages1_call_search_sync (proxy, query, options,
                                            G_DBUS_CALL_FLAGS_NONE, -1, &messages, NULL, &error))
     return vo_ctl_fail (error);
   if (ctl->json) {

@@ -256,13 +256,8 @@ print_json (GDateTime  *now,
 }
 
 static void
-on_signal (GDBusConnection *connection,
-           const char      *sender,
-           const char      *path,
-           const char      *interface,
-           const char      *member,
-           GVariant        *parameters,
-           gpointer         user_data)
+on_signal (const char *path, const char *interface, const char *member, GVariant *parameters,
+           gpointer user_data)
 {
   Monitor *monitor = user_data;
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
@@ -344,9 +339,7 @@ run_monitor (VoCtl *ctl, int argc, char **argv)
   closed = g_signal_connect (ctl->bus, "closed", G_CALLBACK (on_bus_closed), &monitor);
   sigint = g_unix_signal_add (SIGINT, on_quit_signal, &monitor);
   sigterm = g_unix_signal_add (SIGTERM, on_quit_signal, &monitor);
-  subscription = g_dbus_connection_signal_subscribe (ctl->bus, VO_BUS_NAME, NULL, NULL, NULL,
-                                                     NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_signal,
-                                                     &monitor, NULL);
+  subscription = vo_ctl_subscribe_daemon_signals (ctl, on_signal, &monitor);
   /* The bus handles our AddMatch before this call, so from here on no
    * signal is missed; scripts (and the tests) can wait for this line. */
   if (!vo_ctl_daemon_is_running (ctl))

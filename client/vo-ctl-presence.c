@@ -8,6 +8,16 @@
 #include "vo-ctl-common.h"
 
 #define PRESENCE_USAGE "[show | set STATUS [NOTE…] | watch URI… | get URI…]"
+/* The actions, for --help. */
+#define PRESENCE_ACTIONS_HELP \
+  "Actions:\n" \
+  "  show (default)        your status and note, and the status of everyone you watch\n" \
+  "  set STATUS [NOTE…]    STATUS: available, away, busy, dnd (calls are refused) or\n" \
+  "                        invisible (you look offline); NOTE: up to 256 characters\n" \
+  "  watch URI…            follow these people: bob, 201, bob@example.com or a sip: URI\n" \
+  "  get URI…              the last known status of these people\n" \
+  "\n" \
+  "Statuses shown for others: available, away, busy, dnd, on-the-phone, offline, unknown."
 
 /* The status of URIS (everyone watched when empty): a{s(ss)}. */
 static GVariant *
@@ -161,20 +171,7 @@ run_presence (VoCtl *ctl, int argc, char **argv)
   context = vo_ctl_option_context_new (ctl, "presence", PRESENCE_USAGE,
                                        "Show or set your presence; watch other people's.",
                                        NULL);
-  g_option_context_set_description (context,
-                                    "Actions:\n"
-                                    "  show (default)        your status and note, and the "
-                                    "status of everyone you watch\n"
-                                    "  set STATUS [NOTE…]    STATUS: available, away, busy, dnd "
-                                    "(calls are refused) or\n"
-                                    "                        invisible (you look offline); "
-                                    "NOTE: up to 256 characters\n"
-                                    "  watch URI…            follow these people: bob, 201, "
-                                    "bob@example.com or a sip: URI\n"
-                                    "  get URI…              the last known status of these "
-                                    "people\n\n"
-                                    "Statuses shown for others: available, away, busy, dnd, "
-                                    "on-the-phone, offline, unknown.");
+  g_option_context_set_description (context, PRESENCE_ACTIONS_HELP);
   if (!vo_ctl_parse (context, &argc, &argv))
     return VO_CTL_EXIT_USAGE;
 
