@@ -77,11 +77,7 @@ print_status (VoCtl *ctl)
     g_autofree char *key = vo_ctl_kebab_case (field->property);
     g_autofree char *text = value ? vo_ctl_format_value (value) : NULL;
 
-    json_builder_set_member_name (builder, key);
-    if (value)
-      json_builder_add_value (builder, json_gvariant_serialize (value));
-    else
-      json_builder_add_null_value (builder);
+    vo_ctl_json_add_member (builder, key, value);
 
     /* Every line always, LastError too (empty when all is well): scripts
      * can rely on the set of lines. */
@@ -90,11 +86,8 @@ print_status (VoCtl *ctl)
   }
   json_builder_end_object (builder);
 
-  if (ctl->json) {
-    g_autoptr (JsonNode) root = json_builder_get_root (builder);
-
-    vo_ctl_print_json (root, TRUE);
-  }
+  if (ctl->json)
+    vo_ctl_print_builder_json (builder);
   return VO_CTL_EXIT_OK;
 }
 

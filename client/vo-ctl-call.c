@@ -196,11 +196,7 @@ vo_ctl_add_call_json (JsonBuilder *builder, const VoCtlCall *call)
     g_autoptr (GVariant) value = g_variant_lookup_value (call->properties, call_properties[i], NULL);
     g_autofree char *key = vo_ctl_kebab_case (call_properties[i]);
 
-    json_builder_set_member_name (builder, key);
-    if (value)
-      json_builder_add_value (builder, json_gvariant_serialize (value));
-    else
-      json_builder_add_null_value (builder);
+    vo_ctl_json_add_member (builder, key, value);
   }
   json_builder_end_object (builder);
 }

@@ -343,14 +343,12 @@ run_calls (VoCtl *ctl, int argc, char **argv)
 
   if (ctl->json) {
     g_autoptr (JsonBuilder) builder = json_builder_new ();
-    g_autoptr (JsonNode) root = NULL;
 
     json_builder_begin_array (builder);
     for (guint i = 0; i < calls->len; i++)
       vo_ctl_add_call_json (builder, calls->pdata[i]);
     json_builder_end_array (builder);
-    root = json_builder_get_root (builder);
-    vo_ctl_print_json (root, TRUE);
+    vo_ctl_print_builder_json (builder);
     return VO_CTL_EXIT_OK;
   }
 

@@ -176,6 +176,16 @@ vo_ctl_print_json (JsonNode *node, gboolean pretty)
 }
 
 void
+vo_ctl_json_add_member (JsonBuilder *builder, const char *name, GVariant *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value)
+    json_builder_add_value (builder, json_gvariant_serialize (value));
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
 vo_ctl_print_variant_json (GVariant *value)
 {
   g_autoptr (JsonNode) node = json_gvariant_serialize (value);

@@ -172,10 +172,14 @@ char *vo_ctl_format_time (gint64 us);
 /* NODE as JSON on stdout, followed by a newline, then flushed. */
 void vo_ctl_print_json (JsonNode *node, gboolean pretty);
 
+/* The member NAME of the object BUILDER is in: VALUE as JSON, null when
+ * VALUE is NULL. */
+void vo_ctl_json_add_member (JsonBuilder *builder, const char *name, GVariant *value);
+
 /* VALUE as pretty JSON on stdout. */
 void vo_ctl_print_variant_json (GVariant *value);
 
-/* The object BUILDER holds (ended here) as pretty JSON on stdout. */
+/* What BUILDER holds (complete) as pretty JSON on stdout. */
 void vo_ctl_print_builder_json (JsonBuilder *builder);
 
 /* Tables (vo-ctl-table.c) */

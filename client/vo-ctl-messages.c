@@ -56,46 +56,71 @@ page_clear (Page *page)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Page, page_clear)
 
-/* The option context of COMMAND with --limit and, when WITH_BEFORE, --before
- * (they fill PAGE). */
-static GOptionContext *
-page_context_new (VoCtl      *ctl,
-                  const char *command,
-                  const char *parameters,
-                  const char *summary,
-                  Page       *page,
-                  gboolean    with_before)
+/* messages or search, for parse_page_command(). */
+typedef struct {
+  const char *name;
+  const char *parameters;
+  const char *summary;
+  gboolean with_before;  /* --before too */
+  gboolean one_argument; /* exactly one argument, else at least one */
+  const char *missing;   /* the usage error when the arguments are not so */
+} PageCommand;
+
+static const PageCommand messages_command = {
+  .name = "messages",
+  .parameters = "PEER",
+  .summary = "Show the newest messages with PEER, oldest first (--json: newest first).",
+  .with_before = TRUE,
+  .one_argument = TRUE,
+  .missing = "give the peer whose messages to show",
+};
+
+static const PageCommand search_command = {
+  .name = "search",
+  .parameters = "WORD…",
+  .summary = "Find the messages that have every WORD (the last one may be the start of a "
+             "word), newest first.",
+  .missing = "give the words to search for",
+};
+
+/* Parses COMMAND's options, --limit and maybe --before, and leaves its
+ * arguments in ARGC and ARGV. Returns the options of GetMessages or Search
+ * (a{sv}, full reference), or NULL after a usage error. */
+static GVariant *
+parse_page_command (VoCtl *ctl, int *argc, char ***argv, const PageCommand *command)
 {
+  g_auto (Page) page = { LIMIT_UNSET, NULL };
   /* Copied by GOption; only what they point to must live on. */
   GOptionEntry entries[] = {
-    { "limit", 0, 0, G_OPTION_ARG_INT, &page->limit, "Show at most N messages (1-1000, 50)",
+    { "limit", 0, 0, G_OPTION_ARG_INT, &page.limit, "Show at most N messages (1-1000, 50)",
       "N" },
-    { "before", 0, 0, G_OPTION_ARG_STRING, &page->before,
+    { "before", 0, 0, G_OPTION_ARG_STRING, &page.before,
       "Only messages older than the message ID", "ID" },
     { NULL }
   };
-
-  if (!with_before)
-    entries[1] = (GOptionEntry) { NULL };
-  return vo_ctl_option_context_new (ctl, command, parameters, summary, entries);
-}
-
-/* PAGE as the options of GetMessages and Search (a{sv}, full reference);
- * NULL after a usage error about --limit. */
-static GVariant *
-page_options (const char *command, const Page *page)
-{
+  g_autoptr (GOptionContext) context = NULL;
   GVariantBuilder options;
 
-  if (page->limit != LIMIT_UNSET && page->limit < 1) {
-    vo_ctl_usage_error (command, "--limit takes a number of at least 1");
+  if (!command->with_before)
+    entries[1] = (GOptionEntry) { NULL };
+  context = vo_ctl_option_context_new (ctl, command->name, command->parameters, command->summary,
+                                       entries);
+  if (!vo_ctl_parse (context, argc, argv))
+    return NULL;
+  if (command->one_argument ? *argc != 2 : *argc < 2) {
+    vo_ctl_usage_error (command->name, "%s", command->missing);
     return NULL;
   }
+  if (page.limit != LIMIT_UNSET && page.limit < 1) {
+    vo_ctl_usage_error (command->name, "--limit takes a number of at least 1");
+    return NULL;
+  }
+
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
-  if (page->limit != LIMIT_UNSET)
-    g_variant_builder_add (&options, "{sv}", "limit", g_variant_new_uint32 ((guint32) page->limit));
-  if (page->before)
-    g_variant_builder_add (&options, "{sv}", "before", g_variant_new_string (page->before));
+  if (page.limit != LIMIT_UNSET)
+    g_variant_builder_add (&options, "{sv}", "limit", g_variant_new_uint32 ((guint32) page.limit));
+  if (page.before)
+    g_variant_builder_add (&options, "{sv}", "before", g_variant_new_string (page.before));
   return g_variant_ref_sink (g_variant_builder_end (&options));
 }
 
@@ -213,6 +238,15 @@ list_conversations (VoCtl *ctl, GError **error)
   return g_steal_pointer (&list);
 }
 
+/* Their name when known, else their address. */
+static const char *
+conversation_peer (GVariant *conversation)
+{
+  const char *name = vo_ctl_lookup_string (conversation, "peer-name");
+
+  return *name ? name : vo_ctl_lookup_string (conversation, "peer");
+}
+
 static int
 run_conversations (VoCtl *ctl, int argc, char **argv)
 {
@@ -249,7 +283,6 @@ run_conversations (VoCtl *ctl, int argc, char **argv)
   g_print ("%sLAST MESSAGE\n", line->str);
   for (guint i = 0; i < list->len; i++) {
     GVariant *c = g_ptr_array_index (list, i);
-    const char *name = vo_ctl_lookup_string (c, "peer-name");
     gint64 last = 0;
     guint32 unread = 0;
     g_autofree char *time = NULL;
@@ -262,7 +295,7 @@ run_conversations (VoCtl *ctl, int argc, char **argv)
     count = g_strdup_printf ("%u", unread);
     g_string_truncate (line, 0);
     vo_ctl_append_cell (line, time, 16);
-    vo_ctl_append_cell (line, *name ? name : vo_ctl_lookup_string (c, "peer"), 28);
+    vo_ctl_append_cell (line, conversation_peer (c), 28);
     vo_ctl_append_cell (line, vo_ctl_lookup_string (c, "kind"), 4);
     vo_ctl_append_cell (line, count, 6);
     g_print ("%s%s\n", line->str, text);
@@ -308,24 +341,34 @@ print_messages (GVariant *messages, gboolean oldest_first, GHashTable *peers)
   }
 }
 
+/* Search's MESSAGES, each with the peer of its conversation. */
+static int
+print_found (VoCtl *ctl, GVariant *messages)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) conversations = list_conversations (ctl, &error);
+  g_autoptr (GHashTable) peers = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (!conversations)
+    return vo_ctl_fail (error);
+  for (guint i = 0; i < conversations->len; i++) {
+    GVariant *c = g_ptr_array_index (conversations, i);
+
+    g_hash_table_insert (peers, (gpointer) vo_ctl_lookup_string (c, "path"),
+                         (gpointer) conversation_peer (c));
+  }
+  print_messages (messages, FALSE, peers);
+  return VO_CTL_EXIT_OK;
+}
+
 static int
 run_messages (VoCtl *ctl, int argc, char **argv)
 {
-  g_auto (Page) page = { LIMIT_UNSET, NULL };
-  g_autoptr (GOptionContext) context =
-    page_context_new (ctl, "messages", "PEER",
-                      "Show the newest messages with PEER, oldest first (--json: newest first).",
-                      &page, TRUE);
   g_autoptr (GError) error = NULL;
   g_autoptr (VoDbusConversation1) conversation = NULL;
-  g_autoptr (GVariant) options = NULL;
+  g_autoptr (GVariant) options = parse_page_command (ctl, &argc, &argv, &messages_command);
   g_autoptr (GVariant) messages = NULL;
 
-  if (!vo_ctl_parse (context, &argc, &argv))
-    return VO_CTL_EXIT_USAGE;
-  if (argc != 2)
-    return vo_ctl_usage_error ("messages", "give the peer whose messages to show");
-  options = page_options ("messages", &page);
   if (!options)
     return VO_CTL_EXIT_USAGE;
 
@@ -370,25 +413,12 @@ run_read (VoCtl *ctl, int argc, char **argv)
 static int
 run_search (VoCtl *ctl, int argc, char **argv)
 {
-  g_auto (Page) page = { LIMIT_UNSET, NULL };
-  g_autoptr (GOptionContext) context =
-    page_context_new (ctl, "search", "WORD…",
-                      "Find the messages that have every WORD (the last one may be the start "
-                      "of a word), newest first.",
-                      &page, FALSE);
   g_autoptr (GError) error = NULL;
   g_autoptr (VoDbusMessages1) proxy = NULL;
-  g_autoptr (GVariant) options = NULL;
+  g_autoptr (GVariant) options = parse_page_command (ctl, &argc, &argv, &search_command);
   g_autoptr (GVariant) messages = NULL;
-  g_autoptr (GPtrArray) conversations = NULL;
-  g_autoptr (GHashTable) peers = NULL;
   g_autofree char *query = NULL;
 
-  if (!vo_ctl_parse (context, &argc, &argv))
-    return VO_CTL_EXIT_USAGE;
-  if (argc < 2)
-    return vo_ctl_usage_error ("search", "give the words to search for");
-  options = page_options ("search", &page);
   if (!options)
     return VO_CTL_EXIT_USAGE;
 
@@ -406,19 +436,7 @@ run_search (VoCtl *ctl, int argc, char **argv)
     g_print ("No messages found.\n");
     return VO_CTL_EXIT_OK;
   }
-  conversations = list_conversations (ctl, &error);
-  if (!conversations)
-    return vo_ctl_fail (error);
-  peers = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < conversations->len; i++) {
-    GVariant *c = g_ptr_array_index (conversations, i);
-    const char *name = vo_ctl_lookup_string (c, "peer-name");
-
-    g_hash_table_insert (peers, (gpointer) vo_ctl_lookup_string (c, "path"),
-                         (gpointer) (*name ? name : vo_ctl_lookup_string (c, "peer")));
-  }
-  print_messages (messages, FALSE, peers);
-  return VO_CTL_EXIT_OK;
+  return print_found (ctl, messages);
 }
 
 const VoCtlCommand vo_ctl_messages_commands[] = {

@@ -92,8 +92,7 @@ print_setting (VoCtl *ctl, JsonBuilder *builder, const char *name, GVariant *val
   g_autofree char *text = NULL;
 
   if (ctl->json) {
-    json_builder_set_member_name (builder, kebab);
-    json_builder_add_value (builder, json_gvariant_serialize (value));
+    vo_ctl_json_add_member (builder, kebab, value);
     return;
   }
   text = vo_ctl_format_value (value);
@@ -103,11 +102,8 @@ print_setting (VoCtl *ctl, JsonBuilder *builder, const char *name, GVariant *val
 static void
 print_json_object (JsonBuilder *builder)
 {
-  g_autoptr (JsonNode) root = NULL;
-
   json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  vo_ctl_print_json (root, TRUE);
+  vo_ctl_print_builder_json (builder);
 }
 
 static int
