@@ -1,5 +1,6 @@
 /* vo-ctl-common.h: what every vo-ctl command group shares — the command
- * table types, option parsing, the bus and proxies, errors and output.
+ * table types, option parsing, the bus and proxies (vo-ctl-bus.c), errors,
+ * output and tables (vo-ctl-table.c).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -19,6 +20,9 @@ G_BEGIN_DECLS
 
 #define VO_CTL_NOT_RUNNING_MESSAGE \
   "vo-daemon is not running on the session bus (" VO_BUS_NAME ")"
+
+/* --limit not given: the daemon's default page. */
+#define VO_CTL_LIMIT_UNSET G_MININT
 
 /* Exit statuses: 0 done, 1 the daemon (or the bus) said no, 2 bad command line. */
 typedef enum {
@@ -112,7 +116,7 @@ gpointer vo_ctl_proxy_new (VoCtl              *ctl,
 
 /* vo_ctl_proxy (ctl, history1, HISTORY1, VO_OBJECT_PATH, &error) is a
  * VoDbusHistory1 to call methods with. */
-#define vo_ctl_proxy(ctl, iface, IFACE, path, error)                                   \
+#define vo_ctl_proxy(ctl, iface, IFACE, path, error)                                       \
   vo_ctl_proxy_new ((ctl), VO_DBUS_TYPE_##IFACE##_PROXY, vo_dbus_##iface##_interface_info (), \
                     (path), VO_CTL_METHOD_PROXY_FLAGS, (error))
 

@@ -12,9 +12,6 @@
 /* The daemon's largest page (History1.List limit). */
 #define PAGE_MAX 1000
 
-/* --limit not given: the daemon's default page. */
-#define LIMIT_UNSET G_MININT
-
 #define HISTORY_USAGE "[list | seen ID…|--all | delete ID…]"
 /* The actions, for --help. */
 #define HISTORY_ACTIONS_HELP \
@@ -161,7 +158,7 @@ history_list (VoCtl *ctl, HistoryOptions *options)
     return vo_ctl_usage_error ("history", "give only one of --missed, --incoming, --outgoing");
   if (options->all)
     return vo_ctl_usage_error ("history", "--all goes with 'history seen'");
-  if ((options->limit < 0 && options->limit != LIMIT_UNSET) || options->offset < 0)
+  if ((options->limit < 0 && options->limit != VO_CTL_LIMIT_UNSET) || options->offset < 0)
     return vo_ctl_usage_error ("history", "--limit and --offset take a number of at least 0");
 
   g_variant_builder_init (&filter, G_VARIANT_TYPE_VARDICT);
@@ -170,7 +167,7 @@ history_list (VoCtl *ctl, HistoryOptions *options)
                            g_variant_new_string (options->missed     ? "missed"
                                                  : options->incoming ? "incoming"
                                                                      : "outgoing"));
-  if (options->limit != LIMIT_UNSET)
+  if (options->limit != VO_CTL_LIMIT_UNSET)
     g_variant_builder_add (&filter, "{sv}", "limit", g_variant_new_uint32 (options->limit));
   if (options->offset > 0)
     g_variant_builder_add (&filter, "{sv}", "offset", g_variant_new_uint32 (options->offset));
@@ -269,13 +266,13 @@ static gboolean
 has_list_options (HistoryOptions *options)
 {
   return options->missed || options->incoming || options->outgoing ||
-         options->limit != LIMIT_UNSET || options->offset || options->since;
+         options->limit != VO_CTL_LIMIT_UNSET || options->offset || options->since;
 }
 
 static int
 run_history (VoCtl *ctl, int argc, char **argv)
 {
-  HistoryOptions options = { .limit = LIMIT_UNSET };
+  HistoryOptions options = { .limit = VO_CTL_LIMIT_UNSET };
   const GOptionEntry entries[] = {
     { "missed", 0, 0, G_OPTION_ARG_NONE, &options.missed, "Only missed calls", NULL },
     { "incoming", 0, 0, G_OPTION_ARG_NONE, &options.incoming,

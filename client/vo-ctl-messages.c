@@ -14,9 +14,6 @@
 
 #include "vo-ctl-common.h"
 
-/* --limit not given: the daemon's default page. */
-#define LIMIT_UNSET G_MININT
-
 /* The path of the conversation with @peer (created by the daemon if new). */
 static char *
 open_conversation (VoCtl *ctl, const char *peer, GError **error)
@@ -44,7 +41,7 @@ conversation_proxy (VoCtl *ctl, const char *peer, GError **error)
 
 /* The page of messages and search show: --limit, and --before for messages. */
 typedef struct {
-  int limit; /* LIMIT_UNSET when not given */
+  int limit; /* VO_CTL_LIMIT_UNSET when not given */
   char *before;
 } Page;
 
@@ -89,7 +86,7 @@ static const PageCommand search_command = {
 static GVariant *
 parse_page_command (VoCtl *ctl, int *argc, char ***argv, const PageCommand *command)
 {
-  g_auto (Page) page = { LIMIT_UNSET, NULL };
+  g_auto (Page) page = { VO_CTL_LIMIT_UNSET, NULL };
   /* Copied by GOption; only what they point to must live on. */
   GOptionEntry entries[] = {
     { "limit", 0, 0, G_OPTION_ARG_INT, &page.limit, "Show at most N messages (1-1000, 50)",
@@ -111,13 +108,13 @@ parse_page_command (VoCtl *ctl, int *argc, char ***argv, const PageCommand *comm
     vo_ctl_usage_error (command->name, "%s", command->missing);
     return NULL;
   }
-  if (page.limit != LIMIT_UNSET && page.limit < 1) {
+  if (page.limit != VO_CTL_LIMIT_UNSET && page.limit < 1) {
     vo_ctl_usage_error (command->name, "--limit takes a number of at least 1");
     return NULL;
   }
 
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
-  if (page.limit != LIMIT_UNSET)
+  if (page.limit != VO_CTL_LIMIT_UNSET)
     g_variant_builder_add (&options, "{sv}", "limit", g_variant_new_uint32 ((guint32) page.limit));
   if (page.before)
     g_variant_builder_add (&options, "{sv}", "before", g_variant_new_string (page.before));
