@@ -19,8 +19,6 @@
 #define SIGN_IN_TIMEOUT_MS (60 * 1000)
 #define PASSWORD_MAX 4096
 
-#define ACCOUNT_INTERFACE "org.virtualoffice.Account1"
-#define SETTINGS_INTERFACE "org.virtualoffice.Settings1"
 
 /* A password: wiped before it is freed. */
 typedef char *VoCtlSecret;
@@ -39,21 +37,21 @@ G_DEFINE_AUTO_CLEANUP_FREE_FUNC (VoCtlSecret, secret_free, NULL)
 /* status */
 
 typedef struct {
-  const char *interface;
+  GDBusInterfaceInfo *(*interface) (void); /* the generated vo_dbus_*_interface_info */
   const char *property;
 } StatusField;
 
 /* Text and JSON show these in this order; JSON keys are the kebab-case names. */
 static const StatusField status_fields[] = {
-  { ACCOUNT_INTERFACE, "State" },
-  { ACCOUNT_INTERFACE, "Registration" },
-  { ACCOUNT_INTERFACE, "LastError" },
-  { ACCOUNT_INTERFACE, "Username" },
-  { ACCOUNT_INTERFACE, "DisplayName" },
-  { ACCOUNT_INTERFACE, "SipUri" },
-  { ACCOUNT_INTERFACE, "Capabilities" },
-  { SETTINGS_INTERFACE, "NetworkType" },
-  { SETTINGS_INTERFACE, "CallsAllowed" },
+  { vo_dbus_account1_interface_info, "State" },
+  { vo_dbus_account1_interface_info, "Registration" },
+  { vo_dbus_account1_interface_info, "LastError" },
+  { vo_dbus_account1_interface_info, "Username" },
+  { vo_dbus_account1_interface_info, "DisplayName" },
+  { vo_dbus_account1_interface_info, "SipUri" },
+  { vo_dbus_account1_interface_info, "Capabilities" },
+  { vo_dbus_settings1_interface_info, "NetworkType" },
+  { vo_dbus_settings1_interface_info, "CallsAllowed" },
 };
 
 static int
@@ -64,26 +62,22 @@ print_status (VoCtl *ctl)
   g_autoptr (GVariant) settings = NULL;
   g_autoptr (JsonBuilder) builder = json_builder_new ();
 
-  account = vo_ctl_get_all (ctl, ACCOUNT_INTERFACE, &error);
+  account = vo_ctl_get_all (ctl, vo_dbus_account1_interface_info (), VO_OBJECT_PATH, &error);
   if (!account)
     return vo_ctl_fail (error);
-  settings = vo_ctl_get_all (ctl, SETTINGS_INTERFACE, &error);
+  settings = vo_ctl_get_all (ctl, vo_dbus_settings1_interface_info (), VO_OBJECT_PATH, &error);
   if (!settings)
     return vo_ctl_fail (error);
 
   json_builder_begin_object (builder);
   for (gsize i = 0; i < G_N_ELEMENTS (status_fields); i++) {
     const StatusField *field = &status_fields[i];
-    GVariant *all = g_str_equal (field->interface, ACCOUNT_INTERFACE) ? account : settings;
+    GVariant *all = field->interface == vo_dbus_account1_interface_info ? account : settings;
     g_autoptr (GVariant) value = g_variant_lookup_value (all, field->property, NULL);
     g_autofree char *key = vo_ctl_kebab_case (field->property);
     g_autofree char *text = value ? vo_ctl_format_value (value) : NULL;
 
-    json_builder_set_member_name (builder, key);
-    if (value)
-      json_builder_add_value (builder, json_gvariant_serialize (value));
-    else
-      json_builder_add_null_value (builder);
+    vo_ctl_json_add_member (builder, key, value);
 
     /* Every line always, LastError too (empty when all is well): scripts
      * can rely on the set of lines. */
@@ -92,11 +86,8 @@ print_status (VoCtl *ctl)
   }
   json_builder_end_object (builder);
 
-  if (ctl->json) {
-    g_autoptr (JsonNode) root = json_builder_get_root (builder);
-
-    vo_ctl_print_json (root, TRUE);
-  }
+  if (ctl->json)
+    vo_ctl_print_builder_json (builder);
   return VO_CTL_EXIT_OK;
 }
 
@@ -245,7 +236,8 @@ read_password_tty (GError **error)
 static void
 print_signed_in (VoCtl *ctl, const char *user)
 {
-  g_autoptr (GVariant) account = vo_ctl_get_all (ctl, ACCOUNT_INTERFACE, NULL);
+  g_autoptr (GVariant) account = vo_ctl_get_all (ctl, vo_dbus_account1_interface_info (),
+                                                    VO_OBJECT_PATH, NULL);
   const char *sip_uri = NULL;
 
   if (!account || !g_variant_lookup (account, "SipUri", "&s", &sip_uri) || !*sip_uri)
@@ -386,7 +378,7 @@ typedef struct {
 static char *
 get_string_property (VoDbusAccount1 *account, const char *name)
 {
-  g_autoptr (GVariant) value = vo_ctl_get_property (G_DBUS_PROXY (account), name, NULL);
+  g_autoptr (GVariant) value = vo_ctl_get_property (account, name, NULL);
 
   if (!value || !g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
     return g_strdup ("");

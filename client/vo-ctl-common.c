@@ -1,5 +1,5 @@
-/* vo-ctl-common.c: option parsing, the bus, proxies, errors and output
- * helpers shared by every vo-ctl command group.
+/* vo-ctl-common.c: option parsing, errors and output helpers shared by
+ * every vo-ctl command group.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -11,7 +11,6 @@
 #include "vo-ctl-common.h"
 #include "vo-error.h"
 
-#define NOT_RUNNING_MESSAGE "vo-daemon is not running on the session bus (" VO_BUS_NAME ")"
 
 GOptionContext *
 vo_ctl_option_context_new (VoCtl              *ctl,
@@ -83,140 +82,12 @@ vo_ctl_usage_error (const char *command, const char *format, ...)
   return VO_CTL_EXIT_USAGE;
 }
 
-gboolean
-vo_ctl_get_bus (VoCtl *ctl, GError **error)
-{
-  g_autoptr (GError) local_error = NULL;
-
-  if (ctl->bus)
-    return TRUE;
-
-  ctl->bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &local_error);
-  if (!ctl->bus) {
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                 "cannot connect to the session bus: %s (is DBUS_SESSION_BUS_ADDRESS set?)",
-                 local_error->message);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-static gboolean
-name_has_owner (GDBusConnection *bus, GError **error)
-{
-  g_autoptr (GVariant) reply = NULL;
-  gboolean has_owner = FALSE;
-
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", VO_BUS_NAME), G_VARIANT_TYPE ("(b)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
-  if (reply)
-    g_variant_get (reply, "(b)", &has_owner);
-  return has_owner;
-}
-
-gboolean
-vo_ctl_connect (VoCtl *ctl, GError **error)
-{
-  g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GError) local_error = NULL;
-
-  if (ctl->daemon_checked)
-    return TRUE;
-  if (!vo_ctl_get_bus (ctl, error))
-    return FALSE;
-
-  if (name_has_owner (ctl->bus, NULL)) {
-    ctl->daemon_checked = TRUE;
-    return TRUE;
-  }
-
-  /* Not there: start it if a service file says how (D-Bus activation). */
-  reply = g_dbus_connection_call_sync (ctl->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "StartServiceByName",
-                                       g_variant_new ("(su)", VO_BUS_NAME, 0),
-                                       G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                                       &local_error);
-  if (reply) {
-    ctl->daemon_checked = TRUE;
-    return TRUE;
-  }
-
-  if (g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
-      g_error_matches (local_error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)) {
-    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, NOT_RUNNING_MESSAGE);
-    return FALSE;
-  }
-  g_dbus_error_strip_remote_error (local_error);
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "vo-daemon could not be started: %s",
-               local_error->message);
-  return FALSE;
-}
-
-VoDbusAccount1 *
-vo_ctl_account_proxy (VoCtl *ctl, GError **error)
-{
-  if (!vo_ctl_connect (ctl, error))
-    return NULL;
-  return vo_dbus_account1_proxy_new_sync (ctl->bus, G_DBUS_PROXY_FLAGS_NONE, VO_BUS_NAME,
-                                          VO_OBJECT_PATH, NULL, error);
-}
-
-VoDbusSettings1 *
-vo_ctl_settings_proxy (VoCtl *ctl, GError **error)
-{
-  if (!vo_ctl_connect (ctl, error))
-    return NULL;
-  return vo_dbus_settings1_proxy_new_sync (ctl->bus, G_DBUS_PROXY_FLAGS_NONE, VO_BUS_NAME,
-                                           VO_OBJECT_PATH, NULL, error);
-}
-
-GVariant *
-vo_ctl_get_all (VoCtl *ctl, const char *interface, GError **error)
-{
-  g_autoptr (GVariant) reply = NULL;
-  GVariant *properties;
-
-  if (!vo_ctl_connect (ctl, error))
-    return NULL;
-  reply = g_dbus_connection_call_sync (ctl->bus, VO_BUS_NAME, VO_OBJECT_PATH,
-                                       "org.freedesktop.DBus.Properties", "GetAll",
-                                       g_variant_new ("(s)", interface),
-                                       G_VARIANT_TYPE ("(a{sv})"), G_DBUS_CALL_FLAGS_NONE, -1,
-                                       NULL, error);
-  if (!reply)
-    return NULL;
-  g_variant_get (reply, "(@a{sv})", &properties);
-  return properties;
-}
-
-GVariant *
-vo_ctl_get_property (GDBusProxy *proxy, const char *name, GError **error)
-{
-  g_autoptr (GVariant) reply = NULL;
-  GVariant *value;
-
-  value = g_dbus_proxy_get_cached_property (proxy, name);
-  if (value)
-    return value;
-
-  reply = g_dbus_proxy_call_sync (proxy, "org.freedesktop.DBus.Properties.Get",
-                                  g_variant_new ("(ss)", g_dbus_proxy_get_interface_name (proxy),
-                                                 name),
-                                  G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
-  if (!reply)
-    return NULL;
-  g_variant_get (reply, "(v)", &value);
-  return value;
-}
-
 int
 vo_ctl_fail (GError *error)
 {
   if (g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
-    return vo_ctl_fail_literal (NOT_RUNNING_MESSAGE);
+    return vo_ctl_fail_literal (VO_CTL_NOT_RUNNING_MESSAGE);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT) ||
       g_error_matches (error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY) ||
@@ -302,6 +173,32 @@ vo_ctl_print_json (JsonNode *node, gboolean pretty)
   fputs (text, stdout);
   fputc ('\n', stdout);
   fflush (stdout);
+}
+
+void
+vo_ctl_json_add_member (JsonBuilder *builder, const char *name, GVariant *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value)
+    json_builder_add_value (builder, json_gvariant_serialize (value));
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+vo_ctl_print_variant_json (GVariant *value)
+{
+  g_autoptr (JsonNode) node = json_gvariant_serialize (value);
+
+  vo_ctl_print_json (node, TRUE);
+}
+
+void
+vo_ctl_print_builder_json (JsonBuilder *builder)
+{
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+
+  vo_ctl_print_json (root, TRUE);
 }
 
 const char *

@@ -6,28 +6,27 @@
 
 #include "vo-ctl-common.h"
 
-#define FORWARDING_INTERFACE "org.virtualoffice.Forwarding1"
-
 static int
 forwarding_call (VoCtl *ctl, const char *condition, gboolean enabled, const char *target,
                  guint timeout_s)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (VoDbusForwarding1) forwarding = NULL;
 
-  reply = g_dbus_connection_call_sync (ctl->bus, "org.virtualoffice", "/org/virtualoffice",
-                                       FORWARDING_INTERFACE, "SetRule",
-                                       g_variant_new ("(sbsu)", condition, enabled, target,
-                                                      timeout_s),
-                                       NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
-  return reply ? VO_CTL_EXIT_OK : vo_ctl_fail (error);
+  forwarding = vo_ctl_proxy (ctl, forwarding1, FORWARDING1, VO_OBJECT_PATH, &error);
+  if (!forwarding ||
+      !vo_dbus_forwarding1_call_set_rule_sync (forwarding, condition, enabled, target, timeout_s,
+                                               G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error))
+    return vo_ctl_fail (error);
+  return VO_CTL_EXIT_OK;
 }
 
 static int
 forwarding_show (VoCtl *ctl)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) all = vo_ctl_get_all (ctl, FORWARDING_INTERFACE, &error);
+  g_autoptr (GVariant) all = vo_ctl_get_all (ctl, vo_dbus_forwarding1_interface_info (),
+                                                VO_OBJECT_PATH, &error);
   g_autoptr (GVariant) rules = NULL;
   GVariantIter iter;
   GVariant *rule;
@@ -38,9 +37,7 @@ forwarding_show (VoCtl *ctl)
   if (!rules)
     return vo_ctl_fail_literal ("the daemon did not report its forwarding rules");
   if (ctl->json) {
-    g_autoptr (JsonNode) node = json_gvariant_serialize (rules);
-
-    vo_ctl_print_json (node, TRUE);
+    vo_ctl_print_variant_json (rules);
     return VO_CTL_EXIT_OK;
   }
   g_variant_iter_init (&iter, rules);

@@ -9,14 +9,18 @@
 
 #include "vo-ctl-common.h"
 
-#define HISTORY_INTERFACE "org.virtualoffice.History1"
 /* The daemon's largest page (History1.List limit). */
 #define PAGE_MAX 1000
 
-/* --limit not given: the daemon's default page. */
-#define LIMIT_UNSET G_MININT
-
 #define HISTORY_USAGE "[list | seen ID…|--all | delete ID…]"
+/* The actions, for --help. */
+#define HISTORY_ACTIONS_HELP \
+  "Actions:\n" \
+  "  list (default)   TIME, DIRECTION, NUMBER/NAME, DURATION, REASON, ID of each call;\n" \
+  "                   with --json the full entries\n" \
+  "  seen ID…         mark missed calls as seen\n" \
+  "  seen --all       mark every missed call as seen\n" \
+  "  delete ID…       remove entries from the history"
 
 typedef struct {
   gboolean missed;
@@ -28,19 +32,21 @@ typedef struct {
   gboolean all;
 } HistoryOptions;
 
+/* History1.List with FILTER (a{sv}, floating): the entries, aa{sv}. */
 static GVariant *
-history_call (VoCtl *ctl, const char *method, GVariant *parameters, const char *reply_type,
-              GError **error)
+list_entries (VoCtl *ctl, GVariant *filter, GError **error)
 {
-  if (!vo_ctl_connect (ctl, error)) {
-    if (parameters)
-      g_variant_unref (g_variant_ref_sink (parameters));
+  g_autoptr (VoDbusHistory1) history = NULL;
+  GVariant *entries = NULL;
+
+  history = vo_ctl_proxy (ctl, history1, HISTORY1, VO_OBJECT_PATH, error);
+  if (!history) {
+    g_variant_unref (g_variant_ref_sink (filter));
     return NULL;
   }
-  return g_dbus_connection_call_sync (ctl->bus, VO_BUS_NAME, VO_OBJECT_PATH, HISTORY_INTERFACE,
-                                      method, parameters,
-                                      reply_type ? G_VARIANT_TYPE (reply_type) : NULL,
-                                      G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
+  vo_dbus_history1_call_list_sync (history, filter, G_DBUS_CALL_FLAGS_NONE, -1, &entries, NULL,
+                                   error);
+  return entries;
 }
 
 /* list */
@@ -108,35 +114,16 @@ format_party (GVariant *entry)
   return g_strdup (vo_ctl_lookup_string (entry, "remote-uri"));
 }
 
-/* @text in @width columns: cut with "…" or padded with blanks. */
-static void
-append_cell (GString *line, const char *text, guint width)
-{
-  glong length = g_utf8_strlen (text, -1);
-
-  if (length > width) {
-    const char *cut = g_utf8_offset_to_pointer (text, width - 1);
-
-    g_string_append_len (line, text, cut - text);
-    g_string_append (line, "…");
-  } else {
-    g_string_append (line, text);
-    for (glong i = length; i < width; i++)
-      g_string_append_c (line, ' ');
-  }
-  g_string_append (line, "  ");
-}
-
 static void
 print_table (GVariant *entries)
 {
   GString *line = g_string_new (NULL);
 
-  append_cell (line, "TIME", 16);
-  append_cell (line, "DIRECTION", 12);
-  append_cell (line, "NUMBER/NAME", 30);
-  append_cell (line, "DURATION", 8);
-  append_cell (line, "REASON", 11);
+  vo_ctl_append_cell (line, "TIME", 16);
+  vo_ctl_append_cell (line, "DIRECTION", 12);
+  vo_ctl_append_cell (line, "NUMBER/NAME", 30);
+  vo_ctl_append_cell (line, "DURATION", 8);
+  vo_ctl_append_cell (line, "REASON", 11);
   g_print ("%sID\n", line->str);
 
   for (gsize i = 0; i < g_variant_n_children (entries); i++) {
@@ -149,11 +136,11 @@ print_table (GVariant *entries)
     g_variant_lookup (entry, "start", "x", &start);
     time = vo_ctl_format_time (start);
     g_string_truncate (line, 0);
-    append_cell (line, time, 16);
-    append_cell (line, format_direction (entry), 12);
-    append_cell (line, party, 30);
-    append_cell (line, duration, 8);
-    append_cell (line, vo_ctl_lookup_string (entry, "reason"), 11);
+    vo_ctl_append_cell (line, time, 16);
+    vo_ctl_append_cell (line, format_direction (entry), 12);
+    vo_ctl_append_cell (line, party, 30);
+    vo_ctl_append_cell (line, duration, 8);
+    vo_ctl_append_cell (line, vo_ctl_lookup_string (entry, "reason"), 11);
     g_print ("%s%s\n", line->str, vo_ctl_lookup_string (entry, "id"));
   }
   g_string_free (line, TRUE);
@@ -163,7 +150,6 @@ static int
 history_list (VoCtl *ctl, HistoryOptions *options)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = NULL;
   g_autoptr (GVariant) entries = NULL;
   GVariantBuilder filter;
   int kinds = !!options->missed + !!options->incoming + !!options->outgoing;
@@ -172,7 +158,7 @@ history_list (VoCtl *ctl, HistoryOptions *options)
     return vo_ctl_usage_error ("history", "give only one of --missed, --incoming, --outgoing");
   if (options->all)
     return vo_ctl_usage_error ("history", "--all goes with 'history seen'");
-  if ((options->limit < 0 && options->limit != LIMIT_UNSET) || options->offset < 0)
+  if ((options->limit < 0 && options->limit != VO_CTL_LIMIT_UNSET) || options->offset < 0)
     return vo_ctl_usage_error ("history", "--limit and --offset take a number of at least 0");
 
   g_variant_builder_init (&filter, G_VARIANT_TYPE_VARDICT);
@@ -181,7 +167,7 @@ history_list (VoCtl *ctl, HistoryOptions *options)
                            g_variant_new_string (options->missed     ? "missed"
                                                  : options->incoming ? "incoming"
                                                                      : "outgoing"));
-  if (options->limit != LIMIT_UNSET)
+  if (options->limit != VO_CTL_LIMIT_UNSET)
     g_variant_builder_add (&filter, "{sv}", "limit", g_variant_new_uint32 (options->limit));
   if (options->offset > 0)
     g_variant_builder_add (&filter, "{sv}", "offset", g_variant_new_uint32 (options->offset));
@@ -198,33 +184,38 @@ history_list (VoCtl *ctl, HistoryOptions *options)
     g_variant_builder_add (&filter, "{sv}", "since", g_variant_new_int64 (since));
   }
 
-  reply = history_call (ctl, "List", g_variant_new ("(a{sv})", &filter), "(aa{sv})", &error);
-  if (!reply)
+  entries = list_entries (ctl, g_variant_builder_end (&filter), &error);
+  if (!entries)
     return vo_ctl_fail (error);
-  entries = g_variant_get_child_value (reply, 0);
 
-  if (ctl->json) {
-    g_autoptr (JsonNode) node = json_gvariant_serialize (entries);
-
-    vo_ctl_print_json (node, TRUE);
-  } else if (g_variant_n_children (entries) == 0) {
+  if (ctl->json)
+    vo_ctl_print_variant_json (entries);
+  else if (g_variant_n_children (entries) == 0)
     g_print ("No calls.\n");
-  } else {
+  else
     print_table (entries);
-  }
   return VO_CTL_EXIT_OK;
 }
 
 /* seen, delete */
 
+/* The generated History1.MarkSeen and History1.Delete. */
+typedef gboolean (*HistoryMethod) (VoDbusHistory1     *proxy,
+                                   const gchar *const *ids,
+                                   GDBusCallFlags      call_flags,
+                                   gint                timeout_msec,
+                                   GCancellable       *cancellable,
+                                   GError            **error);
+
 static int
-history_apply (VoCtl *ctl, const char *method, char **ids)
+history_apply (VoCtl *ctl, HistoryMethod method, char **ids)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (VoDbusHistory1) history = NULL;
 
-  reply = history_call (ctl, method, g_variant_new ("(^as)", ids), "()", &error);
-  if (!reply)
+  history = vo_ctl_proxy (ctl, history1, HISTORY1, VO_OBJECT_PATH, &error);
+  if (!history ||
+      !method (history, (const char *const *) ids, G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error))
     return vo_ctl_fail (error);
   return VO_CTL_EXIT_OK;
 }
@@ -236,7 +227,6 @@ history_seen_all (VoCtl *ctl)
 {
   for (guint offset = 0;; offset += PAGE_MAX) {
     g_autoptr (GError) error = NULL;
-    g_autoptr (GVariant) reply = NULL;
     g_autoptr (GVariant) entries = NULL;
     g_autoptr (GPtrArray) ids = g_ptr_array_new ();
     GVariantBuilder filter;
@@ -246,10 +236,9 @@ history_seen_all (VoCtl *ctl)
     g_variant_builder_add (&filter, "{sv}", "kind", g_variant_new_string ("missed"));
     g_variant_builder_add (&filter, "{sv}", "offset", g_variant_new_uint32 (offset));
     g_variant_builder_add (&filter, "{sv}", "limit", g_variant_new_uint32 (PAGE_MAX));
-    reply = history_call (ctl, "List", g_variant_new ("(a{sv})", &filter), "(aa{sv})", &error);
-    if (!reply)
+    entries = list_entries (ctl, g_variant_builder_end (&filter), &error);
+    if (!entries)
       return vo_ctl_fail (error);
-    entries = g_variant_get_child_value (reply, 0);
     n = g_variant_n_children (entries);
 
     for (gsize i = 0; i < n; i++) {
@@ -264,7 +253,7 @@ history_seen_all (VoCtl *ctl)
       int status;
 
       g_ptr_array_add (ids, NULL);
-      status = history_apply (ctl, "MarkSeen", (char **) ids->pdata);
+      status = history_apply (ctl, vo_dbus_history1_call_mark_seen_sync, (char **) ids->pdata);
       if (status != VO_CTL_EXIT_OK)
         return status;
     }
@@ -277,13 +266,13 @@ static gboolean
 has_list_options (HistoryOptions *options)
 {
   return options->missed || options->incoming || options->outgoing ||
-         options->limit != LIMIT_UNSET || options->offset || options->since;
+         options->limit != VO_CTL_LIMIT_UNSET || options->offset || options->since;
 }
 
 static int
 run_history (VoCtl *ctl, int argc, char **argv)
 {
-  HistoryOptions options = { .limit = LIMIT_UNSET };
+  HistoryOptions options = { .limit = VO_CTL_LIMIT_UNSET };
   const GOptionEntry entries[] = {
     { "missed", 0, 0, G_OPTION_ARG_NONE, &options.missed, "Only missed calls", NULL },
     { "incoming", 0, 0, G_OPTION_ARG_NONE, &options.incoming,
@@ -305,14 +294,7 @@ run_history (VoCtl *ctl, int argc, char **argv)
   context = vo_ctl_option_context_new (ctl, "history", HISTORY_USAGE,
                                        "Show the call history, newest first, or change it.",
                                        entries);
-  g_option_context_set_description (context,
-                                    "Actions:\n"
-                                    "  list (default)   TIME, DIRECTION, NUMBER/NAME, DURATION, "
-                                    "REASON, ID of each call;\n"
-                                    "                   with --json the full entries\n"
-                                    "  seen ID…         mark missed calls as seen\n"
-                                    "  seen --all       mark every missed call as seen\n"
-                                    "  delete ID…       remove entries from the history");
+  g_option_context_set_description (context, HISTORY_ACTIONS_HELP);
   if (!vo_ctl_parse (context, &argc, &argv))
     return VO_CTL_EXIT_USAGE;
   since = options.since;
@@ -335,14 +317,14 @@ run_history (VoCtl *ctl, int argc, char **argv)
     if (argc < 3)
       return vo_ctl_usage_error ("history", "'history seen' needs the IDs of the calls, or "
                                             "--all");
-    return history_apply (ctl, "MarkSeen", argv + 2);
+    return history_apply (ctl, vo_dbus_history1_call_mark_seen_sync, argv + 2);
   }
   if (options.all)
     return vo_ctl_usage_error ("history", "--all goes with 'history seen'");
   if (g_str_equal (action, "delete")) {
     if (argc < 3)
       return vo_ctl_usage_error ("history", "'history delete' needs the IDs of the entries");
-    return history_apply (ctl, "Delete", argv + 2);
+    return history_apply (ctl, vo_dbus_history1_call_delete_sync, argv + 2);
   }
   return vo_ctl_usage_error ("history", "unknown action '%s' (list, seen or delete)", action);
 }

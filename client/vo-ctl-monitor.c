@@ -12,9 +12,6 @@
 
 #include "vo-ctl-common.h"
 
-#define PROPERTIES_INTERFACE "org.freedesktop.DBus.Properties"
-#define OBJECT_MANAGER_INTERFACE "org.freedesktop.DBus.ObjectManager"
-
 typedef struct {
   VoCtl *ctl;
   GMainLoop *loop;
@@ -189,9 +186,9 @@ print_signal_text (GDateTime  *now,
   g_string_append_printf (line, "%s %s.%s", prefix, short_interface (interface), member);
   length = line->len;
 
-  if (g_str_equal (interface, OBJECT_MANAGER_INTERFACE) && g_str_equal (member, "InterfacesAdded"))
+  if (g_str_equal (interface, VO_CTL_OBJECT_MANAGER_INTERFACE) && g_str_equal (member, "InterfacesAdded"))
     done = append_interfaces_added (line, parameters);
-  else if (g_str_equal (interface, OBJECT_MANAGER_INTERFACE) &&
+  else if (g_str_equal (interface, VO_CTL_OBJECT_MANAGER_INTERFACE) &&
            g_str_equal (member, "InterfacesRemoved"))
     done = append_interfaces_removed (line, parameters);
   else if (g_variant_is_container (parameters))
@@ -220,7 +217,7 @@ print_json (GDateTime  *now,
   g_autofree char *time = g_date_time_format_iso8601 (utc);
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
-  gboolean properties = g_str_equal (interface, PROPERTIES_INTERFACE) &&
+  gboolean properties = g_str_equal (interface, VO_CTL_PROPERTIES_INTERFACE) &&
                         g_str_equal (member, "PropertiesChanged") &&
                         g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sa{sv}as)"));
 
@@ -259,20 +256,15 @@ print_json (GDateTime  *now,
 }
 
 static void
-on_signal (GDBusConnection *connection,
-           const char      *sender,
-           const char      *path,
-           const char      *interface,
-           const char      *member,
-           GVariant        *parameters,
-           gpointer         user_data)
+on_signal (const char *path, const char *interface, const char *member, GVariant *parameters,
+           gpointer user_data)
 {
   Monitor *monitor = user_data;
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
 
   if (monitor->ctl->json)
     print_json (now, path, interface, member, parameters);
-  else if (g_str_equal (interface, PROPERTIES_INTERFACE) &&
+  else if (g_str_equal (interface, VO_CTL_PROPERTIES_INTERFACE) &&
            g_str_equal (member, "PropertiesChanged") &&
            g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sa{sv}as)")))
     print_properties_text (now, path, parameters);
@@ -300,23 +292,6 @@ on_bus_closed (GDBusConnection *connection,
 
   monitor->status = vo_ctl_fail_literal ("lost the connection to the session bus");
   g_main_loop_quit (monitor->loop);
-}
-
-/* Also a barrier: the bus answers after it has added our match rule, which
- * was sent before, so nothing the daemon does from now on is missed. */
-static gboolean
-daemon_is_running (GDBusConnection *bus)
-{
-  g_autoptr (GVariant) reply = NULL;
-  gboolean has_owner = FALSE;
-
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", VO_BUS_NAME), G_VARIANT_TYPE ("(b)"),
-                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
-  if (reply)
-    g_variant_get (reply, "(b)", &has_owner);
-  return has_owner;
 }
 
 static int
@@ -364,12 +339,10 @@ run_monitor (VoCtl *ctl, int argc, char **argv)
   closed = g_signal_connect (ctl->bus, "closed", G_CALLBACK (on_bus_closed), &monitor);
   sigint = g_unix_signal_add (SIGINT, on_quit_signal, &monitor);
   sigterm = g_unix_signal_add (SIGTERM, on_quit_signal, &monitor);
-  subscription = g_dbus_connection_signal_subscribe (ctl->bus, VO_BUS_NAME, NULL, NULL, NULL,
-                                                     NULL, G_DBUS_SIGNAL_FLAGS_NONE, on_signal,
-                                                     &monitor, NULL);
+  subscription = vo_ctl_subscribe_daemon_signals (ctl, on_signal, &monitor);
   /* The bus handles our AddMatch before this call, so from here on no
    * signal is missed; scripts (and the tests) can wait for this line. */
-  if (!daemon_is_running (ctl->bus))
+  if (!vo_ctl_daemon_is_running (ctl))
     g_printerr ("vo-ctl: vo-daemon is not running on the session bus (" VO_BUS_NAME
                 ") yet; waiting for it\n");
   g_debug ("Watching " VO_BUS_NAME "'s signals");

@@ -7,21 +7,30 @@
 
 #include "vo-ctl-common.h"
 
-#define PRESENCE_INTERFACE "org.virtualoffice.Presence1"
 #define PRESENCE_USAGE "[show | set STATUS [NOTE…] | watch URI… | get URI…]"
+/* The actions, for --help. */
+#define PRESENCE_ACTIONS_HELP \
+  "Actions:\n" \
+  "  show (default)        your status and note, and the status of everyone you watch\n" \
+  "  set STATUS [NOTE…]    STATUS: available, away, busy, dnd (calls are refused) or\n" \
+  "                        invisible (you look offline); NOTE: up to 256 characters\n" \
+  "  watch URI…            follow these people: bob, 201, bob@example.com or a sip: URI\n" \
+  "  get URI…              the last known status of these people\n" \
+  "\n" \
+  "Statuses shown for others: available, away, busy, dnd, on-the-phone, offline, unknown."
 
+/* The status of URIS (everyone watched when empty): a{s(ss)}. */
 static GVariant *
-presence_call (VoCtl *ctl, const char *method, GVariant *parameters, const char *reply_type,
-               GError **error)
+get_people (VoCtl *ctl, const char *const *uris, GError **error)
 {
-  if (!vo_ctl_connect (ctl, error)) {
-    g_variant_unref (g_variant_ref_sink (parameters));
-    return NULL;
-  }
-  return g_dbus_connection_call_sync (ctl->bus, VO_BUS_NAME, VO_OBJECT_PATH, PRESENCE_INTERFACE,
-                                      method, parameters,
-                                      reply_type ? G_VARIANT_TYPE (reply_type) : NULL,
-                                      G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
+  g_autoptr (VoDbusPresence1) presence = vo_ctl_proxy (ctl, presence1, PRESENCE1, VO_OBJECT_PATH,
+                                                       error);
+  GVariant *people = NULL;
+
+  if (presence)
+    vo_dbus_presence1_call_get_sync (presence, uris, G_DBUS_CALL_FLAGS_NONE, -1, &people, NULL,
+                                     error);
+  return people;
 }
 
 /* {"uri": {"status": …, "note": …}, …} */
@@ -49,30 +58,26 @@ add_people_json (JsonBuilder *builder, GVariant *people)
 static void
 print_people (GVariant *people)
 {
+  g_autoptr (VoCtlTable) table = vo_ctl_table_new (3);
+  g_autofree char *text = NULL;
   GVariantIter iter;
   const char *uri, *status, *note;
-  int width = 0;
 
+  /* Statuses in one column before the notes (none is longer). */
+  vo_ctl_table_set_min_width (table, 1, 12);
   g_variant_iter_init (&iter, people);
-  while (g_variant_iter_next (&iter, "{&s(&s&s)}", &uri, NULL, NULL))
-    width = MAX (width, (int) g_utf8_strlen (uri, -1));
-  g_variant_iter_init (&iter, people);
-  while (g_variant_iter_next (&iter, "{&s(&s&s)}", &uri, &status, &note)) {
-    int pad = width - (int) g_utf8_strlen (uri, -1);
-
-    if (*note)
-      g_print ("  %s%*s  %-12s  %s\n", uri, pad, "", status, note);
-    else
-      g_print ("  %s%*s  %s\n", uri, pad, "", status);
-  }
+  while (g_variant_iter_next (&iter, "{&s(&s&s)}", &uri, &status, &note))
+    vo_ctl_table_add_row (table, (const char *[]) { uri, status, *note ? note : NULL });
+  text = vo_ctl_table_format (table, "  ");
+  g_print ("%s\n", text);
 }
 
 static int
 presence_show (VoCtl *ctl)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) all = vo_ctl_get_all (ctl, PRESENCE_INTERFACE, &error);
-  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GVariant) all = vo_ctl_get_all (ctl, vo_dbus_presence1_interface_info (),
+                                             VO_OBJECT_PATH, &error);
   g_autoptr (GVariant) people = NULL;
   const char *status = "", *note = "";
 
@@ -81,15 +86,12 @@ presence_show (VoCtl *ctl)
   g_variant_lookup (all, "Status", "&s", &status);
   g_variant_lookup (all, "Note", "&s", &note);
   /* An empty list asks for everyone watched. */
-  reply = presence_call (ctl, "Get", g_variant_new ("(^as)", (char *[]) { NULL }),
-                         "(a{s(ss)})", &error);
-  if (!reply)
+  people = get_people (ctl, (const char *[]) { NULL }, &error);
+  if (!people)
     return vo_ctl_fail (error);
-  people = g_variant_get_child_value (reply, 0);
 
   if (ctl->json) {
     g_autoptr (JsonBuilder) builder = json_builder_new ();
-    g_autoptr (JsonNode) root = NULL;
 
     json_builder_begin_object (builder);
     json_builder_set_member_name (builder, "status");
@@ -99,8 +101,7 @@ presence_show (VoCtl *ctl)
     json_builder_set_member_name (builder, "watched");
     add_people_json (builder, people);
     json_builder_end_object (builder);
-    root = json_builder_get_root (builder);
-    vo_ctl_print_json (root, TRUE);
+    vo_ctl_print_builder_json (builder);
     return VO_CTL_EXIT_OK;
   }
   vo_ctl_print_field ("Status", status);
@@ -118,20 +119,15 @@ static int
 presence_get (VoCtl *ctl, char **uris)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GVariant) people = NULL;
+  g_autoptr (GVariant) people = get_people (ctl, (const char *const *) uris, &error);
 
-  reply = presence_call (ctl, "Get", g_variant_new ("(^as)", uris), "(a{s(ss)})", &error);
-  if (!reply)
+  if (!people)
     return vo_ctl_fail (error);
-  people = g_variant_get_child_value (reply, 0);
   if (ctl->json) {
     g_autoptr (JsonBuilder) builder = json_builder_new ();
-    g_autoptr (JsonNode) root = NULL;
 
     add_people_json (builder, people);
-    root = json_builder_get_root (builder);
-    vo_ctl_print_json (root, TRUE);
+    vo_ctl_print_builder_json (builder);
   } else {
     print_people (people);
   }
@@ -142,21 +138,28 @@ static int
 presence_set (VoCtl *ctl, const char *status, char **note_words)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (VoDbusPresence1) presence = NULL;
   g_autofree char *note = g_strjoinv (" ", note_words);
 
-  reply = presence_call (ctl, "SetStatus", g_variant_new ("(ss)", status, note), "()", &error);
-  return reply ? VO_CTL_EXIT_OK : vo_ctl_fail (error);
+  presence = vo_ctl_proxy (ctl, presence1, PRESENCE1, VO_OBJECT_PATH, &error);
+  if (!presence || !vo_dbus_presence1_call_set_status_sync (presence, status, note,
+                                                            G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                                                            &error))
+    return vo_ctl_fail (error);
+  return VO_CTL_EXIT_OK;
 }
 
 static int
 presence_watch (VoCtl *ctl, char **uris)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (VoDbusPresence1) presence = NULL;
 
-  reply = presence_call (ctl, "Watch", g_variant_new ("(^as)", uris), "()", &error);
-  return reply ? VO_CTL_EXIT_OK : vo_ctl_fail (error);
+  presence = vo_ctl_proxy (ctl, presence1, PRESENCE1, VO_OBJECT_PATH, &error);
+  if (!presence || !vo_dbus_presence1_call_watch_sync (presence, (const char *const *) uris,
+                                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error))
+    return vo_ctl_fail (error);
+  return VO_CTL_EXIT_OK;
 }
 
 static int
@@ -168,20 +171,7 @@ run_presence (VoCtl *ctl, int argc, char **argv)
   context = vo_ctl_option_context_new (ctl, "presence", PRESENCE_USAGE,
                                        "Show or set your presence; watch other people's.",
                                        NULL);
-  g_option_context_set_description (context,
-                                    "Actions:\n"
-                                    "  show (default)        your status and note, and the "
-                                    "status of everyone you watch\n"
-                                    "  set STATUS [NOTE…]    STATUS: available, away, busy, dnd "
-                                    "(calls are refused) or\n"
-                                    "                        invisible (you look offline); "
-                                    "NOTE: up to 256 characters\n"
-                                    "  watch URI…            follow these people: bob, 201, "
-                                    "bob@example.com or a sip: URI\n"
-                                    "  get URI…              the last known status of these "
-                                    "people\n\n"
-                                    "Statuses shown for others: available, away, busy, dnd, "
-                                    "on-the-phone, offline, unknown.");
+  g_option_context_set_description (context, PRESENCE_ACTIONS_HELP);
   if (!vo_ctl_parse (context, &argc, &argv))
     return VO_CTL_EXIT_USAGE;
 

@@ -7,8 +7,6 @@
 
 #include "vo-ctl-common.h"
 
-#define SETTINGS_INTERFACE "org.virtualoffice.Settings1"
-
 /* The property KEY names: "allow-cellular-data" or "AllowCellularData". */
 static GDBusPropertyInfo *
 find_setting (const char *key)
@@ -94,8 +92,7 @@ print_setting (VoCtl *ctl, JsonBuilder *builder, const char *name, GVariant *val
   g_autofree char *text = NULL;
 
   if (ctl->json) {
-    json_builder_set_member_name (builder, kebab);
-    json_builder_add_value (builder, json_gvariant_serialize (value));
+    vo_ctl_json_add_member (builder, kebab, value);
     return;
   }
   text = vo_ctl_format_value (value);
@@ -105,11 +102,8 @@ print_setting (VoCtl *ctl, JsonBuilder *builder, const char *name, GVariant *val
 static void
 print_json_object (JsonBuilder *builder)
 {
-  g_autoptr (JsonNode) root = NULL;
-
   json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  vo_ctl_print_json (root, TRUE);
+  vo_ctl_print_builder_json (builder);
 }
 
 static int
@@ -123,7 +117,7 @@ settings_list (VoCtl *ctl)
   const char *name;
   GVariant *value;
 
-  all = vo_ctl_get_all (ctl, SETTINGS_INTERFACE, &error);
+  all = vo_ctl_get_all (ctl, info, VO_OBJECT_PATH, &error);
   if (!all)
     return vo_ctl_fail (error);
 
@@ -152,7 +146,7 @@ settings_get (VoCtl *ctl, const char *key)
 {
   GDBusPropertyInfo *property = find_setting (key);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (VoDbusSettings1) settings = NULL;
   g_autoptr (GVariant) value = NULL;
   g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autofree char *text = NULL;
@@ -160,17 +154,12 @@ settings_get (VoCtl *ctl, const char *key)
   if (!property)
     return vo_ctl_usage_error ("settings", "unknown setting '%s'", key);
 
-  /* Get, not a proxy's cache, so a daemon without the property says so. */
-  if (!vo_ctl_connect (ctl, &error))
+  /* Get (the proxy has no cache), so a daemon without the property says so. */
+  settings = vo_ctl_proxy (ctl, settings1, SETTINGS1, VO_OBJECT_PATH, &error);
+  if (settings)
+    value = vo_ctl_get_property (settings, property->name, &error);
+  if (!value)
     return vo_ctl_fail (error);
-  reply = g_dbus_connection_call_sync (ctl->bus, VO_BUS_NAME, VO_OBJECT_PATH,
-                                       "org.freedesktop.DBus.Properties", "Get",
-                                       g_variant_new ("(ss)", SETTINGS_INTERFACE, property->name),
-                                       G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                                       &error);
-  if (!reply)
-    return vo_ctl_fail (error);
-  g_variant_get (reply, "(v)", &value);
 
   if (ctl->json) {
     json_builder_begin_object (builder);
@@ -189,7 +178,7 @@ settings_set (VoCtl *ctl, const char *key, const char *text)
 {
   GDBusPropertyInfo *property = find_setting (key);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (VoDbusSettings1) settings = NULL;
   g_autofree char *kebab = NULL;
   g_autoptr (GVariant) value = NULL;
 
@@ -205,17 +194,8 @@ settings_set (VoCtl *ctl, const char *key, const char *text)
     return VO_CTL_EXIT_USAGE;
   g_variant_ref_sink (value);
 
-  if (!vo_ctl_connect (ctl, &error))
-    return vo_ctl_fail (error);
-  /* Properties.Set rather than the proxy's setter, which cannot report the
-   * daemon's validation errors. */
-  reply = g_dbus_connection_call_sync (ctl->bus, VO_BUS_NAME, VO_OBJECT_PATH,
-                                       "org.freedesktop.DBus.Properties", "Set",
-                                       g_variant_new ("(ssv)", SETTINGS_INTERFACE, property->name,
-                                                      value),
-                                       G_VARIANT_TYPE_UNIT, G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                                       &error);
-  if (!reply)
+  settings = vo_ctl_proxy (ctl, settings1, SETTINGS1, VO_OBJECT_PATH, &error);
+  if (!settings || !vo_ctl_set_property (settings, property->name, value, -1, &error))
     return vo_ctl_fail (error);
   return VO_CTL_EXIT_OK;
 }

@@ -20,6 +20,7 @@ static const VoCtlCommand builtin_commands[] = {
 static const VoCtlCommand *const command_groups[] = {
   vo_ctl_account_commands,
   vo_ctl_settings_commands,
+  vo_ctl_dial_commands,
   vo_ctl_calls_commands,
   vo_ctl_monitor_commands,
   vo_ctl_history_commands,
