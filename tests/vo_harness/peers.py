@@ -34,25 +34,11 @@ import subprocess
 import threading
 import time
 
+from .baresip import BaresipUA
 from . import util
 from .sip import RegisterClient
 
-BENCH_DIR = os.path.join(util.REPO_ROOT, 'tests', 'bench')
 SIPP_DIR = os.path.join(util.REPO_ROOT, 'tests', 'fixtures', 'sipp')
-
-
-def _baresip_ua_class():
-    # tests/bench/baresip_ua.py starts baresip for the benchmark; reused as is.
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        'vo_bench_baresip_ua', os.path.join(BENCH_DIR, 'baresip_ua.py'))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-_UA = _baresip_ua_class()
-BaresipError = _UA.BaresipError
 
 
 class PeerError(RuntimeError):
@@ -122,7 +108,7 @@ class BaresipPeer:
             'ringback_disabled\tyes',
             extra_config,
         ])
-        self.ua = _UA.BaresipUA(workdir, _registrar(kamailio), user, password, domain=domain,
+        self.ua = BaresipUA(workdir, _registrar(kamailio), user, password, domain=domain,
                                 regint=regint, name=self.name,
                                 modules=list(self.MODULES) + list(modules),
                                 config_extra=config, account_params=params,

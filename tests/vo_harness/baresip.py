@@ -1,4 +1,5 @@
-"""baresip 1.0 as a SIP user agent on loopback, for the benchmark and the demo.
+"""baresip 1.0 as a SIP user agent on loopback, for the benchmark, the demo and
+the harness's BaresipPeer (vo_harness.peers).
 
     ua = BaresipUA(workdir, registrar='127.0.0.1:PORT', user='bob', password='pw')
     t0 = ua.start()                  # monotonic time just before the spawn
@@ -16,16 +17,14 @@ and config_extra (audio_source/audio_player lines) and account_params
 """
 
 import os
+import pty
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
-import pty
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from vo_harness import util  # noqa: E402
+from . import util
 
 MODULE_PATHS = ('/usr/lib/baresip/modules', '/usr/lib/x86_64-linux-gnu/baresip/modules',
                 '/usr/local/lib/baresip/modules')
