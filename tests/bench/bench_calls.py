@@ -54,7 +54,7 @@ sys.path.insert(0, os.path.join(TESTS, 'integration'))   # calls_support (Party)
 os.environ.pop('VO_DAEMON_WRAPPER', None)   # before the harness reads it
 
 from vo_harness import BUS_NAME, OBJECT_PATH, Harness, audio, baresip  # noqa: E402
-from vo_harness.client import connect  # noqa: E402
+from vo_harness.client import close_connection, connect  # noqa: E402
 from vo_harness.daemon import daemon_path  # noqa: E402
 from vo_harness.peers import BaresipPeer, PeerError  # noqa: E402
 from vo_harness.measure import (BenchError, Results, check_daemon_logs,  # noqa: E402
@@ -154,13 +154,8 @@ class VoCaller:
         return f'{daemon_version()} ({daemon_path()}), alice@{DOMAIN}; media: {media}'
 
     def close(self):
-        for s in self._subs:
-            self.conn.signal_unsubscribe(s)
+        close_connection(self.conn, self._subs)
         self._subs = []
-        try:
-            self.conn.close_sync(None)
-        except GLib.Error:
-            pass
 
     def _on_props(self, conn, sender, path, iface, member, params, data):
         _iface, changed, _inv = params.unpack()

@@ -78,7 +78,7 @@ def version():
     return m.group(1) if m else '?'
 
 
-class BaresipUA:
+class BaresipUA(util.ChildProcess):
     def __init__(self, workdir, registrar, user, password, domain='vo.test',
                  regint=600, name='baresip', modules=(), config_extra='',
                  account_params='', purpose='registration only'):
@@ -104,14 +104,6 @@ class BaresipUA:
         aor = re.escape(f'{user}@{domain}')
         self._ok_re = re.compile(aor + r':.*\b2\d\d\b')
         self._fail_re = re.compile(aor + r':.*\b[3-6]\d\d\b|reg.*fail|could not', re.I)
-
-    @property
-    def running(self):
-        return self.proc is not None and self.proc.poll() is None
-
-    @property
-    def pid(self):
-        return self.proc.pid if self.proc else None
 
     def start(self):
         """Spawn baresip; returns the monotonic time just before the spawn."""
