@@ -36,7 +36,6 @@ import time
 sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(TOP, 'tests'))
-sys.path.insert(0, os.path.join(TOP, 'tests', 'bench'))
 
 from gi.repository import GLib  # noqa: E402
 
@@ -94,7 +93,7 @@ def start_echo_peer(h, kam, tone_peer=False):
     or when echo.so/aubridge.so are missing or that baresip does not start,
     the harness's baresip peer (tests/vo_harness/peers.py) answers instead and
     sends a FALLBACK_TONE sine. Returns a Peer (kind 'echo' or 'tone')."""
-    from baresip_ua import BaresipError, BaresipUA, module_path  # tests/bench/baresip_ua.py
+    from vo_harness.baresip import BaresipError, BaresipUA, module_path
     mdir = module_path()
     have = [(m, c) for m, c in ECHO_CODECS if os.path.exists(os.path.join(mdir, m))]
     why = '--tone-peer' if tone_peer else None
@@ -149,7 +148,7 @@ def start_peers(h, kam, args):
     peers = [start_echo_peer(h, kam, tone_peer=args.tone_peer)]
     if not args.peer:
         return peers
-    from baresip_ua import BaresipError, BaresipUA  # tests/bench/baresip_ua.py
+    from vo_harness.baresip import BaresipError, BaresipUA
     bob = BaresipUA(h.workdir, kam.hostport, 'bob', USERS['bob'], domain=DOMAIN,
                     name='peer-bob', purpose='demo peer bob: registration only')
     bob.start()

@@ -53,19 +53,15 @@ sys.path.insert(0, os.path.join(TESTS, 'integration'))   # calls_support (Party)
 
 os.environ.pop('VO_DAEMON_WRAPPER', None)   # before the harness reads it
 
-import gi  # noqa: E402
-gi.require_version('Gio', '2.0')
-gi.require_version('GLib', '2.0')
-from gi.repository import Gio, GLib  # noqa: E402
-
-from vo_harness import BUS_NAME, OBJECT_PATH, Harness, audio, util  # noqa: E402
-from vo_harness.client import connect  # noqa: E402
+from vo_harness import BUS_NAME, OBJECT_PATH, Harness, audio, baresip  # noqa: E402
+from vo_harness.client import close_connection, connect  # noqa: E402
 from vo_harness.daemon import daemon_path  # noqa: E402
 from vo_harness.peers import BaresipPeer, PeerError  # noqa: E402
+from vo_harness.measure import (BenchError, Results, check_daemon_logs,  # noqa: E402
+                                daemon_version, log_tail, ms, report, rss_kib, say,
+                                summary, unready)
 from calls_support import CALL, CALLS, DOMAIN, Party, stop_extra_buses  # noqa: E402
-
-sys.path.insert(0, HERE)
-import baresip_ua  # noqa: E402
+from gi.repository import Gio, GLib  # noqa: E402 (versions required by vo_harness)
 
 PASSWORDS = {'alice': 'Alice-bench-pw', 'carol': 'Carol-bench-pw', 'peer': 'Peer-bench-pw'}
 PEER_URI = f'sip:peer@{DOMAIN}'
@@ -85,27 +81,7 @@ STANDIN_MEDIA = {
 }
 
 
-class BenchError(RuntimeError):
-    pass
-
-
-def say(*args):
-    print(*args, flush=True)
-
-
-def ms(seconds):
-    return seconds * 1000.0
-
-
 # -- /proc ------------------------------------------------------------------
-def rss_kib(pid):
-    with open(f'/proc/{pid}/status') as f:
-        for line in f:
-            if line.startswith('VmRSS:'):
-                return int(line.split()[1])
-    raise BenchError(f'no VmRSS in /proc/{pid}/status')
-
-
 def cpu_seconds(pid):
     """utime + stime of the whole process (all threads), in seconds."""
     with open(f'/proc/{pid}/stat') as f:
@@ -178,13 +154,8 @@ class VoCaller:
         return f'{daemon_version()} ({daemon_path()}), alice@{DOMAIN}; media: {media}'
 
     def close(self):
-        for s in self._subs:
-            self.conn.signal_unsubscribe(s)
+        close_connection(self.conn, self._subs)
         self._subs = []
-        try:
-            self.conn.close_sync(None)
-        except GLib.Error:
-            pass
 
     def _on_props(self, conn, sender, path, iface, member, params, data):
         _iface, changed, _inv = params.unpack()
@@ -288,20 +259,6 @@ class VoCaller:
         self.daemon.stop()
 
 
-def daemon_version():
-    import subprocess
-    try:
-        r = subprocess.run([daemon_path(), '--version'], capture_output=True, text=True,
-                           timeout=5)
-        return (r.stdout.strip() or r.stderr.strip()).split('\n')[0]
-    except (OSError, subprocess.TimeoutExpired):
-        return '?'
-
-
-def log_tail(path, lines=30):
-    return f'\n--- {path} (tail) ---\n{util.tail(path, lines)}' if path else ''
-
-
 # -- baresip --------------------------------------------------------------------
 class QuietBaresip(BaresipPeer):
     """A baresip caller: aufile source, no player, no sndfile dumps (the peer
@@ -322,7 +279,7 @@ class BaresipCaller:
         return self.ua.ua.pid
 
     def describe(self):
-        return (f'baresip {baresip_ua.version()}, carol@{DOMAIN}; media: aufile source '
+        return (f'baresip {baresip.version()}, carol@{DOMAIN}; media: aufile source '
                 f'(8 kHz WAV, 440 Hz), no audio player (decodes, plays nowhere)')
 
     def use_codec(self, codec):
@@ -397,17 +354,6 @@ class BaresipCaller:
 
 
 # -- measurements -----------------------------------------------------------
-class Results:
-    def __init__(self):
-        self.data = {}
-
-    def add(self, who, what, value):
-        self.data.setdefault((who, what), []).append(value)
-
-    def get(self, who, what):
-        return self.data.get((who, what), [])
-
-
 def peer_heard(peer):
     """Analysis of the newest received-audio dump of the peer (written by
     its sndfile module; complete once the call ended there)."""
@@ -533,16 +479,6 @@ def measure(ua, peer, res, args, failures):
 
 
 # -- output ------------------------------------------------------------------------
-def summary(values, fmt, spread=True):
-    values = [v for v in values if v is not None]
-    if not values:
-        return 'n/a'
-    med = statistics.median(values)
-    if len(values) == 1 or not spread:
-        return fmt.format(med)
-    return f'{fmt.format(med)} ({fmt.format(min(values))}-{fmt.format(max(values))})'
-
-
 def print_table(res, args, media_note):
     rows = [
         ('idle RSS before any call (KiB)', 'rss_idle', '{:.0f}'),
@@ -587,18 +523,14 @@ def print_table(res, args, media_note):
 
 # -- main ------------------------------------------------------------------------
 def run(args):
-    for tool in ('kamailio', 'kamcmd', 'baresip', 'dbus-daemon'):
-        if shutil.which(tool) is None:
-            say(f'bench: SKIP: {tool} not installed')
-            return 77
+    status = unready(('kamailio', 'kamcmd', 'baresip', 'dbus-daemon'))
+    if status is not None:
+        return status
     want_pw = os.environ.get('VO_BENCH_MEDIA', 'pipewire') != 'standin'
     if want_pw and (shutil.which('pipewire') is None or shutil.which('wireplumber') is None):
         say('bench: SKIP: pipewire/wireplumber not installed (VO_BENCH_MEDIA=standin runs '
             'with GStreamer stand-ins)')
         return 77
-    if not os.access(daemon_path(), os.X_OK):
-        say(f'bench: vo-daemon not found at {daemon_path()} (build it, or set VO_DAEMON)')
-        return 1
 
     res = Results()
     failures = []
@@ -647,9 +579,7 @@ def run(args):
         traceback.print_exc()
     finally:
         try:
-            bad = [line for d in h.daemons for line in d.bad_log_lines()]
-            if bad:
-                failures.append('vo-daemon logged criticals:\n' + '\n'.join(bad[:10]))
+            check_daemon_logs(h, failures)
         except Exception as e:  # noqa: BLE001
             failures.append(f'log check: {e}')
         try:
@@ -661,14 +591,7 @@ def run(args):
     print_table(res, args, media_note)
     say(f'\nbench: {time.monotonic() - t_begin:.0f} s in all; load average at the end '
         f'{os.getloadavg()[0]:.2f} (other work on the machine skews every figure)')
-    if failures:
-        say(f'\nbench: {len(failures)} measurement(s) failed:')
-        for f in failures:
-            say('  - ' + f.replace('\n', '\n    '))
-        say(f'bench: work folder kept: {h.workdir}')
-        return 1
-    say('bench: all measurements done')
-    return 0
+    return report(failures, h.workdir)
 
 
 def main():

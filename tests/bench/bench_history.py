@@ -40,12 +40,9 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 os.environ.pop('VO_DAEMON_WRAPPER', None)   # before the harness reads it
 
-import gi  # noqa: E402
-gi.require_version('Gio', '2.0')
-gi.require_version('GLib', '2.0')
-from gi.repository import Gio, GLib  # noqa: E402
-
 from vo_harness import BUS_NAME, OBJECT_PATH, Harness  # noqa: E402
+from vo_harness.measure import print_timings, timed, verdict  # noqa: E402
+from gi.repository import Gio, GLib  # noqa: E402 (versions required by vo_harness)
 
 HISTORY = 'org.virtualoffice.History1'
 T0 = 1_650_000_000_000_000      # 2022-04-15, µs
@@ -89,22 +86,6 @@ def fill(path, rows):
     return elapsed, count
 
 
-def timed(conn, calls, method, params, interface=HISTORY):
-    """Median, min, max in ms of `calls` synchronous calls (2 warm-up calls first)."""
-    def once():
-        t = time.perf_counter()
-        reply = conn.call_sync(BUS_NAME, OBJECT_PATH, interface, method, params, None,
-                               Gio.DBusCallFlags.NONE, 60000, None)
-        return time.perf_counter() - t, reply
-    for _ in range(2):
-        _, reply = once()
-    samples = []
-    for _ in range(calls):
-        elapsed, reply = once()
-        samples.append(elapsed * 1000.0)
-    return statistics.median(samples), min(samples), max(samples), reply
-
-
 def list_params(**filter_):
     types = {'kind': 's', 'offset': 'u', 'limit': 'u', 'since': 'x'}
     return GLib.Variant('(a{sv})', ({k: GLib.Variant(types[k], v) for k, v in filter_.items()},))
@@ -144,14 +125,15 @@ def run(args):
             ('Get (id)', 'Get', GLib.Variant('(s)', (uid(args.rows // 2),)), None),
         ]
         for label, method, params, want in cases:
-            med, lo, hi, reply = timed(conn, args.calls, method, params)
+            med, lo, hi, reply = timed(conn, args.calls, OBJECT_PATH, HISTORY, method, params,
+                                       timeout_ms=60000)
             n = len(reply.unpack()[0]) if method == 'List' else None
             if want is not None and n != want:
                 failures.append(f'{label}: {n} entries, expected {want}')
             results.append((label, med, lo, hi, n))
-        med, lo, hi, _ = timed(conn, args.calls, 'Get',
-                               GLib.Variant('(ss)', (HISTORY, 'UnseenMissed')),
-                               interface='org.freedesktop.DBus.Properties')
+        med, lo, hi, _ = timed(conn, args.calls, OBJECT_PATH, 'org.freedesktop.DBus.Properties',
+                               'Get', GLib.Variant('(ss)', (HISTORY, 'UnseenMissed')),
+                               timeout_ms=60000)
         results.append(('Properties.Get UnseenMissed (bus round trip)', med, lo, hi, None))
 
         # Writes: each call commits (WAL, synchronous=FULL) and recounts.
@@ -178,10 +160,7 @@ def run(args):
     print(f'  fill (one transaction, recursive CTE): {fill_s:.1f} s')
     print(f'  daemon start on it -> owns bus name:   {start_ms:.0f} ms')
     print()
-    width = max(len(r[0]) for r in results)
-    print(f'  {"call":<{width}}  {"median ms":>9}  {"min-max ms":>15}  entries')
-    for label, med, lo, hi, n in results:
-        print(f'  {label:<{width}}  {med:9.2f}  {lo:7.2f}-{hi:<7.2f}  {"" if n is None else n}')
+    print_timings(results, 'entries')
     print()
 
     if count != args.rows:
@@ -189,9 +168,7 @@ def run(args):
     first = results[0]
     if first[1] > MAX_MS:
         failures.append(f'{first[0]} took {first[1]:.1f} ms (median), over {MAX_MS:.0f} ms')
-    for f in failures:
-        print(f'FAIL: {f}')
-    return 1 if failures else 0
+    return verdict(failures)
 
 
 def main():

@@ -31,7 +31,6 @@ import os
 import random
 import shutil
 import sqlite3
-import statistics
 import sys
 import time
 
@@ -42,13 +41,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), 'integration'))
 
 os.environ.pop('VO_DAEMON_WRAPPER', None)   # before the harness reads it
 
-import gi  # noqa: E402
-gi.require_version('Gio', '2.0')
-gi.require_version('GLib', '2.0')
-from gi.repository import Gio, GLib  # noqa: E402
-
 from vo_harness import BUS_NAME, OBJECT_PATH, Harness  # noqa: E402
 from vo_harness.client import pump  # noqa: E402
+from vo_harness.measure import print_timings, rss_kib, timed, verdict  # noqa: E402
+from gi.repository import Gio, GLib  # noqa: E402 (versions required by vo_harness)
 from calls_support import Party, stop_extra_buses  # noqa: E402
 
 MESSAGES = 'org.virtualoffice.Messages1'
@@ -116,30 +112,6 @@ def fill(path, rows, conversations):
                        ('bench %', '%-0000-4000-9000-%')).fetchone()[0]
     db.close()
     return elapsed, count, vocabulary, base
-
-
-def rss_kb(pid):
-    with open(f'/proc/{pid}/status') as f:
-        for line in f:
-            if line.startswith('VmRSS:'):
-                return int(line.split()[1])
-    return 0
-
-
-def timed(conn, calls, path, interface, method, params):
-    """Median, min, max in ms of `calls` synchronous calls (2 warm-up calls first)."""
-    def once():
-        t = time.perf_counter()
-        reply = conn.call_sync(BUS_NAME, path, interface, method, params, None,
-                               Gio.DBusCallFlags.NONE, 120000, None)
-        return time.perf_counter() - t, reply
-    for _ in range(2):
-        _, reply = once()
-    samples = []
-    for _ in range(calls):
-        elapsed, reply = once()
-        samples.append(elapsed * 1000.0)
-    return statistics.median(samples), min(samples), max(samples), reply
 
 
 def search_params(query, **options):
@@ -251,7 +223,7 @@ def run(args):
             results, fill_s, count, size_mb, start_ms = search_bench(h, alice, args, vocabulary,
                                                                      failures)
             time.sleep(2)
-            rss = {p.user: rss_kb(p.daemon.pid) for p in (alice, bob)}
+            rss = {p.user: rss_kib(p.daemon.pid) for p in (alice, bob)}
         finally:
             for d in h.daemons:
                 d.stop()
@@ -270,19 +242,14 @@ def run(args):
     print(f'  fill (one transaction, SQL + FTS5 triggers): {fill_s:.1f} s')
     print(f'  daemon start on it -> owns bus name:         {start_ms:.0f} ms')
     print()
-    width = max(len(r[0]) for r in results)
-    print(f'  {"call":<{width}}  {"median ms":>9}  {"min-max ms":>15}  results')
-    for label, med, lo, hi, n in results:
-        print(f'  {label:<{width}}  {med:9.2f}  {lo:7.2f}-{hi:<7.2f}  {n}')
+    print_timings(results, 'results')
     print()
     print(f'Idle RSS after it all: alice {rss["alice"] / 1024:.1f} MiB (with the '
           f'{count:,}-message database), bob {rss["bob"] / 1024:.1f} MiB')
     print()
     if count != args.rows:
         failures.append(f'{count} rows in the table, expected {args.rows}')
-    for f in failures:
-        print(f'FAIL: {f}')
-    return 1 if failures else 0
+    return verdict(failures)
 
 
 def main():

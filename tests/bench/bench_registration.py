@@ -36,11 +36,8 @@ import os
 import platform
 import re
 import select
-import shutil
 import socket
-import statistics
 import struct
-import subprocess
 import sys
 import threading
 import time
@@ -52,18 +49,14 @@ sys.path.insert(0, os.path.dirname(HERE))
 
 os.environ.pop('VO_DAEMON_WRAPPER', None)   # before the harness reads it
 
-import gi  # noqa: E402
-gi.require_version('Gio', '2.0')
-gi.require_version('GLib', '2.0')
-from gi.repository import Gio, GLib  # noqa: E402
-
-from vo_harness import ACCOUNT, BUS_NAME, OBJECT_PATH, Harness, util  # noqa: E402
+from vo_harness import ACCOUNT, BUS_NAME, OBJECT_PATH, Harness, baresip  # noqa: E402
+from vo_harness.baresip import BaresipError, BaresipUA  # noqa: E402
 from vo_harness.client import connect  # noqa: E402
 from vo_harness.daemon import daemon_path  # noqa: E402
-
-sys.path.insert(0, HERE)
-import baresip_ua  # noqa: E402
-from baresip_ua import BaresipError, BaresipUA  # noqa: E402
+from vo_harness.measure import (BenchError, Results, check_daemon_logs,  # noqa: E402
+                                daemon_version, log_tail, memory_kib, ms, report, say,
+                                summary, unready)
+from gi.repository import Gio, GLib  # noqa: E402 (versions required by vo_harness)
 
 DOMAIN = 'vo.test'
 DAEMON_USER, DAEMON_PASSWORD = 'alice', 'Alice-bench-pw'
@@ -73,36 +66,6 @@ REGISTER_TIMEOUT = 15.0         # seconds, per measurement
 
 ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
-
-
-class BenchError(RuntimeError):
-    pass
-
-
-def ms(seconds):
-    return seconds * 1000.0
-
-
-# -- process memory -------------------------------------------------------------
-def memory_kib(pid):
-    """{'rss': VmRSS, 'hwm': VmHWM, 'pss': Pss} in KiB (Pss None if unreadable)."""
-    out = {'rss': None, 'hwm': None, 'pss': None}
-    with open(f'/proc/{pid}/status') as f:
-        for line in f:
-            if line.startswith('VmRSS:'):
-                out['rss'] = int(line.split()[1])
-            elif line.startswith('VmHWM:'):
-                out['hwm'] = int(line.split()[1])
-    try:
-        with open(f'/proc/{pid}/smaps_rollup') as f:
-            for line in f:
-                if line.startswith('Pss:'):
-                    out['pss'] = int(line.split()[1])
-    except OSError:
-        pass
-    if out['rss'] is None:
-        raise BenchError(f'no VmRSS in /proc/{pid}/status')
-    return out
 
 
 # -- SIP on the wire -----------------------------------------------------------
@@ -261,7 +224,7 @@ class BusWatch:
                         return t
                     if value == 'failed':
                         raise BenchError('vo-daemon: Registration became failed'
-                                         + _log_tail(log))
+                                         + log_tail(log, 40))
                 now = time.monotonic()
                 if self.owned_at is not None and now >= next_get:
                     next_get = now + poll
@@ -271,65 +234,20 @@ class BusWatch:
                         return min(sig + [time.monotonic()])
                 if proc is not None and proc.poll() is not None:
                     raise BenchError(f'vo-daemon exited with {proc.returncode} before it '
-                                     f'registered' + _log_tail(log))
+                                     f'registered' + log_tail(log, 40))
                 if now > deadline:
                     raise BenchError(f'vo-daemon not registered after {timeout:.0f} s '
                                      f'(Registration={self.get_registration()!r})'
-                                     + _log_tail(log))
+                                     + log_tail(log, 40))
         finally:
             GLib.source_remove(tick)
 
 
-def _log_tail(path, lines=40):
-    if not path:
-        return ''
-    return f'\n--- {path} (tail) ---\n{util.tail(path, lines)}'
-
-
-def daemon_version():
-    try:
-        r = subprocess.run([daemon_path(), '--version'], capture_output=True, text=True,
-                           timeout=5)
-        return (r.stdout.strip() or r.stderr.strip()).split('\n')[0]
-    except (OSError, subprocess.TimeoutExpired):
-        return '?'
-
-
-# -- statistics and output ---------------------------------------------------------
-def summary(values, fmt):
-    values = [v for v in values if v is not None]
-    if not values:
-        return 'n/a'
-    med = statistics.median(values)
-    if len(values) == 1:
-        return fmt.format(med)
-    return f'{fmt.format(med)} ({fmt.format(min(values))}-{fmt.format(max(values))})'
-
-
-class Results:
-    def __init__(self):
-        self.data = {}
-
-    def add(self, who, what, value):
-        self.data.setdefault((who, what), []).append(value)
-
-    def get(self, who, what):
-        return self.data.get((who, what), [])
-
-
-def say(*args):
-    print(*args, flush=True)
-
-
 # -- the runs ---------------------------------------------------------------------
 def run(args):
-    for tool in ('kamailio', 'kamcmd', 'baresip', 'dbus-daemon'):
-        if shutil.which(tool) is None:
-            say(f'bench: SKIP: {tool} not installed')
-            return 77
-    if not os.access(daemon_path(), os.X_OK):
-        say(f'bench: vo-daemon not found at {daemon_path()} (build it, or set VO_DAEMON)')
-        return 1
+    status = unready(('kamailio', 'kamcmd', 'baresip', 'dbus-daemon'))
+    if status is not None:
+        return status
 
     res = Results()
     failures = []
@@ -350,7 +268,7 @@ def run(args):
             f'kamailio {kam.hostport}; {os.cpu_count()} CPUs, {platform.machine()}, '
             f'kernel {platform.release()}')
         say(f'bench: {daemon_version()} ({daemon_path()}) as {DAEMON_USER}@{DOMAIN}; '
-            f'baresip {baresip_ua.version()} as {BARESIP_USER}@{DOMAIN}: {bare.account_line}')
+            f'baresip {baresip.version()} as {BARESIP_USER}@{DOMAIN}: {bare.account_line}')
         say(f'bench: both ask for Expires {REGISTER_EXPIRES}, UDP on 127.0.0.1, '
             f'digest auth (401 then 200); baresip loads only account.so (no UI, audio, video)')
         if wire is None:
@@ -431,22 +349,13 @@ def run(args):
         if wire is not None:
             wire.close()
         try:
-            bad = [line for d in h.daemons for line in d.bad_log_lines()]
-            if bad:
-                failures.append('vo-daemon logged criticals:\n' + '\n'.join(bad[:10]))
+            check_daemon_logs(h, failures)
             h.close(failed=failed or bool(failures))
         except Exception as e:  # noqa: BLE001
             failures.append(f'teardown: {e}')
 
     print_table(res, args)
-    if failures:
-        say(f'\nbench: {len(failures)} measurement(s) failed:')
-        for f in failures:
-            say('  - ' + f.replace('\n', '\n    '))
-        say(f'bench: work folder kept: {h.workdir}')
-        return 1
-    say('\nbench: all measurements done')
-    return 0
+    return report(failures, h.workdir)
 
 
 def who_name(who):
@@ -476,7 +385,7 @@ def measure_daemon_start(d, watch, wire, kam, idle):
             raise BenchError(f'kamailio holds no contact of {DAEMON_USER}')
         time.sleep(idle)
         if not d.running:
-            raise BenchError('vo-daemon exited while idle' + _log_tail(d.log))
+            raise BenchError('vo-daemon exited while idle' + log_tail(d.log, 40))
         mem = memory_kib(d.pid)
         return {'start': ms(t_reg - t0),
                 'owned': ms(watch.owned_at - t0) if watch.owned_at else None,

@@ -3,6 +3,7 @@ session bus, all registered at one kamailio."""
 
 import os
 import signal
+import sqlite3
 import time
 
 import pytest
@@ -211,6 +212,16 @@ def heard(party, freq, node=SPEAKER, seconds=1.5, tries=3):
         if tone_ok(a, freq):
             break
     return a
+
+
+def db_rows(party, sql, *args):
+    """Rows of the party's database (read-only, next to the running daemon)."""
+    path = os.path.join(party.daemon.data_dir, 'vo.db')
+    con = sqlite3.connect(f'file:{path}?mode=ro', uri=True, timeout=10)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
 
 
 def stop_extra_buses(h):

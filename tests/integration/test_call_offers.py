@@ -16,6 +16,7 @@ import pytest
 
 from calls_support import ERR, DBusCallError, call_kam as kam, parties  # noqa: F401
 from vo_harness import util
+from vo_harness.measure import BenchError, rss_kib
 
 
 @pytest.fixture
@@ -263,11 +264,6 @@ SOFIA_LOOPING_M_LINES = {
 }
 
 
-def rss_kib(pid):
-    with open(f'/proc/{pid}/status') as f:
-        return next(int(line.split()[1]) for line in f if line.startswith('VmRSS:'))
-
-
 @pytest.mark.parametrize('case', sorted(SOFIA_LOOPING_M_LINES))
 def test_sdp_that_loops_sofia_is_refused(kam, alice, case):
     """Refused at once, and the daemon neither grows nor stops answering. A
@@ -285,7 +281,7 @@ def test_sdp_that_loops_sofia_is_refused(kam, alice, case):
                     grown.append(rss_kib(pid))
                     os.kill(pid, signal.SIGKILL)
                     return
-            except (OSError, StopIteration):
+            except (OSError, BenchError):
                 return
     watchdog = threading.Thread(target=watch, daemon=True)
     watchdog.start()

@@ -4,17 +4,15 @@ colleagues who are offline, the outbox across a SIGKILL, duplicates and
 malformed requests, bad input, conversations and search, vo-ctl."""
 
 import json
-import os
 import random
 import re
 import socket
-import sqlite3
 import time
 
 import pytest
 from gi.repository import GLib
 
-from calls_support import ERR, DBusCallError, Party, stop_extra_buses
+from calls_support import ERR, DBusCallError, Party, db_rows, stop_extra_buses
 from vo_harness import util
 from vo_harness.client import pump
 from vo_harness.voctl import VoCtl
@@ -137,16 +135,6 @@ def conversation_paths(p):
 
 def alive(p):
     return p.daemon.running and p.client.name_has_owner()
-
-
-def db_rows(p, sql, *args):
-    """Rows of the daemon's database (read-only, next to the running daemon)."""
-    path = os.path.join(p.daemon.data_dir, 'vo.db')
-    con = sqlite3.connect(f'file:{path}?mode=ro', uri=True, timeout=10)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
 
 
 # -- IM: receipts, unread ------------------------------------------------------

@@ -10,7 +10,7 @@ import time
 import pytest
 from gi.repository import Gio, GLib
 
-from calls_support import Party, stop_extra_buses
+from calls_support import Party, db_rows, stop_extra_buses
 from vo_harness import util
 from vo_harness.client import pump
 
@@ -73,15 +73,6 @@ class Locked:
     def __exit__(self, *exc):
         self.con.execute('ROLLBACK')
         self.con.close()
-
-
-def db_rows(p, sql, *args):
-    path = os.path.join(p.daemon.data_dir, 'vo.db')
-    con = sqlite3.connect(f'file:{path}?mode=ro', uri=True, timeout=10)
-    try:
-        return con.execute(sql, args).fetchall()
-    finally:
-        con.close()
 
 
 def received_texts(p):

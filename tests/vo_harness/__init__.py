@@ -19,6 +19,10 @@ Media (see pipewire.py, audio.py, peers.py):
         bob = h.start_baresip(kam, 'bob', 'secret', tone=660)   # auto-answering peer
         uas = h.sipp('uas_busy', register=(kam, 'carol', 'pw')) # sipp scenario
 
+baresip as a bare user agent (registration only, or with modules; the peer
+above drives one) is baresip.py. Benchmarks (tests/bench) measure with
+measure.py: Results, VmRSS/Pss from /proc, timed() D-Bus calls, summaries.
+
 Everything runs on ephemeral ports in a private temp folder and is torn down
 by Harness.close() (also at interpreter exit, and children die with the
 parent through PR_SET_PDEATHSIG).

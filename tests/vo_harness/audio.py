@@ -158,7 +158,7 @@ def profile(path, window=0.25, threshold=SILENCE_RMS):
 
 
 # -- playing and recording through a private PipeWire ------------------------
-class TonePlayer:
+class TonePlayer(util.ChildProcess):
     """A sine into a PipeWire node (default: the virtual mic) until stop(),
     or for `seconds`. freq=0 plays digital silence."""
 
@@ -189,10 +189,6 @@ class TonePlayer:
         self.proc = self.pw.spawn(self.argv(), log=self.log)
         self.pw.link(self.node, self.target, timeout=self.link_timeout)
         return self
-
-    @property
-    def running(self):
-        return self.proc is not None and self.proc.poll() is None
 
     def wait(self, timeout=None):
         """Wait for a tone with `seconds` to end."""

@@ -65,6 +65,17 @@ def name_has_owner(conn, name):
     return reply.unpack()[0]
 
 
+def close_connection(conn, subscriptions):
+    """Drop the signal subscriptions and close the connection (it may be
+    closed already: the bus went away)."""
+    for sub in subscriptions:
+        conn.signal_unsubscribe(sub)
+    try:
+        conn.close_sync(None)
+    except GLib.Error:
+        pass
+
+
 def pump(seconds=0.0):
     """Dispatch pending GLib events of the default main context for a while."""
     ctx = GLib.MainContext.default()
@@ -98,13 +109,8 @@ class VoClient:
         ]
 
     def close(self):
-        for sub in self._subs:
-            self.conn.signal_unsubscribe(sub)
+        close_connection(self.conn, self._subs)
         self._subs = []
-        try:
-            self.conn.close_sync(None)
-        except GLib.Error:
-            pass
 
     def _on_props(self, conn, sender, path, iface, member, params, data):
         if not path.startswith(self.path):

@@ -35,7 +35,7 @@ class DaemonError(RuntimeError):
     pass
 
 
-class VoDaemon:
+class VoDaemon(util.ChildProcess):
     """One vo-daemon process (restartable) with its own VO_CONFIG_DIR/VO_DATA_DIR.
 
     session_address: the private session bus the daemon owns its name on.
@@ -103,21 +103,9 @@ class VoDaemon:
         kf.save_to_file(self.conf_path)
 
     def conf_text(self):
-        try:
-            with open(self.conf_path) as f:
-                return f.read()
-        except OSError:
-            return ''
+        return util.read_text(self.conf_path)
 
     # -- process ---------------------------------------------------------
-    @property
-    def running(self):
-        return self.proc is not None and self.proc.poll() is None
-
-    @property
-    def pid(self):
-        return self.proc.pid if self.proc else None
-
     def env(self):
         env = dict(os.environ)
         for k in ('DBUS_SESSION_BUS_ADDRESS', 'DBUS_SYSTEM_BUS_ADDRESS', 'XDG_RUNTIME_DIR',
@@ -216,11 +204,7 @@ class VoDaemon:
 
     # -- inspection ----------------------------------------------------------
     def log_text(self):
-        try:
-            with open(self.log, errors='replace') as f:
-                return f.read()
-        except OSError:
-            return ''
+        return util.read_text(self.log)
 
     def bad_log_lines(self):
         return [line for line in self.log_text().splitlines() if BAD_LOG_RE.search(line)]

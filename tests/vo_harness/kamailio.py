@@ -21,7 +21,7 @@ class KamailioError(RuntimeError):
     pass
 
 
-class Kamailio:
+class Kamailio(util.ChildProcess):
     """One kamailio instance.
 
     The port is chosen once (free for UDP and TCP on 127.0.0.1) and kept across
@@ -66,10 +66,6 @@ class Kamailio:
     def tls_hostport(self):
         """The TLS listener (WITH_TLS): '127.0.0.1:TLSPORT'."""
         return f'{self.host}:{self.tls_port}'
-
-    @property
-    def running(self):
-        return self.proc is not None and self.proc.poll() is None
 
     # -- configuration and DB --------------------------------------------
     def _render(self):

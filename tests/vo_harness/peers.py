@@ -34,25 +34,11 @@ import subprocess
 import threading
 import time
 
+from .baresip import BaresipUA
 from . import util
 from .sip import RegisterClient
 
-BENCH_DIR = os.path.join(util.REPO_ROOT, 'tests', 'bench')
 SIPP_DIR = os.path.join(util.REPO_ROOT, 'tests', 'fixtures', 'sipp')
-
-
-def _baresip_ua_class():
-    # tests/bench/baresip_ua.py starts baresip for the benchmark; reused as is.
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        'vo_bench_baresip_ua', os.path.join(BENCH_DIR, 'baresip_ua.py'))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-_UA = _baresip_ua_class()
-BaresipError = _UA.BaresipError
 
 
 class PeerError(RuntimeError):
@@ -122,7 +108,7 @@ class BaresipPeer:
             'ringback_disabled\tyes',
             extra_config,
         ])
-        self.ua = _UA.BaresipUA(workdir, _registrar(kamailio), user, password, domain=domain,
+        self.ua = BaresipUA(workdir, _registrar(kamailio), user, password, domain=domain,
                                 regint=regint, name=self.name,
                                 modules=list(self.MODULES) + list(modules),
                                 config_extra=config, account_params=params,
@@ -410,11 +396,7 @@ class BaresipPeer:
         return files[-1] if files else None
 
     def log_text(self):
-        try:
-            with open(self.log, errors='replace') as f:
-                return f.read()
-        except OSError:
-            return ''
+        return util.read_text(self.log)
 
 
 # -- sipp --------------------------------------------------------------------
@@ -460,7 +442,7 @@ def scenario_path(name):
     return path
 
 
-class Sipp:
+class Sipp(util.ChildProcess):
     """One sipp process running one scenario for `calls` calls.
 
     UAS (default): listens on 127.0.0.1:port; register=(kamailio, user,
@@ -574,10 +556,6 @@ class Sipp:
         if r.status != 200:
             raise PeerError(f'registering {user} -> sipp failed: {r.status} {r.reason}')
 
-    @property
-    def running(self):
-        return self.proc is not None and self.proc.poll() is None
-
     def wait(self, timeout=30.0):
         """Wait for sipp to finish its calls; returns its exit code (0: every
         call succeeded, 1: some failed, 99: no call processed...)."""
@@ -600,11 +578,7 @@ class Sipp:
 
     def messages(self):
         """The SIP messages sipp sent and received (its -trace_msg log)."""
-        try:
-            with open(self.message_file, errors='replace') as f:
-                return f.read()
-        except OSError:
-            return ''
+        return util.read_text(self.message_file)
 
     def received(self, first_line_re):
         """Messages sipp received whose first line matches the regex."""
@@ -617,19 +591,14 @@ class Sipp:
 
     def failure(self):
         """Errors and the tail of the message log, for assertion messages."""
-        err = ''
-        try:
-            with open(self.error_file, errors='replace') as f:
-                err = f.read()[-3000:]
-        except OSError:
-            pass
+        err = util.read_text(self.error_file)[-3000:]
         return (f'--- sipp {self.name} rc={self.returncode} ---\n{util.tail(self.log, 20)}\n'
                 f'--- errors ---\n{err}\n--- messages (tail) ---\n'
                 + self.messages()[-4000:])
 
 
 # -- Linphone ------------------------------------------------------------------
-class LinphonePeer:
+class LinphonePeer(util.ChildProcess):
     """Linphone 5.1 (Debian's linphone-cli: the headless linphone-daemon),
     driven over its unix socket, registered at kamailio over UDP.
 
@@ -782,16 +751,8 @@ class LinphonePeer:
                                and e.get('Content', '').strip('"') == text, timeout,
                                f'message {text!r}')
 
-    @property
-    def running(self):
-        return self.proc is not None and self.proc.poll() is None
-
     def log_text(self):
-        try:
-            with open(self.log_path, errors='replace') as f:
-                return f.read()
-        except OSError:
-            return ''
+        return util.read_text(self.log_path)
 
     def stop(self):
         if self.sock:

@@ -81,7 +81,7 @@ def parse_dump(text):
     return [o for i, o in objects.items() if i not in removed]
 
 
-class PipeWire:
+class PipeWire(util.ChildProcess):
     """One private pipewire daemon (+ wireplumber) in workdir/name.
 
     session_bus: D-Bus address handed to wireplumber (the harness' private
@@ -144,10 +144,6 @@ class PipeWire:
         return env
 
     # -- process -------------------------------------------------------------
-    @property
-    def running(self):
-        return self.proc is not None and self.proc.poll() is None
-
     def start(self, timeout=10.0):
         if self.running:
             return self

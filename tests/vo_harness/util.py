@@ -167,6 +167,30 @@ def wrapper_argv():
     return shlex.split(wrapper) if wrapper else []
 
 
+class ChildProcess:
+    """`running` and `pid` of a part that keeps its child process in self.proc
+    (None before start and after stop)."""
+
+    proc = None
+
+    @property
+    def running(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    @property
+    def pid(self):
+        return self.proc.pid if self.proc else None
+
+
+def read_text(path):
+    """A log's text so far, '' when it is not there (yet)."""
+    try:
+        with open(path, errors='replace') as f:
+            return f.read()
+    except OSError:
+        return ''
+
+
 def tail(path, lines=200):
     try:
         with open(path, 'r', errors='replace') as f:

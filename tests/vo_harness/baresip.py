@@ -1,4 +1,5 @@
-"""baresip 1.0 as a SIP user agent on loopback, for the benchmark and the demo.
+"""baresip 1.0 as a SIP user agent on loopback, for the benchmark, the demo and
+the harness's BaresipPeer (vo_harness.peers).
 
     ua = BaresipUA(workdir, registrar='127.0.0.1:PORT', user='bob', password='pw')
     t0 = ua.start()                  # monotonic time just before the spawn
@@ -16,16 +17,14 @@ and config_extra (audio_source/audio_player lines) and account_params
 """
 
 import os
+import pty
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
-import pty
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from vo_harness import util  # noqa: E402
+from . import util
 
 MODULE_PATHS = ('/usr/lib/baresip/modules', '/usr/lib/x86_64-linux-gnu/baresip/modules',
                 '/usr/local/lib/baresip/modules')
@@ -79,7 +78,7 @@ def version():
     return m.group(1) if m else '?'
 
 
-class BaresipUA:
+class BaresipUA(util.ChildProcess):
     def __init__(self, workdir, registrar, user, password, domain='vo.test',
                  regint=600, name='baresip', modules=(), config_extra='',
                  account_params='', purpose='registration only'):
@@ -105,14 +104,6 @@ class BaresipUA:
         aor = re.escape(f'{user}@{domain}')
         self._ok_re = re.compile(aor + r':.*\b2\d\d\b')
         self._fail_re = re.compile(aor + r':.*\b[3-6]\d\d\b|reg.*fail|could not', re.I)
-
-    @property
-    def running(self):
-        return self.proc is not None and self.proc.poll() is None
-
-    @property
-    def pid(self):
-        return self.proc.pid if self.proc else None
 
     def start(self):
         """Spawn baresip; returns the monotonic time just before the spawn."""
