@@ -3,6 +3,7 @@
 import os
 import re
 import signal
+import tempfile
 import time
 
 import gi
@@ -29,6 +30,11 @@ BAD_LOG_RE = re.compile(r'(-CRITICAL \*\*|ERROR: AddressSanitizer|runtime error:
 
 def daemon_path():
     return os.environ.get('VO_DAEMON') or DEFAULT_DAEMON
+
+
+def gst_registry_path():
+    """One GStreamer registry per user for all test daemons (see env())."""
+    return os.path.join(tempfile.gettempdir(), f'vo-test-gst-registry-{os.getuid()}.bin')
 
 
 class DaemonError(RuntimeError):
@@ -120,6 +126,12 @@ class VoDaemon(util.ChildProcess):
             'XDG_CONFIG_HOME': os.path.join(self.home, '.config'),
             'XDG_DATA_HOME': os.path.join(self.home, '.local', 'share'),
             'XDG_CACHE_HOME': os.path.join(self.home, '.cache'),
+            # GStreamer's plugin registry, shared by every daemon of every
+            # test run as a user's ~/.cache one is: a fresh cache costs each
+            # daemon a plugin scan (2 s and more on a loaded machine) on the
+            # main loop at its first INVITE, which ran into the peers'
+            # timeouts. GStreamer replaces the file atomically.
+            'GST_REGISTRY': gst_registry_path(),
             'XDG_RUNTIME_DIR': self.home,
             'GSETTINGS_BACKEND': 'memory',
             'GIO_USE_VFS': 'local',
