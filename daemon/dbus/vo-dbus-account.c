@@ -18,10 +18,26 @@ static const char *const mirrored[] = {
   "sip-uri", "capabilities", "photo-path", NULL
 };
 
+#define VO_TYPE_DBUS_ACCOUNT (vo_dbus_account_get_type ())
+G_DECLARE_FINAL_TYPE (VoDbusAccount, vo_dbus_account, VO, DBUS_ACCOUNT, VoDbusAccount1Skeleton)
+
+/* The generated skeleton, implementing the interface's methods on the core
+ * object it exports. */
+struct _VoDbusAccount {
+  VoDbusAccount1Skeleton parent_instance;
+  VoAccount *account;
+};
+
+static void vo_dbus_account_iface_init (VoDbusAccount1Iface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (VoDbusAccount, vo_dbus_account, VO_DBUS_TYPE_ACCOUNT1_SKELETON,
+                               G_IMPLEMENT_INTERFACE (VO_DBUS_TYPE_ACCOUNT1,
+                                                      vo_dbus_account_iface_init))
+
 static VoAccount *
 account_of (gpointer skeleton)
 {
-  return g_object_get_data (G_OBJECT (skeleton), "vo-account");
+  return VO_DBUS_ACCOUNT (skeleton)->account;
 }
 
 static void
@@ -139,21 +155,42 @@ on_handle_set_profile_photo (VoDbusAccount1 *skeleton, GDBusMethodInvocation *in
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static void
+vo_dbus_account_dispose (GObject *object)
+{
+  VoDbusAccount *self = VO_DBUS_ACCOUNT (object);
+
+  g_clear_object (&self->account);
+  G_OBJECT_CLASS (vo_dbus_account_parent_class)->dispose (object);
+}
+
+static void
+vo_dbus_account_class_init (VoDbusAccountClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = vo_dbus_account_dispose;
+}
+
+static void
+vo_dbus_account_iface_init (VoDbusAccount1Iface *iface)
+{
+  iface->handle_sign_in = on_handle_sign_in;
+  iface->handle_sign_out = on_handle_sign_out;
+  iface->handle_reset_password = on_handle_reset_password;
+  iface->handle_recover_username = on_handle_recover_username;
+  iface->handle_set_profile_photo = on_handle_set_profile_photo;
+}
+
+static void
+vo_dbus_account_init (VoDbusAccount *self)
+{
+}
+
 GDBusInterfaceSkeleton *
 vo_dbus_account_new (VoAccount *account)
 {
-  VoDbusAccount1 *skeleton = vo_dbus_account1_skeleton_new ();
+  VoDbusAccount *self = g_object_new (VO_TYPE_DBUS_ACCOUNT, NULL);
 
-  g_object_set_data_full (G_OBJECT (skeleton), "vo-account", g_object_ref (account),
-                          g_object_unref);
-  vo_dbus_mirror_properties (G_OBJECT (account), G_DBUS_INTERFACE_SKELETON (skeleton), mirrored);
-  g_signal_connect (skeleton, "handle-sign-in", G_CALLBACK (on_handle_sign_in), NULL);
-  g_signal_connect (skeleton, "handle-sign-out", G_CALLBACK (on_handle_sign_out), NULL);
-  g_signal_connect (skeleton, "handle-reset-password", G_CALLBACK (on_handle_reset_password),
-                    NULL);
-  g_signal_connect (skeleton, "handle-recover-username",
-                    G_CALLBACK (on_handle_recover_username), NULL);
-  g_signal_connect (skeleton, "handle-set-profile-photo",
-                    G_CALLBACK (on_handle_set_profile_photo), NULL);
-  return G_DBUS_INTERFACE_SKELETON (skeleton);
+  self->account = g_object_ref (account);
+  vo_dbus_mirror_properties (G_OBJECT (account), G_DBUS_INTERFACE_SKELETON (self), mirrored);
+  return G_DBUS_INTERFACE_SKELETON (self);
 }

@@ -13,10 +13,26 @@
 
 static const char *const mirrored[] = { "unseen-missed", NULL };
 
+#define VO_TYPE_DBUS_HISTORY (vo_dbus_history_get_type ())
+G_DECLARE_FINAL_TYPE (VoDbusHistory, vo_dbus_history, VO, DBUS_HISTORY, VoDbusHistory1Skeleton)
+
+/* The generated skeleton, implementing the interface's methods on the core
+ * object it exports. */
+struct _VoDbusHistory {
+  VoDbusHistory1Skeleton parent_instance;
+  VoHistory *history;
+};
+
+static void vo_dbus_history_iface_init (VoDbusHistory1Iface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (VoDbusHistory, vo_dbus_history, VO_DBUS_TYPE_HISTORY1_SKELETON,
+                               G_IMPLEMENT_INTERFACE (VO_DBUS_TYPE_HISTORY1,
+                                                      vo_dbus_history_iface_init))
+
 static VoHistory *
 history_of (gpointer skeleton)
 {
-  return g_object_get_data (G_OBJECT (skeleton), "vo-history");
+  return VO_DBUS_HISTORY (skeleton)->history;
 }
 
 /* Reads the a{sv} @dict into @filter; the kind points into @dict. */
@@ -111,18 +127,42 @@ on_added (VoHistory *history, GVariant *entry, gpointer user_data)
   vo_dbus_history1_emit_added (VO_DBUS_HISTORY1 (user_data), entry);
 }
 
+static void
+vo_dbus_history_dispose (GObject *object)
+{
+  VoDbusHistory *self = VO_DBUS_HISTORY (object);
+
+  g_clear_object (&self->history);
+  G_OBJECT_CLASS (vo_dbus_history_parent_class)->dispose (object);
+}
+
+static void
+vo_dbus_history_class_init (VoDbusHistoryClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = vo_dbus_history_dispose;
+}
+
+static void
+vo_dbus_history_iface_init (VoDbusHistory1Iface *iface)
+{
+  iface->handle_list = on_handle_list;
+  iface->handle_get = on_handle_get;
+  iface->handle_mark_seen = on_handle_mark_seen;
+  iface->handle_delete = on_handle_delete;
+}
+
+static void
+vo_dbus_history_init (VoDbusHistory *self)
+{
+}
+
 GDBusInterfaceSkeleton *
 vo_dbus_history_new (VoHistory *history)
 {
-  VoDbusHistory1 *skeleton = vo_dbus_history1_skeleton_new ();
+  VoDbusHistory *self = g_object_new (VO_TYPE_DBUS_HISTORY, NULL);
 
-  g_object_set_data_full (G_OBJECT (skeleton), "vo-history", g_object_ref (history),
-                          g_object_unref);
-  vo_dbus_mirror_properties (G_OBJECT (history), G_DBUS_INTERFACE_SKELETON (skeleton), mirrored);
-  g_signal_connect (skeleton, "handle-list", G_CALLBACK (on_handle_list), NULL);
-  g_signal_connect (skeleton, "handle-get", G_CALLBACK (on_handle_get), NULL);
-  g_signal_connect (skeleton, "handle-mark-seen", G_CALLBACK (on_handle_mark_seen), NULL);
-  g_signal_connect (skeleton, "handle-delete", G_CALLBACK (on_handle_delete), NULL);
-  g_signal_connect_object (history, "added", G_CALLBACK (on_added), skeleton, 0);
-  return G_DBUS_INTERFACE_SKELETON (skeleton);
+  self->history = g_object_ref (history);
+  vo_dbus_mirror_properties (G_OBJECT (history), G_DBUS_INTERFACE_SKELETON (self), mirrored);
+  g_signal_connect_object (history, "added", G_CALLBACK (on_added), self, 0);
+  return G_DBUS_INTERFACE_SKELETON (self);
 }

@@ -12,10 +12,26 @@
 
 static const char *const mirrored[] = { "status", "note", NULL };
 
+#define VO_TYPE_DBUS_PRESENCE (vo_dbus_presence_get_type ())
+G_DECLARE_FINAL_TYPE (VoDbusPresence, vo_dbus_presence, VO, DBUS_PRESENCE, VoDbusPresence1Skeleton)
+
+/* The generated skeleton, implementing the interface's methods on the core
+ * object it exports. */
+struct _VoDbusPresence {
+  VoDbusPresence1Skeleton parent_instance;
+  VoPresence *presence;
+};
+
+static void vo_dbus_presence_iface_init (VoDbusPresence1Iface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (VoDbusPresence, vo_dbus_presence, VO_DBUS_TYPE_PRESENCE1_SKELETON,
+                               G_IMPLEMENT_INTERFACE (VO_DBUS_TYPE_PRESENCE1,
+                                                      vo_dbus_presence_iface_init))
+
 static VoPresence *
 presence_of (gpointer skeleton)
 {
-  return g_object_get_data (G_OBJECT (skeleton), "vo-presence");
+  return VO_DBUS_PRESENCE (skeleton)->presence;
 }
 
 static gboolean
@@ -64,18 +80,41 @@ on_changed (VoPresence *presence, GVariant *changes, gpointer user_data)
   vo_dbus_presence1_emit_changed (VO_DBUS_PRESENCE1 (user_data), changes);
 }
 
+static void
+vo_dbus_presence_dispose (GObject *object)
+{
+  VoDbusPresence *self = VO_DBUS_PRESENCE (object);
+
+  g_clear_object (&self->presence);
+  G_OBJECT_CLASS (vo_dbus_presence_parent_class)->dispose (object);
+}
+
+static void
+vo_dbus_presence_class_init (VoDbusPresenceClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = vo_dbus_presence_dispose;
+}
+
+static void
+vo_dbus_presence_iface_init (VoDbusPresence1Iface *iface)
+{
+  iface->handle_set_status = on_handle_set_status;
+  iface->handle_watch = on_handle_watch;
+  iface->handle_get = on_handle_get;
+}
+
+static void
+vo_dbus_presence_init (VoDbusPresence *self)
+{
+}
+
 GDBusInterfaceSkeleton *
 vo_dbus_presence_new (VoPresence *presence)
 {
-  VoDbusPresence1 *skeleton = vo_dbus_presence1_skeleton_new ();
+  VoDbusPresence *self = g_object_new (VO_TYPE_DBUS_PRESENCE, NULL);
 
-  g_object_set_data_full (G_OBJECT (skeleton), "vo-presence", g_object_ref (presence),
-                          g_object_unref);
-  vo_dbus_mirror_properties (G_OBJECT (presence), G_DBUS_INTERFACE_SKELETON (skeleton),
-                             mirrored);
-  g_signal_connect (skeleton, "handle-set-status", G_CALLBACK (on_handle_set_status), NULL);
-  g_signal_connect (skeleton, "handle-watch", G_CALLBACK (on_handle_watch), NULL);
-  g_signal_connect (skeleton, "handle-get", G_CALLBACK (on_handle_get), NULL);
-  g_signal_connect_object (presence, "changed", G_CALLBACK (on_changed), skeleton, 0);
-  return G_DBUS_INTERFACE_SKELETON (skeleton);
+  self->presence = g_object_ref (presence);
+  vo_dbus_mirror_properties (G_OBJECT (presence), G_DBUS_INTERFACE_SKELETON (self), mirrored);
+  g_signal_connect_object (presence, "changed", G_CALLBACK (on_changed), self, 0);
+  return G_DBUS_INTERFACE_SKELETON (self);
 }
