@@ -5,34 +5,13 @@
 #define G_LOG_DOMAIN "vo-messages"
 
 #include "vo-message-peer.h"
+#include "vo-address.h"
 #include "vo-dial-target.h"
 #include "vo-error.h"
 
 #include <sofia-sip/su_alloc.h>
 #include <sofia-sip/url.h>
 #include <string.h>
-
-/* "+31 (20) 123-4567" → "+31201234567"; NULL unless it is a number. */
-static char *
-phone_number (const char *text)
-{
-  GString *number = g_string_new (NULL);
-  guint digits = 0;
-
-  for (const char *p = text; *p; p++) {
-    if (g_ascii_isdigit (*p)) {
-      g_string_append_c (number, *p);
-      digits++;
-    } else if (*p == '+' && number->len == 0) {
-      g_string_append_c (number, '+');
-    } else if (!strchr (" -.()", *p)) {
-      return (g_string_free (number, TRUE), NULL);
-    }
-  }
-  if (digits == 0)
-    return (g_string_free (number, TRUE), NULL);
-  return g_string_free (number, FALSE);
-}
 
 char *
 vo_message_peer_from_uri (const char *uri, gboolean *sms)
@@ -49,7 +28,7 @@ vo_message_peer_from_uri (const char *uri, gboolean *sms)
   if (g_ascii_strncasecmp (uri, "tel:", 4) == 0) {
     g_autofree char *text = g_strndup (uri + 4, strcspn (uri + 4, ";"));
 
-    number = phone_number (text);
+    number = vo_address_phone_number (text);
     *sms = number != NULL;
     return number ? g_strconcat ("tel:", number, NULL) : NULL;
   }
@@ -64,7 +43,7 @@ vo_message_peer_from_uri (const char *uri, gboolean *sms)
     gboolean user_phone = url_param (params, "user", user_param, sizeof user_param) &&
                           g_ascii_strcasecmp (user_param, "phone") == 0;
 
-    number = phone_number (url->url_user);
+    number = vo_address_phone_number (url->url_user);
     /* A number dialled as one (user=phone) or in international form is a
      * phone; a short all-digit user is an extension, a colleague. */
     if (number && (user_phone || number[0] == '+')) {
