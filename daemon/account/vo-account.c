@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "vo-account"
 
 #include "vo-account.h"
+#include "vo-enum-types.h"
 #include "vo-error.h"
 #include "vo-sip-registration.h"
 #include "vo-sip-uri.h"
@@ -15,15 +16,6 @@
 #define GROUP_SIP "sip"
 #define MAX_DISPLAY_NAME 128
 #define MAX_PASSWORD 1024
-
-typedef enum {
-  STATE_SIGNED_OUT,
-  STATE_SIGNING_IN,
-  STATE_SIGNED_IN,
-  STATE_ERROR,
-} AccountState;
-
-static const char *const state_names[] = { "signed-out", "signing-in", "signed-in", "error" };
 
 /* One account as stored in [account]; never holds the password. */
 typedef struct {
@@ -43,7 +35,7 @@ struct _VoAccount {
   VoSipStack *stack;
   VoNetworkMonitor *network;
 
-  AccountState state;
+  VoAccountState state;
   AccountInfo *info;
   VoSipRegistration *registration;
   char *last_error;
@@ -95,11 +87,12 @@ account_info_free (AccountInfo *info)
 /* ---- state --------------------------------------------------------- */
 
 static void
-account_set_state (VoAccount *self, AccountState state)
+account_set_state (VoAccount *self, VoAccountState state)
 {
   if (self->state == state)
     return;
-  g_debug ("Account state: %s → %s", state_names[self->state], state_names[state]);
+  g_debug ("Account state: %s → %s", vo_enum_to_nick (VO_TYPE_ACCOUNT_STATE, self->state),
+           vo_enum_to_nick (VO_TYPE_ACCOUNT_STATE, state));
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
 }
@@ -124,10 +117,10 @@ account_set_info (VoAccount *self, AccountInfo *info)
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SIP_URI]);
 }
 
-const char *
+VoAccountState
 vo_account_get_state (VoAccount *self)
 {
-  return state_names[self->state];
+  return self->state;
 }
 
 const char *
@@ -142,18 +135,11 @@ vo_account_get_registrar (VoAccount *self)
   return self->info ? self->info->registrar : NULL;
 }
 
-const char *
+VoRegistration
 vo_account_get_registration (VoAccount *self)
 {
-  if (!self->registration)
-    return "unregistered";
-  switch (vo_sip_registration_get_state (self->registration)) {
-  case VO_SIP_REGISTRATION_REGISTERING: return "registering";
-  case VO_SIP_REGISTRATION_REGISTERED: return "registered";
-  case VO_SIP_REGISTRATION_FAILED: return "failed";
-  case VO_SIP_REGISTRATION_UNREGISTERED:
-  default: return "unregistered";
-  }
+  return self->registration ? vo_sip_registration_get_state (self->registration)
+                            : VO_REGISTRATION_UNREGISTERED;
 }
 
 /* ---- stored account -------------------------------------------------- */
@@ -363,7 +349,7 @@ account_register (VoAccount *self, const char *password)
     /* A stored TLS account after the CA file went missing. */
     g_message ("%s", vo_sip_stack_get_tls_error (self->stack));
     account_set_last_error (self, vo_sip_stack_get_tls_error (self->stack));
-    account_set_state (self, STATE_ERROR);
+    account_set_state (self, VO_ACCOUNT_STATE_ERROR);
     return;
   }
   vo_sip_stack_use_tls (self->stack, g_str_has_prefix (self->info->registrar, "sips:"));
@@ -371,7 +357,7 @@ account_register (VoAccount *self, const char *password)
   vo_sip_stack_set_servers (self->stack, self->info->registrar, self->info->proxy);
   self->registration = vo_sip_registration_new (self->stack, &reg, password);
   g_signal_connect (self->registration, "changed", G_CALLBACK (on_registration_changed), self);
-  account_set_state (self, STATE_SIGNING_IN);
+  account_set_state (self, VO_ACCOUNT_STATE_SIGNING_IN);
   vo_sip_registration_start (self->registration);
 }
 
@@ -432,7 +418,7 @@ sign_in_accept (VoAccount *self, GError *result)
   g_autoptr(GError) error = NULL;
   StoreData *data;
 
-  account_set_state (self, STATE_SIGNED_IN);
+  account_set_state (self, VO_ACCOUNT_STATE_SIGNED_IN);
   if (!self->sign_in_task || !self->sign_in_password) {
     sign_in_complete (self, result);
     return;
@@ -451,31 +437,31 @@ static void
 on_registration_changed (VoSipRegistration *registration, gpointer user_data)
 {
   VoAccount *self = user_data;
-  VoSipRegistrationState state = vo_sip_registration_get_state (registration);
+  VoRegistration state = vo_sip_registration_get_state (registration);
   VoSipFailure failure = vo_sip_registration_get_failure (registration);
   const char *error = vo_sip_registration_get_error (registration);
 
   account_set_last_error (self, error);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REGISTRATION]);
 
-  if (state == VO_SIP_REGISTRATION_FAILED && failure == VO_SIP_FAILURE_AUTH) {
-    account_set_state (self, STATE_ERROR);
+  if (state == VO_REGISTRATION_FAILED && failure == VO_SIP_FAILURE_AUTH) {
+    account_set_state (self, VO_ACCOUNT_STATE_ERROR);
     if (self->sign_in_task)
       sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_AUTH_FAILED, error));
     return;
   }
   /* Not retried either (not even on a network change): SignIn tries again. */
-  if (state == VO_SIP_REGISTRATION_FAILED && failure == VO_SIP_FAILURE_CERTIFICATE) {
-    account_set_state (self, STATE_ERROR);
+  if (state == VO_REGISTRATION_FAILED && failure == VO_SIP_FAILURE_CERTIFICATE) {
+    account_set_state (self, VO_ACCOUNT_STATE_ERROR);
     if (self->sign_in_task)
       sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_NETWORK, error));
     return;
   }
-  if (self->state != STATE_SIGNING_IN)
+  if (self->state != VO_ACCOUNT_STATE_SIGNING_IN)
     return;
-  if (state == VO_SIP_REGISTRATION_REGISTERED)
+  if (state == VO_REGISTRATION_REGISTERED)
     sign_in_accept (self, NULL);
-  else if (state == VO_SIP_REGISTRATION_FAILED)
+  else if (state == VO_REGISTRATION_FAILED)
     sign_in_accept (self, g_error_new_literal (VO_ERROR, VO_ERROR_NETWORK, error));
 }
 
@@ -559,7 +545,7 @@ vo_account_sign_in_async (VoAccount *self, const char *user, const char *passwor
                                   NULL, NULL);
     data->self = g_object_ref (self);
     data->info = info;
-    account_set_state (self, STATE_SIGNING_IN);
+    account_set_state (self, VO_ACCOUNT_STATE_SIGNING_IN);
     vo_sip_registration_stop_async (self->registration, on_old_account_stopped, data);
     return;
   }
@@ -589,7 +575,7 @@ on_stored_password (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!password) {
     g_message ("No stored password for %s; waiting for SignIn", self->info->user);
     account_set_last_error (self, "No stored password; sign in again");
-    account_set_state (self, STATE_SIGNED_OUT);
+    account_set_state (self, VO_ACCOUNT_STATE_SIGNED_OUT);
     return;
   }
   g_message ("Signing in as %s@%s with the stored password", self->info->user,
@@ -641,7 +627,7 @@ sign_out_forget (VoAccount *self, GTask *task, const char *unregister_error)
     g_warning ("%s", error->message);
   account_set_info (self, NULL);
   account_set_last_error (self, unregister_error);
-  account_set_state (self, STATE_SIGNED_OUT);
+  account_set_state (self, VO_ACCOUNT_STATE_SIGNED_OUT);
   if (user)
     vo_credentials_clear_async (self->credentials, user, domain, on_password_cleared, task);
   else
@@ -737,10 +723,10 @@ vo_account_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
 
   switch (prop_id) {
   case PROP_STATE:
-    g_value_set_string (value, vo_account_get_state (self));
+    g_value_set_enum (value, vo_account_get_state (self));
     break;
   case PROP_REGISTRATION:
-    g_value_set_string (value, vo_account_get_registration (self));
+    g_value_set_enum (value, vo_account_get_registration (self));
     break;
   case PROP_LAST_ERROR:
     g_value_set_string (value, self->last_error);
@@ -810,8 +796,10 @@ vo_account_class_init (VoAccountClass *klass)
   object_class->dispose = vo_account_dispose;
   object_class->finalize = vo_account_finalize;
 
-  props[PROP_STATE] = g_param_spec_string ("state", NULL, NULL, "signed-out", ro);
-  props[PROP_REGISTRATION] = g_param_spec_string ("registration", NULL, NULL, "unregistered", ro);
+  props[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, VO_TYPE_ACCOUNT_STATE,
+                                         VO_ACCOUNT_STATE_SIGNED_OUT, ro);
+  props[PROP_REGISTRATION] = g_param_spec_enum ("registration", NULL, NULL, VO_TYPE_REGISTRATION,
+                                                VO_REGISTRATION_UNREGISTERED, ro);
   props[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, "", ro);
   props[PROP_USERNAME] = g_param_spec_string ("username", NULL, NULL, "", ro);
   props[PROP_DISPLAY_NAME] = g_param_spec_string ("display-name", NULL, NULL, "", ro);

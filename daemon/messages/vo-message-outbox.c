@@ -78,7 +78,7 @@ id_new (gint64 id)
 static gboolean
 outbox_registered (VoMessageOutbox *self)
 {
-  return g_strcmp0 (vo_account_get_registration (self->account), "registered") == 0;
+  return vo_account_get_registration (self->account) == VO_REGISTRATION_REGISTERED;
 }
 
 static guint

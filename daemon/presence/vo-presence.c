@@ -274,7 +274,7 @@ static void
 on_registration (VoAccount *account, GParamSpec *pspec, gpointer user_data)
 {
   VoPresence *self = user_data;
-  gboolean registered = g_strcmp0 (vo_account_get_registration (account), "registered") == 0;
+  gboolean registered = vo_account_get_registration (account) == VO_REGISTRATION_REGISTERED;
 
   if (registered == self->registered || self->shut_down)
     return;
@@ -290,7 +290,7 @@ on_account_state (VoAccount *account, GParamSpec *pspec, gpointer user_data)
   GHashTableIter iter;
   gpointer uri;
 
-  if (self->shut_down || g_strcmp0 (vo_account_get_state (account), "signed-out") != 0)
+  if (self->shut_down || vo_account_get_state (account) != VO_ACCOUNT_STATE_SIGNED_OUT)
     return;
   /* Signed out: let go of the server's state, and what we knew is stale. */
   self->registered = FALSE;
