@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "vo-messages"
 
 #include "vo-message-manager-private.h"
+#include "vo-enum-types.h"
 
 /* Incoming texts are accepted up to this size (other clients may allow
  * longer messages than we send); beyond it the sender hears 413. */
@@ -29,9 +30,9 @@ inbox_take_receipt (VoMessageManager *self, const VoSipIncomingMessage *receipt)
     return;
   }
   if (receipt->receipt_status == VO_MESSAGE_STATUS_DELIVERED)
-    vo_message_manager_advance (self, row, "delivered");
+    vo_message_manager_advance (self, row, VO_MESSAGE_STATUS_DELIVERED);
   else if (receipt->receipt_status == VO_MESSAGE_STATUS_READ)
-    vo_message_manager_advance (self, row, "read");
+    vo_message_manager_advance (self, row, VO_MESSAGE_STATUS_READ);
   else if (receipt->receipt_status == VO_MESSAGE_STATUS_FAILED)
     g_message ("%s reports message %s as not delivered", receipt->peer, row->uuid);
 }
@@ -54,7 +55,7 @@ inbox_store (VoMessageManager *self, const VoSipIncomingMessage *in, GError **er
     .direction = (char *) "incoming",
     .text = in->text,
     .time_us = now,
-    .status = (char *) "delivered",
+    .status = (char *) vo_enum_to_nick (VO_TYPE_MESSAGE_STATUS, VO_MESSAGE_STATUS_DELIVERED),
     .dedup = in->dedup,
     .imdn_id = in->imdn_id,
     .imdn_datetime = in->imdn_datetime,
@@ -88,8 +89,7 @@ inbox_store (VoMessageManager *self, const VoSipIncomingMessage *in, GError **er
   conversation = vo_message_manager_conversation_for_row (self, conversation_row);
   if (*in->peer_name)
     vo_conversation_set_peer_name (conversation, in->peer_name);
-  message = g_variant_ref_sink (vo_message_row_to_variant (&row,
-                                                           vo_conversation_get_path (conversation)));
+  message = g_variant_ref_sink (vo_message_row_to_variant (&row));
   vo_conversation_add_message (conversation, message, in->text, now, TRUE);
   vo_message_manager_update_unread (self);
   vo_message_manager_announce (self, conversation, message);

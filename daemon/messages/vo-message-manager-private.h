@@ -8,6 +8,7 @@
 
 #include "vo-message-manager.h"
 #include "vo-message-outbox.h"
+#include "vo-message-row.h"
 #include "vo-message-store.h"
 #include "vo-sip-message.h"
 
@@ -45,10 +46,8 @@ void vo_message_manager_announce (VoMessageManager *self, VoConversation *conver
 /* Moves an outgoing message forward to @status, announcing each step it
  * passes (a receipt may overtake the 200 that makes a message sent). */
 void vo_message_manager_advance (VoMessageManager *self, const VoMessageRow *row,
-                                 const char *status);
+                                 VoMessageStatus status);
 
-/* The a{sv} of @row in the conversation at @path. */
-GVariant *vo_message_row_to_variant (const VoMessageRow *row, const char *path);
 
 /* The stack's "message-received" handler (vo-message-inbox.c): stores a
  * text, applies a receipt. Returns a VoSipIncomingResult. */

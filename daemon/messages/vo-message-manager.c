@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "vo-message-manager-private.h"
+#include "vo-enum-types.h"
 #include "vo-error.h"
 #include "vo-message-peer.h"
 
@@ -56,18 +57,6 @@ enum { SIGNAL_CONVERSATION_ADDED, SIGNAL_CONVERSATION_REMOVED, SIGNAL_RECEIVED, 
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (VoMessageManager, vo_message_manager, G_TYPE_OBJECT)
-
-/* Outgoing statuses only move forward: pending → sent → delivered → read. */
-static const char *const status_order[] = { "pending", "sent", "delivered", "read" };
-
-static int
-status_rank (const char *status)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (status_order); i++)
-    if (g_str_equal (status, status_order[i]))
-      return (int) i;
-  return -1;
-}
 
 /* ---- model ------------------------------------------------------------- */
 
@@ -113,46 +102,15 @@ vo_message_manager_conversation_for_row (VoMessageManager *self, const VoConvers
   return conversation ? conversation : manager_add_conversation (self, row, FALSE);
 }
 
-GVariant *
-vo_message_row_to_variant (const VoMessageRow *row, const char *path)
-{
-  GVariantDict dict;
-
-  g_variant_dict_init (&dict, NULL);
-  g_variant_dict_insert (&dict, "id", "s", row->uuid);
-  g_variant_dict_insert (&dict, "conversation", "o", path);
-  g_variant_dict_insert (&dict, "direction", "s", row->direction);
-  g_variant_dict_insert (&dict, "text", "s", row->text);
-  g_variant_dict_insert (&dict, "time", "x", row->time_us);
-  g_variant_dict_insert (&dict, "status", "s", row->status);
-  g_variant_dict_insert (&dict, "kind", "s", row->kind);
-  if (g_str_equal (row->status, "failed") && *row->reason)
-    g_variant_dict_insert (&dict, "reason", "s", row->reason);
-  return g_variant_dict_end (&dict);
-}
-
-/* The path of a row's conversation, whether or not it has a model. */
-static char *
-manager_path_of (VoMessageManager *self, gint64 conversation_id)
-{
-  VoConversation *conversation = vo_message_manager_lookup (self, conversation_id);
-
-  if (conversation)
-    return g_strdup (vo_conversation_get_path (conversation));
-  return g_strdup_printf ("%s/conversations/%" G_GINT64_FORMAT, VO_OBJECT_PATH, conversation_id);
-}
-
 static GVariant *
-rows_to_variant (VoMessageManager *self, GPtrArray *rows)
+rows_to_variant (GPtrArray *rows)
 {
   GVariantBuilder builder;
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
   for (guint i = 0; i < rows->len; i++) {
-    VoMessageRow *row = g_ptr_array_index (rows, i);
-    g_autofree char *path = manager_path_of (self, row->conversation_id);
-
-    g_variant_builder_add_value (&builder, vo_message_row_to_variant (row, path));
+    g_variant_builder_add_value (&builder,
+                                 vo_message_row_to_variant (g_ptr_array_index (rows, i)));
   }
   return g_variant_builder_end (&builder);
 }
@@ -167,21 +125,23 @@ vo_message_manager_announce (VoMessageManager *self, VoConversation *conversatio
 /* ---- status ------------------------------------------------------------ */
 
 void
-vo_message_manager_advance (VoMessageManager *self, const VoMessageRow *row, const char *status)
+vo_message_manager_advance (VoMessageManager *self, const VoMessageRow *row,
+                            VoMessageStatus status)
 {
   VoConversation *conversation = vo_message_manager_lookup (self, row->conversation_id);
   g_autoptr(GError) error = NULL;
-  int from = status_rank (row->status);
-  int to = status_rank (status);
+  VoMessageStatus from = vo_message_row_get_status (row);
 
-  if (from < 0 || to <= from)
+  /* Outgoing statuses only move forward: pending → sent → delivered → read
+   * (the enum's order); a failed message stays failed. */
+  if (from == VO_MESSAGE_STATUS_FAILED || status == VO_MESSAGE_STATUS_FAILED || status <= from)
     return;
-  if (!vo_message_store_set_status (self->store, row->id, status, "", &error)) {
+  if (!vo_message_row_set_status (self->store, row, status, "", &error)) {
     g_warning ("Message %s stays %s: %s", row->uuid, row->status, error->message);
     return;
   }
-  for (int r = from + 1; conversation && r <= to; r++)
-    vo_conversation_status_changed (conversation, row->uuid, status_order[r]);
+  for (VoMessageStatus step = from + 1; conversation && step <= status; step++)
+    vo_conversation_status_changed (conversation, row->uuid, step);
 }
 
 static void
@@ -191,12 +151,12 @@ manager_fail (VoMessageManager *self, const VoMessageRow *row, const char *reaso
   g_autoptr(GError) error = NULL;
 
   g_message ("Message %s failed: %s", row->uuid, reason);
-  if (!vo_message_store_set_status (self->store, row->id, "failed", reason, &error)) {
+  if (!vo_message_row_set_status (self->store, row, VO_MESSAGE_STATUS_FAILED, reason, &error)) {
     g_warning ("Message %s stays %s: %s", row->uuid, row->status, error->message);
     return;
   }
   if (conversation)
-    vo_conversation_status_changed (conversation, row->uuid, "failed");
+    vo_conversation_status_changed (conversation, row->uuid, VO_MESSAGE_STATUS_FAILED);
 }
 
 static void
@@ -206,10 +166,10 @@ on_message_finished (VoMessageOutbox *outbox, gint64 id, gboolean accepted, cons
   VoMessageManager *self = user_data;
   g_autoptr(VoMessageRow) row = vo_message_store_get_by_id (self->store, id, NULL);
 
-  if (!row || !g_str_equal (row->status, "pending"))
+  if (!row || vo_message_row_get_status (row) != VO_MESSAGE_STATUS_PENDING)
     return;
   if (accepted)
-    vo_message_manager_advance (self, row, "sent");
+    vo_message_manager_advance (self, row, VO_MESSAGE_STATUS_SENT);
   else
     manager_fail (self, row, reason);
 }
@@ -282,7 +242,7 @@ manager_store_outgoing (VoMessageManager *self, const PendingSend *send, GError 
     .direction = (char *) "outgoing",
     .text = send->text,
     .time_us = send->time_us,
-    .status = (char *) "pending",
+    .status = (char *) vo_enum_to_nick (VO_TYPE_MESSAGE_STATUS, VO_MESSAGE_STATUS_PENDING),
   };
 
   if (!vo_message_store_begin (self->store, error))
@@ -302,7 +262,7 @@ manager_store_outgoing (VoMessageManager *self, const PendingSend *send, GError 
 
   conversation = vo_message_manager_conversation_for_row (self, conversation_row);
   vo_conversation_add_message (conversation,
-                               vo_message_row_to_variant (&row, vo_conversation_get_path (conversation)),
+                               vo_message_row_to_variant (&row),
                                send->text, send->time_us, FALSE);
   vo_message_outbox_queue_message (self->outbox, row.conversation_id, conversation_row->peer,
                                    row.id);
@@ -334,11 +294,12 @@ manager_flush_sends (VoMessageManager *self)
     }
     g_queue_pop_head (&self->sends);
     if (conversation) {
-      char **result = g_new0 (char *, 3);
+      gint64 conversation_id = vo_conversation_get_row_id (conversation);
 
-      result[0] = g_strdup (vo_conversation_get_path (conversation));
-      result[1] = g_strdup (send->uuid);
-      g_task_return_pointer (send->task, result, (GDestroyNotify) g_strfreev);
+      /* The answer is the message's id; its conversation rides along. */
+      g_task_set_task_data (send->task, g_memdup2 (&conversation_id, sizeof conversation_id),
+                            g_free);
+      g_task_return_pointer (send->task, g_strdup (send->uuid), g_free);
     } else {
       g_task_return_error (send->task, g_steal_pointer (&error));
     }
@@ -427,20 +388,20 @@ vo_message_manager_send_in_async (VoMessageManager *self, VoConversation *conver
 }
 
 gboolean
-vo_message_manager_send_finish (GAsyncResult *result, char **conversation_path,
+vo_message_manager_send_finish (GAsyncResult *result, gint64 *conversation_id,
                                 char **message_id, GError **error)
 {
-  g_auto(GStrv) ids = NULL;
+  g_autofree char *id = NULL;
 
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
 
-  ids = g_task_propagate_pointer (G_TASK (result), error);
-  if (!ids)
+  id = g_task_propagate_pointer (G_TASK (result), error);
+  if (!id)
     return FALSE;
-  if (conversation_path)
-    *conversation_path = g_steal_pointer (&ids[0]);
+  if (conversation_id)
+    *conversation_id = *(gint64 *) g_task_get_task_data (G_TASK (result));
   if (message_id)
-    *message_id = g_steal_pointer (&ids[1]);
+    *message_id = g_steal_pointer (&id);
   return TRUE;
 }
 
@@ -499,7 +460,7 @@ vo_message_manager_get_messages (VoMessageManager *self, VoConversation *convers
   }
   rows = vo_message_store_page (self->store, vo_conversation_get_row_id (conversation),
                                 before_us, before_row, limit, error);
-  return rows ? rows_to_variant (self, rows) : NULL;
+  return rows ? rows_to_variant (rows) : NULL;
 }
 
 GVariant *
@@ -521,7 +482,7 @@ vo_message_manager_search (VoMessageManager *self, const char *query, guint offs
     return NULL;
   }
   rows = vo_message_store_search (self->store, query, offset, limit, error);
-  return rows ? rows_to_variant (self, rows) : NULL;
+  return rows ? rows_to_variant (rows) : NULL;
 }
 
 gboolean
@@ -544,7 +505,7 @@ vo_message_manager_mark_read (VoMessageManager *self, VoConversation *conversati
 
     if (!row)
       continue;
-    vo_conversation_status_changed (conversation, row->uuid, "read");
+    vo_conversation_status_changed (conversation, row->uuid, VO_MESSAGE_STATUS_READ);
     if (row->notify_due & ~row->notify_sent)
       vo_message_outbox_queue_receipts (self->outbox, id);
   }
