@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "vo-sip"
 
 #include "vo-sip-presence.h"
+#include "vo-enum-types.h"
 #include "vo-sip-nua.h"
 #include "vo-sip-pidf.h"
 
@@ -459,18 +460,18 @@ vo_sip_presence_new (VoSipStack *stack, guint expires_s)
 }
 
 void
-vo_sip_presence_publish (VoSipPresence *self, const char *aor, const char *status,
+vo_sip_presence_publish (VoSipPresence *self, const char *aor, VoPresenceStatus status,
                          const char *note)
 {
   g_return_if_fail (VO_IS_SIP_PRESENCE (self));
 
   g_free (self->body);
-  self->body = vo_sip_pidf_build (aor, status, note);
+  self->body = vo_sip_pidf_build (aor, vo_enum_to_nick (VO_TYPE_PRESENCE_STATUS, status), note);
   if (self->publication && g_strcmp0 (self->publication->uri, aor) != 0)
     presence_retire (self, g_steal_pointer (&self->publication));
   if (!self->publication)
     self->publication = sub_new (self, aor, TRUE);
-  g_debug ("Publishing %s for %s", status, aor);
+  g_debug ("Publishing %s for %s", vo_enum_to_nick (VO_TYPE_PRESENCE_STATUS, status), aor);
   publication_send (self->publication);
 }
 

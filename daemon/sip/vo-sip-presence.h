@@ -5,6 +5,7 @@
 #pragma once
 
 #include "vo-sip-stack.h"
+#include "vo-states.h"
 
 G_BEGIN_DECLS
 
@@ -20,7 +21,7 @@ VoSipPresence *vo_sip_presence_new (VoSipStack *stack, guint expires_s);
 /* Publishes @status (see vo_sip_pidf_build()) and @note as @aor's presence,
  * replacing what was published before. A failed PUBLISH is sent again with
  * backoff until it succeeds. */
-void vo_sip_presence_publish (VoSipPresence *self, const char *aor, const char *status,
+void vo_sip_presence_publish (VoSipPresence *self, const char *aor, VoPresenceStatus status,
                               const char *note);
 
 /* Subscribes to @uri's presence (nothing if already watched). A failed or
