@@ -150,17 +150,20 @@ on_flush (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Keeps @uri's (status, note) in the form Get and Changed hand out. */
 static void
-presence_note_change (VoPresence *self, const char *uri, const char *status, const char *note)
+presence_note_change (VoPresence *self, const char *uri, VoPresenceStatus status,
+                      const char *note)
 {
-  GVariant *value = g_variant_ref_sink (g_variant_new ("(ss)", status, note));
+  const char *nick = vo_enum_to_nick (VO_TYPE_PRESENCE_STATUS, status);
+  GVariant *value = g_variant_ref_sink (g_variant_new ("(ss)", nick, note));
   GVariant *old = g_hash_table_lookup (self->cache, uri);
 
   if (old && g_variant_equal (old, value)) {
     g_variant_unref (value);
     return;
   }
-  g_debug ("%s is %s", uri, status);
+  g_debug ("%s is %s", uri, nick);
   g_hash_table_insert (self->cache, g_strdup (uri), g_variant_ref (value));
   g_hash_table_insert (self->pending, g_strdup (uri), value);
   if (!self->flush_id)
@@ -206,7 +209,7 @@ presence_clean_note (const char *note)
 }
 
 static void
-on_sip_changed (VoSipPresence *sip, const char *uri, const char *status, const char *note,
+on_sip_changed (VoSipPresence *sip, const char *uri, VoPresenceStatus status, const char *note,
                 gpointer user_data)
 {
   VoPresence *self = user_data;
@@ -300,7 +303,7 @@ on_account_state (VoAccount *account, GParamSpec *pspec, gpointer user_data)
   vo_sip_presence_stop_async (self->sip, NULL, NULL);
   g_hash_table_iter_init (&iter, self->cache);
   while (g_hash_table_iter_next (&iter, &uri, NULL))
-    presence_note_change (self, uri, "unknown", "");
+    presence_note_change (self, uri, VO_PRESENCE_STATUS_UNKNOWN, "");
 }
 
 /* ---- GObject ------------------------------------------------------------ */
@@ -542,8 +545,9 @@ static GVariant *
 presence_lookup (VoPresence *self, const char *uri)
 {
   GVariant *value = g_hash_table_lookup (self->cache, uri);
+  const char *unknown = vo_enum_to_nick (VO_TYPE_PRESENCE_STATUS, VO_PRESENCE_STATUS_UNKNOWN);
 
-  return value ? value : g_variant_new ("(ss)", "unknown", "");
+  return value ? value : g_variant_new ("(ss)", unknown, "");
 }
 
 GVariant *

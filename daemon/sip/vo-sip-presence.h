@@ -13,9 +13,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VoSipPresence, vo_sip_presence, VO, SIP_PRESENCE, GObject)
 
 /* PUBLISH and SUBSCRIBE ask for @expires_s; Sofia refreshes both before
- * they expire. Signal "changed" (const char *uri, const char *status,
+ * they expire. Signal "changed" (const char *uri, VoPresenceStatus status,
  * const char *note): a NOTIFY for a watched URI, status as read by
- * vo_sip_pidf_parse(). */
+ * vo_sip_pidf_parse() (OFFLINE without a document, UNKNOWN once the
+ * subscription is gone). */
 VoSipPresence *vo_sip_presence_new (VoSipStack *stack, guint expires_s);
 
 /* Publishes @status (see vo_sip_pidf_build()) and @note as @aor's presence,
