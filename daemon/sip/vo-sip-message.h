@@ -1,5 +1,6 @@
 /* vo-sip-message.h: SIP MESSAGE (RFC 3428): one outgoing request and its
- * final answer; reading and answering incoming ones.
+ * final answer; an incoming one as the daemon sees it (opened and answered
+ * in vo-sip-message-incoming.c).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
