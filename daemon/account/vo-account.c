@@ -5,35 +5,14 @@
 #define G_LOG_DOMAIN "vo-account"
 
 #include "vo-account.h"
+#include "vo-account-info.h"
+#include "vo-enum-types.h"
 #include "vo-error.h"
 #include "vo-sip-registration.h"
-#include "vo-sip-uri.h"
 
 #include <string.h>
 
-#define GROUP_ACCOUNT "account"
 #define GROUP_SIP "sip"
-#define MAX_DISPLAY_NAME 128
-#define MAX_PASSWORD 1024
-
-typedef enum {
-  STATE_SIGNED_OUT,
-  STATE_SIGNING_IN,
-  STATE_SIGNED_IN,
-  STATE_ERROR,
-} AccountState;
-
-static const char *const state_names[] = { "signed-out", "signing-in", "signed-in", "error" };
-
-/* One account as stored in [account]; never holds the password. */
-typedef struct {
-  char *user;
-  char *domain;
-  char *registrar;   /* URI */
-  char *proxy;       /* URI or NULL */
-  char *transport;
-  char *display_name;
-} AccountInfo;
 
 struct _VoAccount {
   GObject parent_instance;
@@ -43,8 +22,8 @@ struct _VoAccount {
   VoSipStack *stack;
   VoNetworkMonitor *network;
 
-  AccountState state;
-  AccountInfo *info;
+  VoAccountState state;
+  VoAccountInfo *info;
   VoSipRegistration *registration;
   char *last_error;
 
@@ -75,31 +54,15 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (VoAccount, vo_account, G_TYPE_OBJECT)
 
-static void account_info_free (AccountInfo *info);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (AccountInfo, account_info_free)
-
-static void
-account_info_free (AccountInfo *info)
-{
-  if (!info)
-    return;
-  g_free (info->user);
-  g_free (info->domain);
-  g_free (info->registrar);
-  g_free (info->proxy);
-  g_free (info->transport);
-  g_free (info->display_name);
-  g_free (info);
-}
-
 /* ---- state --------------------------------------------------------- */
 
 static void
-account_set_state (VoAccount *self, AccountState state)
+account_set_state (VoAccount *self, VoAccountState state)
 {
   if (self->state == state)
     return;
-  g_debug ("Account state: %s → %s", state_names[self->state], state_names[state]);
+  g_debug ("Account state: %s → %s", vo_enum_to_nick (VO_TYPE_ACCOUNT_STATE, self->state),
+           vo_enum_to_nick (VO_TYPE_ACCOUNT_STATE, state));
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
 }
@@ -115,19 +78,19 @@ account_set_last_error (VoAccount *self, const char *error)
 }
 
 static void
-account_set_info (VoAccount *self, AccountInfo *info)
+account_set_info (VoAccount *self, VoAccountInfo *info)
 {
-  account_info_free (self->info);
+  vo_account_info_free (self->info);
   self->info = info;
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_USERNAME]);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_DISPLAY_NAME]);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SIP_URI]);
 }
 
-const char *
+VoAccountState
 vo_account_get_state (VoAccount *self)
 {
-  return state_names[self->state];
+  return self->state;
 }
 
 const char *
@@ -142,188 +105,11 @@ vo_account_get_registrar (VoAccount *self)
   return self->info ? self->info->registrar : NULL;
 }
 
-const char *
+VoRegistration
 vo_account_get_registration (VoAccount *self)
 {
-  if (!self->registration)
-    return "unregistered";
-  switch (vo_sip_registration_get_state (self->registration)) {
-  case VO_SIP_REGISTRATION_REGISTERING: return "registering";
-  case VO_SIP_REGISTRATION_REGISTERED: return "registered";
-  case VO_SIP_REGISTRATION_FAILED: return "failed";
-  case VO_SIP_REGISTRATION_UNREGISTERED:
-  default: return "unregistered";
-  }
-}
-
-/* ---- stored account -------------------------------------------------- */
-
-static gboolean
-account_save_info (VoAccount *self, const AccountInfo *info, GError **error)
-{
-  const char *const pairs[] = {
-    "user", info->user,
-    "domain", info->domain,
-    "registrar", info->registrar,
-    "proxy", info->proxy ? info->proxy : "",
-    "transport", info->transport,
-    "display-name", info->display_name ? info->display_name : "",
-    NULL
-  };
-
-  return vo_config_set_strings (self->config, GROUP_ACCOUNT, pairs, error);
-}
-
-static AccountInfo *
-account_load_info (VoAccount *self)
-{
-  g_autoptr(AccountInfo) info = g_new0 (AccountInfo, 1);
-
-  info->user = vo_config_get_string (self->config, GROUP_ACCOUNT, "user");
-  info->domain = vo_config_get_string (self->config, GROUP_ACCOUNT, "domain");
-  info->registrar = vo_config_get_string (self->config, GROUP_ACCOUNT, "registrar");
-  info->proxy = vo_config_get_string (self->config, GROUP_ACCOUNT, "proxy");
-  info->transport = vo_config_get_string (self->config, GROUP_ACCOUNT, "transport");
-  info->display_name = vo_config_get_string (self->config, GROUP_ACCOUNT, "display-name");
-  if (!*info->user || !*info->domain || !*info->registrar)
-    return NULL;
-  if (!*info->proxy)
-    g_clear_pointer (&info->proxy, g_free);
-  if (!*info->display_name)
-    g_clear_pointer (&info->display_name, g_free);
-  return g_steal_pointer (&info);
-}
-
-/* ---- validation ------------------------------------------------------ */
-
-static gboolean
-text_is_clean (const char *text, gsize max)
-{
-  if (!g_utf8_validate (text, -1, NULL) || g_utf8_strlen (text, -1) > (glong) max)
-    return FALSE;
-  for (const char *p = text; *p; p++)
-    if ((guchar) *p < 0x20 || *p == 0x7f)
-      return FALSE;
-  return TRUE;
-}
-
-static AccountInfo *
-account_parse_sign_in (VoAccount *self, const char *user_in, const char *password,
-                       GHashTable *options, GError **error)
-{
-  static const char *const known[] = { "registrar", "domain", "proxy", "transport",
-                                       "display-name", NULL };
-  g_autoptr(AccountInfo) info = g_new0 (AccountInfo, 1);
-  GHashTableIter iter;
-  gpointer key;
-  const char *registrar, *domain, *proxy, *transport, *display_name, *at;
-
-  g_hash_table_iter_init (&iter, options);
-  while (g_hash_table_iter_next (&iter, &key, NULL)) {
-    if (!g_strv_contains (known, key)) {
-      g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                   "Unknown sign-in option '%s'; known options are registrar, domain, proxy, "
-                   "transport and display-name", (const char *) key);
-      return NULL;
-    }
-  }
-  registrar = g_hash_table_lookup (options, "registrar");
-  domain = g_hash_table_lookup (options, "domain");
-  proxy = g_hash_table_lookup (options, "proxy");
-  transport = g_hash_table_lookup (options, "transport");
-  display_name = g_hash_table_lookup (options, "display-name");
-
-  if (!user_in || !*user_in) {
-    g_set_error_literal (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                         "The user name is empty; give the user name from your welcome "
-                         "message, e.g. alice or alice@example.com");
-    return NULL;
-  }
-  if (!password || !*password) {
-    g_set_error_literal (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                         "The password is empty; give the account's password");
-    return NULL;
-  }
-  if (strlen (password) > MAX_PASSWORD || strpbrk (password, "\r\n") != NULL) {
-    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                 "The password must be one line of at most %d bytes", MAX_PASSWORD);
-    return NULL;
-  }
-
-  at = strrchr (user_in, '@');
-  info->user = at ? g_strndup (user_in, (gsize) (at - user_in)) : g_strdup (user_in);
-  if (!vo_sip_user_is_valid (info->user)) {
-    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                 "'%s' is not a valid SIP user name; use letters, digits and - _ . ! ~ * ' ( ) "
-                 "& = + $ , ; ? / without spaces", info->user);
-    return NULL;
-  }
-  if (at && at[1] == '\0') {
-    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                 "The user '%s' ends in @ without a domain; give user@domain or just the user",
-                 user_in);
-    return NULL;
-  }
-  if (at && domain && *domain && g_ascii_strcasecmp (at + 1, domain) != 0) {
-    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                 "The user '%s' names the domain '%s' but the option domain says '%s'; "
-                 "give only one", user_in, at + 1, domain);
-    return NULL;
-  }
-  if (at)
-    domain = at + 1;
-
-  info->transport = g_strdup (transport && *transport ? transport : "udp");
-  if (!g_str_equal (info->transport, "udp") && !g_str_equal (info->transport, "tcp") &&
-      !g_str_equal (info->transport, "tls")) {
-    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                 "Unknown transport '%s'; use udp, tcp or tls", info->transport);
-    return NULL;
-  }
-
-  if (domain && *domain && !vo_sip_host_port_is_valid (domain)) {
-    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                 "'%s' is not a valid SIP domain; give a host name or IP address with an "
-                 "optional :port", domain);
-    return NULL;
-  }
-  if ((!registrar || !*registrar) && (!domain || !*domain)) {
-    g_set_error_literal (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                         "No server given; set the option registrar (e.g. pbx.example.com) "
-                         "or sign in as user@domain");
-    return NULL;
-  }
-  info->registrar = vo_sip_server_uri (registrar && *registrar ? registrar : domain,
-                                       info->transport, "registrar", error);
-  if (!info->registrar)
-    return NULL;
-  /* A sips: registrar means TLS whatever the option said: every request of
-   * the account then goes over TLS (vo_sip_server_uri makes the proxy sips:). */
-  if (g_str_has_prefix (info->registrar, "sips:")) {
-    g_free (info->transport);
-    info->transport = g_strdup ("tls");
-  }
-  if (g_str_equal (info->transport, "tls") && !vo_sip_stack_has_tls (self->stack)) {
-    g_set_error_literal (error, VO_ERROR, VO_ERROR_NOT_SUPPORTED,
-                         vo_sip_stack_get_tls_error (self->stack));
-    return NULL;
-  }
-  info->domain = domain && *domain ? g_strdup (domain) : vo_sip_server_host (registrar);
-  if (proxy && *proxy) {
-    info->proxy = vo_sip_server_uri (proxy, info->transport, "proxy", error);
-    if (!info->proxy)
-      return NULL;
-  }
-  if (display_name && *display_name) {
-    if (!text_is_clean (display_name, MAX_DISPLAY_NAME)) {
-      g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                   "The display name must be UTF-8 text of at most %d characters without "
-                   "control characters", MAX_DISPLAY_NAME);
-      return NULL;
-    }
-    info->display_name = g_strdup (display_name);
-  }
-  return g_steal_pointer (&info);
+  return self->registration ? vo_sip_registration_get_state (self->registration)
+                            : VO_REGISTRATION_UNREGISTERED;
 }
 
 /* ---- registration ---------------------------------------------------- */
@@ -363,7 +149,7 @@ account_register (VoAccount *self, const char *password)
     /* A stored TLS account after the CA file went missing. */
     g_message ("%s", vo_sip_stack_get_tls_error (self->stack));
     account_set_last_error (self, vo_sip_stack_get_tls_error (self->stack));
-    account_set_state (self, STATE_ERROR);
+    account_set_state (self, VO_ACCOUNT_STATE_ERROR);
     return;
   }
   vo_sip_stack_use_tls (self->stack, g_str_has_prefix (self->info->registrar, "sips:"));
@@ -371,7 +157,7 @@ account_register (VoAccount *self, const char *password)
   vo_sip_stack_set_servers (self->stack, self->info->registrar, self->info->proxy);
   self->registration = vo_sip_registration_new (self->stack, &reg, password);
   g_signal_connect (self->registration, "changed", G_CALLBACK (on_registration_changed), self);
-  account_set_state (self, STATE_SIGNING_IN);
+  account_set_state (self, VO_ACCOUNT_STATE_SIGNING_IN);
   vo_sip_registration_start (self->registration);
 }
 
@@ -432,12 +218,12 @@ sign_in_accept (VoAccount *self, GError *result)
   g_autoptr(GError) error = NULL;
   StoreData *data;
 
-  account_set_state (self, STATE_SIGNED_IN);
+  account_set_state (self, VO_ACCOUNT_STATE_SIGNED_IN);
   if (!self->sign_in_task || !self->sign_in_password) {
     sign_in_complete (self, result);
     return;
   }
-  if (!account_save_info (self, self->info, &error))
+  if (!vo_account_info_save (self->info, self->config, &error))
     g_warning ("The account could not be saved: %s", error->message);
   data = g_new0 (StoreData, 1);
   data->self = g_object_ref (self);
@@ -451,31 +237,31 @@ static void
 on_registration_changed (VoSipRegistration *registration, gpointer user_data)
 {
   VoAccount *self = user_data;
-  VoSipRegistrationState state = vo_sip_registration_get_state (registration);
+  VoRegistration state = vo_sip_registration_get_state (registration);
   VoSipFailure failure = vo_sip_registration_get_failure (registration);
   const char *error = vo_sip_registration_get_error (registration);
 
   account_set_last_error (self, error);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REGISTRATION]);
 
-  if (state == VO_SIP_REGISTRATION_FAILED && failure == VO_SIP_FAILURE_AUTH) {
-    account_set_state (self, STATE_ERROR);
+  if (state == VO_REGISTRATION_FAILED && failure == VO_SIP_FAILURE_AUTH) {
+    account_set_state (self, VO_ACCOUNT_STATE_ERROR);
     if (self->sign_in_task)
       sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_AUTH_FAILED, error));
     return;
   }
   /* Not retried either (not even on a network change): SignIn tries again. */
-  if (state == VO_SIP_REGISTRATION_FAILED && failure == VO_SIP_FAILURE_CERTIFICATE) {
-    account_set_state (self, STATE_ERROR);
+  if (state == VO_REGISTRATION_FAILED && failure == VO_SIP_FAILURE_CERTIFICATE) {
+    account_set_state (self, VO_ACCOUNT_STATE_ERROR);
     if (self->sign_in_task)
       sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_NETWORK, error));
     return;
   }
-  if (self->state != STATE_SIGNING_IN)
+  if (self->state != VO_ACCOUNT_STATE_SIGNING_IN)
     return;
-  if (state == VO_SIP_REGISTRATION_REGISTERED)
+  if (state == VO_REGISTRATION_REGISTERED)
     sign_in_accept (self, NULL);
-  else if (state == VO_SIP_REGISTRATION_FAILED)
+  else if (state == VO_REGISTRATION_FAILED)
     sign_in_accept (self, g_error_new_literal (VO_ERROR, VO_ERROR_NETWORK, error));
 }
 
@@ -493,7 +279,7 @@ on_sign_in_timeout (gpointer user_data)
 }
 
 static void
-sign_in_begin (VoAccount *self, AccountInfo *info)
+sign_in_begin (VoAccount *self, VoAccountInfo *info)
 {
   guint timeout_s = (guint) CLAMP (vo_config_get_int (self->config, GROUP_SIP, "timeout", 20),
                                    1, 120);
@@ -506,7 +292,7 @@ sign_in_begin (VoAccount *self, AccountInfo *info)
 
 typedef struct {
   VoAccount *self;
-  AccountInfo *info;
+  VoAccountInfo *info;
 } ReplaceData;
 
 static void
@@ -520,7 +306,7 @@ on_old_account_stopped (GObject *source, GAsyncResult *result, gpointer user_dat
   if (self->sign_in_task)
     sign_in_begin (self, data->info);
   else
-    account_info_free (data->info);
+    vo_account_info_free (data->info);
   g_object_unref (self);
   g_free (data);
 }
@@ -531,7 +317,7 @@ vo_account_sign_in_async (VoAccount *self, const char *user, const char *passwor
 {
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   g_autoptr(GError) error = NULL;
-  AccountInfo *info;
+  VoAccountInfo *info;
 
   g_task_set_source_tag (task, vo_account_sign_in_async);
   if (self->sign_in_task) {
@@ -539,7 +325,7 @@ vo_account_sign_in_async (VoAccount *self, const char *user, const char *passwor
                              "A sign-in is already in progress; wait for it to finish");
     return;
   }
-  info = account_parse_sign_in (self, user, password, options, &error);
+  info = vo_account_info_parse (user, password, options, self->stack, &error);
   if (!info) {
     g_task_return_error (task, g_steal_pointer (&error));
     return;
@@ -559,7 +345,7 @@ vo_account_sign_in_async (VoAccount *self, const char *user, const char *passwor
                                   NULL, NULL);
     data->self = g_object_ref (self);
     data->info = info;
-    account_set_state (self, STATE_SIGNING_IN);
+    account_set_state (self, VO_ACCOUNT_STATE_SIGNING_IN);
     vo_sip_registration_stop_async (self->registration, on_old_account_stopped, data);
     return;
   }
@@ -589,7 +375,7 @@ on_stored_password (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!password) {
     g_message ("No stored password for %s; waiting for SignIn", self->info->user);
     account_set_last_error (self, "No stored password; sign in again");
-    account_set_state (self, STATE_SIGNED_OUT);
+    account_set_state (self, VO_ACCOUNT_STATE_SIGNED_OUT);
     return;
   }
   g_message ("Signing in as %s@%s with the stored password", self->info->user,
@@ -602,7 +388,7 @@ on_stored_password (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 vo_account_start (VoAccount *self)
 {
-  AccountInfo *info = account_load_info (self);
+  VoAccountInfo *info = vo_account_info_load (self->config);
 
   if (!info)
     return;
@@ -637,11 +423,11 @@ sign_out_forget (VoAccount *self, GTask *task, const char *unregister_error)
   account_drop_registration (self);
   /* The stack's copy of the password (for INVITE challenges) goes too. */
   vo_sip_stack_clear_identity (self->stack);
-  if (!vo_config_remove_group (self->config, GROUP_ACCOUNT, &error))
+  if (!vo_config_remove_group (self->config, VO_ACCOUNT_INFO_GROUP, &error))
     g_warning ("%s", error->message);
   account_set_info (self, NULL);
   account_set_last_error (self, unregister_error);
-  account_set_state (self, STATE_SIGNED_OUT);
+  account_set_state (self, VO_ACCOUNT_STATE_SIGNED_OUT);
   if (user)
     vo_credentials_clear_async (self->credentials, user, domain, on_password_cleared, task);
   else
@@ -737,10 +523,10 @@ vo_account_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
 
   switch (prop_id) {
   case PROP_STATE:
-    g_value_set_string (value, vo_account_get_state (self));
+    g_value_set_enum (value, vo_account_get_state (self));
     break;
   case PROP_REGISTRATION:
-    g_value_set_string (value, vo_account_get_registration (self));
+    g_value_set_enum (value, vo_account_get_registration (self));
     break;
   case PROP_LAST_ERROR:
     g_value_set_string (value, self->last_error);
@@ -794,7 +580,7 @@ vo_account_finalize (GObject *object)
 {
   VoAccount *self = VO_ACCOUNT (object);
 
-  account_info_free (self->info);
+  vo_account_info_free (self->info);
   g_free (self->last_error);
   vo_credentials_free_password (self->sign_in_password);
   G_OBJECT_CLASS (vo_account_parent_class)->finalize (object);
@@ -810,8 +596,10 @@ vo_account_class_init (VoAccountClass *klass)
   object_class->dispose = vo_account_dispose;
   object_class->finalize = vo_account_finalize;
 
-  props[PROP_STATE] = g_param_spec_string ("state", NULL, NULL, "signed-out", ro);
-  props[PROP_REGISTRATION] = g_param_spec_string ("registration", NULL, NULL, "unregistered", ro);
+  props[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, VO_TYPE_ACCOUNT_STATE,
+                                         VO_ACCOUNT_STATE_SIGNED_OUT, ro);
+  props[PROP_REGISTRATION] = g_param_spec_enum ("registration", NULL, NULL, VO_TYPE_REGISTRATION,
+                                                VO_REGISTRATION_UNREGISTERED, ro);
   props[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, "", ro);
   props[PROP_USERNAME] = g_param_spec_string ("username", NULL, NULL, "", ro);
   props[PROP_DISPLAY_NAME] = g_param_spec_string ("display-name", NULL, NULL, "", ro);

@@ -8,6 +8,7 @@
 #include "vo-credentials.h"
 #include "vo-network-monitor.h"
 #include "vo-sip-stack.h"
+#include "vo-states.h"
 
 G_BEGIN_DECLS
 
@@ -15,8 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VoAccount, vo_account, VO, ACCOUNT, GObject)
 
 /* Properties (all read-only, named as the D-Bus ones in kebab case): state
- * (signed-out, signing-in, signed-in, error), registration (unregistered,
- * registering, registered, failed, blocked), last-error, username,
+ * (VoAccountState), registration (VoRegistration), last-error, username,
  * display-name, extension, company, sip-uri, capabilities (strv), photo-path. */
 VoAccount *vo_account_new (VoConfig *config, VoCredentials *credentials, VoSipStack *stack,
                            VoNetworkMonitor *network);
@@ -44,10 +44,10 @@ void vo_account_shutdown_async (VoAccount *self, GAsyncReadyCallback callback,
                                 gpointer user_data);
 void vo_account_shutdown_finish (VoAccount *self, GAsyncResult *result);
 
-const char *vo_account_get_state (VoAccount *self);
+VoAccountState vo_account_get_state (VoAccount *self);
 /* The SIP domain and registrar URI of the current account, or NULL. */
 const char *vo_account_get_domain (VoAccount *self);
 const char *vo_account_get_registrar (VoAccount *self);
-const char *vo_account_get_registration (VoAccount *self);
+VoRegistration vo_account_get_registration (VoAccount *self);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 
 #include "vo-call-manager.h"
 #include "vo-dial-target.h"
+#include "vo-enum-types.h"
 #include "vo-error.h"
 #include "vo-media-ringer.h"
 #include "vo-media-session.h"
@@ -306,11 +307,12 @@ manager_dial_uri (VoCallManager *self, const char *uri, VoSipCall *referrer, GEr
 static gboolean
 manager_check_policy (VoCallManager *self, GError **error)
 {
-  if (g_strcmp0 (vo_account_get_registration (self->account), "registered") != 0) {
+  if (vo_account_get_registration (self->account) != VO_REGISTRATION_REGISTERED) {
     g_set_error (error, VO_ERROR, VO_ERROR_NOT_REGISTERED,
                  "Calls need a SIP registration and the account is %s; sign in, or see "
                  "'vo-ctl status' for why registration fails",
-                 vo_account_get_registration (self->account));
+                 vo_enum_to_nick (VO_TYPE_REGISTRATION,
+                                  vo_account_get_registration (self->account)));
     return FALSE;
   }
   if (!vo_settings_get_calls_allowed (self->settings)) {

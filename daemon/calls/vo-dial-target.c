@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "vo-calls"
 
 #include "vo-dial-target.h"
+#include "vo-address.h"
 #include "vo-error.h"
 #include "vo-sip-uri.h"
 
@@ -26,35 +27,12 @@ set_expected (GError **error, const char *target)
                target);
 }
 
-/* Digits of a phone number with the usual separators; NULL if it is not one. */
-static char *
-number_digits (const char *text, gboolean *plus, gboolean *separators)
-{
-  GString *digits = g_string_new (NULL);
-
-  *plus = FALSE;
-  *separators = FALSE;
-  for (const char *p = text; *p; p++) {
-    if (g_ascii_isdigit (*p))
-      g_string_append_c (digits, *p);
-    else if (*p == '+' && p == text)
-      *plus = TRUE;
-    else if (strchr (" -().", *p))
-      *separators = TRUE;
-    else
-      return (g_string_free (digits, TRUE), NULL);
-  }
-  if (digits->len == 0)
-    return (g_string_free (digits, TRUE), NULL);
-  return g_string_free (digits, FALSE);
-}
-
 static char *
 number_to_uri (const char *number_text, const char *domain, const char *country_code,
                GError **error)
 {
   gboolean plus, separators;
-  g_autofree char *digits = number_digits (number_text, &plus, &separators);
+  g_autofree char *digits = vo_address_number_digits (number_text, &plus, &separators);
   g_autofree char *e164 = NULL;
 
   if (!digits)

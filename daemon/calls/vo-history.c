@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "vo-calls"
 
 #include "vo-history.h"
+#include "vo-address.h"
 #include "vo-history-store.h"
 #include "vo-error.h"
 
@@ -449,27 +450,11 @@ char *
 vo_history_number_from_uri (const char *uri)
 {
   g_autofree char *user = NULL;
-  GString *number;
-  guint digits = 0;
+  char *number;
 
   g_return_val_if_fail (uri, NULL);
 
   user = uri_user_part (uri);
-  if (!user)
-    return g_strdup ("");
-  number = g_string_new (NULL);
-  for (const char *p = user; *p; p++) {
-    if (g_ascii_isdigit (*p)) {
-      g_string_append_c (number, *p);
-      digits++;
-    } else if (*p == '+' && number->len == 0 && p == user) {
-      g_string_append_c (number, '+');
-    } else if (!strchr ("-.() ", *p)) {
-      g_string_free (number, TRUE);
-      return g_strdup ("");
-    }
-  }
-  if (digits == 0)
-    g_string_truncate (number, 0);
-  return g_string_free (number, FALSE);
+  number = user ? vo_address_phone_number (user) : NULL;
+  return number ? number : g_strdup ("");
 }

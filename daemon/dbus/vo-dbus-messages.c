@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "vo-dbus-messages.h"
+#include "vo-enum-types.h"
 #include "vo-dbus-generated.h"
 #include "vo-dbus-util.h"
 #include "vo-dbus-error.h"
@@ -44,6 +45,53 @@ manager_of (gpointer skeleton)
   return g_object_get_data (G_OBJECT (skeleton), "vo-message-manager");
 }
 
+/* The one place a conversation's object path is made from its row id. */
+static char *
+conversation_path (gint64 id)
+{
+  return g_strdup_printf ("%s/conversations/%" G_GINT64_FORMAT, VO_OBJECT_PATH, id);
+}
+
+static char *
+conversation_path_of (VoConversation *conversation)
+{
+  return conversation_path (vo_conversation_get_row_id (conversation));
+}
+
+/* A message dictionary of the core, its conversation (x) as the path (o). */
+static GVariant *
+message_for_bus (GVariant *message)
+{
+  GVariantDict dict;
+  gint64 id;
+
+  g_variant_dict_init (&dict, message);
+  if (g_variant_dict_lookup (&dict, "conversation", "x", &id)) {
+    g_autofree char *path = conversation_path (id);
+
+    g_variant_dict_insert (&dict, "conversation", "o", path);
+  }
+  return g_variant_dict_end (&dict);
+}
+
+/* The same for a list of them (aa{sv}); consumes a floating @messages. */
+static GVariant *
+messages_for_bus (GVariant *messages)
+{
+  g_autoptr(GVariant) owned = g_variant_ref_sink (messages);
+  GVariantBuilder builder;
+  GVariantIter iter;
+  GVariant *message;
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
+  g_variant_iter_init (&iter, owned);
+  while ((message = g_variant_iter_next_value (&iter))) {
+    g_variant_builder_add_value (&builder, message_for_bus (message));
+    g_variant_unref (message);
+  }
+  return g_variant_builder_end (&builder);
+}
+
 /* ---- Conversation1 ------------------------------------------------------ */
 
 /* Answers a Send once its message is on disk (later than the call when
@@ -56,15 +104,18 @@ send_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autofree char *path = NULL;
   g_autofree char *id = NULL;
   const char *iface = g_dbus_method_invocation_get_interface_name (invocation);
+  gint64 conversation_id = 0;
 
-  if (!vo_message_manager_send_finish (result, &path, &id, &error))
+  if (!vo_message_manager_send_finish (result, &conversation_id, &id, &error)) {
     vo_error_return_gerror (g_steal_pointer (&invocation), error);
-  else if (g_str_equal (iface, "org.virtualoffice.Conversation1"))
+  } else if (g_str_equal (iface, "org.virtualoffice.Conversation1")) {
     g_dbus_method_invocation_return_value (g_steal_pointer (&invocation),
                                            g_variant_new ("(s)", id));
-  else
+  } else {
+    path = conversation_path (conversation_id);
     g_dbus_method_invocation_return_value (g_steal_pointer (&invocation),
                                            g_variant_new ("(os)", path, id));
+  }
 }
 
 static gboolean
@@ -126,7 +177,7 @@ on_get_messages (VoDbusConversation1 *skeleton, GDBusMethodInvocation *invocatio
                                                 before_us, before_id, limit, &error);
   if (messages)
     vo_dbus_conversation1_complete_get_messages (skeleton, invocation,
-                                                 g_variant_ref_sink (messages));
+                                                 messages_for_bus (g_steal_pointer (&messages)));
   else
     vo_error_return_gerror (invocation, error);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -161,21 +212,23 @@ on_delete (VoDbusConversation1 *skeleton, GDBusMethodInvocation *invocation)
 static void
 on_message_added (VoConversation *conversation, GVariant *message, gpointer user_data)
 {
-  vo_dbus_conversation1_emit_message_added (VO_DBUS_CONVERSATION1 (user_data), message);
+  vo_dbus_conversation1_emit_message_added (VO_DBUS_CONVERSATION1 (user_data),
+                                            message_for_bus (message));
 }
 
 static void
-on_message_status_changed (VoConversation *conversation, const char *id, const char *status,
-                           gpointer user_data)
+on_message_status_changed (VoConversation *conversation, const char *id,
+                           VoMessageStatus status, gpointer user_data)
 {
   vo_dbus_conversation1_emit_message_status_changed (VO_DBUS_CONVERSATION1 (user_data), id,
-                                                     status);
+                                                     vo_enum_to_nick (VO_TYPE_MESSAGE_STATUS,
+                                                                      status));
 }
 
 static void
 export_conversation (MessagesGlue *glue, VoConversation *conversation)
 {
-  const char *path = vo_conversation_get_path (conversation);
+  g_autofree char *path = conversation_path_of (conversation);
   g_autoptr(VoDbusObjectSkeleton) object = vo_dbus_object_skeleton_new (path);
   g_autoptr(VoDbusConversation1) skeleton = vo_dbus_conversation1_skeleton_new ();
 
@@ -209,7 +262,7 @@ on_conversation_removed (VoMessageManager *manager, VoConversation *conversation
                          gpointer user_data)
 {
   MessagesGlue *glue = user_data;
-  const char *path = vo_conversation_get_path (conversation);
+  g_autofree char *path = conversation_path_of (conversation);
   g_autoptr(GDBusObject) object = g_dbus_object_manager_get_object (
     G_DBUS_OBJECT_MANAGER (glue->object_manager), path);
   g_autoptr(VoDbusConversation1) skeleton = NULL;
@@ -229,9 +282,9 @@ on_received (VoMessageManager *manager, VoConversation *conversation, GVariant *
              gpointer user_data)
 {
   MessagesGlue *glue = user_data;
+  g_autofree char *path = conversation_path_of (conversation);
 
-  vo_dbus_messages1_emit_received (glue->skeleton, vo_conversation_get_path (conversation),
-                                   message);
+  vo_dbus_messages1_emit_received (glue->skeleton, path, message_for_bus (message));
 }
 
 /* ---- Messages1 ---------------------------------------------------------- */
@@ -258,10 +311,10 @@ on_open (VoDbusMessages1 *skeleton, GDBusMethodInvocation *invocation, const cha
   MessagesGlue *glue = user_data;
   g_autoptr(GError) error = NULL;
   VoConversation *conversation = vo_message_manager_open (glue->manager, peer, &error);
+  g_autofree char *path = conversation ? conversation_path_of (conversation) : NULL;
 
   if (conversation)
-    vo_dbus_messages1_complete_open (skeleton, invocation,
-                                     vo_conversation_get_path (conversation));
+    vo_dbus_messages1_complete_open (skeleton, invocation, path);
   else
     vo_error_return_gerror (invocation, error);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -299,7 +352,8 @@ on_search (VoDbusMessages1 *skeleton, GDBusMethodInvocation *invocation, const c
   if (search_parse (options, &offset, &limit, &error))
     messages = vo_message_manager_search (glue->manager, query, offset, limit, &error);
   if (messages)
-    vo_dbus_messages1_complete_search (skeleton, invocation, g_variant_ref_sink (messages));
+    vo_dbus_messages1_complete_search (skeleton, invocation,
+                                       messages_for_bus (g_steal_pointer (&messages)));
   else
     vo_error_return_gerror (invocation, error);
   return G_DBUS_METHOD_INVOCATION_HANDLED;

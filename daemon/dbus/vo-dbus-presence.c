@@ -39,8 +39,10 @@ on_handle_set_status (VoDbusPresence1 *skeleton, GDBusMethodInvocation *invocati
                       const char *status, const char *note)
 {
   g_autoptr(GError) error = NULL;
+  VoPresenceStatus value;
 
-  if (vo_presence_set_status (presence_of (skeleton), status, note, &error))
+  if (vo_presence_status_parse (status, &value, &error) &&
+      vo_presence_set_status (presence_of (skeleton), value, note, &error))
     vo_dbus_presence1_complete_set_status (skeleton, invocation);
   else
     vo_error_return_gerror (invocation, error);

@@ -6,12 +6,12 @@
 
 #include "config.h"
 #include "vo-conversation.h"
+#include "vo-enum-types.h"
 
 struct _VoConversation {
   GObject parent_instance;
 
   gint64 row_id;
-  char *path;
   char *peer;
   char *peer_name;
   char *kind;
@@ -72,7 +72,6 @@ vo_conversation_finalize (GObject *object)
 {
   VoConversation *self = VO_CONVERSATION (object);
 
-  g_free (self->path);
   g_free (self->peer);
   g_free (self->peer_name);
   g_free (self->kind);
@@ -105,7 +104,7 @@ vo_conversation_class_init (VoConversationClass *klass)
   signals[SIGNAL_MESSAGE_STATUS_CHANGED] = g_signal_new ("message-status-changed", type,
                                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                                          NULL, G_TYPE_NONE, 2, G_TYPE_STRING,
-                                                         G_TYPE_STRING);
+                                                         VO_TYPE_MESSAGE_STATUS);
 }
 
 static void
@@ -144,7 +143,6 @@ vo_conversation_new (const VoConversationRow *row)
   VoConversation *self = g_object_new (VO_TYPE_CONVERSATION, NULL);
 
   self->row_id = row->id;
-  self->path = g_strdup_printf ("%s/conversations/%" G_GINT64_FORMAT, VO_OBJECT_PATH, row->id);
   self->peer = g_strdup (row->peer);
   self->kind = g_strdup (row->kind);
   self->created_us = row->created_us;
@@ -159,12 +157,6 @@ gint64
 vo_conversation_get_row_id (VoConversation *self)
 {
   return self->row_id;
-}
-
-const char *
-vo_conversation_get_path (VoConversation *self)
-{
-  return self->path;
 }
 
 const char *
@@ -222,7 +214,8 @@ vo_conversation_add_message (VoConversation *self, GVariant *message, const char
 }
 
 void
-vo_conversation_status_changed (VoConversation *self, const char *id, const char *status)
+vo_conversation_status_changed (VoConversation *self, const char *id,
+                                VoMessageStatus status)
 {
   g_signal_emit (self, signals[SIGNAL_MESSAGE_STATUS_CHANGED], 0, id, status);
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "vo-message-store.h"
+#include "vo-states.h"
 
 G_BEGIN_DECLS
 
@@ -20,12 +21,10 @@ G_DECLARE_FINAL_TYPE (VoConversation, vo_conversation, VO, CONVERSATION, GObject
  * peer-name, kind (im, sms), unread (guint), last-activity (gint64 µs:
  * the newest message, else when the conversation began), last-message.
  * Signals: "message-added" (GVariant *message, a{sv}); "message-status-changed"
- * (const char *id, const char *status). */
+ * (const char *id, VoMessageStatus status). */
 VoConversation *vo_conversation_new (const VoConversationRow *row);
 
 gint64 vo_conversation_get_row_id (VoConversation *self);
-/* The object path of the conversation: /org/virtualoffice/conversations/ID. */
-const char *vo_conversation_get_path (VoConversation *self);
 const char *vo_conversation_get_peer (VoConversation *self);
 const char *vo_conversation_get_kind (VoConversation *self);
 guint vo_conversation_get_unread (VoConversation *self);
@@ -37,6 +36,7 @@ void vo_conversation_add_message (VoConversation *self, GVariant *message, const
                                   gint64 time_us, gboolean unread);
 void vo_conversation_set_unread (VoConversation *self, guint unread);
 void vo_conversation_set_peer_name (VoConversation *self, const char *name);
-void vo_conversation_status_changed (VoConversation *self, const char *id, const char *status);
+void vo_conversation_status_changed (VoConversation *self, const char *id,
+                                     VoMessageStatus status);
 
 G_END_DECLS

@@ -1,5 +1,5 @@
-/* vo-message-manager.c: the conversations, what comes in over SIP, and
- * each message's status from pending to read.
+/* vo-message-manager.c: the conversations, sending, and each message's
+ * status from pending to read (what comes in: vo-message-inbox.c).
  *
  * Every change is committed to the store first and shown second: a message
  * is on disk before Send returns and before an incoming one is answered
@@ -15,19 +15,12 @@
 #define G_LOG_DOMAIN "vo-messages"
 
 #include "config.h"
-#include "vo-message-manager.h"
+#include "vo-message-manager-private.h"
+#include "vo-enum-types.h"
 #include "vo-error.h"
-#include "vo-message-outbox.h"
 #include "vo-message-peer.h"
-#include "vo-message-store.h"
-#include "vo-sip-imdn.h"
-#include "vo-sip-message.h"
 
 #include <string.h>
-
-/* Incoming texts are accepted up to this size (other clients may allow
- * longer messages than we send); beyond it the sender hears 413. */
-#define INCOMING_TEXT_MAX (64 * 1024)
 
 /* How often a Send waiting for a locked database tries again, and for how
  * long before it gives up (below the 25 s a D-Bus caller waits by default,
@@ -35,23 +28,6 @@
 #define SEND_RETRY_MS 100
 #define SEND_PATIENCE_US (20 * G_USEC_PER_SEC)
 
-struct _VoMessageManager {
-  GObject parent_instance;
-
-  VoMessageStore *store;
-  VoSipStack *stack;
-  VoAccount *account;
-  VoConfig *config;
-  VoMessageOutbox *outbox;
-
-  GList *conversations;   /* VoConversation *, owned, oldest first */
-  GHashTable *by_id;      /* gint64 * row id → VoConversation * */
-  GHashTable *by_peer;    /* peer → VoConversation * */
-  guint unread;
-
-  GQueue sends;           /* PendingSend *, oldest first, not stored yet */
-  guint send_retry_id;
-};
 
 /* A Send not yet committed: what to store, and the task that answers it. */
 typedef struct {
@@ -82,22 +58,10 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (VoMessageManager, vo_message_manager, G_TYPE_OBJECT)
 
-/* Outgoing statuses only move forward: pending → sent → delivered → read. */
-static const char *const status_order[] = { "pending", "sent", "delivered", "read" };
-
-static int
-status_rank (const char *status)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (status_order); i++)
-    if (g_str_equal (status, status_order[i]))
-      return (int) i;
-  return -1;
-}
-
 /* ---- model ------------------------------------------------------------- */
 
-static void
-manager_update_unread (VoMessageManager *self)
+void
+vo_message_manager_update_unread (VoMessageManager *self)
 {
   guint total = 0;
 
@@ -109,8 +73,8 @@ manager_update_unread (VoMessageManager *self)
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_UNREAD]);
 }
 
-static VoConversation *
-manager_lookup (VoMessageManager *self, gint64 id)
+VoConversation *
+vo_message_manager_lookup (VoMessageManager *self, gint64 id)
 {
   return g_hash_table_lookup (self->by_id, &id);
 }
@@ -130,94 +94,69 @@ manager_add_conversation (VoMessageManager *self, const VoConversationRow *row, 
   return conversation;
 }
 
-/* The model of @row, made (and announced) if it is new. */
-static VoConversation *
-manager_conversation_for_row (VoMessageManager *self, const VoConversationRow *row)
+VoConversation *
+vo_message_manager_conversation_for_row (VoMessageManager *self, const VoConversationRow *row)
 {
-  VoConversation *conversation = manager_lookup (self, row->id);
+  VoConversation *conversation = vo_message_manager_lookup (self, row->id);
 
   return conversation ? conversation : manager_add_conversation (self, row, FALSE);
 }
 
 static GVariant *
-message_to_variant (const VoMessageRow *row, const char *path)
-{
-  GVariantDict dict;
-
-  g_variant_dict_init (&dict, NULL);
-  g_variant_dict_insert (&dict, "id", "s", row->uuid);
-  g_variant_dict_insert (&dict, "conversation", "o", path);
-  g_variant_dict_insert (&dict, "direction", "s", row->direction);
-  g_variant_dict_insert (&dict, "text", "s", row->text);
-  g_variant_dict_insert (&dict, "time", "x", row->time_us);
-  g_variant_dict_insert (&dict, "status", "s", row->status);
-  g_variant_dict_insert (&dict, "kind", "s", row->kind);
-  if (g_str_equal (row->status, "failed") && *row->reason)
-    g_variant_dict_insert (&dict, "reason", "s", row->reason);
-  return g_variant_dict_end (&dict);
-}
-
-/* The path of a row's conversation, whether or not it has a model. */
-static char *
-manager_path_of (VoMessageManager *self, gint64 conversation_id)
-{
-  VoConversation *conversation = manager_lookup (self, conversation_id);
-
-  if (conversation)
-    return g_strdup (vo_conversation_get_path (conversation));
-  return g_strdup_printf ("%s/conversations/%" G_GINT64_FORMAT, VO_OBJECT_PATH, conversation_id);
-}
-
-static GVariant *
-rows_to_variant (VoMessageManager *self, GPtrArray *rows)
+rows_to_variant (GPtrArray *rows)
 {
   GVariantBuilder builder;
 
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("aa{sv}"));
   for (guint i = 0; i < rows->len; i++) {
-    VoMessageRow *row = g_ptr_array_index (rows, i);
-    g_autofree char *path = manager_path_of (self, row->conversation_id);
-
-    g_variant_builder_add_value (&builder, message_to_variant (row, path));
+    g_variant_builder_add_value (&builder,
+                                 vo_message_row_to_variant (g_ptr_array_index (rows, i)));
   }
   return g_variant_builder_end (&builder);
 }
 
+void
+vo_message_manager_announce (VoMessageManager *self, VoConversation *conversation,
+                             GVariant *message)
+{
+  g_signal_emit (self, signals[SIGNAL_RECEIVED], 0, conversation, message);
+}
+
 /* ---- status ------------------------------------------------------------ */
 
-/* Moves an outgoing message forward to @status, announcing each step it
- * passes (a receipt may overtake the 200 that makes a message sent). */
-static void
-manager_advance (VoMessageManager *self, const VoMessageRow *row, const char *status)
+void
+vo_message_manager_advance (VoMessageManager *self, const VoMessageRow *row,
+                            VoMessageStatus status)
 {
-  VoConversation *conversation = manager_lookup (self, row->conversation_id);
+  VoConversation *conversation = vo_message_manager_lookup (self, row->conversation_id);
   g_autoptr(GError) error = NULL;
-  int from = status_rank (row->status);
-  int to = status_rank (status);
+  VoMessageStatus from = vo_message_row_get_status (row);
 
-  if (from < 0 || to <= from)
+  /* Outgoing statuses only move forward: pending → sent → delivered → read
+   * (the enum's order); a failed message stays failed. */
+  if (from == VO_MESSAGE_STATUS_FAILED || status == VO_MESSAGE_STATUS_FAILED || status <= from)
     return;
-  if (!vo_message_store_set_status (self->store, row->id, status, "", &error)) {
+  if (!vo_message_row_set_status (self->store, row, status, "", &error)) {
     g_warning ("Message %s stays %s: %s", row->uuid, row->status, error->message);
     return;
   }
-  for (int r = from + 1; conversation && r <= to; r++)
-    vo_conversation_status_changed (conversation, row->uuid, status_order[r]);
+  for (VoMessageStatus step = from + 1; conversation && step <= status; step++)
+    vo_conversation_status_changed (conversation, row->uuid, step);
 }
 
 static void
 manager_fail (VoMessageManager *self, const VoMessageRow *row, const char *reason)
 {
-  VoConversation *conversation = manager_lookup (self, row->conversation_id);
+  VoConversation *conversation = vo_message_manager_lookup (self, row->conversation_id);
   g_autoptr(GError) error = NULL;
 
   g_message ("Message %s failed: %s", row->uuid, reason);
-  if (!vo_message_store_set_status (self->store, row->id, "failed", reason, &error)) {
+  if (!vo_message_row_set_status (self->store, row, VO_MESSAGE_STATUS_FAILED, reason, &error)) {
     g_warning ("Message %s stays %s: %s", row->uuid, row->status, error->message);
     return;
   }
   if (conversation)
-    vo_conversation_status_changed (conversation, row->uuid, "failed");
+    vo_conversation_status_changed (conversation, row->uuid, VO_MESSAGE_STATUS_FAILED);
 }
 
 static void
@@ -227,10 +166,10 @@ on_message_finished (VoMessageOutbox *outbox, gint64 id, gboolean accepted, cons
   VoMessageManager *self = user_data;
   g_autoptr(VoMessageRow) row = vo_message_store_get_by_id (self->store, id, NULL);
 
-  if (!row || !g_str_equal (row->status, "pending"))
+  if (!row || vo_message_row_get_status (row) != VO_MESSAGE_STATUS_PENDING)
     return;
   if (accepted)
-    manager_advance (self, row, "sent");
+    vo_message_manager_advance (self, row, VO_MESSAGE_STATUS_SENT);
   else
     manager_fail (self, row, reason);
 }
@@ -303,7 +242,7 @@ manager_store_outgoing (VoMessageManager *self, const PendingSend *send, GError 
     .direction = (char *) "outgoing",
     .text = send->text,
     .time_us = send->time_us,
-    .status = (char *) "pending",
+    .status = (char *) vo_enum_to_nick (VO_TYPE_MESSAGE_STATUS, VO_MESSAGE_STATUS_PENDING),
   };
 
   if (!vo_message_store_begin (self->store, error))
@@ -321,9 +260,9 @@ manager_store_outgoing (VoMessageManager *self, const PendingSend *send, GError 
     return NULL;
   }
 
-  conversation = manager_conversation_for_row (self, conversation_row);
+  conversation = vo_message_manager_conversation_for_row (self, conversation_row);
   vo_conversation_add_message (conversation,
-                               message_to_variant (&row, vo_conversation_get_path (conversation)),
+                               vo_message_row_to_variant (&row),
                                send->text, send->time_us, FALSE);
   vo_message_outbox_queue_message (self->outbox, row.conversation_id, conversation_row->peer,
                                    row.id);
@@ -355,11 +294,12 @@ manager_flush_sends (VoMessageManager *self)
     }
     g_queue_pop_head (&self->sends);
     if (conversation) {
-      char **result = g_new0 (char *, 3);
+      gint64 conversation_id = vo_conversation_get_row_id (conversation);
 
-      result[0] = g_strdup (vo_conversation_get_path (conversation));
-      result[1] = g_strdup (send->uuid);
-      g_task_return_pointer (send->task, result, (GDestroyNotify) g_strfreev);
+      /* The answer is the message's id; its conversation rides along. */
+      g_task_set_task_data (send->task, g_memdup2 (&conversation_id, sizeof conversation_id),
+                            g_free);
+      g_task_return_pointer (send->task, g_strdup (send->uuid), g_free);
     } else {
       g_task_return_error (send->task, g_steal_pointer (&error));
     }
@@ -448,20 +388,20 @@ vo_message_manager_send_in_async (VoMessageManager *self, VoConversation *conver
 }
 
 gboolean
-vo_message_manager_send_finish (GAsyncResult *result, char **conversation_path,
+vo_message_manager_send_finish (GAsyncResult *result, gint64 *conversation_id,
                                 char **message_id, GError **error)
 {
-  g_auto(GStrv) ids = NULL;
+  g_autofree char *id = NULL;
 
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
 
-  ids = g_task_propagate_pointer (G_TASK (result), error);
-  if (!ids)
+  id = g_task_propagate_pointer (G_TASK (result), error);
+  if (!id)
     return FALSE;
-  if (conversation_path)
-    *conversation_path = g_steal_pointer (&ids[0]);
+  if (conversation_id)
+    *conversation_id = *(gint64 *) g_task_get_task_data (G_TASK (result));
   if (message_id)
-    *message_id = g_steal_pointer (&ids[1]);
+    *message_id = g_steal_pointer (&id);
   return TRUE;
 }
 
@@ -483,224 +423,7 @@ vo_message_manager_open (VoMessageManager *self, const char *target, GError **er
     return conversation;
   row = vo_message_store_ensure_conversation (self->store, peer, sms ? "sms" : "im", "",
                                               g_get_real_time (), &created, error);
-  return row ? manager_conversation_for_row (self, row) : NULL;
-}
-
-/* ---- receiving ------------------------------------------------------------ */
-
-/* What an incoming MESSAGE carries once its envelope is opened. */
-typedef struct {
-  const char *text;
-  gsize length;
-  const char *imdn_id;
-  const char *imdn_datetime;
-  const char *imdn_to;
-  int notify;
-} Incoming;
-
-/* A receipt for one of our messages (@xml: the message/imdn+xml document,
- * inside CPIM or bare as Linphone sends it): moves it forward; never shown. */
-static void
-manager_take_receipt (VoMessageManager *self, const char *peer, const char *xml, gsize len)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message_id = NULL;
-  g_autoptr(VoMessageRow) row = NULL;
-  VoConversation *conversation;
-  VoSipImdnStatus status;
-
-  if (!vo_sip_imdn_parse_notification (xml, len, &message_id, &status, &error)) {
-    g_message ("Ignoring a receipt from %s: %s", peer, error->message);
-    return;
-  }
-  row = vo_message_store_get (self->store, message_id, NULL);
-  if (!row || !g_str_equal (row->direction, "outgoing")) {
-    g_debug ("Receipt from %s for unknown message %s", peer, message_id);
-    return;
-  }
-  conversation = manager_lookup (self, row->conversation_id);
-  if (!conversation || g_strcmp0 (vo_conversation_get_peer (conversation), peer) != 0) {
-    g_message ("Ignoring a receipt from %s for a message to someone else", peer);
-    return;
-  }
-  if (status == VO_SIP_IMDN_DELIVERED)
-    manager_advance (self, row, "delivered");
-  else if (status == VO_SIP_IMDN_DISPLAYED)
-    manager_advance (self, row, "read");
-  else if (status == VO_SIP_IMDN_NEGATIVE)
-    g_message ("%s reports message %s as not delivered", peer, row->uuid);
-}
-
-/* Stores an incoming message once (a copy that arrives again is
- * recognised by @dedup), shows it and queues the receipts it asks for. */
-static gboolean
-manager_store_incoming (VoMessageManager *self, const char *peer, gboolean sms,
-                        const char *peer_name, const Incoming *in, const char *dedup,
-                        GError **error)
-{
-  g_autoptr(VoConversationRow) conversation_row = NULL;
-  g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *text = g_strndup (in->text, in->length);
-  VoConversation *conversation;
-  g_autoptr(GVariant) message = NULL;
-  gint64 now = g_get_real_time ();
-  gboolean created = FALSE, duplicate = FALSE;
-  VoMessageRow row = {
-    .uuid = uuid,
-    .direction = (char *) "incoming",
-    .text = text,
-    .time_us = now,
-    .status = (char *) "delivered",
-    .dedup = (char *) dedup,
-    .imdn_id = (char *) in->imdn_id,
-    .imdn_datetime = (char *) in->imdn_datetime,
-    .imdn_to = (char *) in->imdn_to,
-    .notify = in->notify,
-    .notify_due = in->notify & VO_MESSAGE_NOTIFY_DELIVERED,
-  };
-
-  if (!vo_message_store_begin (self->store, error))
-    return FALSE;
-  conversation_row = vo_message_store_ensure_conversation (self->store, peer,
-                                                           sms ? "sms" : "im", peer_name, now,
-                                                           &created, error);
-  if (conversation_row) {
-    row.conversation_id = conversation_row->id;
-    row.kind = conversation_row->kind;
-  }
-  if (!conversation_row || !vo_message_store_insert (self->store, &row, &duplicate, error) ||
-      (*peer_name && g_strcmp0 (conversation_row->peer_name, peer_name) != 0 &&
-       !vo_message_store_set_peer_name (self->store, conversation_row->id, peer_name, error)) ||
-      !vo_message_store_commit (self->store, error)) {
-    vo_message_store_rollback (self->store);
-    return FALSE;
-  }
-  if (duplicate) {
-    g_debug ("Message from %s already stored (%s)", peer, dedup);
-    return TRUE;
-  }
-
-  conversation = manager_conversation_for_row (self, conversation_row);
-  if (*peer_name)
-    vo_conversation_set_peer_name (conversation, peer_name);
-  message = g_variant_ref_sink (message_to_variant (&row, vo_conversation_get_path (conversation)));
-  vo_conversation_add_message (conversation, message, text, now, TRUE);
-  manager_update_unread (self);
-  g_signal_emit (self, signals[SIGNAL_RECEIVED], 0, conversation, message);
-  if (row.notify_due)
-    vo_message_outbox_queue_receipts (self->outbox, row.id);
-  return TRUE;
-}
-
-/* kamailio's msilo keeps a stored message's type only when it is neither
- * text/plain nor message/cpim, and delivers CPIM as text/plain. A plain text
- * that parses as a whole CPIM envelope with an IMDN Message-ID and a sender
- * is taken for what it is; nobody types that by hand. */
-static VoSipCpim *
-envelope_in_plain_text (const VoSipIncomingMessage *sip)
-{
-  g_autoptr(VoSipCpim) cpim = vo_sip_imdn_parse_cpim (sip->body, sip->body_len, NULL);
-
-  if (!cpim || !*cpim->message_id || !*cpim->from)
-    return NULL;
-  return g_steal_pointer (&cpim);
-}
-
-/* Handles one incoming MESSAGE; returns the status to answer with. */
-static int
-manager_receive (VoMessageManager *self, const VoSipIncomingMessage *sip, const char **phrase)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VoSipCpim) cpim = NULL;
-  g_autofree char *peer = NULL;
-  g_autofree char *dedup = NULL;
-  Incoming in = { .imdn_id = "", .imdn_datetime = "", .imdn_to = "" };
-  gboolean sms = FALSE;
-
-  *phrase = NULL;
-  peer = vo_message_peer_from_uri (sip->from_uri, &sms);
-  if (!peer) {
-    g_message ("Ignoring a MESSAGE from '%s': not a SIP or tel URI", sip->from_uri);
-    *phrase = "Bad From";
-    return 400;
-  }
-  if (sip->refuse_status) {
-    *phrase = sip->refuse_phrase;
-    return sip->refuse_status;
-  }
-
-  if (g_str_equal (sip->content_type, "text/plain"))
-    cpim = envelope_in_plain_text (sip);
-  if (cpim || g_str_equal (sip->content_type, VO_SIP_CPIM_TYPE)) {
-    if (!cpim)
-      cpim = vo_sip_imdn_parse_cpim (sip->body, sip->body_len, &error);
-    if (!cpim) {
-      g_message ("Ignoring a MESSAGE from %s: %s", peer, error->message);
-      *phrase = "Malformed CPIM";
-      return 400;
-    }
-    if (g_str_equal (cpim->content_type, VO_SIP_IMDN_TYPE)) {
-      manager_take_receipt (self, peer, cpim->body, cpim->body_len);
-      return 200;
-    }
-    if (!g_str_equal (cpim->content_type, "text/plain"))
-      return 415;
-    in.text = cpim->body;
-    in.length = cpim->body_len;
-    in.imdn_id = cpim->message_id;
-    in.imdn_datetime = cpim->datetime;
-    /* Receipts go to the SIP From, the sender the proxy authenticated: the
-     * CPIM From is whatever the sender wrote, and trusting it would let
-     * anyone send receipts (read times, presence of the reader) elsewhere. */
-    in.imdn_to = sip->from_uri;
-    if (*cpim->message_id) {
-      if (cpim->notify & VO_SIP_IMDN_REQUEST_DELIVERY)
-        in.notify |= VO_MESSAGE_NOTIFY_DELIVERED;
-      if (cpim->notify & VO_SIP_IMDN_REQUEST_DISPLAY)
-        in.notify |= VO_MESSAGE_NOTIFY_DISPLAYED;
-    }
-  } else if (g_str_equal (sip->content_type, "text/plain")) {
-    in.text = sip->body;
-    in.length = sip->body_len;
-  } else if (g_str_equal (sip->content_type, VO_SIP_IMDN_TYPE)) {
-    manager_take_receipt (self, peer, sip->body, sip->body_len);
-    return 200;
-  } else if (g_str_equal (sip->content_type, "application/im-iscomposing+xml")) {
-    return 200;  /* typing indications (RFC 3994): nothing to keep */
-  } else {
-    return 415;
-  }
-
-  if (in.length > INCOMING_TEXT_MAX)
-    return 413;
-  if (!g_utf8_validate_len (in.text, in.length, NULL)) {
-    g_message ("Ignoring a MESSAGE from %s: the text is not UTF-8", peer);
-    *phrase = "Text Not UTF-8";
-    return 400;
-  }
-  if (in.length == 0)
-    return 200;
-
-  dedup = *in.imdn_id ? g_strdup_printf ("imdn %s %s", peer, in.imdn_id)
-                      : g_strdup_printf ("sip %s %u", sip->call_id, sip->cseq);
-  if (!manager_store_incoming (self, peer, sms, sip->from_name, &in, dedup, &error)) {
-    g_warning ("A message from %s could not be stored: %s", peer, error->message);
-    /* Not 200: the sender (or its server) keeps the message and tries again. */
-    return 500;
-  }
-  return 200;
-}
-
-static gboolean
-on_incoming_message (VoSipStack *stack, gpointer nh, gconstpointer sip, gpointer user_data)
-{
-  VoMessageManager *self = user_data;
-  g_autoptr(VoSipIncomingMessage) message = vo_sip_message_read_incoming (sip);
-  const char *phrase = NULL;
-  int status = manager_receive (self, message, &phrase);
-
-  vo_sip_message_respond (stack, nh, status, phrase);
-  return TRUE;
+  return row ? vo_message_manager_conversation_for_row (self, row) : NULL;
 }
 
 /* ---- pages, search, read, delete ------------------------------------------ */
@@ -737,7 +460,7 @@ vo_message_manager_get_messages (VoMessageManager *self, VoConversation *convers
   }
   rows = vo_message_store_page (self->store, vo_conversation_get_row_id (conversation),
                                 before_us, before_row, limit, error);
-  return rows ? rows_to_variant (self, rows) : NULL;
+  return rows ? rows_to_variant (rows) : NULL;
 }
 
 GVariant *
@@ -759,7 +482,7 @@ vo_message_manager_search (VoMessageManager *self, const char *query, guint offs
     return NULL;
   }
   rows = vo_message_store_search (self->store, query, offset, limit, error);
-  return rows ? rows_to_variant (self, rows) : NULL;
+  return rows ? rows_to_variant (rows) : NULL;
 }
 
 gboolean
@@ -775,14 +498,14 @@ vo_message_manager_mark_read (VoMessageManager *self, VoConversation *conversati
   if (!ids)
     return FALSE;
   vo_conversation_set_unread (conversation, 0);
-  manager_update_unread (self);
+  vo_message_manager_update_unread (self);
   for (guint i = 0; i < ids->len; i++) {
     gint64 id = g_array_index (ids, gint64, i);
     g_autoptr(VoMessageRow) row = vo_message_store_get_by_id (self->store, id, NULL);
 
     if (!row)
       continue;
-    vo_conversation_status_changed (conversation, row->uuid, "read");
+    vo_conversation_status_changed (conversation, row->uuid, VO_MESSAGE_STATUS_READ);
     if (row->notify_due & ~row->notify_sent)
       vo_message_outbox_queue_receipts (self->outbox, id);
   }
@@ -806,7 +529,7 @@ vo_message_manager_delete (VoMessageManager *self, VoConversation *conversation,
   g_hash_table_remove (self->by_id, &id);
   self->conversations = g_list_remove (self->conversations, conversation);
   g_object_unref (conversation);
-  manager_update_unread (self);
+  vo_message_manager_update_unread (self);
   return TRUE;
 }
 
@@ -830,7 +553,7 @@ manager_load (VoMessageManager *self, GError **error)
     return FALSE;
   for (guint i = 0; i < rows->len; i++)
     manager_add_conversation (self, g_ptr_array_index (rows, i), TRUE);
-  manager_update_unread (self);
+  vo_message_manager_update_unread (self);
 
   outbox = vo_message_store_list_outbox (self->store, error);
   receipts = outbox ? vo_message_store_list_receipts (self->store, error) : NULL;
@@ -840,7 +563,7 @@ manager_load (VoMessageManager *self, GError **error)
     g_autoptr(VoMessageRow) row = vo_message_store_get_by_id (self->store,
                                                               g_array_index (outbox, gint64, i),
                                                               NULL);
-    VoConversation *conversation = row ? manager_lookup (self, row->conversation_id) : NULL;
+    VoConversation *conversation = row ? vo_message_manager_lookup (self, row->conversation_id) : NULL;
 
     if (conversation)
       vo_message_outbox_queue_message (self->outbox, row->conversation_id,
@@ -945,6 +668,6 @@ vo_message_manager_new (VoStore *store, VoSipStack *stack, VoAccount *account, V
   g_signal_connect (self->outbox, "message-finished", G_CALLBACK (on_message_finished), self);
   if (!manager_load (self, error))
     return NULL;
-  g_signal_connect (stack, "incoming-message", G_CALLBACK (on_incoming_message), self);
+  g_signal_connect (stack, "message-received", G_CALLBACK (vo_message_manager_receive), self);
   return g_steal_pointer (&self);
 }

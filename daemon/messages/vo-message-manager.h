@@ -26,7 +26,8 @@ G_DECLARE_FINAL_TYPE (VoMessageManager, vo_message_manager, VO, MESSAGE_MANAGER,
  * "conversation-removed" (VoConversation *) as the last thing before the
  * manager drops it, "received" (VoConversation *, GVariant *message a{sv})
  * for every new incoming message (after the conversation's "message-added").
- * Message dictionaries: id, conversation (o), direction, text, time (x),
+ * Message dictionaries: id, conversation (x, its row id: the glue makes it
+ * the object path), direction, text, time (x),
  * status, kind, and reason (only when failed). */
 VoMessageManager *vo_message_manager_new (VoStore *store, VoSipStack *stack, VoAccount *account,
                                           VoConfig *config, GError **error);
@@ -41,7 +42,7 @@ gboolean vo_message_manager_check_text (const char *text, gsize length, GError *
 /* Stores @text to @to as pending and queues it; completes once the message
  * is on disk (a database another program holds locked delays that, see
  * vo-message-manager.c). vo_message_manager_send_finish gives the
- * conversation's object path and the new message's id. Errors:
+ * conversation's row id and the new message's id. Errors:
  * VO_ERROR_INVALID_ARGUMENT (text or target), VO_ERROR_NOT_SIGNED_IN,
  * VO_ERROR_BUSY (the database stayed locked too long). */
 void vo_message_manager_send_async (VoMessageManager *self, const char *to, const char *text,
@@ -50,7 +51,7 @@ void vo_message_manager_send_async (VoMessageManager *self, const char *to, cons
 void vo_message_manager_send_in_async (VoMessageManager *self, VoConversation *conversation,
                                        const char *text, GAsyncReadyCallback callback,
                                        gpointer user_data);
-gboolean vo_message_manager_send_finish (GAsyncResult *result, char **conversation_path,
+gboolean vo_message_manager_send_finish (GAsyncResult *result, gint64 *conversation_id,
                                          char **message_id, GError **error);
 
 /* The conversation with @peer (any form Send takes), created if needed. */

@@ -8,6 +8,7 @@
 #include "vo-message-outbox.h"
 #include "vo-error.h"
 #include "vo-message-peer.h"
+#include "vo-message-row.h"
 #include "vo-sip-imdn.h"
 #include "vo-sip-message.h"
 
@@ -78,7 +79,7 @@ id_new (gint64 id)
 static gboolean
 outbox_registered (VoMessageOutbox *self)
 {
-  return g_strcmp0 (vo_account_get_registration (self->account), "registered") == 0;
+  return vo_account_get_registration (self->account) == VO_REGISTRATION_REGISTERED;
 }
 
 static guint
@@ -224,7 +225,7 @@ lane_send_next (VoMessageOutbox *self, Lane *lane)
     g_autofree char *body = NULL;
     const char *type;
 
-    if (!row || !g_str_equal (row->status, "pending")) {
+    if (!row || vo_message_row_get_status (row) != VO_MESSAGE_STATUS_PENDING) {
       if (error && !g_error_matches (error, VO_ERROR, VO_ERROR_NOT_FOUND))
         g_warning ("Cannot read message #%" G_GINT64_FORMAT ": %s", *id, error->message);
       g_hash_table_remove (self->queued, id);

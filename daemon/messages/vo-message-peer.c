@@ -1,4 +1,4 @@
-/* vo-message-peer.c: targets and From URIs to peers, peers to request URIs.
+/* vo-message-peer.c: targets to peers, peers to request URIs.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -8,79 +8,6 @@
 #include "vo-dial-target.h"
 #include "vo-error.h"
 
-#include <sofia-sip/su_alloc.h>
-#include <sofia-sip/url.h>
-#include <string.h>
-
-/* "+31 (20) 123-4567" → "+31201234567"; NULL unless it is a number. */
-static char *
-phone_number (const char *text)
-{
-  GString *number = g_string_new (NULL);
-  guint digits = 0;
-
-  for (const char *p = text; *p; p++) {
-    if (g_ascii_isdigit (*p)) {
-      g_string_append_c (number, *p);
-      digits++;
-    } else if (*p == '+' && number->len == 0) {
-      g_string_append_c (number, '+');
-    } else if (!strchr (" -.()", *p)) {
-      return (g_string_free (number, TRUE), NULL);
-    }
-  }
-  if (digits == 0)
-    return (g_string_free (number, TRUE), NULL);
-  return g_string_free (number, FALSE);
-}
-
-char *
-vo_message_peer_from_uri (const char *uri, gboolean *sms)
-{
-  su_home_t home[1] = { SU_HOME_INIT (home) };
-  url_t *url;
-  char *peer = NULL;
-  char user_param[16] = "";
-  g_autofree char *number = NULL;
-
-  *sms = FALSE;
-  if (!uri || !*uri || !g_utf8_validate (uri, -1, NULL))
-    return NULL;
-  if (g_ascii_strncasecmp (uri, "tel:", 4) == 0) {
-    g_autofree char *text = g_strndup (uri + 4, strcspn (uri + 4, ";"));
-
-    number = phone_number (text);
-    *sms = number != NULL;
-    return number ? g_strconcat ("tel:", number, NULL) : NULL;
-  }
-
-  url = url_make (home, uri);
-  if (url && (url->url_type == url_sip || url->url_type == url_sips) && url->url_user &&
-      *url->url_user && url->url_host && *url->url_host) {
-    /* The ';' added: Sofia's url_param() (1.12.11, still upstream) steps
-     * past the end of the string when the last parameter starts with the
-     * name but is longer (";userx"); found by tests/fuzz/fuzz-message. */
-    g_autofree char *params = g_strconcat (url->url_params ? url->url_params : "", ";", NULL);
-    gboolean user_phone = url_param (params, "user", user_param, sizeof user_param) &&
-                          g_ascii_strcasecmp (user_param, "phone") == 0;
-
-    number = phone_number (url->url_user);
-    /* A number dialled as one (user=phone) or in international form is a
-     * phone; a short all-digit user is an extension, a colleague. */
-    if (number && (user_phone || number[0] == '+')) {
-      *sms = TRUE;
-      peer = g_strconcat ("tel:", number, NULL);
-    } else {
-      g_autofree char *host = g_ascii_strdown (url->url_host, -1);
-
-      peer = g_strdup_printf ("%s:%s@%s%s%s", url->url_type == url_sips ? "sips" : "sip",
-                              url->url_user, host, url->url_port ? ":" : "",
-                              url->url_port ? url->url_port : "");
-    }
-  }
-  su_home_deinit (home);
-  return peer;
-}
 
 char *
 vo_message_peer_from_target (const char *target, const char *domain, const char *country_code,
@@ -91,7 +18,7 @@ vo_message_peer_from_target (const char *target, const char *domain, const char 
 
   if (!uri)
     return NULL;
-  peer = vo_message_peer_from_uri (uri, sms);
+  peer = vo_sip_peer_from_uri (uri, sms);
   if (!peer)
     g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
                  "'%s' cannot receive messages; give a colleague's user name or extension "

@@ -6,7 +6,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include "vo-sip-peer.h"
 
 G_BEGIN_DECLS
 
@@ -14,9 +14,6 @@ G_BEGIN_DECLS
  * *@sms is TRUE for phone numbers. VO_ERROR_INVALID_ARGUMENT otherwise. */
 char *vo_message_peer_from_target (const char *target, const char *domain,
                                    const char *country_code, gboolean *sms, GError **error);
-
-/* A SIP or tel URI (a From header) as a peer, or NULL when it is neither. */
-char *vo_message_peer_from_uri (const char *uri, gboolean *sms);
 
 /* The URI a MESSAGE to @peer goes to: phone numbers as sip:NUMBER@@domain;user=phone. */
 char *vo_message_peer_request_uri (const char *peer, const char *domain);

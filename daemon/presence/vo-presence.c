@@ -12,6 +12,7 @@
 
 #include "vo-presence.h"
 #include "vo-dial-target.h"
+#include "vo-enum-types.h"
 #include "vo-error.h"
 #include "vo-sip-presence.h"
 
@@ -22,7 +23,8 @@
 #define FLUSH_MS 200
 #define MAX_WATCHES 1000
 
-static const char *const statuses[] = { "available", "away", "busy", "dnd", "invisible", NULL };
+/* What a user may choose: the first statuses of VoPresenceStatus. */
+#define LAST_OWN_STATUS VO_PRESENCE_STATUS_INVISIBLE
 
 struct _VoPresence {
   GObject parent_instance;
@@ -32,7 +34,7 @@ struct _VoPresence {
   VoCallManager *calls;
   VoSipPresence *sip;
 
-  char *status;
+  VoPresenceStatus status;
   char *note;
   gboolean in_call;
   gboolean registered;
@@ -59,22 +61,22 @@ presence_publish (VoPresence *self)
 {
   g_autofree char *aor = NULL;
   g_autofree char *key = NULL;
-  const char *status = self->status;
+  VoPresenceStatus status = self->status;
   const char *note = self->note;
 
   if (!self->registered || self->shut_down)
     return;
   /* Invisible shows nothing, not even a call. */
-  if (g_str_equal (self->status, "invisible")) {
-    status = "offline";
+  if (self->status == VO_PRESENCE_STATUS_INVISIBLE) {
+    status = VO_PRESENCE_STATUS_OFFLINE;
     note = "";
   } else if (self->in_call) {
-    status = "on-the-phone";
+    status = VO_PRESENCE_STATUS_ON_THE_PHONE;
   }
   g_object_get (self->account, "sip-uri", &aor, NULL);
   if (!aor || !*aor)
     return;
-  key = g_strdup_printf ("%s\n%s\n%s", aor, status, note);
+  key = g_strdup_printf ("%s\n%d\n%s", aor, status, note);
   if (g_strcmp0 (key, self->published) == 0)
     return;
   g_free (self->published);
@@ -148,17 +150,20 @@ on_flush (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Keeps @uri's (status, note) in the form Get and Changed hand out. */
 static void
-presence_note_change (VoPresence *self, const char *uri, const char *status, const char *note)
+presence_note_change (VoPresence *self, const char *uri, VoPresenceStatus status,
+                      const char *note)
 {
-  GVariant *value = g_variant_ref_sink (g_variant_new ("(ss)", status, note));
+  const char *nick = vo_enum_to_nick (VO_TYPE_PRESENCE_STATUS, status);
+  GVariant *value = g_variant_ref_sink (g_variant_new ("(ss)", nick, note));
   GVariant *old = g_hash_table_lookup (self->cache, uri);
 
   if (old && g_variant_equal (old, value)) {
     g_variant_unref (value);
     return;
   }
-  g_debug ("%s is %s", uri, status);
+  g_debug ("%s is %s", uri, nick);
   g_hash_table_insert (self->cache, g_strdup (uri), g_variant_ref (value));
   g_hash_table_insert (self->pending, g_strdup (uri), value);
   if (!self->flush_id)
@@ -204,7 +209,7 @@ presence_clean_note (const char *note)
 }
 
 static void
-on_sip_changed (VoSipPresence *sip, const char *uri, const char *status, const char *note,
+on_sip_changed (VoSipPresence *sip, const char *uri, VoPresenceStatus status, const char *note,
                 gpointer user_data)
 {
   VoPresence *self = user_data;
@@ -274,7 +279,7 @@ static void
 on_registration (VoAccount *account, GParamSpec *pspec, gpointer user_data)
 {
   VoPresence *self = user_data;
-  gboolean registered = g_strcmp0 (vo_account_get_registration (account), "registered") == 0;
+  gboolean registered = vo_account_get_registration (account) == VO_REGISTRATION_REGISTERED;
 
   if (registered == self->registered || self->shut_down)
     return;
@@ -290,7 +295,7 @@ on_account_state (VoAccount *account, GParamSpec *pspec, gpointer user_data)
   GHashTableIter iter;
   gpointer uri;
 
-  if (self->shut_down || g_strcmp0 (vo_account_get_state (account), "signed-out") != 0)
+  if (self->shut_down || vo_account_get_state (account) != VO_ACCOUNT_STATE_SIGNED_OUT)
     return;
   /* Signed out: let go of the server's state, and what we knew is stale. */
   self->registered = FALSE;
@@ -298,7 +303,7 @@ on_account_state (VoAccount *account, GParamSpec *pspec, gpointer user_data)
   vo_sip_presence_stop_async (self->sip, NULL, NULL);
   g_hash_table_iter_init (&iter, self->cache);
   while (g_hash_table_iter_next (&iter, &uri, NULL))
-    presence_note_change (self, uri, "unknown", "");
+    presence_note_change (self, uri, VO_PRESENCE_STATUS_UNKNOWN, "");
 }
 
 /* ---- GObject ------------------------------------------------------------ */
@@ -310,7 +315,7 @@ vo_presence_get_property (GObject *object, guint prop_id, GValue *value, GParamS
 
   switch (prop_id) {
   case PROP_STATUS:
-    g_value_set_string (value, self->status);
+    g_value_set_enum (value, self->status);
     break;
   case PROP_NOTE:
     g_value_set_string (value, self->note);
@@ -347,7 +352,6 @@ vo_presence_finalize (GObject *object)
 {
   VoPresence *self = VO_PRESENCE (object);
 
-  g_free (self->status);
   g_free (self->note);
   g_free (self->published);
   g_ptr_array_unref (self->watched);
@@ -366,7 +370,8 @@ vo_presence_class_init (VoPresenceClass *klass)
   object_class->dispose = vo_presence_dispose;
   object_class->finalize = vo_presence_finalize;
 
-  props[PROP_STATUS] = g_param_spec_string ("status", NULL, NULL, "available", ro);
+  props[PROP_STATUS] = g_param_spec_enum ("status", NULL, NULL, VO_TYPE_PRESENCE_STATUS,
+                                          VO_PRESENCE_STATUS_AVAILABLE, ro);
   props[PROP_NOTE] = g_param_spec_string ("note", NULL, NULL, "", ro);
   props[PROP_DND] = g_param_spec_boolean ("dnd", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, N_PROPS, props);
@@ -391,14 +396,12 @@ presence_load (VoPresence *self)
 {
   g_autofree char *watch = vo_config_get_string (self->config, GROUP, "watch");
   g_auto(GStrv) uris = g_strsplit_set (watch, " \t", -1);
+  g_autofree char *status = vo_config_get_string (self->config, GROUP, "status");
 
-  self->status = vo_config_get_string (self->config, GROUP, "status");
-  if (!g_strv_contains (statuses, self->status)) {
-    if (*self->status)
-      g_warning ("vo.conf: [presence] status=%s is not a status; using available",
-                 self->status);
-    g_free (self->status);
-    self->status = g_strdup ("available");
+  if (!vo_presence_status_parse (status, &self->status, NULL)) {
+    if (*status)
+      g_warning ("vo.conf: [presence] status=%s is not a status; using available", status);
+    self->status = VO_PRESENCE_STATUS_AVAILABLE;
   }
   self->note = vo_config_get_string (self->config, GROUP, "note");
   for (guint i = 0; uris[i]; i++)
@@ -455,26 +458,37 @@ note_is_valid (const char *note, GError **error)
 }
 
 gboolean
-vo_presence_set_status (VoPresence *self, const char *status, const char *note, GError **error)
+vo_presence_status_parse (const char *text, VoPresenceStatus *status, GError **error)
 {
-  const char *pairs[] = { "status", status, "note", note, NULL };
+  int value;
+
+  if (!vo_enum_from_nick (VO_TYPE_PRESENCE_STATUS, text, &value) || value > LAST_OWN_STATUS) {
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                 "'%s' is not a status; use available, away, busy, dnd or invisible", text);
+    return FALSE;
+  }
+  *status = value;
+  return TRUE;
+}
+
+gboolean
+vo_presence_set_status (VoPresence *self, VoPresenceStatus status, const char *note,
+                        GError **error)
+{
+  const char *nick = vo_enum_to_nick (VO_TYPE_PRESENCE_STATUS, status);
+  const char *pairs[] = { "status", nick, "note", note, NULL };
   gboolean was_dnd = vo_presence_get_dnd (self);
 
   g_return_val_if_fail (VO_IS_PRESENCE (self), FALSE);
-  if (!g_strv_contains (statuses, status)) {
-    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                 "'%s' is not a status; use available, away, busy, dnd or invisible", status);
-    return FALSE;
-  }
+  g_return_val_if_fail (status <= LAST_OWN_STATUS, FALSE);
   if (!note_is_valid (note, error))
     return FALSE;
   if (!vo_config_set_strings (self->config, GROUP, pairs, error))
     return FALSE;
 
-  g_message ("Presence: %s%s%s", status, *note ? ", " : "", note);
-  if (!g_str_equal (self->status, status)) {
-    g_free (self->status);
-    self->status = g_strdup (status);
+  g_message ("Presence: %s%s%s", nick, *note ? ", " : "", note);
+  if (self->status != status) {
+    self->status = status;
     g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATUS]);
   }
   if (!g_str_equal (self->note, note)) {
@@ -531,8 +545,9 @@ static GVariant *
 presence_lookup (VoPresence *self, const char *uri)
 {
   GVariant *value = g_hash_table_lookup (self->cache, uri);
+  const char *unknown = vo_enum_to_nick (VO_TYPE_PRESENCE_STATUS, VO_PRESENCE_STATUS_UNKNOWN);
 
-  return value ? value : g_variant_new ("(ss)", "unknown", "");
+  return value ? value : g_variant_new ("(ss)", unknown, "");
 }
 
 GVariant *
@@ -563,7 +578,7 @@ vo_presence_get (VoPresence *self, const char *const *targets, GError **error)
   return g_variant_builder_end (&builder);
 }
 
-const char *
+VoPresenceStatus
 vo_presence_get_status (VoPresence *self)
 {
   return self->status;
@@ -578,7 +593,7 @@ vo_presence_get_note (VoPresence *self)
 gboolean
 vo_presence_get_dnd (VoPresence *self)
 {
-  return g_strcmp0 (self->status, "dnd") == 0;
+  return self->status == VO_PRESENCE_STATUS_DND;
 }
 
 static void

@@ -18,7 +18,7 @@ G_BEGIN_DECLS
 #define VO_TYPE_PRESENCE (vo_presence_get_type ())
 G_DECLARE_FINAL_TYPE (VoPresence, vo_presence, VO, PRESENCE, GObject)
 
-/* Properties (read-only): status (available, away, busy, dnd, invisible: the
+/* Properties (read-only): status (VoPresenceStatus, AVAILABLE…INVISIBLE: the
  * user's choice, never changed by calls), note, dnd (TRUE while the status
  * is dnd; the call manager refuses calls then).
  * Signal "changed" (GVariant *a{s(ss)}): watched URIs whose status or note
@@ -26,10 +26,14 @@ G_DECLARE_FINAL_TYPE (VoPresence, vo_presence, VO, PRESENCE, GObject)
 VoPresence *vo_presence_new (VoConfig *config, VoAccount *account, VoCallManager *calls,
                              VoSipStack *stack);
 
-/* Sets and stores our status and note and publishes them (now, or once
- * registered). VO_ERROR_INVALID_ARGUMENT for an unknown status or a note
- * that is too long or has control characters. */
-gboolean vo_presence_set_status (VoPresence *self, const char *status, const char *note,
+/* @text (a status of SetStatus: available, away, busy, dnd, invisible) as
+ * a status, or VO_ERROR_INVALID_ARGUMENT. */
+gboolean vo_presence_status_parse (const char *text, VoPresenceStatus *status, GError **error);
+
+/* Sets and stores our @status (AVAILABLE…INVISIBLE) and note and publishes
+ * them (now, or once registered). VO_ERROR_INVALID_ARGUMENT for a note that
+ * is too long or has control characters. */
+gboolean vo_presence_set_status (VoPresence *self, VoPresenceStatus status, const char *note,
                                  GError **error);
 
 /* Watches @targets (users or extensions of our domain, SIP addresses or
@@ -43,7 +47,7 @@ gboolean vo_presence_watch (VoPresence *self, const char *const *targets, GError
  * An empty @targets gives every watched URI. */
 GVariant *vo_presence_get (VoPresence *self, const char *const *targets, GError **error);
 
-const char *vo_presence_get_status (VoPresence *self);
+VoPresenceStatus vo_presence_get_status (VoPresence *self);
 const char *vo_presence_get_note (VoPresence *self);
 gboolean vo_presence_get_dnd (VoPresence *self);
 

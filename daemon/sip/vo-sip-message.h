@@ -1,11 +1,13 @@
 /* vo-sip-message.h: SIP MESSAGE (RFC 3428): one outgoing request and its
- * final answer; reading and answering incoming ones.
+ * final answer; an incoming one as the daemon sees it (opened and answered
+ * in vo-sip-message-incoming.c).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #pragma once
 
 #include "vo-sip-stack.h"
+#include "vo-states.h"
 
 G_BEGIN_DECLS
 
@@ -27,39 +29,41 @@ G_DECLARE_FINAL_TYPE (VoSipMessage, vo_sip_message, VO, SIP_MESSAGE, GObject)
 VoSipMessage *vo_sip_message_send (VoSipStack *stack, const char *target_uri,
                                    const char *content_type, const char *body);
 
-/* An incoming MESSAGE as the stack announced it ("incoming-message"). */
+/* An incoming MESSAGE, opened: what the stack hands the daemon with its
+ * "message-received" signal. SIP stays here: the daemon sees a sender, a text
+ * or a receipt, and answers with a VoSipIncomingResult that sip/ turns into
+ * the status the sender hears. */
 typedef struct {
-  char *from_uri;     /* the From URI */
-  char *from_name;    /* its display name, "" if none */
-  char *call_id;
-  guint32 cseq;
-  char *content_type; /* lowercase type/subtype, "" if none */
-  char *body;         /* NUL-terminated payload, Content-Encoding undone */
-  gsize body_len;
-  /* Not 0 when the body could not be read: the status to refuse it with
-   * (415 unknown encoding, 413 too large unpacked, 400 corrupt), and why. */
-  int refuse_status;
-  const char *refuse_phrase;
-} VoSipIncomingMessage;
+  char *peer;            /* the sender as a peer (vo_sip_peer_from_uri) */
+  gboolean sms;          /* the peer is a phone number */
+  char *peer_name;       /* the From display name, "" if none */
+  char *dedup;           /* the same for every copy of this message */
 
-/* What vo_sip_message_respond() names in a 415 (RFC 3261 §8.2.3). */
-#define VO_SIP_MESSAGE_ACCEPT "text/plain, message/cpim, message/imdn+xml, " \
-                              "application/im-iscomposing+xml"
-#define VO_SIP_MESSAGE_ACCEPT_ENCODING "identity, deflate, gzip"
-/* The most a compressed body may unpack to: more than any text the daemon
- * keeps, far less than a decompression bomb would make. */
-#define VO_SIP_MESSAGE_UNPACKED_MAX (256 * 1024)
+  /* A receipt (IMDN) for one of our messages when receipt_for is set: */
+  char *receipt_for;     /* the IMDN Message-ID of our message */
+  VoMessageStatus receipt_status; /* DELIVERED, READ, or FAILED ("not delivered") */
+
+  /* Otherwise a text, as it came: perhaps empty, long or not UTF-8. */
+  char *text;            /* NUL-terminated */
+  gsize length;
+  char *imdn_id;         /* the sender's IMDN Message-ID, "" if none */
+  char *imdn_datetime;   /* its DateTime, "" if none */
+  char *imdn_to;         /* where receipts go (the SIP From), "" without an id */
+  gboolean wants_delivered; /* the sender asked for a delivery receipt */
+  gboolean wants_displayed; /* … and for a display receipt */
+} VoSipIncomingMessage;
 
 void vo_sip_incoming_message_free (VoSipIncomingMessage *message);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VoSipIncomingMessage, vo_sip_incoming_message_free)
 
-/* Copies what the daemon needs from the request @sip (a const sip_t *),
- * undoing a Content-Encoding of deflate (zlib or raw) or gzip. */
-VoSipIncomingMessage *vo_sip_message_read_incoming (gconstpointer sip);
-
-/* Answers the incoming MESSAGE on @nh with @status and lets the handle go;
- * a 415 carries Accept and Accept-Encoding.
- * Only valid while the stack is emitting "incoming-message" for it. */
-void vo_sip_message_respond (VoSipStack *stack, gpointer nh, int status, const char *phrase);
+/* What the daemon made of an incoming message (the return value of the
+ * stack's "message-received"). */
+typedef enum {
+  VO_SIP_INCOMING_NOT_TAKEN, /* nobody handles messages (no handler): 480 */
+  VO_SIP_INCOMING_TAKEN,     /* stored, or nothing to store: 200 */
+  VO_SIP_INCOMING_TOO_LARGE, /* a text longer than the daemon keeps: 413 */
+  VO_SIP_INCOMING_NOT_UTF8,  /* a text that is not UTF-8: 400 */
+  VO_SIP_INCOMING_FAILED,    /* not stored now; the sender should try again: 500 */
+} VoSipIncomingResult;
 
 G_END_DECLS

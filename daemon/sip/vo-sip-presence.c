@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "vo-sip"
 
 #include "vo-sip-presence.h"
+#include "vo-enum-types.h"
 #include "vo-sip-nua.h"
 #include "vo-sip-pidf.h"
 
@@ -203,7 +204,7 @@ watch_send (Sub *sub)
 }
 
 static void
-watch_report (Sub *sub, const char *status, const char *note)
+watch_report (Sub *sub, VoPresenceStatus status, const char *note)
 {
   g_signal_emit (sub->presence, signals[SIGNAL_CHANGED], 0, sub->uri, status, note);
 }
@@ -223,7 +224,7 @@ watch_restart (Sub *sub, const char *why)
     watch_send (sub);
     return;
   }
-  watch_report (sub, "unknown", "");
+  watch_report (sub, VO_PRESENCE_STATUS_UNKNOWN, "");
   sub_retry_later (sub);
   g_message ("Cannot watch the presence of %s (%s); trying again in %u s", sub->uri, why,
              sub->backoff_s);
@@ -269,11 +270,12 @@ watch_read_notify (Sub *sub, const sip_t *sip)
   g_autoptr(GError) error = NULL;
   g_autofree char *status = NULL;
   g_autofree char *note = NULL;
+  int value;
 
   if (!sip->sip_payload || sip->sip_payload->pl_len == 0) {
     /* No document at all: the server knows no published state, i.e. the
      * person is not online. */
-    watch_report (sub, "offline", "");
+    watch_report (sub, VO_PRESENCE_STATUS_OFFLINE, "");
     return;
   }
   if (!content_is_pidf (sip)) {
@@ -287,7 +289,10 @@ watch_read_notify (Sub *sub, const sip_t *sip)
     return;
   }
   sub->backoff_s = 0;
-  watch_report (sub, status, note);
+  /* The parser answers with the API's statuses, so this only fails on a bug. */
+  if (!vo_enum_from_nick (VO_TYPE_PRESENCE_STATUS, status, &value))
+    value = VO_PRESENCE_STATUS_UNKNOWN;
+  watch_report (sub, value, note);
 }
 
 static void
@@ -435,8 +440,8 @@ vo_sip_presence_class_init (VoSipPresenceClass *klass)
 
   signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                          G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING,
-                                          G_TYPE_STRING);
+                                          G_TYPE_NONE, 3, G_TYPE_STRING,
+                                          VO_TYPE_PRESENCE_STATUS, G_TYPE_STRING);
 }
 
 static void
@@ -459,18 +464,18 @@ vo_sip_presence_new (VoSipStack *stack, guint expires_s)
 }
 
 void
-vo_sip_presence_publish (VoSipPresence *self, const char *aor, const char *status,
+vo_sip_presence_publish (VoSipPresence *self, const char *aor, VoPresenceStatus status,
                          const char *note)
 {
   g_return_if_fail (VO_IS_SIP_PRESENCE (self));
 
   g_free (self->body);
-  self->body = vo_sip_pidf_build (aor, status, note);
+  self->body = vo_sip_pidf_build (aor, vo_enum_to_nick (VO_TYPE_PRESENCE_STATUS, status), note);
   if (self->publication && g_strcmp0 (self->publication->uri, aor) != 0)
     presence_retire (self, g_steal_pointer (&self->publication));
   if (!self->publication)
     self->publication = sub_new (self, aor, TRUE);
-  g_debug ("Publishing %s for %s", status, aor);
+  g_debug ("Publishing %s for %s", vo_enum_to_nick (VO_TYPE_PRESENCE_STATUS, status), aor);
   publication_send (self->publication);
 }
 

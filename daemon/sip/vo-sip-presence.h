@@ -5,6 +5,7 @@
 #pragma once
 
 #include "vo-sip-stack.h"
+#include "vo-states.h"
 
 G_BEGIN_DECLS
 
@@ -12,15 +13,16 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VoSipPresence, vo_sip_presence, VO, SIP_PRESENCE, GObject)
 
 /* PUBLISH and SUBSCRIBE ask for @expires_s; Sofia refreshes both before
- * they expire. Signal "changed" (const char *uri, const char *status,
+ * they expire. Signal "changed" (const char *uri, VoPresenceStatus status,
  * const char *note): a NOTIFY for a watched URI, status as read by
- * vo_sip_pidf_parse(). */
+ * vo_sip_pidf_parse() (OFFLINE without a document, UNKNOWN once the
+ * subscription is gone). */
 VoSipPresence *vo_sip_presence_new (VoSipStack *stack, guint expires_s);
 
 /* Publishes @status (see vo_sip_pidf_build()) and @note as @aor's presence,
  * replacing what was published before. A failed PUBLISH is sent again with
  * backoff until it succeeds. */
-void vo_sip_presence_publish (VoSipPresence *self, const char *aor, const char *status,
+void vo_sip_presence_publish (VoSipPresence *self, const char *aor, VoPresenceStatus status,
                               const char *note);
 
 /* Subscribes to @uri's presence (nothing if already watched). A failed or

@@ -47,7 +47,7 @@ struct _VoSipRegistration {
   char *expires;
   guint retry_max_s;
 
-  VoSipRegistrationState state;
+  VoRegistration state;
   VoSipFailure failure;
   char *error;
   guint auth_attempts;
@@ -80,7 +80,7 @@ static void registration_schedule_ping (VoSipRegistration *self);
 static void registration_stop_ping (VoSipRegistration *self);
 
 static void
-registration_set_state (VoSipRegistration *self, VoSipRegistrationState state,
+registration_set_state (VoSipRegistration *self, VoRegistration state,
                         VoSipFailure failure, const char *error)
 {
   if (self->state == state && self->failure == failure && g_strcmp0 (self->error, error) == 0)
@@ -152,7 +152,7 @@ registration_on_register (VoSipRegistration *self, int status, const char *phras
     g_debug ("Registered %s (%d %s)", self->aor, status, phrase);
     self->auth_attempts = 0;
     self->backoff_s = 0;
-    registration_set_state (self, VO_SIP_REGISTRATION_REGISTERED, VO_SIP_FAILURE_NONE, NULL);
+    registration_set_state (self, VO_REGISTRATION_REGISTERED, VO_SIP_FAILURE_NONE, NULL);
     registration_schedule_ping (self);
     return;
   }
@@ -172,7 +172,7 @@ registration_on_register (VoSipRegistration *self, int status, const char *phras
                                "sign in again with the right password",
                                self->aor, status, phrase);
     g_message ("%s", message);
-    registration_set_state (self, VO_SIP_REGISTRATION_FAILED, VO_SIP_FAILURE_AUTH, message);
+    registration_set_state (self, VO_REGISTRATION_FAILED, VO_SIP_FAILURE_AUTH, message);
     return;
   }
 
@@ -185,12 +185,12 @@ registration_on_register (VoSipRegistration *self, int status, const char *phras
                                "and the registrar address. vo-daemon keeps trying and "
                                "registers by itself when the server answers",
                                self->registrar, status, phrase);
-    registration_set_state (self, VO_SIP_REGISTRATION_FAILED, VO_SIP_FAILURE_NETWORK, message);
+    registration_set_state (self, VO_REGISTRATION_FAILED, VO_SIP_FAILURE_NETWORK, message);
   } else {
     message = g_strdup_printf ("The registrar %s refused the registration of %s (%d %s). "
                                "vo-daemon keeps trying",
                                self->registrar, self->aor, status, phrase);
-    registration_set_state (self, VO_SIP_REGISTRATION_FAILED, VO_SIP_FAILURE_REFUSED, message);
+    registration_set_state (self, VO_REGISTRATION_FAILED, VO_SIP_FAILURE_REFUSED, message);
   }
   g_message ("%s", message);
   registration_schedule_retry (self);
@@ -239,7 +239,7 @@ on_tls_checked (GObject *source, GAsyncResult *result, gpointer user_data)
     /* Trying again changes nothing until the server or the CA file does:
      * no retries (as for a refused password, SignIn tries again). */
     g_message ("%s", message);
-    registration_set_state (self, VO_SIP_REGISTRATION_FAILED, VO_SIP_FAILURE_CERTIFICATE,
+    registration_set_state (self, VO_REGISTRATION_FAILED, VO_SIP_FAILURE_CERTIFICATE,
                             message);
     break;
   case VO_SIP_TLS_CHECK_UNREACHABLE:
@@ -268,7 +268,7 @@ registration_check_tls (VoSipRegistration *self)
     registration_send (self);
     return;
   }
-  registration_set_state (self, VO_SIP_REGISTRATION_REGISTERING, self->failure, self->error);
+  registration_set_state (self, VO_REGISTRATION_REGISTERING, self->failure, self->error);
   self->tls_check = g_cancellable_new ();
   g_debug ("Checking the TLS certificate of %s port %u", host, port);
   vo_sip_tls_check_async (host, port, vo_sip_stack_get_ca_file (self->stack), self->tls_check,
@@ -303,7 +303,7 @@ on_keepalive (gpointer user_data)
   nua_t *nua = vo_sip_stack_get_nua (self->stack);
 
   self->keepalive_id = 0;
-  if (self->state != VO_SIP_REGISTRATION_REGISTERED || self->stop_task || !nua)
+  if (self->state != VO_REGISTRATION_REGISTERED || self->stop_task || !nua)
     return G_SOURCE_REMOVE;
   self->ping_auth_tried = FALSE;
   self->ping_nh = nua_handle (nua, &self->ping_magic,
@@ -342,7 +342,7 @@ on_ping_event (gpointer owner, nua_event_t event, int status, const char *phrase
     self->ping_auth_tried = TRUE;
     return;
   }
-  if (status_means_binding_lost (status) && self->state == VO_SIP_REGISTRATION_REGISTERED &&
+  if (status_means_binding_lost (status) && self->state == VO_REGISTRATION_REGISTERED &&
       !self->stop_task) {
     g_message ("The registrar %s no longer routes %s to this device (keep-alive OPTIONS: "
                "%d %s); registering again", self->registrar, self->aor, status, phrase);
@@ -367,7 +367,7 @@ registration_finish_stop (VoSipRegistration *self, const char *error)
   g_clear_handle_id (&self->stop_timeout_id, g_source_remove);
   registration_stop_ping (self);
   registration_drop_handle (self);
-  registration_set_state (self, VO_SIP_REGISTRATION_UNREGISTERED,
+  registration_set_state (self, VO_REGISTRATION_UNREGISTERED,
                           error ? VO_SIP_FAILURE_NETWORK : VO_SIP_FAILURE_NONE, error);
   /* The password is of no more use: wipe it now, not when the object goes. */
   g_clear_pointer (&self->password, vo_sip_secret_free);
@@ -469,7 +469,7 @@ registration_send (VoSipRegistration *self)
                            SIPTAG_FROM_STR (self->from),
                            TAG_END ());
   self->auth_attempts = 0;
-  registration_set_state (self, VO_SIP_REGISTRATION_REGISTERING, self->failure, self->error);
+  registration_set_state (self, VO_REGISTRATION_REGISTERING, self->failure, self->error);
   nua_register (self->nh,
                 NUTAG_REGISTRAR (self->registrar),
                 NUTAG_M_USERNAME (self->user),
@@ -659,7 +659,7 @@ vo_sip_registration_stop_async (VoSipRegistration *self, GAsyncReadyCallback cal
     g_cancellable_cancel (self->tls_check);
   g_clear_object (&self->tls_check);
   registration_stop_ping (self);
-  if (!self->nh || self->state == VO_SIP_REGISTRATION_FAILED) {
+  if (!self->nh || self->state == VO_REGISTRATION_FAILED) {
     registration_finish_stop (self, NULL);
     return;
   }
@@ -674,7 +674,7 @@ vo_sip_registration_stop_finish (VoSipRegistration *self, GAsyncResult *result)
   g_task_propagate_boolean (G_TASK (result), NULL);
 }
 
-VoSipRegistrationState
+VoRegistration
 vo_sip_registration_get_state (VoSipRegistration *self)
 {
   return self->state;

@@ -5,15 +5,9 @@
 #pragma once
 
 #include "vo-sip-stack.h"
+#include "vo-states.h"
 
 G_BEGIN_DECLS
-
-typedef enum {
-  VO_SIP_REGISTRATION_UNREGISTERED,
-  VO_SIP_REGISTRATION_REGISTERING,
-  VO_SIP_REGISTRATION_REGISTERED,
-  VO_SIP_REGISTRATION_FAILED,
-} VoSipRegistrationState;
 
 typedef enum {
   VO_SIP_FAILURE_NONE,
@@ -53,7 +47,8 @@ void vo_sip_registration_stop_async (VoSipRegistration *self, GAsyncReadyCallbac
                                      gpointer user_data);
 void vo_sip_registration_stop_finish (VoSipRegistration *self, GAsyncResult *result);
 
-VoSipRegistrationState vo_sip_registration_get_state (VoSipRegistration *self);
+/* UNREGISTERED, REGISTERING, REGISTERED or FAILED (never BLOCKED). */
+VoRegistration vo_sip_registration_get_state (VoSipRegistration *self);
 VoSipFailure vo_sip_registration_get_failure (VoSipRegistration *self);
 /* A sentence for people, empty unless the state is failed. */
 const char *vo_sip_registration_get_error (VoSipRegistration *self);

@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "vo-sip-stack.h"
+#include "vo-sip-message-incoming.h"
 #include "vo-sip-nua.h"
 #include "vo-sip-sdp.h"
 #include "vo-sip-trust.h"
@@ -46,7 +47,7 @@ struct _VoSipStack {
   VoSipCodecsFunc codecs_func;  /* what an incoming offer must include */
 };
 
-enum { SIGNAL_INCOMING_CALL, SIGNAL_INCOMING_MESSAGE, N_SIGNALS };
+enum { SIGNAL_INCOMING_CALL, SIGNAL_MESSAGE_RECEIVED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (VoSipStack, vo_sip_stack, G_TYPE_OBJECT)
@@ -131,11 +132,7 @@ stack_handle_orphan (VoSipStack *self, nua_t *nua, nua_event_t event, nua_handle
     break;
   case nua_i_message:
     /* The application answers MESSAGE (NUTAG_APPL_METHOD): only once stored. */
-    g_signal_emit (self, signals[SIGNAL_INCOMING_MESSAGE], 0, nh, sip, &taken);
-    if (!taken) {
-      nua_respond (nh, SIP_480_TEMPORARILY_UNAVAILABLE, NUTAG_WITH_THIS (nua), TAG_END ());
-      nua_handle_destroy (nh);
-    }
+    vo_sip_message_receive (self, nh, sip);
     break;
   case nua_i_refer:
     /* The application answers REFER: a transfer needs a call to transfer
@@ -300,11 +297,10 @@ vo_sip_stack_class_init (VoSipStackClass *klass)
                                                 g_signal_accumulator_true_handled, NULL, NULL,
                                                 G_TYPE_BOOLEAN, 2, G_TYPE_POINTER,
                                                 G_TYPE_POINTER);
-  signals[SIGNAL_INCOMING_MESSAGE] = g_signal_new ("incoming-message", G_TYPE_FROM_CLASS (klass),
+  signals[SIGNAL_MESSAGE_RECEIVED] = g_signal_new ("message-received", G_TYPE_FROM_CLASS (klass),
                                                    G_SIGNAL_RUN_LAST, 0,
-                                                   g_signal_accumulator_true_handled, NULL, NULL,
-                                                   G_TYPE_BOOLEAN, 2, G_TYPE_POINTER,
-                                                   G_TYPE_POINTER);
+                                                   g_signal_accumulator_first_wins, NULL, NULL,
+                                                   G_TYPE_INT, 1, G_TYPE_POINTER);
 }
 
 static void

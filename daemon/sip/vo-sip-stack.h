@@ -74,9 +74,10 @@ void vo_sip_secret_free (char *secret);
  * INVITE; a handler that takes it (vo_sip_call_new_incoming) returns TRUE.
  * Untaken INVITEs are answered 480. */
 
-/* Signal "incoming-message" (gpointer nh, gconstpointer sip) → gboolean: a
- * MESSAGE outside any dialog; a handler that takes it answers it with
- * vo_sip_message_respond() before returning TRUE. Untaken ones get 480. */
+/* Signal "message-received" (const VoSipIncomingMessage *) → int: a MESSAGE
+ * outside any dialog, opened (vo-sip-message-incoming.c); the one handler
+ * returns a VoSipIncomingResult, which sip/ answers with a status. Without a
+ * handler the sender hears 480. */
 
 /* nua_shutdown, then waits for nua_r_shutdown (bounded), then nua_destroy. */
 void vo_sip_stack_shutdown_async (VoSipStack *self, GAsyncReadyCallback callback,

@@ -324,24 +324,24 @@ static void
 test_peer_from_uri (void)
 {
   gboolean sms;
-  g_autofree char *a = vo_message_peer_from_uri ("sip:alice@VO.test:5060;transport=udp", &sms);
+  g_autofree char *a = vo_sip_peer_from_uri ("sip:alice@VO.test:5060;transport=udp", &sms);
   g_autofree char *b = NULL, *c = NULL, *d = NULL, *e = NULL;
 
   g_assert_cmpstr (a, ==, "sip:alice@vo.test:5060");
   g_assert_false (sms);
-  b = vo_message_peer_from_uri ("sip:+15550100@gw.example;user=phone", &sms);
+  b = vo_sip_peer_from_uri ("sip:+15550100@gw.example;user=phone", &sms);
   g_assert_cmpstr (b, ==, "tel:+15550100");
   g_assert_true (sms);
-  c = vo_message_peer_from_uri ("tel:+1-555-0100;phone-context=x", &sms);
+  c = vo_sip_peer_from_uri ("tel:+1-555-0100;phone-context=x", &sms);
   g_assert_cmpstr (c, ==, "tel:+15550100");
-  d = vo_message_peer_from_uri ("sip:example.com", &sms);
+  d = vo_sip_peer_from_uri ("sip:example.com", &sms);
   g_assert_null (d);
-  e = vo_message_peer_from_uri ("http://example.com/", &sms);
+  e = vo_sip_peer_from_uri ("http://example.com/", &sms);
   g_assert_null (e);
   /* A last parameter that only starts with "user" (Sofia's url_param()
    * read past its end: tests/fuzz/fuzz-message). */
   g_free (e);
-  e = vo_message_peer_from_uri ("sip:201@vo.test;userx", &sms);
+  e = vo_sip_peer_from_uri ("sip:201@vo.test;userx", &sms);
   g_assert_cmpstr (e, ==, "sip:201@vo.test");
   g_assert_false (sms);
 
