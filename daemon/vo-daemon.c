@@ -10,6 +10,7 @@
 #include "vo-credentials.h"
 #include "vo-network-monitor.h"
 #include "vo-sip-stack.h"
+#include "vo-media-sdp.h"
 #include "vo-media-session.h"
 
 struct _VoDaemon {
@@ -91,6 +92,15 @@ on_call_ended (VoCallManager *calls, VoCall *call, gpointer user_data)
                entry.remote_uri, error->message);
 }
 
+/* The stack's check of an incoming INVITE's offer, before it rings: the
+ * media side reads the SDP. The codecs are asked for only now, so that
+ * GStreamer starts with the first call, not with the daemon. */
+static gboolean
+offer_playable (const char *sdp, gsize len, GError **error)
+{
+  return vo_media_sdp_offer_usable (sdp, len, vo_media_supported_codecs (), error);
+}
+
 VoDaemon *
 vo_daemon_new (const char *config_dir, const char *data_dir, GError **error)
 {
@@ -134,7 +144,7 @@ vo_daemon_new (const char *config_dir, const char *data_dir, GError **error)
   if (!self->stack)
     return NULL;
   vo_sip_stack_set_trusted_sources (self->stack, trusted, NULL);
-  vo_sip_stack_set_codecs_func (self->stack, vo_media_supported_codecs);
+  vo_sip_stack_set_offer_check (self->stack, offer_playable);
   self->network = vo_network_monitor_new ();
   self->settings = vo_settings_new (self->config, self->network);
   self->credentials = vo_credentials_new (cdir);

@@ -6,6 +6,7 @@
 
 #include "vo-call.h"
 #include "vo-error.h"
+#include "vo-media-sdp.h"
 #include "vo-media-session.h"
 
 #include <string.h>
@@ -253,22 +254,73 @@ call_ensure_media (VoCall *self, GError **error)
 static void on_sip_reinvite_finished (VoSipCall *sip, int status, const char *phrase,
                                       gpointer user_data);
 
+/* Once SRTP is agreed, our capabilities keep only its crypto line: SOA
+ * copies them into the answers it gives to the peer's re-offers, and an
+ * answer has one crypto line (RFC 4568 §7.1.2), the agreed one. */
+static void
+call_pin_crypto (VoCall *self, guint tag)
+{
+  const char *capabilities = vo_sip_call_get_local_sdp (self->sip);
+  g_autofree char *pinned = capabilities ? vo_media_sdp_keep_crypto (capabilities, tag) : NULL;
+
+  if (pinned) {
+    vo_sip_call_set_local_sdp (self->sip, pinned);
+    explicit_bzero (pinned, strlen (pinned));
+  }
+}
+
+/* SOA would re-offer our capabilities with our own payload types: opus
+ * agreed at the peer's 96 would come back as 111. Our hold/resume
+ * re-INVITEs keep the numbers of the session @local (RFC 3264 §8.3.2). */
+static void
+call_update_reoffer (VoCall *self, const char *local)
+{
+  const char *capabilities = vo_sip_call_get_local_sdp (self->sip);
+  g_autofree char *reoffer = NULL;
+
+  if (capabilities)
+    reoffer = vo_media_sdp_keep_payload_types (capabilities, local);
+  vo_sip_call_set_reoffer_sdp (self->sip, reoffer);
+  if (reoffer)
+    explicit_bzero (reoffer, strlen (reoffer));
+}
+
+/* What SOA last negotiated, read on the media side into @result; FALSE
+ * while offer/answer is incomplete or when the SDP is unusable. */
+static gboolean
+call_read_negotiated (VoCall *self, VoMediaSdpResult *result)
+{
+  const char *local, *remote;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (!vo_sip_call_get_negotiated_sdp (self->sip, &local, &remote))
+    return FALSE;
+  ok = vo_media_sdp_negotiated (local, remote, self->codecs, result, &error);
+  if (!ok)
+    g_message ("Call %s: %s", vo_sip_call_get_remote_uri (self->sip), error->message);
+  else if (result->srtp_suite != VO_MEDIA_SRTP_NONE)
+    call_pin_crypto (self, result->srtp_tag);
+  call_update_reoffer (self, local);
+  return ok;
+}
+
 static void
 on_sip_media_changed (VoSipCall *sip, gpointer user_data)
 {
   VoCall *self = user_data;
-  VoSipSdpResult result;
+  VoMediaSdpResult result;
   VoMediaParams params;
   g_autoptr(GError) error = NULL;
 
-  if (!vo_sip_call_get_media (sip, self->codecs, &result))
+  if (!call_read_negotiated (self, &result))
     return;
   /* Not one packet in clear: a peer that answered without SRTP where we
    * require it is hung up on before any audio flows. */
   if (result.srtp_suite == VO_MEDIA_SRTP_NONE && self->srtp_policy == VO_MEDIA_SRTP_MANDATORY) {
     g_message ("Call %u: %s answered without SRTP and [media] srtp is mandatory; hanging up",
                self->id, self->remote_uri);
-    vo_sip_sdp_result_clear (&result);
+    vo_media_sdp_result_clear (&result);
     call_set_media_error (self, "The other party does not encrypt its audio (SRTP) and "
                                 "[media] srtp is mandatory");
     vo_call_terminate (self, "encryption-refused");
@@ -281,7 +333,7 @@ on_sip_media_changed (VoSipCall *sip, gpointer user_data)
     call_notify (self, PROP_ENCRYPTED);
   }
   if (call_ensure_media (self, &error)) {
-    vo_sip_sdp_result_to_params (&result, &params);
+    vo_media_sdp_result_to_params (&result, &params);
     /* On hold we neither send our microphone nor play theirs: the SDP says
      * sendonly (the peer may play music on hold), the audio stays quiet. */
     if (self->held)
@@ -315,7 +367,7 @@ on_sip_media_changed (VoSipCall *sip, gpointer user_data)
     self->remote_held = result.remote_hold;
     call_notify (self, PROP_REMOTE_HELD);
   }
-  vo_sip_sdp_result_clear (&result);
+  vo_media_sdp_result_clear (&result);
 }
 
 /* ---- SIP state -------------------------------------------------------- */
@@ -477,7 +529,7 @@ vo_call_offer_acceptable (VoCall *self, GError **error)
                          "No key could be made to encrypt the call's audio");
     return FALSE;
   }
-  return !offer || vo_sip_sdp_offer_acceptable (offer, len, self->srtp_policy, error);
+  return !offer || vo_media_sdp_offer_acceptable (offer, len, self->srtp_policy, error);
 }
 
 gboolean
@@ -492,7 +544,7 @@ vo_call_answer (VoCall *self, GError **error)
   if (!call_ensure_media (self, error))
     return FALSE;
   offer = vo_sip_call_get_offer (self->sip, &len);
-  sdp = vo_sip_sdp_build_answer (self->media_address,
+  sdp = vo_media_sdp_build_answer (self->media_address,
                                  vo_media_session_get_local_port (self->media), self->codecs,
                                  self->srtp_policy, self->srtp_key, offer, len, error);
   if (!sdp)
@@ -936,7 +988,7 @@ vo_call_new_outgoing (guint id, VoSipStack *stack, VoSettings *settings, const c
   self->remote_name = g_strdup ("");
   if (!call_ensure_media (self, error))
     return NULL;
-  sdp = vo_sip_sdp_build_offer (media_address, vo_media_session_get_local_port (self->media),
+  sdp = vo_media_sdp_build_offer (media_address, vo_media_session_get_local_port (self->media),
                                 codecs, srtp, self->srtp_key);
   self->sip = vo_sip_call_new_outgoing (stack, uri, sdp, referrer);
   explicit_bzero (sdp, strlen (sdp));

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "vo-media-params.h"
 #include "vo-settings.h"
 #include "vo-sip-call.h"
 

@@ -236,3 +236,87 @@ vo_media_describe_error (GstMessage *message)
                             error->message);
   return g_strdup_printf ("Audio processing failed in %s: %s", source, error->message);
 }
+
+GstElement *
+vo_media_make_chain (GstElement *first, ...)
+{
+  GstElement *bin = gst_bin_new (NULL);
+  GstElement *prev = NULL;
+  GstElement *element = first;
+  g_autoptr(GstPad) sink_pad = NULL;
+  g_autoptr(GstPad) src_pad = NULL;
+  va_list ap;
+
+  va_start (ap, first);
+  while (element) {
+    gst_bin_add (GST_BIN (bin), element);
+    if (prev)
+      gst_element_link (prev, element);
+    prev = element;
+    element = va_arg (ap, GstElement *);
+  }
+  va_end (ap);
+
+  sink_pad = gst_element_get_static_pad (first, "sink");
+  gst_element_add_pad (bin, gst_ghost_pad_new ("sink", sink_pad));
+  src_pad = gst_element_get_static_pad (prev, "src");
+  if (src_pad)
+    gst_element_add_pad (bin, gst_ghost_pad_new ("src", src_pad));
+  return bin;
+}
+
+typedef struct {
+  GMutex lock;
+  GCond cond;
+  gboolean done;
+  GstElement *pipeline;
+} PipelineStop;
+
+static void
+pipeline_stop_clear (gpointer data)
+{
+  PipelineStop *stop = data;
+
+  g_mutex_clear (&stop->lock);
+  g_cond_clear (&stop->cond);
+}
+
+static gpointer
+pipeline_stop_thread (gpointer data)
+{
+  PipelineStop *stop = data;
+
+  gst_element_set_state (stop->pipeline, GST_STATE_NULL);
+  g_mutex_lock (&stop->lock);
+  stop->done = TRUE;
+  g_cond_signal (&stop->cond);
+  g_mutex_unlock (&stop->lock);
+  gst_clear_object (&stop->pipeline);
+  g_atomic_rc_box_release_full (stop, pipeline_stop_clear);
+  return NULL;
+}
+
+gboolean
+vo_media_gst_stop_pipeline (GstElement *pipeline)
+{
+  PipelineStop *stop = g_atomic_rc_box_new0 (PipelineStop);
+  gint64 deadline = g_get_monotonic_time () + VO_MEDIA_STOP_TIMEOUT_S * G_TIME_SPAN_SECOND;
+  GThread *thread;
+  gboolean done;
+
+  g_mutex_init (&stop->lock);
+  g_cond_init (&stop->cond);
+  stop->pipeline = gst_object_ref (pipeline);
+  thread = g_thread_new ("vo-media-stop", pipeline_stop_thread, g_atomic_rc_box_acquire (stop));
+  g_mutex_lock (&stop->lock);
+  while (!stop->done && g_cond_wait_until (&stop->cond, &stop->lock, deadline))
+    ;
+  done = stop->done;
+  g_mutex_unlock (&stop->lock);
+  if (done)
+    g_thread_join (thread);
+  else
+    g_thread_unref (thread);
+  g_atomic_rc_box_release_full (stop, pipeline_stop_clear);
+  return done;
+}

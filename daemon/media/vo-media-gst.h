@@ -45,4 +45,19 @@ GstElement *vo_media_make_endpoint (const VoMediaEndpoint *endpoint, const char 
 /* Turns a GStreamer error message into one sentence for people. */
 char *vo_media_describe_error (GstMessage *message);
 
+/* A bin of @first ! ... ! @last (NULL-terminated list, floating elements)
+ * with ghost pads "sink" and, unless @last is a sink, "src". */
+GstElement *vo_media_make_chain (GstElement *first, ...) G_GNUC_NULL_TERMINATED;
+
+/* Stopping a pipeline waits for every streaming thread to leave its
+ * elements. A thread stuck where no state change can wake it (gst-pipewire
+ * 0.3.65's pipewiresink waits without a timeout in set_caps for its stream
+ * to be exactly PAUSED, and may see it go straight on to STREAMING under
+ * load) would freeze the main loop: D-Bus stops answering and SIGTERM never
+ * ends. So the pipeline stops in a thread of its own, and after this long it
+ * is left to that thread; the call (or the daemon) goes on. */
+#define VO_MEDIA_STOP_TIMEOUT_S 5
+/* FALSE if @pipeline did not reach NULL within VO_MEDIA_STOP_TIMEOUT_S. */
+gboolean vo_media_gst_stop_pipeline (GstElement *pipeline);
+
 G_END_DECLS

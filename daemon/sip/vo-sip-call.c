@@ -2,7 +2,8 @@
  *
  * Sofia's SOA does the SDP offer/answer: we hand it our capabilities
  * (SOATAG_USER_SDP_STR) and read back the negotiated local and remote SDP
- * from nua_i_state, which vo-sip-sdp.c parses for the media layer.
+ * from nua_i_state. The SDP is opaque here: the core gets it from the media
+ * side (vo-media-sdp.c), which builds and reads it.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -29,6 +30,7 @@ struct _VoSipCall {
   char *remote_uri;
   char *remote_name;
   char *local_sdp_offer;    /* our capabilities, for redirects */
+  char *reoffer_sdp;        /* what a hold/resume re-INVITE offers; NULL: the above */
   char *remote_offer;       /* the INVITE's SDP of an incoming call */
   gsize remote_offer_len;
   char *negotiated_local;
@@ -161,7 +163,7 @@ call_send_invite (VoSipCall *self, const char *request_uri, nua_handle_t *notify
               TAG_IF (request_uri, NUTAG_URL (request_uri)),
               SOATAG_USER_SDP_STR (self->local_sdp_offer),
               /* Every common codec in the answer: SINGLE would also drop
-               * telephone-event. vo-sip-sdp.c picks the first common codec. */
+               * telephone-event. vo-media-sdp.c picks the first common codec. */
               SOATAG_RTP_SELECT (SOA_RTP_SELECT_COMMON),
               SOATAG_RTP_SORT (SOA_RTP_SORT_LOCAL),
               TAG_IF (notify_refer, NUTAG_NOTIFY_REFER (notify_refer)),
@@ -299,15 +301,10 @@ dtmf_checked (char c)
 static void
 call_send_reinvite (VoSipCall *self, gboolean hold)
 {
-  g_autofree char *user_sdp = NULL;
-
-  /* SOA offers our capabilities again, with our own payload types: opus
-   * agreed at the peer's 96 would come back as 111. A re-offer keeps the
-   * numbers of the session (RFC 3264 §8.3.2). */
-  if (self->local_sdp_offer && self->negotiated_local)
-    user_sdp = vo_sip_sdp_keep_payload_types (self->local_sdp_offer, self->negotiated_local);
-  /* SOA rewrites our offer to sendonly (or back to sendrecv) in a re-INVITE. */
-  nua_invite (self->nh, TAG_IF (user_sdp, SOATAG_USER_SDP_STR (user_sdp)),
+  /* SOA would offer our capabilities again, with our own payload types:
+   * the core sets a re-offer that keeps the session's (RFC 3264 §8.3.2).
+   * SOA rewrites it to sendonly (or back to sendrecv). */
+  nua_invite (self->nh, TAG_IF (self->reoffer_sdp, SOATAG_USER_SDP_STR (self->reoffer_sdp)),
               SOATAG_HOLD (hold ? "audio" : NULL), TAG_END ());
 }
 
@@ -469,9 +466,8 @@ vo_sip_call_finalize (GObject *object)
 
   g_free (self->remote_uri);
   g_free (self->remote_name);
-  if (self->local_sdp_offer)
-    explicit_bzero (self->local_sdp_offer, strlen (self->local_sdp_offer));
-  g_free (self->local_sdp_offer);
+  vo_sip_secret_free (self->local_sdp_offer);
+  vo_sip_secret_free (self->reoffer_sdp);
   if (self->remote_offer)
     explicit_bzero (self->remote_offer, self->remote_offer_len);
   g_free (self->remote_offer);
@@ -704,41 +700,36 @@ vo_sip_call_get_offer (VoSipCall *self, gsize *len)
   return self->remote_offer;
 }
 
-/* Once SRTP is agreed, our capabilities keep only its crypto line: SOA
- * copies them into the answers it gives to the peer's re-offers, and an
- * answer has one crypto line (RFC 4568 §7.1.2), the agreed one. */
-static void
-call_pin_crypto (VoSipCall *self, guint tag)
+gboolean
+vo_sip_call_get_negotiated_sdp (VoSipCall *self, const char **local, const char **remote)
 {
-  g_autofree char *pinned = NULL;
+  if (!self->media_ready)
+    return FALSE;
+  *local = self->negotiated_local;
+  *remote = self->negotiated_remote;
+  return TRUE;
+}
 
-  if (!self->local_sdp_offer || !self->nh)
+const char *
+vo_sip_call_get_local_sdp (VoSipCall *self)
+{
+  return self->local_sdp_offer;
+}
+
+void
+vo_sip_call_set_local_sdp (VoSipCall *self, const char *local_sdp)
+{
+  /* Without a handle the call is over: nothing would answer from them. */
+  if (!self->nh || g_strcmp0 (local_sdp, self->local_sdp_offer) == 0)
     return;
-  pinned = vo_sip_sdp_keep_crypto (self->local_sdp_offer, tag);
-  if (!pinned || g_str_equal (pinned, self->local_sdp_offer)) {
-    if (pinned)
-      explicit_bzero (pinned, strlen (pinned));
-    return;
-  }
-  explicit_bzero (self->local_sdp_offer, strlen (self->local_sdp_offer));
-  g_free (self->local_sdp_offer);
-  self->local_sdp_offer = g_steal_pointer (&pinned);
+  vo_sip_secret_free (self->local_sdp_offer);
+  self->local_sdp_offer = g_strdup (local_sdp);
   nua_set_hparams (self->nh, SOATAG_USER_SDP_STR (self->local_sdp_offer), TAG_END ());
 }
 
-gboolean
-vo_sip_call_get_media (VoSipCall *self, const VoMediaCodec *codecs, VoSipSdpResult *result)
+void
+vo_sip_call_set_reoffer_sdp (VoSipCall *self, const char *reoffer_sdp)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (!self->media_ready)
-    return FALSE;
-  if (!vo_sip_sdp_negotiated (self->negotiated_local, self->negotiated_remote, codecs, result,
-                              &error)) {
-    g_message ("Call %s: %s", self->remote_uri, error->message);
-    return FALSE;
-  }
-  if (result->srtp_suite != VO_MEDIA_SRTP_NONE)
-    call_pin_crypto (self, result->srtp_tag);
-  return TRUE;
+  vo_sip_secret_free (self->reoffer_sdp);
+  self->reoffer_sdp = g_strdup (reoffer_sdp);
 }

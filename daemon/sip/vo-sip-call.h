@@ -4,7 +4,6 @@
  */
 #pragma once
 
-#include "vo-sip-sdp.h"
 #include "vo-sip-stack.h"
 
 G_BEGIN_DECLS
@@ -61,10 +60,19 @@ const char *vo_sip_call_get_remote_uri (VoSipCall *self);
 const char *vo_sip_call_get_remote_name (VoSipCall *self);
 /* The SDP of an incoming INVITE (@len bytes), NULL if it had none. */
 const char *vo_sip_call_get_offer (VoSipCall *self, gsize *len);
-/* The current negotiated media with a codec of @codecs, or FALSE when
- * offer/answer is not complete. */
-gboolean vo_sip_call_get_media (VoSipCall *self, const VoMediaCodec *codecs,
-                                VoSipSdpResult *result);
+/* SDP is opaque here: the media side builds what we offer and reads what
+ * SOA negotiated. */
+/* The local and remote SDP as last negotiated (owned by @self), or FALSE
+ * while offer/answer is not complete. */
+gboolean vo_sip_call_get_negotiated_sdp (VoSipCall *self, const char **local,
+                                         const char **remote);
+/* Our capabilities as last given (new_outgoing, answer or set_local_sdp). */
+const char *vo_sip_call_get_local_sdp (VoSipCall *self);
+/* Replaces our capabilities: SOA answers the peer's re-offers from them. */
+void vo_sip_call_set_local_sdp (VoSipCall *self, const char *local_sdp);
+/* What our hold/resume re-INVITEs offer (SOA rewrites the direction);
+ * NULL: our capabilities as they are. */
+void vo_sip_call_set_reoffer_sdp (VoSipCall *self, const char *reoffer_sdp);
 
 /* Signals:
  *   "state-changed" ()

@@ -16,7 +16,7 @@
 #define _GNU_SOURCE
 #define G_LOG_DOMAIN "vo-sip"
 
-#include "vo-sip-sdp.h"
+#include "vo-sdp-text.h"
 
 #include <dlfcn.h>
 #include <string.h>
@@ -52,7 +52,7 @@ sdp_parse (su_home_t *home, char const msg[], issize_t msgsize, int flags)
     g_once_init_leave (&found, 1);
   }
   len = msg ? (msgsize < 0 ? strlen (msg) : (gsize) msgsize) : 0;
-  if (msg && !vo_sip_sdp_text_parsable (msg, len)) {
+  if (msg && !vo_sdp_text_parsable (msg, len)) {
     g_debug ("Refused SDP with an m= line Sofia-SIP cannot parse");
     return library_sdp_parse (home, "", 0, flags);
   }

@@ -8,7 +8,6 @@
 #include "vo-sip-stack.h"
 #include "vo-sip-message-incoming.h"
 #include "vo-sip-nua.h"
-#include "vo-sip-sdp.h"
 #include "vo-sip-trust.h"
 #include "vo-sip-tls.h"
 #include "vo-error.h"
@@ -44,7 +43,7 @@ struct _VoSipStack {
   char *auth_user;
   char *auth_password;
   VoSipTrust *trust;
-  VoSipCodecsFunc codecs_func;  /* what an incoming offer must include */
+  VoSipOfferCheck offer_check;  /* whether media can take an incoming offer */
 };
 
 enum { SIGNAL_INCOMING_CALL, SIGNAL_MESSAGE_RECEIVED, N_SIGNALS };
@@ -89,9 +88,8 @@ stack_offer_usable (VoSipStack *self, nua_handle_t *nh, const sip_t *sip)
 
   if (!sip || !sip->sip_payload || !sip->sip_payload->pl_len)
     return TRUE;
-  if (!self->codecs_func ||
-      vo_sip_sdp_offer_usable (sip->sip_payload->pl_data, sip->sip_payload->pl_len,
-                               self->codecs_func (), &error))
+  if (!self->offer_check ||
+      self->offer_check (sip->sip_payload->pl_data, sip->sip_payload->pl_len, &error))
     return TRUE;
   g_message ("Incoming call refused with 488: %s", error->message);
   nua_respond (nh, SIP_488_NOT_ACCEPTABLE,
@@ -528,10 +526,10 @@ vo_sip_stack_set_trusted_sources (VoSipStack *self, const char *list, GError **e
 }
 
 void
-vo_sip_stack_set_codecs_func (VoSipStack *self, VoSipCodecsFunc func)
+vo_sip_stack_set_offer_check (VoSipStack *self, VoSipOfferCheck check)
 {
   g_return_if_fail (VO_IS_SIP_STACK (self));
-  self->codecs_func = func;
+  self->offer_check = check;
 }
 
 void

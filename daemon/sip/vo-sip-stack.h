@@ -6,7 +6,6 @@
 
 #include <gio/gio.h>
 
-#include "vo-media-params.h"
 
 G_BEGIN_DECLS
 
@@ -57,11 +56,13 @@ gboolean vo_sip_stack_authenticate (VoSipStack *self, gpointer nh, gconstpointer
 gboolean vo_sip_stack_set_trusted_sources (VoSipStack *self, const char *list, GError **error);
 void vo_sip_stack_set_servers (VoSipStack *self, const char *registrar, const char *proxy);
 
-/* The codecs this machine can play (zero-terminated), asked for only when
- * an INVITE arrives: an offer without one of them is answered 488 before
- * ringing. Set by whoever owns the media side, so that sip/ stays free of it. */
-typedef const VoMediaCodec *(*VoSipCodecsFunc) (void);
-void vo_sip_stack_set_codecs_func (VoSipStack *self, VoSipCodecsFunc func);
+/* Whether the media side can take the SDP offer @sdp (@len bytes, not
+ * NUL-terminated) of an incoming INVITE; FALSE with an error saying why.
+ * Asked only when an INVITE with SDP arrives: a FALSE is answered 488
+ * before ringing. Set by whoever owns the media side, so that sip/ stays
+ * free of it and reads no SDP. */
+typedef gboolean (*VoSipOfferCheck) (const char *sdp, gsize len, GError **error);
+void vo_sip_stack_set_offer_check (VoSipStack *self, VoSipOfferCheck check);
 
 /* Answers a new incoming request on @nh (a nua handle nobody took) with
  * @status and lets the handle go. */

@@ -5,7 +5,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "vo-fuzz.h"
-#include "vo-sip-sdp.h"
+#include "vo-media-sdp.h"
 
 static const VoMediaCodec codecs[] = {
   { "opus", 111, 48000, 2 },
@@ -22,24 +22,24 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_autofree char *sdp = NULL;
   g_autofree char *renumbered = NULL;
   g_autofree char *reversed = NULL;
-  VoSipSdpResult result = { 0 };
+  VoMediaSdpResult result = { 0 };
 
   if (!offer)
-    offer = vo_sip_sdp_build ("127.0.0.1", 40000, codecs);
+    offer = vo_media_sdp_build ("127.0.0.1", 40000, codecs);
 
   /* Not NUL-terminated: the offer check is given a length, and must keep to it. */
-  vo_sip_sdp_offer_usable ((const char *) data, size, codecs, NULL);
+  vo_media_sdp_offer_usable ((const char *) data, size, codecs, NULL);
 
   sdp = vo_fuzz_string (data, size);
-  if (vo_sip_sdp_negotiated (offer, sdp, codecs, &result, NULL)) {
+  if (vo_media_sdp_negotiated (offer, sdp, codecs, &result, NULL)) {
     VoMediaParams params;
 
-    vo_sip_sdp_result_to_params (&result, &params);
+    vo_media_sdp_result_to_params (&result, &params);
     g_assert (params.codec.encoding != NULL);
   }
-  vo_sip_sdp_result_clear (&result);
+  vo_media_sdp_result_clear (&result);
   /* Both ways: the agreed session is built from the peer's answer. */
-  renumbered = vo_sip_sdp_keep_payload_types (offer, sdp);
-  reversed = vo_sip_sdp_keep_payload_types (sdp, offer);
+  renumbered = vo_media_sdp_keep_payload_types (offer, sdp);
+  reversed = vo_media_sdp_keep_payload_types (sdp, offer);
   return 0;
 }

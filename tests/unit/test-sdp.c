@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include "vo-sip-sdp.h"
+#include "vo-media-sdp.h"
 #include "vo-media-srtp.h"
 #include "vo-error.h"
 
@@ -28,7 +28,7 @@ static const guint8 our_key[VO_MEDIA_SRTP_KEY_LEN] = {
 static void
 test_offer_telephone_event_rates (void)
 {
-  g_autofree char *sdp = vo_sip_sdp_build ("127.0.0.1", 40000, codecs);
+  g_autofree char *sdp = vo_media_sdp_build ("127.0.0.1", 40000, codecs);
   g_autofree char *m_line = NULL;
   const char *m = strstr (sdp, "m=audio ");
 
@@ -45,12 +45,12 @@ test_offer_telephone_event_rates (void)
 }
 
 static void
-negotiate (const char *answer, VoSipSdpResult *result)
+negotiate (const char *answer, VoMediaSdpResult *result)
 {
-  g_autofree char *offer = vo_sip_sdp_build ("127.0.0.1", 40000, codecs);
+  g_autofree char *offer = vo_media_sdp_build ("127.0.0.1", 40000, codecs);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (vo_sip_sdp_negotiated (offer, answer, codecs, result, &error));
+  g_assert_true (vo_media_sdp_negotiated (offer, answer, codecs, result, &error));
   g_assert_no_error (error);
 }
 
@@ -58,7 +58,7 @@ negotiate (const char *answer, VoSipSdpResult *result)
 static void
 test_dtmf_follows_codec_rate (void)
 {
-  VoSipSdpResult result;
+  VoMediaSdpResult result;
   VoMediaParams params;
 
   negotiate (ANSWER_HEAD "m=audio 5000 RTP/AVP 111 101 100\r\n"
@@ -66,25 +66,25 @@ test_dtmf_follows_codec_rate (void)
              "a=rtpmap:100 telephone-event/48000\r\n", &result);
   g_assert_cmpstr (result.codec_encoding, ==, "opus");
   g_assert_cmpuint (result.dtmf_payload_type, ==, 100);
-  vo_sip_sdp_result_to_params (&result, &params);
+  vo_media_sdp_result_to_params (&result, &params);
   g_assert_cmpuint (params.dtmf_clock_rate, ==, 48000);
-  vo_sip_sdp_result_clear (&result);
+  vo_media_sdp_result_clear (&result);
 
   negotiate (ANSWER_HEAD "m=audio 5000 RTP/AVP 0 100 101\r\n"
              "a=rtpmap:0 PCMU/8000\r\na=rtpmap:100 telephone-event/48000\r\n"
              "a=rtpmap:101 telephone-event/8000\r\n", &result);
   g_assert_cmpuint (result.dtmf_payload_type, ==, 101);
-  vo_sip_sdp_result_to_params (&result, &params);
+  vo_media_sdp_result_to_params (&result, &params);
   g_assert_cmpuint (params.dtmf_clock_rate, ==, 8000);
-  vo_sip_sdp_result_clear (&result);
+  vo_media_sdp_result_clear (&result);
 
   /* A peer with telephone-event at 8000 only keeps it next to opus. */
   negotiate (ANSWER_HEAD "m=audio 5000 RTP/AVP 111 101\r\n"
              "a=rtpmap:111 opus/48000/2\r\na=rtpmap:101 telephone-event/8000\r\n", &result);
   g_assert_cmpuint (result.dtmf_payload_type, ==, 101);
-  vo_sip_sdp_result_to_params (&result, &params);
+  vo_media_sdp_result_to_params (&result, &params);
   g_assert_cmpuint (params.dtmf_clock_rate, ==, 8000);
-  vo_sip_sdp_result_clear (&result);
+  vo_media_sdp_result_clear (&result);
 }
 
 static void
@@ -115,7 +115,7 @@ test_offer_usable (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
     g_autofree char *sdp = g_strconcat (ANSWER_HEAD, cases[i].media, NULL);
     g_autoptr(GError) error = NULL;
-    gboolean usable = vo_sip_sdp_offer_usable (sdp, strlen (sdp), codecs, &error);
+    gboolean usable = vo_media_sdp_offer_usable (sdp, strlen (sdp), codecs, &error);
 
     g_test_message ("case %u: %s", i, cases[i].media);
     g_assert_cmpint (usable, ==, cases[i].usable);
@@ -142,12 +142,12 @@ count_lines (const char *sdp, const char *prefix)
 static void
 test_reoffer_keeps_payload_types (void)
 {
-  g_autofree char *caps = vo_sip_sdp_build ("127.0.0.1", 40000, codecs);
-  g_autofree char *kept = vo_sip_sdp_keep_payload_types (
+  g_autofree char *caps = vo_media_sdp_build ("127.0.0.1", 40000, codecs);
+  g_autofree char *kept = vo_media_sdp_keep_payload_types (
     caps, ANSWER_HEAD "m=audio 40000 RTP/AVP 96 0 97\r\n"
     "a=rtpmap:96 opus/48000/2\r\na=fmtp:96 useinbandfec=1\r\na=rtpmap:0 PCMU/8000\r\n"
     "a=rtpmap:97 telephone-event/48000\r\n");
-  g_autofree char *clash = vo_sip_sdp_keep_payload_types (
+  g_autofree char *clash = vo_media_sdp_keep_payload_types (
     caps, ANSWER_HEAD "m=audio 40000 RTP/AVP 101 100\r\n"
     "a=rtpmap:101 opus/48000/2\r\na=rtpmap:100 telephone-event/8000\r\n");
 
@@ -211,7 +211,7 @@ test_parse_crypto (void)
     guint tag = 0;
     VoMediaSrtpSuite suite = VO_MEDIA_SRTP_NONE;
     guint8 key[VO_MEDIA_SRTP_KEY_LEN] = { 0 };
-    gboolean ok = vo_sip_sdp_parse_crypto (cases[i].value, &tag, &suite, key);
+    gboolean ok = vo_media_sdp_parse_crypto (cases[i].value, &tag, &suite, key);
 
     g_test_message ("case %u: %s", i, cases[i].value);
     g_assert_cmpint (ok, ==, cases[i].ok);
@@ -221,18 +221,18 @@ test_parse_crypto (void)
     g_assert_cmpint (suite, ==, cases[i].suite);
     g_assert_cmpmem (key, sizeof key, "012345678901234567890123456789", 30);
   }
-  g_assert_false (vo_sip_sdp_parse_crypto (NULL, NULL, NULL, NULL));
+  g_assert_false (vo_media_sdp_parse_crypto (NULL, NULL, NULL, NULL));
 }
 
 /* Optional: RTP/AVP with both suites; mandatory: RTP/SAVP; off: no crypto. */
 static void
 test_offer_policies (void)
 {
-  g_autofree char *off = vo_sip_sdp_build_offer ("127.0.0.1", 40000, codecs,
+  g_autofree char *off = vo_media_sdp_build_offer ("127.0.0.1", 40000, codecs,
                                                  VO_MEDIA_SRTP_OFF, our_key);
-  g_autofree char *optional = vo_sip_sdp_build_offer ("127.0.0.1", 40000, codecs,
+  g_autofree char *optional = vo_media_sdp_build_offer ("127.0.0.1", 40000, codecs,
                                                       VO_MEDIA_SRTP_OPTIONAL, our_key);
-  g_autofree char *mandatory = vo_sip_sdp_build_offer ("127.0.0.1", 40000, codecs,
+  g_autofree char *mandatory = vo_media_sdp_build_offer ("127.0.0.1", 40000, codecs,
                                                        VO_MEDIA_SRTP_MANDATORY, our_key);
   g_autofree char *b64 = g_base64_encode (our_key, sizeof our_key);
   g_autofree char *line80 = g_strdup_printf ("a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:%s\r\n",
@@ -255,7 +255,7 @@ answer_for (VoMediaSrtpPolicy policy, const char *media, GError **error)
 {
   g_autofree char *offer = g_strconcat (ANSWER_HEAD, media, NULL);
 
-  return vo_sip_sdp_build_answer ("127.0.0.1", 40000, codecs, policy, our_key, offer,
+  return vo_media_sdp_build_answer ("127.0.0.1", 40000, codecs, policy, our_key, offer,
                                   strlen (offer), error);
 }
 
@@ -301,7 +301,7 @@ test_answer_policies (void)
     g_autoptr(GError) check_error = NULL;
     g_autofree char *offer = g_strconcat (ANSWER_HEAD, cases[i].media, NULL);
     g_autofree char *answer = answer_for (cases[i].policy, cases[i].media, &error);
-    gboolean acceptable = vo_sip_sdp_offer_acceptable (offer, strlen (offer), cases[i].policy,
+    gboolean acceptable = vo_media_sdp_offer_acceptable (offer, strlen (offer), cases[i].policy,
                                                        &check_error);
 
     g_test_message ("case %u: %s", i, cases[i].media);
@@ -333,7 +333,7 @@ test_answer_policies (void)
 static void
 test_negotiated_crypto (void)
 {
-  g_autofree char *offer = vo_sip_sdp_build_offer ("127.0.0.1", 40000, codecs,
+  g_autofree char *offer = vo_media_sdp_build_offer ("127.0.0.1", 40000, codecs,
                                                    VO_MEDIA_SRTP_OPTIONAL, our_key);
   static const struct {
     const char *answer_media;
@@ -351,20 +351,20 @@ test_negotiated_crypto (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
     g_autofree char *answer = g_strconcat (ANSWER_HEAD, cases[i].answer_media, NULL);
     g_autoptr(GError) error = NULL;
-    VoSipSdpResult result;
+    VoMediaSdpResult result;
     VoMediaParams params;
 
     g_test_message ("case %u: %s", i, cases[i].answer_media);
-    g_assert_true (vo_sip_sdp_negotiated (offer, answer, codecs, &result, &error));
+    g_assert_true (vo_media_sdp_negotiated (offer, answer, codecs, &result, &error));
     g_assert_cmpint (result.srtp_suite, ==, cases[i].suite);
-    vo_sip_sdp_result_to_params (&result, &params);
+    vo_media_sdp_result_to_params (&result, &params);
     g_assert_cmpint (params.srtp_suite, ==, cases[i].suite);
     if (cases[i].suite) {
       g_assert_cmpmem (params.srtp_local_key, VO_MEDIA_SRTP_KEY_LEN, our_key, 30);
       g_assert_cmpmem (params.srtp_remote_key, VO_MEDIA_SRTP_KEY_LEN,
                        "012345678901234567890123456789", 30);
     }
-    vo_sip_sdp_result_clear (&result);
+    vo_media_sdp_result_clear (&result);
   }
 }
 
@@ -372,9 +372,9 @@ test_negotiated_crypto (void)
 static void
 test_keep_crypto (void)
 {
-  g_autofree char *offer = vo_sip_sdp_build_offer ("127.0.0.1", 40000, codecs,
+  g_autofree char *offer = vo_media_sdp_build_offer ("127.0.0.1", 40000, codecs,
                                                    VO_MEDIA_SRTP_OPTIONAL, our_key);
-  g_autofree char *kept = vo_sip_sdp_keep_crypto (offer, 2);
+  g_autofree char *kept = vo_media_sdp_keep_crypto (offer, 2);
 
   g_assert_null (strstr (kept, "a=crypto:1 "));
   g_assert_nonnull (strstr (kept, "a=crypto:2 AES_CM_128_HMAC_SHA1_32 inline:"));
@@ -404,19 +404,19 @@ test_sofia_m_line_loop_refused (void)
     "m=audio 5 X @@\r\n", "m=audio 5R\xff\xff\r\n", "m=i 5 X \t\t\r\n", "m=audio 5 X \"\r\n", "m=audio 5002 RTPV1 /1 9\r\n",
     "\r m=u 0P::\r\n", "m=\t a 5 X @\r\n",
   };
-  g_autofree char *offer = vo_sip_sdp_build ("127.0.0.1", 40000, codecs);
+  g_autofree char *offer = vo_media_sdp_build ("127.0.0.1", 40000, codecs);
 
   for (guint i = 0; i < G_N_ELEMENTS (media); i++) {
     g_autofree char *sdp = g_strconcat (ANSWER_HEAD, media[i], NULL);
     g_autoptr(GError) error = NULL;
     g_autoptr(GError) negotiate_error = NULL;
-    VoSipSdpResult result;
+    VoMediaSdpResult result;
 
-    g_assert_false (vo_sip_sdp_offer_usable (sdp, strlen (sdp), codecs, &error));
+    g_assert_false (vo_media_sdp_offer_usable (sdp, strlen (sdp), codecs, &error));
     g_assert_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT);
-    g_assert_false (vo_sip_sdp_negotiated (offer, sdp, codecs, &result, &negotiate_error));
+    g_assert_false (vo_media_sdp_negotiated (offer, sdp, codecs, &result, &negotiate_error));
     g_assert_error (negotiate_error, VO_ERROR, VO_ERROR_FAILED);
-    g_assert_null (vo_sip_sdp_keep_payload_types (offer, sdp));
+    g_assert_null (vo_media_sdp_keep_payload_types (offer, sdp));
   }
 }
 

@@ -1,4 +1,5 @@
-/* vo-sip-sdp.h: our SDP offer, and what the negotiated SDP means for media.
+/* vo-media-sdp.h: our SDP offer and answer, and what the negotiated SDP
+ * means for media. sip/ only carries these strings.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -11,33 +12,29 @@ G_BEGIN_DECLS
 /* The audio offer/answer capabilities Sofia's SOA negotiates from: every
  * codec in @codecs (zero-terminated) plus telephone-event at 8000 (PT 101)
  * and at every other codec rate (PT 100, 99...: opus gives /48000). */
-char *vo_sip_sdp_build (const char *address, guint port, const VoMediaCodec *codecs);
+char *vo_media_sdp_build (const char *address, guint port, const VoMediaCodec *codecs);
 
-/* FALSE for SDP that Sofia-SIP 1.12.11's parser would read without end: an
- * m= line whose format list has a character that is no RFC 4566 token
- * (fixed upstream in freeswitch/sofia-sip a953f25). @len bytes of @sdp. */
-gboolean vo_sip_sdp_text_parsable (const char *sdp, gsize len);
 /* The same as an offer under [media] srtp @policy: OFF is the above;
  * OPTIONAL adds a=crypto lines (AES_CM_128_HMAC_SHA1_80 tag 1, _32 tag 2,
  * both with @key) to RTP/AVP; MANDATORY puts them on RTP/SAVP. */
-char *vo_sip_sdp_build_offer (const char *address, guint port, const VoMediaCodec *codecs,
+char *vo_media_sdp_build_offer (const char *address, guint port, const VoMediaCodec *codecs,
                               VoMediaSrtpPolicy policy, const guint8 key[VO_MEDIA_SRTP_KEY_LEN]);
 /* Our capabilities for answering @offer (@len bytes; none: an offer as
  * above): its profile, and one crypto line (the first offered one we speak,
  * its tag, our @key) when we answer with SRTP. NULL with an error (for a
- * 488) when @policy cannot take the offer; see vo_sip_sdp_offer_acceptable. */
-char *vo_sip_sdp_build_answer (const char *address, guint port, const VoMediaCodec *codecs,
+ * 488) when @policy cannot take the offer; see vo_media_sdp_offer_acceptable. */
+char *vo_media_sdp_build_answer (const char *address, guint port, const VoMediaCodec *codecs,
                                VoMediaSrtpPolicy policy, const guint8 key[VO_MEDIA_SRTP_KEY_LEN],
                                const char *offer, gsize len, GError **error);
 /* Whether @policy takes the offer's audio: OFF refuses RTP/SAVP, MANDATORY
  * refuses offers without a crypto line we speak, and RTP/SAVP needs one.
  * FALSE with VO_ERROR_NOT_SUPPORTED saying why. */
-gboolean vo_sip_sdp_offer_acceptable (const char *offer, gsize len, VoMediaSrtpPolicy policy,
+gboolean vo_media_sdp_offer_acceptable (const char *offer, gsize len, VoMediaSrtpPolicy policy,
                                       GError **error);
 /* One a=crypto value ("1 AES_CM_128_HMAC_SHA1_80 inline:KEY[|lifetime]"):
  * FALSE unless it has a suite we speak, exactly one 30-byte inline key, no
  * MKI and no session parameters. */
-gboolean vo_sip_sdp_parse_crypto (const char *value, guint *tag, VoMediaSrtpSuite *suite,
+gboolean vo_media_sdp_parse_crypto (const char *value, guint *tag, VoMediaSrtpSuite *suite,
                                   guint8 key[VO_MEDIA_SRTP_KEY_LEN]);
 
 /* What a negotiated session means for our media, parsed with Sofia's SDP
@@ -59,29 +56,29 @@ typedef struct {
   guint srtp_tag;             /* the crypto line's tag */
   guint8 srtp_local_key[VO_MEDIA_SRTP_KEY_LEN];
   guint8 srtp_remote_key[VO_MEDIA_SRTP_KEY_LEN];
-} VoSipSdpResult;
+} VoMediaSdpResult;
 
 /* FALSE with an error when the SDP is unusable (no audio, no common codec
  * of @codecs, zero-terminated). */
-gboolean vo_sip_sdp_negotiated (const char *local_sdp, const char *remote_sdp,
-                                const VoMediaCodec *codecs, VoSipSdpResult *result,
+gboolean vo_media_sdp_negotiated (const char *local_sdp, const char *remote_sdp,
+                                const VoMediaCodec *codecs, VoMediaSdpResult *result,
                                 GError **error);
 /* Whether the offer @sdp (@len bytes) has an audio stream we can take:
  * an RTP/AVP audio m= line with a port, an address, and a codec of
  * @codecs (zero-terminated) at its rate and channel count. Else FALSE with
  * VO_ERROR_INVALID_ARGUMENT saying what is missing, for a 488. */
-gboolean vo_sip_sdp_offer_usable (const char *sdp, gsize len, const VoMediaCodec *codecs,
+gboolean vo_media_sdp_offer_usable (const char *sdp, gsize len, const VoMediaCodec *codecs,
                                   GError **error);
 /* Our capabilities @capabilities renumbered for a re-offer in a session
  * whose SDP (ours, as last agreed) is @session: each codec the session has
  * keeps the payload type it has there (RFC 3264 §8.3.2), and one of ours
  * whose number the session uses for something else gets a free one. NULL
  * if either does not parse. */
-char *vo_sip_sdp_keep_payload_types (const char *capabilities, const char *session);
+char *vo_media_sdp_keep_payload_types (const char *capabilities, const char *session);
 /* @sdp without the a=crypto lines whose tag is not @tag. */
-char *vo_sip_sdp_keep_crypto (const char *sdp, guint tag);
-void vo_sip_sdp_result_clear (VoSipSdpResult *result);
+char *vo_media_sdp_keep_crypto (const char *sdp, guint tag);
+void vo_media_sdp_result_clear (VoMediaSdpResult *result);
 /* Fills @params from @result (pointers into @result stay owned by it). */
-void vo_sip_sdp_result_to_params (const VoSipSdpResult *result, VoMediaParams *params);
+void vo_media_sdp_result_to_params (const VoMediaSdpResult *result, VoMediaParams *params);
 
 G_END_DECLS
