@@ -70,10 +70,10 @@ def parties(h, kam):
 
 
 # -- the wire ----------------------------------------------------------------------
-def capture_rtp(seconds):
+def capture_rtp(seconds, ports):
     """{(udp source port, ssrc): [payload, ...]} of the PCMU RTP packets
-    sent over loopback during `seconds` (each packet once: the copy the
-    kernel loops back as outgoing)."""
+    sent over loopback from `ports` during `seconds` (each packet once: the
+    copy the kernel loops back as outgoing)."""
     streams = {}
     sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     try:
@@ -90,6 +90,8 @@ def capture_rtp(seconds):
                 continue
             udp = packet[(packet[0] & 0x0f) * 4:]
             sport = struct.unpack('!H', udp[:2])[0]
+            if sport not in ports:                   # another test's call
+                continue
             rtp = udp[8:]
             # RTP version 2, payload type PCMU, 20 ms of samples (+ an SRTP tag)
             if len(rtp) < 12 + 160 or rtp[0] >> 6 != 2 or rtp[1] & 0x7f != PCMU:
@@ -98,6 +100,32 @@ def capture_rtp(seconds):
             streams.setdefault((sport, ssrc), []).append(rtp[12:12 + 160])
     finally:
         sock.close()
+    return streams
+
+
+# vo-media-pipeline.c logs where each call's audio goes (debug level).
+AUDIO_PORT_RE = re.compile(r'Audio \S+ to \S+ from port (\d+)')
+
+
+def capture_call_rtp(*parties):
+    """{(port, ssrc): payloads} of the parties' own PCMU RTP on loopback,
+    about 1 s of each stream however slow the start. Only the ports their
+    daemons send from count: the integration tests run in parallel, and
+    another test's plain tone on loopback is not this call's."""
+    def ports():
+        return {int(p) for party in parties
+                for p in AUDIO_PORT_RE.findall(party.daemon.log_text())}
+    util.wait_until(lambda: len(ports()) >= len(parties), util.scaled(10),
+                    what='each daemon to log its RTP port')
+    sending = ports()
+    streams = {}
+    deadline = time.monotonic() + util.scaled(10)
+    while time.monotonic() < deadline:
+        for key, payloads in capture_rtp(1.5, sending).items():
+            streams.setdefault(key, []).extend(payloads)
+        if len(streams) >= 2 and all(len(p) >= 40 for p in streams.values()):
+            break
+    assert len(streams) >= 2, f'RTP streams from {sorted(sending)} on loopback: {list(streams)}'
     return streams
 
 
@@ -138,15 +166,7 @@ def test_wire_carries_no_plain_audio(parties, policy):
     bob.wait_prop(b_path, 'Encrypted', encrypted)
     assert alice.prop(a_path, 'Codec') == 'PCMU'
 
-    streams = {}
-    deadline = time.monotonic() + util.scaled(10)
-    # Enough of both streams to judge (about 1 s each), however slow the start.
-    while time.monotonic() < deadline:
-        for key, payloads in capture_rtp(1.5).items():
-            streams.setdefault(key, []).extend(payloads)
-        if len(streams) >= 2 and all(len(p) >= 40 for p in streams.values()):
-            break
-    assert len(streams) >= 2, f'RTP streams seen on loopback: {list(streams)}'
+    streams = capture_call_rtp(alice, bob)
     clear = [key for key, payloads in streams.items() if tone_in_clear(payloads)]
     if encrypted:
         assert not clear, f'the tone travels in clear in {clear}'

@@ -11,7 +11,7 @@ import pytest
 from gi.repository import GLib
 
 from calls_support import ERR, DBusCallError, Party, stop_extra_buses
-from test_srtp import A_TONE, B_TONE, TONE_MEDIA, bob_heard, capture_rtp, tone_in_clear
+from test_srtp import A_TONE, B_TONE, TONE_MEDIA, bob_heard, capture_call_rtp, tone_in_clear
 from vo_harness import util
 from vo_harness.client import ACCOUNT, pump
 from vo_harness.tlsca import TestCA
@@ -262,16 +262,7 @@ def test_tls_call_audio_is_srtp_and_not_in_clear(parties):
     alice.wait_prop(a_path, 'Encrypted', True)
     bob.wait_prop(b_path, 'Encrypted', True)
     assert alice.prop(a_path, 'Codec') == 'PCMU'
-    streams = {}
-    deadline = util.scaled(10)
-    waited = 0.0
-    while waited < deadline:
-        for key, payloads in capture_rtp(1.5).items():
-            streams.setdefault(key, []).extend(payloads)
-        waited += 1.5
-        if len(streams) >= 2 and all(len(p) >= 40 for p in streams.values()):
-            break
-    assert len(streams) >= 2, f'RTP streams seen on loopback: {list(streams)}'
+    streams = capture_call_rtp(alice, bob)
     clear = [key for key, payloads in streams.items() if tone_in_clear(payloads)]
     assert not clear, f'the tone travels in clear in {clear}'
     alice.call_method(a_path, 'Hangup')
