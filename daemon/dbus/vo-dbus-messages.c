@@ -18,31 +18,51 @@ static const char *const conversation_mirrored[] = {
 };
 static const char *const messages_mirrored[] = { "unread", NULL };
 
-typedef struct {
-  VoMessageManager *manager;
-  GDBusObjectManagerServer *object_manager;
-  VoDbusMessages1 *skeleton;   /* not owned: it owns us */
-} MessagesGlue;
+/* The generated skeletons, implementing their methods on the core objects
+ * they export: Messages1 on the root, Conversation1 per conversation. */
+#define VO_TYPE_DBUS_MESSAGES (vo_dbus_messages_get_type ())
+G_DECLARE_FINAL_TYPE (VoDbusMessages, vo_dbus_messages, VO, DBUS_MESSAGES,
+                      VoDbusMessages1Skeleton)
 
-static void
-messages_glue_free (MessagesGlue *glue)
-{
-  g_signal_handlers_disconnect_by_data (glue->manager, glue);
-  g_object_unref (glue->manager);
-  g_object_unref (glue->object_manager);
-  g_free (glue);
-}
+struct _VoDbusMessages {
+  VoDbusMessages1Skeleton parent_instance;
+  VoMessageManager *manager;
+  GDBusObjectManagerServer *object_manager;   /* where conversations appear */
+};
+
+static void vo_dbus_messages_iface_init (VoDbusMessages1Iface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (VoDbusMessages, vo_dbus_messages, VO_DBUS_TYPE_MESSAGES1_SKELETON,
+                               G_IMPLEMENT_INTERFACE (VO_DBUS_TYPE_MESSAGES1,
+                                                      vo_dbus_messages_iface_init))
+
+#define VO_TYPE_DBUS_CONVERSATION (vo_dbus_conversation_get_type ())
+G_DECLARE_FINAL_TYPE (VoDbusConversation, vo_dbus_conversation, VO, DBUS_CONVERSATION,
+                      VoDbusConversation1Skeleton)
+
+struct _VoDbusConversation {
+  VoDbusConversation1Skeleton parent_instance;
+  VoConversation *conversation;
+  VoMessageManager *manager;
+};
+
+static void vo_dbus_conversation_iface_init (VoDbusConversation1Iface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (VoDbusConversation, vo_dbus_conversation,
+                               VO_DBUS_TYPE_CONVERSATION1_SKELETON,
+                               G_IMPLEMENT_INTERFACE (VO_DBUS_TYPE_CONVERSATION1,
+                                                      vo_dbus_conversation_iface_init))
 
 static VoConversation *
 conversation_of (gpointer skeleton)
 {
-  return g_object_get_data (G_OBJECT (skeleton), "vo-conversation");
+  return VO_DBUS_CONVERSATION (skeleton)->conversation;
 }
 
 static VoMessageManager *
 manager_of (gpointer skeleton)
 {
-  return g_object_get_data (G_OBJECT (skeleton), "vo-message-manager");
+  return VO_DBUS_CONVERSATION (skeleton)->manager;
 }
 
 /* The one place a conversation's object path is made from its row id. */
@@ -226,28 +246,52 @@ on_message_status_changed (VoConversation *conversation, const char *id,
 }
 
 static void
-export_conversation (MessagesGlue *glue, VoConversation *conversation)
+vo_dbus_conversation_dispose (GObject *object)
+{
+  VoDbusConversation *self = VO_DBUS_CONVERSATION (object);
+
+  g_clear_object (&self->conversation);
+  g_clear_object (&self->manager);
+  G_OBJECT_CLASS (vo_dbus_conversation_parent_class)->dispose (object);
+}
+
+static void
+vo_dbus_conversation_class_init (VoDbusConversationClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = vo_dbus_conversation_dispose;
+}
+
+static void
+vo_dbus_conversation_iface_init (VoDbusConversation1Iface *iface)
+{
+  iface->handle_send = on_conversation_send;
+  iface->handle_get_messages = on_get_messages;
+  iface->handle_mark_read = on_mark_read;
+  iface->handle_delete = on_delete;
+}
+
+static void
+vo_dbus_conversation_init (VoDbusConversation *self)
+{
+}
+
+static void
+export_conversation (VoDbusMessages *self, VoConversation *conversation)
 {
   g_autofree char *path = conversation_path_of (conversation);
   g_autoptr(VoDbusObjectSkeleton) object = vo_dbus_object_skeleton_new (path);
-  g_autoptr(VoDbusConversation1) skeleton = vo_dbus_conversation1_skeleton_new ();
+  g_autoptr(VoDbusConversation) skeleton = g_object_new (VO_TYPE_DBUS_CONVERSATION, NULL);
 
-  g_object_set_data_full (G_OBJECT (skeleton), "vo-conversation", g_object_ref (conversation),
-                          g_object_unref);
-  g_object_set_data_full (G_OBJECT (skeleton), "vo-message-manager",
-                          g_object_ref (glue->manager), g_object_unref);
+  skeleton->conversation = g_object_ref (conversation);
+  skeleton->manager = g_object_ref (self->manager);
   vo_dbus_mirror_properties (G_OBJECT (conversation), G_DBUS_INTERFACE_SKELETON (skeleton),
                              conversation_mirrored);
-  g_signal_connect (skeleton, "handle-send", G_CALLBACK (on_conversation_send), NULL);
-  g_signal_connect (skeleton, "handle-get-messages", G_CALLBACK (on_get_messages), NULL);
-  g_signal_connect (skeleton, "handle-mark-read", G_CALLBACK (on_mark_read), NULL);
-  g_signal_connect (skeleton, "handle-delete", G_CALLBACK (on_delete), NULL);
   g_signal_connect_object (conversation, "message-added", G_CALLBACK (on_message_added),
                            skeleton, 0);
   g_signal_connect_object (conversation, "message-status-changed",
                            G_CALLBACK (on_message_status_changed), skeleton, 0);
-  vo_dbus_object_skeleton_set_conversation1 (object, skeleton);
-  g_dbus_object_manager_server_export (glue->object_manager, G_DBUS_OBJECT_SKELETON (object));
+  vo_dbus_object_skeleton_set_conversation1 (object, VO_DBUS_CONVERSATION1 (skeleton));
+  g_dbus_object_manager_server_export (self->object_manager, G_DBUS_OBJECT_SKELETON (object));
 }
 
 static void
@@ -261,10 +305,10 @@ static void
 on_conversation_removed (VoMessageManager *manager, VoConversation *conversation,
                          gpointer user_data)
 {
-  MessagesGlue *glue = user_data;
+  VoDbusMessages *self = user_data;
   g_autofree char *path = conversation_path_of (conversation);
   g_autoptr(GDBusObject) object = g_dbus_object_manager_get_object (
-    G_DBUS_OBJECT_MANAGER (glue->object_manager), path);
+    G_DBUS_OBJECT_MANAGER (self->object_manager), path);
   g_autoptr(VoDbusConversation1) skeleton = NULL;
 
   if (!object)
@@ -274,43 +318,41 @@ on_conversation_removed (VoMessageManager *manager, VoConversation *conversation
     g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (skeleton));
     g_signal_handlers_disconnect_by_data (conversation, skeleton);
   }
-  g_dbus_object_manager_server_unexport (glue->object_manager, path);
+  g_dbus_object_manager_server_unexport (self->object_manager, path);
 }
 
 static void
 on_received (VoMessageManager *manager, VoConversation *conversation, GVariant *message,
              gpointer user_data)
 {
-  MessagesGlue *glue = user_data;
   g_autofree char *path = conversation_path_of (conversation);
 
-  vo_dbus_messages1_emit_received (glue->skeleton, path, message_for_bus (message));
+  vo_dbus_messages1_emit_received (VO_DBUS_MESSAGES1 (user_data), path,
+                                   message_for_bus (message));
 }
 
 /* ---- Messages1 ---------------------------------------------------------- */
 
 static gboolean
 on_send (VoDbusMessages1 *skeleton, GDBusMethodInvocation *invocation, const char *to,
-         const char *text, GVariant *options, gpointer user_data)
+         const char *text, GVariant *options)
 {
-  MessagesGlue *glue = user_data;
   g_autoptr(GError) error = NULL;
   const VoDbusOption no_options[] = { { NULL } };
 
   if (vo_dbus_options_parse (options, "Send", no_options, &error))
-    vo_message_manager_send_async (glue->manager, to, text, send_done, invocation);
+    vo_message_manager_send_async (VO_DBUS_MESSAGES (skeleton)->manager, to, text, send_done, invocation);
   else
     vo_error_return_gerror (invocation, error);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 static gboolean
-on_open (VoDbusMessages1 *skeleton, GDBusMethodInvocation *invocation, const char *peer,
-         gpointer user_data)
+on_open (VoDbusMessages1 *skeleton, GDBusMethodInvocation *invocation, const char *peer)
 {
-  MessagesGlue *glue = user_data;
   g_autoptr(GError) error = NULL;
-  VoConversation *conversation = vo_message_manager_open (glue->manager, peer, &error);
+  VoConversation *conversation =
+    vo_message_manager_open (VO_DBUS_MESSAGES (skeleton)->manager, peer, &error);
   g_autofree char *path = conversation ? conversation_path_of (conversation) : NULL;
 
   if (conversation)
@@ -342,15 +384,14 @@ search_parse (GVariant *options, guint *offset, guint *limit, GError **error)
 
 static gboolean
 on_search (VoDbusMessages1 *skeleton, GDBusMethodInvocation *invocation, const char *query,
-           GVariant *options, gpointer user_data)
+           GVariant *options)
 {
-  MessagesGlue *glue = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) messages = NULL;
   guint offset = 0, limit = VO_MESSAGE_PAGE_DEFAULT;
 
   if (search_parse (options, &offset, &limit, &error))
-    messages = vo_message_manager_search (glue->manager, query, offset, limit, &error);
+    messages = vo_message_manager_search (VO_DBUS_MESSAGES (skeleton)->manager, query, offset, limit, &error);
   if (messages)
     vo_dbus_messages1_complete_search (skeleton, invocation,
                                        messages_for_bus (g_steal_pointer (&messages)));
@@ -359,26 +400,50 @@ on_search (VoDbusMessages1 *skeleton, GDBusMethodInvocation *invocation, const c
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static void
+vo_dbus_messages_dispose (GObject *object)
+{
+  VoDbusMessages *self = VO_DBUS_MESSAGES (object);
+
+  g_clear_object (&self->manager);
+  g_clear_object (&self->object_manager);
+  G_OBJECT_CLASS (vo_dbus_messages_parent_class)->dispose (object);
+}
+
+static void
+vo_dbus_messages_class_init (VoDbusMessagesClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = vo_dbus_messages_dispose;
+}
+
+static void
+vo_dbus_messages_iface_init (VoDbusMessages1Iface *iface)
+{
+  iface->handle_send = on_send;
+  iface->handle_open = on_open;
+  iface->handle_search = on_search;
+}
+
+static void
+vo_dbus_messages_init (VoDbusMessages *self)
+{
+}
+
 GDBusInterfaceSkeleton *
 vo_dbus_messages_new (VoMessageManager *manager, GDBusObjectManagerServer *object_manager)
 {
-  VoDbusMessages1 *skeleton = vo_dbus_messages1_skeleton_new ();
-  MessagesGlue *glue = g_new0 (MessagesGlue, 1);
+  VoDbusMessages *self = g_object_new (VO_TYPE_DBUS_MESSAGES, NULL);
 
-  glue->manager = g_object_ref (manager);
-  glue->object_manager = g_object_ref (object_manager);
-  glue->skeleton = skeleton;
-  g_object_set_data_full (G_OBJECT (skeleton), "vo-messages-glue", glue,
-                          (GDestroyNotify) messages_glue_free);
-  vo_dbus_mirror_properties (G_OBJECT (manager), G_DBUS_INTERFACE_SKELETON (skeleton),
+  self->manager = g_object_ref (manager);
+  self->object_manager = g_object_ref (object_manager);
+  vo_dbus_mirror_properties (G_OBJECT (manager), G_DBUS_INTERFACE_SKELETON (self),
                              messages_mirrored);
-  g_signal_connect (skeleton, "handle-send", G_CALLBACK (on_send), glue);
-  g_signal_connect (skeleton, "handle-open", G_CALLBACK (on_open), glue);
-  g_signal_connect (skeleton, "handle-search", G_CALLBACK (on_search), glue);
-  g_signal_connect (manager, "conversation-added", G_CALLBACK (on_conversation_added), glue);
-  g_signal_connect (manager, "conversation-removed", G_CALLBACK (on_conversation_removed), glue);
-  g_signal_connect (manager, "received", G_CALLBACK (on_received), glue);
+  g_signal_connect_object (manager, "conversation-added", G_CALLBACK (on_conversation_added),
+                           self, 0);
+  g_signal_connect_object (manager, "conversation-removed",
+                           G_CALLBACK (on_conversation_removed), self, 0);
+  g_signal_connect_object (manager, "received", G_CALLBACK (on_received), self, 0);
   for (GList *l = vo_message_manager_get_conversations (manager); l; l = l->next)
-    export_conversation (glue, l->data);
-  return G_DBUS_INTERFACE_SKELETON (skeleton);
+    export_conversation (self, l->data);
+  return G_DBUS_INTERFACE_SKELETON (self);
 }
