@@ -8,6 +8,7 @@
 #include "vo-dial-target.h"
 #include "vo-error.h"
 #include "vo-media-ringer.h"
+#include "vo-enum-types.h"
 #include "vo-media-session.h"
 #include "vo-sip-uri.h"
 
@@ -22,6 +23,7 @@ struct _VoCallManager {
   VoAccount *account;
   VoSettings *settings;
   VoConfig *config;
+  VoHistory *history;
 
   GList *calls;      /* VoCall *, owned, on the bus */
   GList *diverted;   /* VoCall *, owned: refused or forwarded unseen, until they end */
@@ -130,7 +132,7 @@ manager_update_ringer (VoCallManager *self)
   g_autoptr(GError) error = NULL;
 
   for (GList *l = self->calls; l; l = l->next)
-    if (g_strcmp0 (vo_call_get_state (l->data), "incoming") == 0)
+    if (vo_call_get_state (l->data) == VO_CALL_STATE_INCOMING)
       waiting = TRUE;
   if (!waiting) {
     if (self->ringer)
@@ -210,8 +212,53 @@ manager_keep_closing (VoCallManager *self, VoCall *call)
   g_signal_connect (sip, "state-changed", G_CALLBACK (on_closing_state), self);
 }
 
+/* Forwarded calls were handled and rejected ones declined by the user: not
+ * missed. Refused ones (DND, network policy) are missed calls the user may
+ * want to return. */
+static gboolean
+call_is_missed (VoCall *call)
+{
+  VoCallEndReason reason = vo_call_get_end_reason (call);
+
+  return vo_call_is_incoming (call) && vo_call_get_answer_time (call) == 0 &&
+         reason != VO_CALL_END_REASON_FORWARDED && reason != VO_CALL_END_REASON_REJECTED;
+}
+
+/* Every call, answered or not, becomes a history row as it ends. */
 static void
-on_call_ended (VoCall *call, const char *reason, gpointer user_data)
+manager_record (VoCallManager *self, VoCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  VoHistoryEntry entry = {
+    .direction = vo_call_is_incoming (call) ? VO_HISTORY_DIRECTION_INCOMING
+                                            : VO_HISTORY_DIRECTION_OUTGOING,
+    .remote_uri = vo_call_get_remote_uri (call),
+    .name = vo_call_get_remote_name (call),
+    .start_us = vo_call_get_start_time (call),
+    .answer_us = vo_call_get_answer_time (call),
+    .end_us = vo_call_get_end_time (call),
+    .reason = vo_enum_to_nick (VO_TYPE_CALL_END_REASON, vo_call_get_end_reason (call)),
+    .missed = call_is_missed (call),
+  };
+
+  id = vo_history_add (self->history, &entry, &error);
+  if (!id)
+    g_warning ("The call with %s could not be written to the history: %s",
+               entry.remote_uri, error->message);
+}
+
+/* The history row is written before "call-ended" goes out: whoever sees
+ * Call1.Ended finds the call in History1 already. */
+static void
+manager_call_over (VoCallManager *self, VoCall *call)
+{
+  manager_record (self, call);
+  g_signal_emit (self, signals[SIGNAL_CALL_ENDED], 0, call);
+}
+
+static void
+on_call_ended (VoCall *call, VoCallEndReason reason, gpointer user_data)
 {
   VoCallManager *self = user_data;
   GList *link = g_list_find (self->calls, call);
@@ -221,7 +268,7 @@ on_call_ended (VoCall *call, const char *reason, gpointer user_data)
     manager_keep_closing (self, call);
 
   if (diverted) {
-    g_signal_emit (self, signals[SIGNAL_CALL_ENDED], 0, call);
+    manager_call_over (self, call);
     self->diverted = g_list_delete_link (self->diverted, diverted);
     g_signal_handlers_disconnect_by_data (call, self);
     g_object_unref (call);
@@ -229,7 +276,7 @@ on_call_ended (VoCall *call, const char *reason, gpointer user_data)
   }
   if (!link)
     return;
-  g_signal_emit (self, signals[SIGNAL_CALL_ENDED], 0, call);
+  manager_call_over (self, call);
   self->calls = g_list_delete_link (self->calls, link);
   g_signal_handlers_disconnect_by_data (call, self);
   g_object_unref (call);
@@ -356,11 +403,11 @@ on_refer_requested (VoSipCall *sip, const char *uri, gpointer user_data)
 gboolean
 vo_call_manager_answer (VoCallManager *self, VoCall *call, GError **error)
 {
-  if (!vo_call_is_incoming (call) || g_strcmp0 (vo_call_get_state (call), "incoming") != 0)
+  if (vo_call_get_state (call) != VO_CALL_STATE_INCOMING)
     return vo_call_answer (call, error);
   /* Call waiting: the call we are in waits on hold while we take this one. */
   for (GList *l = self->calls; l; l = l->next)
-    if (l->data != call && g_strcmp0 (vo_call_get_state (l->data), "active") == 0)
+    if (l->data != call && vo_call_get_state (l->data) == VO_CALL_STATE_ACTIVE)
       vo_call_hold (l->data, NULL);
   return vo_call_answer (call, error);
 }
@@ -409,33 +456,18 @@ manager_divert (VoCallManager *self, VoCall *call)
 }
 
 static gboolean
-on_no_answer_forward (gpointer user_data)
-{
-  VoCall *call = user_data;
-  VoCallManager *self = g_object_get_data (G_OBJECT (call), "vo-call-manager");
-  const char *target = vo_forwarding_target (self->forwarding, VO_FORWARD_NO_ANSWER);
-
-  g_object_steal_data (G_OBJECT (call), "vo-no-answer-timer");
-  if (target && g_strcmp0 (vo_call_get_state (call), "incoming") == 0)
-    vo_call_forward (call, target);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-remove_source (gpointer id)
-{
-  g_source_remove (GPOINTER_TO_UINT (id));
-}
-
-static gboolean
 manager_has_call_in_progress (VoCallManager *self)
 {
   for (GList *l = self->calls; l; l = l->next) {
-    const char *state = vo_call_get_state (l->data);
-
-    if (g_strcmp0 (state, "active") == 0 || g_strcmp0 (state, "held") == 0 ||
-        g_strcmp0 (state, "dialing") == 0 || g_strcmp0 (state, "ringing") == 0)
+    switch (vo_call_get_state (l->data)) {
+    case VO_CALL_STATE_ACTIVE:
+    case VO_CALL_STATE_HELD:
+    case VO_CALL_STATE_DIALING:
+    case VO_CALL_STATE_RINGING:
       return TRUE;
+    default:
+      break;
+    }
   }
   return FALSE;
 }
@@ -461,7 +493,7 @@ manager_apply_network_policy (VoCallManager *self, VoCall *call)
   } else {
     g_message ("Call %u refused: calls are not allowed on this network (%s)",
                vo_call_get_id (call), vo_settings_get_network_type (self->settings));
-    vo_call_refuse (call, 480, "Temporarily Unavailable", "network");
+    vo_call_refuse (call, VO_SIP_REFUSAL_UNAVAILABLE, VO_CALL_END_REASON_NETWORK);
   }
   return TRUE;
 }
@@ -484,10 +516,9 @@ manager_max_incoming (VoCallManager *self)
 }
 
 static gboolean
-on_incoming_call (VoSipStack *stack, gpointer nh, gpointer sip, gpointer user_data)
+on_incoming_call (VoSipStack *stack, VoSipCall *sip_call, gpointer user_data)
 {
   VoCallManager *self = user_data;
-  g_autoptr(VoSipCall) sip_call = NULL;
   g_autofree char *address = NULL;
   g_autoptr(GError) error = NULL;
   const char *always, *busy, *no_answer;
@@ -499,24 +530,21 @@ on_incoming_call (VoSipStack *stack, gpointer nh, gpointer sip, gpointer user_da
     /* A flood of INVITEs must not become a flood of ringing calls. */
     g_message ("Incoming call refused: already %u incoming calls ([calls] max-incoming)",
                manager_count_incoming (self));
-    vo_sip_stack_refuse (self->stack, nh, 486, "Busy Here");
+    vo_sip_call_refuse (sip_call, VO_SIP_REFUSAL_BUSY);
     return TRUE;
   }
   address = manager_media_address (self);
-  sip_call = vo_sip_call_new_incoming (self->stack, nh, sip);
   call = vo_call_new_incoming (++self->next_id, sip_call, self->settings, address,
                                manager_codecs (self), manager_srtp_policy (self),
                                manager_no_answer_timeout (self));
-  g_object_set_data (G_OBJECT (call), "vo-call-manager", self);
   g_message ("Call %u: incoming from %s", vo_call_get_id (call), vo_call_get_remote_uri (call));
   /* Refused before it rings, as an offer without usable audio is. */
   if (!vo_call_offer_acceptable (call, &error)) {
     g_message ("Call %u refused with 488: %s", vo_call_get_id (call), error->message);
-    /* The phrase tells the caller's user which side wants what. */
-    vo_call_refuse (call, 488,
+    vo_call_refuse (call,
                     manager_srtp_policy (self) == VO_MEDIA_SRTP_MANDATORY
-                      ? "Encrypted Audio (SRTP) Required" : "Encrypted Audio (SRTP) Not Enabled",
-                    "encryption-refused");
+                      ? VO_SIP_REFUSAL_ENCRYPTION_REQUIRED : VO_SIP_REFUSAL_ENCRYPTION_DISABLED,
+                    VO_CALL_END_REASON_ENCRYPTION_REFUSED);
     manager_divert (self, call);
     return TRUE;
   }
@@ -527,7 +555,7 @@ on_incoming_call (VoSipStack *stack, gpointer nh, gpointer sip, gpointer user_da
     manager_divert (self, call);
   } else if (self->dnd) {
     g_message ("Call %u refused: do not disturb", vo_call_get_id (call));
-    vo_call_refuse (call, 486, "Busy Here", "dnd");
+    vo_call_refuse (call, VO_SIP_REFUSAL_BUSY, VO_CALL_END_REASON_DND);
     manager_divert (self, call);
   } else if (always) {
     vo_call_forward (call, always);
@@ -539,13 +567,9 @@ on_incoming_call (VoSipStack *stack, gpointer nh, gpointer sip, gpointer user_da
     manager_add (self, call);
     vo_call_ring (call);
     no_answer = vo_forwarding_target (self->forwarding, VO_FORWARD_NO_ANSWER);
-    if (no_answer) {
-      guint id = g_timeout_add_seconds (vo_forwarding_no_answer_timeout (self->forwarding),
-                                        on_no_answer_forward, call);
-
-      g_object_set_data_full (G_OBJECT (call), "vo-no-answer-timer", GUINT_TO_POINTER (id),
-                              remove_source);
-    }
+    if (no_answer)
+      vo_call_forward_when_unanswered (call, no_answer,
+                                       vo_forwarding_no_answer_timeout (self->forwarding));
   }
   return TRUE;
 }
@@ -571,7 +595,7 @@ vo_call_manager_hangup_all (VoCallManager *self)
   GList *calls = g_list_copy_deep (self->calls, (GCopyFunc) g_object_ref, NULL);
 
   for (GList *l = calls; l; l = l->next)
-    vo_call_terminate (l->data, "local");
+    vo_call_terminate (l->data, VO_CALL_END_REASON_LOCAL);
   g_list_free_full (calls, g_object_unref);
 }
 
@@ -605,6 +629,7 @@ vo_call_manager_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
   g_clear_object (&self->config);
+  g_clear_object (&self->history);
   G_OBJECT_CLASS (vo_call_manager_parent_class)->dispose (object);
 }
 
@@ -661,10 +686,11 @@ vo_call_manager_init (VoCallManager *self)
 
 VoCallManager *
 vo_call_manager_new (VoSipStack *stack, VoAccount *account, VoSettings *settings,
-                     VoConfig *config, VoForwarding *forwarding)
+                     VoConfig *config, VoForwarding *forwarding, VoHistory *history)
 {
   VoCallManager *self = g_object_new (VO_TYPE_CALL_MANAGER, NULL);
 
+  self->history = g_object_ref (history);
   self->forwarding = g_object_ref (forwarding);
   self->stack = g_object_ref (stack);
   self->account = g_object_ref (account);

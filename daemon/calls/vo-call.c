@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "vo-calls"
 
 #include "vo-call.h"
+#include "vo-enum-types.h"
 #include "vo-error.h"
 #include "vo-media-session.h"
 
@@ -13,19 +14,6 @@
 #define DTMF_INTERVAL_MS 200
 #define TRANSFER_TIMEOUT_S 30
 #define MAX_DTMF_DIGITS 64
-
-typedef enum {
-  CALL_DIALING,
-  CALL_RINGING,
-  CALL_INCOMING,
-  CALL_ACTIVE,
-  CALL_HELD,
-  CALL_ENDED,
-} CallState;
-
-static const char *const state_names[] = {
-  "dialing", "ringing", "incoming", "active", "held", "ended"
-};
 
 struct _VoCall {
   GObject parent_instance;
@@ -42,14 +30,14 @@ struct _VoCall {
   gboolean srtp_no_key;       /* mandatory, but no key could be made */
 
   gboolean incoming;
-  CallState state;
+  VoCallState state;
   char *remote_uri;
   char *remote_name;
   char *codec;
-  char *end_reason;
+  VoCallEndReason end_reason;
   char *media_error;          /* why the call has no audio; NULL while it works */
   gboolean silent_media;      /* the devices failed: RTP carries silence */
-  const char *local_reason;   /* why we are ending it, when we know better than SIP */
+  VoCallEndReason local_reason; /* why we are ending it, when we know better than SIP */
   gint64 start_time;
   gint64 answer_time;
   gint64 end_time;
@@ -60,7 +48,9 @@ struct _VoCall {
 
   GString *dtmf_queue;
   guint dtmf_id;
-  guint no_answer_id;
+  guint no_answer_id;         /* the one timer for an unanswered call */
+  guint no_answer_timeout_s;
+  char *no_answer_forward;    /* where it goes when that timer fires; NULL: refused */
   guint rtp_timeout_s;
   guint inactivity_id;
   gint64 audible_since;       /* monotonic s since the peer should be sending; 0: not now */
@@ -71,7 +61,6 @@ struct _VoCall {
   char *transfer_target;
   guint transfer_timeout_id;
   gboolean transferred;
-  gboolean diverted;
 };
 
 enum {
@@ -105,52 +94,34 @@ call_notify (VoCall *self, guint prop)
   g_object_notify_by_pspec (G_OBJECT (self), props[prop]);
 }
 
-static void
-call_set_state (VoCall *self, CallState state)
+static const char *
+call_state_name (VoCall *self)
 {
-  if (self->state == state || self->state == CALL_ENDED)
+  return vo_enum_to_nick (VO_TYPE_CALL_STATE, self->state);
+}
+
+static void
+call_set_state (VoCall *self, VoCallState state)
+{
+  if (self->state == state || self->state == VO_CALL_STATE_ENDED)
     return;
-  g_debug ("Call %u: %s → %s", self->id, state_names[self->state], state_names[state]);
+  g_debug ("Call %u: %s → %s", self->id, call_state_name (self),
+           vo_enum_to_nick (VO_TYPE_CALL_STATE, state));
   self->state = state;
   call_notify (self, PROP_STATE);
 }
 
-static const char *
-reason_from_status (int status)
-{
-  if (status == 486 || status == 600)
-    return "busy";
-  if (status == 603)
-    return "rejected";
-  if (status == 408 || status == 480)
-    return "no-answer";
-  if (status == 487)
-    return "local";
-  if (status == 503 || status >= 900)
-    return "network";
-  return "failed";
-}
-
-static const char *
+static VoCallEndReason
 call_end_reason (VoCall *self)
 {
   if (self->transferred)
-    return "transferred";
-  if (self->local_reason)
+    return VO_CALL_END_REASON_TRANSFERRED;
+  if (self->local_reason != VO_CALL_END_REASON_NONE)
     return self->local_reason;
   /* A peer that cannot do SRTP answers our RTP/SAVP offer with 488. */
-  if (vo_sip_call_get_end (self->sip) == VO_SIP_END_REFUSED && !self->incoming &&
-      self->srtp_policy == VO_MEDIA_SRTP_MANDATORY && vo_sip_call_get_end_status (self->sip) == 488)
-    return "encryption-refused";
-  switch (vo_sip_call_get_end (self->sip)) {
-  case VO_SIP_END_LOCAL: return "local";
-  case VO_SIP_END_REMOTE: return "remote";
-  case VO_SIP_END_CANCELLED: return "no-answer";
-  case VO_SIP_END_DECLINED: return "rejected";
-  case VO_SIP_END_REFUSED: return reason_from_status (vo_sip_call_get_end_status (self->sip));
-  case VO_SIP_END_NONE:
-  default: return "failed";
-  }
+  if (self->srtp_policy == VO_MEDIA_SRTP_MANDATORY && vo_sip_call_offer_refused (self->sip))
+    return VO_CALL_END_REASON_ENCRYPTION_REFUSED;
+  return vo_sip_call_get_end_reason (self->sip);
 }
 
 static void
@@ -158,7 +129,7 @@ call_finish (VoCall *self)
 {
   g_autoptr(VoCall) keep = g_object_ref (self);
 
-  if (self->state == CALL_ENDED)
+  if (self->state == VO_CALL_STATE_ENDED)
     return;
   g_clear_handle_id (&self->dtmf_id, g_source_remove);
   g_clear_handle_id (&self->no_answer_id, g_source_remove);
@@ -167,9 +138,9 @@ call_finish (VoCall *self)
   if (self->media)
     vo_media_session_stop (self->media);
   self->end_time = g_get_real_time ();
-  g_free (self->end_reason);
-  self->end_reason = g_strdup (call_end_reason (self));
-  g_message ("Call %u with %s ended: %s", self->id, self->remote_uri, self->end_reason);
+  self->end_reason = call_end_reason (self);
+  g_message ("Call %u with %s ended: %s", self->id, self->remote_uri,
+             vo_enum_to_nick (VO_TYPE_CALL_END_REASON, self->end_reason));
   if (self->transfer_task) {
     g_autoptr(GTask) task = g_steal_pointer (&self->transfer_task);
 
@@ -180,7 +151,7 @@ call_finish (VoCall *self)
                                "The call ended before the transfer completed");
   }
   call_notify (self, PROP_END_REASON);
-  self->state = CALL_ENDED;
+  self->state = VO_CALL_STATE_ENDED;
   call_notify (self, PROP_STATE);
   g_signal_emit (self, signals[SIGNAL_ENDED], 0, self->end_reason);
 }
@@ -271,7 +242,7 @@ on_sip_media_changed (VoSipCall *sip, gpointer user_data)
     vo_sip_sdp_result_clear (&result);
     call_set_media_error (self, "The other party does not encrypt its audio (SRTP) and "
                                 "[media] srtp is mandatory");
-    vo_call_terminate (self, "encryption-refused");
+    vo_call_terminate (self, VO_CALL_END_REASON_ENCRYPTION_REFUSED);
     return;
   }
   if (self->encrypted != (result.srtp_suite != VO_MEDIA_SRTP_NONE)) {
@@ -327,13 +298,13 @@ on_sip_state_changed (VoSipCall *sip, gpointer user_data)
 
   switch (vo_sip_call_get_state (sip)) {
   case VO_SIP_CALL_CALLING:
-    call_set_state (self, CALL_DIALING);
+    call_set_state (self, VO_CALL_STATE_DIALING);
     break;
   case VO_SIP_CALL_RINGING:
-    call_set_state (self, CALL_RINGING);
+    call_set_state (self, VO_CALL_STATE_RINGING);
     break;
   case VO_SIP_CALL_INCOMING:
-    call_set_state (self, CALL_INCOMING);
+    call_set_state (self, VO_CALL_STATE_INCOMING);
     break;
   case VO_SIP_CALL_CONNECTING:
   case VO_SIP_CALL_ACTIVE:
@@ -342,7 +313,7 @@ on_sip_state_changed (VoSipCall *sip, gpointer user_data)
       self->answer_time = g_get_real_time ();
       call_notify (self, PROP_ANSWER_TIME);
     }
-    call_set_state (self, self->held ? CALL_HELD : CALL_ACTIVE);
+    call_set_state (self, self->held ? VO_CALL_STATE_HELD : VO_CALL_STATE_ACTIVE);
     break;
   case VO_SIP_CALL_TERMINATED:
     call_finish (self);
@@ -387,11 +358,15 @@ on_no_answer (gpointer user_data)
   VoCall *self = user_data;
 
   self->no_answer_id = 0;
-  self->local_reason = "no-answer";
+  if (self->no_answer_forward) {
+    vo_call_forward (self, self->no_answer_forward);
+    return G_SOURCE_REMOVE;
+  }
+  self->local_reason = VO_CALL_END_REASON_NO_ANSWER;
   /* An unanswered incoming call: 480 tells the caller nobody took it (a
    * hang-up would say 603, declined). */
-  if (self->state == CALL_INCOMING)
-    vo_sip_call_decline (self->sip, 480, "Temporarily Unavailable");
+  if (self->state == VO_CALL_STATE_INCOMING)
+    vo_sip_call_refuse (self->sip, VO_SIP_REFUSAL_UNAVAILABLE);
   else
     vo_sip_call_hangup (self->sip);
   return G_SOURCE_REMOVE;
@@ -408,7 +383,7 @@ on_inactivity_check (gpointer user_data)
   gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
   guint silent;
 
-  if (self->state != CALL_ACTIVE || self->held || self->remote_held || self->media_error ||
+  if (self->state != VO_CALL_STATE_ACTIVE || self->held || self->remote_held || self->media_error ||
       !self->media) {
     self->audible_since = 0;
     return G_SOURCE_CONTINUE;
@@ -423,7 +398,7 @@ on_inactivity_check (gpointer user_data)
   g_message ("Call %u: nothing received from %s for %u s; the other side is gone", self->id,
              self->remote_uri, silent);
   self->inactivity_id = 0;
-  self->local_reason = "network";
+  self->local_reason = VO_CALL_END_REASON_NETWORK;
   vo_sip_call_hangup (self->sip);
   call_finish (self);
   return G_SOURCE_REMOVE;
@@ -434,7 +409,7 @@ vo_call_set_rtp_timeout (VoCall *self, guint seconds)
 {
   self->rtp_timeout_s = seconds;
   g_clear_handle_id (&self->inactivity_id, g_source_remove);
-  if (seconds && self->state != CALL_ENDED)
+  if (seconds && self->state != VO_CALL_STATE_ENDED)
     self->inactivity_id = g_timeout_add_seconds (1, on_inactivity_check, self);
 }
 
@@ -462,7 +437,7 @@ call_check (VoCall *self, gboolean ok, const char *action, GError **error)
 {
   if (!ok)
     g_set_error (error, VO_ERROR, VO_ERROR_INVALID_STATE, "Cannot %s a call that is %s", action,
-                 state_names[self->state]);
+                 call_state_name (self));
   return ok;
 }
 
@@ -487,7 +462,7 @@ vo_call_answer (VoCall *self, GError **error)
   const char *offer;
   gsize len = 0;
 
-  if (!call_check (self, self->state == CALL_INCOMING, "answer", error))
+  if (!call_check (self, self->state == VO_CALL_STATE_INCOMING, "answer", error))
     return FALSE;
   if (!call_ensure_media (self, error))
     return FALSE;
@@ -505,20 +480,20 @@ vo_call_answer (VoCall *self, GError **error)
 gboolean
 vo_call_reject (VoCall *self, GError **error)
 {
-  if (!call_check (self, self->state == CALL_INCOMING, "reject", error))
+  if (!call_check (self, self->state == VO_CALL_STATE_INCOMING, "reject", error))
     return FALSE;
-  self->local_reason = "rejected";
-  vo_sip_call_decline (self->sip, 486, "Busy Here");
+  self->local_reason = VO_CALL_END_REASON_REJECTED;
+  vo_sip_call_refuse (self->sip, VO_SIP_REFUSAL_BUSY);
   return TRUE;
 }
 
 gboolean
 vo_call_hangup (VoCall *self, GError **error)
 {
-  if (!call_check (self, self->state != CALL_ENDED, "hang up", error))
+  if (!call_check (self, self->state != VO_CALL_STATE_ENDED, "hang up", error))
     return FALSE;
-  if (self->state == CALL_INCOMING)
-    self->local_reason = "rejected";
+  if (self->state == VO_CALL_STATE_INCOMING)
+    self->local_reason = VO_CALL_END_REASON_REJECTED;
   vo_sip_call_hangup (self->sip);
   /* Over for the user now, whatever the peer does: the call manager keeps
    * the dialog until our BYE/CANCEL is answered or times out. */
@@ -530,7 +505,7 @@ vo_call_hangup (VoCall *self, GError **error)
 static gboolean
 call_can_hold (VoCall *self, gboolean hold, GError **error)
 {
-  return call_check (self, self->state == (hold ? CALL_ACTIVE : CALL_HELD),
+  return call_check (self, self->state == (hold ? VO_CALL_STATE_ACTIVE : VO_CALL_STATE_HELD),
                      hold ? "hold" : "resume", error);
 }
 
@@ -578,7 +553,7 @@ on_sip_reinvite_finished (VoSipCall *sip, int status, const char *phrase, gpoint
     if (status)
       g_task_return_new_error (task, VO_ERROR, VO_ERROR_FAILED,
                                "The peer or a proxy refused to %s the call (%d %s); it stays %s",
-                               action, status, phrase, state_names[self->state]);
+                               action, status, phrase, call_state_name (self));
     else
       g_task_return_new_error (task, VO_ERROR, VO_ERROR_INVALID_STATE,
                                "The call ended before the peer answered the %s", action);
@@ -586,12 +561,12 @@ on_sip_reinvite_finished (VoSipCall *sip, int status, const char *phrase, gpoint
   }
   if (!call_can_hold (self, self->hold_wanted, NULL)) {
     g_task_return_new_error (task, VO_ERROR, VO_ERROR_INVALID_STATE,
-                             "The call is %s now", state_names[self->state]);
+                             "The call is %s now", call_state_name (self));
     return;
   }
   self->held = self->hold_wanted;
   call_notify (self, PROP_HELD);
-  call_set_state (self, self->held ? CALL_HELD : CALL_ACTIVE);
+  call_set_state (self, self->held ? VO_CALL_STATE_HELD : VO_CALL_STATE_ACTIVE);
   /* The audio follows the held flag (quiet on hold). */
   on_sip_media_changed (self->sip, self);
   g_task_return_boolean (task, TRUE);
@@ -623,7 +598,7 @@ on_dtmf_next (gpointer user_data)
   g_autoptr(GError) error = NULL;
   char digit;
 
-  if (self->dtmf_queue->len == 0 || self->state == CALL_ENDED) {
+  if (self->dtmf_queue->len == 0 || self->state == VO_CALL_STATE_ENDED) {
     self->dtmf_id = 0;
     return G_SOURCE_REMOVE;
   }
@@ -655,7 +630,7 @@ vo_call_send_dtmf (VoCall *self, const char *digits, GError **error)
                  MAX_DTMF_DIGITS);
     return FALSE;
   }
-  if (!call_check (self, self->state == CALL_ACTIVE || self->state == CALL_HELD,
+  if (!call_check (self, self->state == VO_CALL_STATE_ACTIVE || self->state == VO_CALL_STATE_HELD,
                    "send DTMF on", error))
     return FALSE;
   for (gsize i = 0; i < len; i++)
@@ -700,10 +675,10 @@ vo_call_transfer_async (VoCall *self, const char *uri, GAsyncReadyCallback callb
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
 
   g_task_set_source_tag (task, vo_call_transfer_async);
-  if (self->state != CALL_ACTIVE && self->state != CALL_HELD) {
+  if (self->state != VO_CALL_STATE_ACTIVE && self->state != VO_CALL_STATE_HELD) {
     g_task_return_new_error (task, VO_ERROR, VO_ERROR_INVALID_STATE,
                              "Cannot transfer a call that is %s; answer it first",
-                             state_names[self->state]);
+                             call_state_name (self));
     return;
   }
   if (self->transfer_task) {
@@ -726,41 +701,47 @@ vo_call_transfer_finish (VoCall *self, GAsyncResult *result, GError **error)
 }
 
 void
-vo_call_terminate (VoCall *self, const char *reason)
+vo_call_terminate (VoCall *self, VoCallEndReason reason)
 {
-  if (self->state == CALL_ENDED)
+  if (self->state == VO_CALL_STATE_ENDED)
     return;
-  self->local_reason = g_intern_string (reason);
+  self->local_reason = reason;
   vo_sip_call_hangup (self->sip);
   /* As Hangup: ended at once, the dialog closes in the background. */
   call_finish (self);
 }
 
 void
-vo_call_refuse (VoCall *self, int status, const char *phrase, const char *reason)
+vo_call_refuse (VoCall *self, VoSipRefusal refusal, VoCallEndReason reason)
 {
-  if (self->state != CALL_INCOMING)
+  if (self->state != VO_CALL_STATE_INCOMING)
     return;
-  self->local_reason = g_intern_string (reason);
-  self->diverted = TRUE;
-  vo_sip_call_decline (self->sip, status, phrase);
+  self->local_reason = reason;
+  vo_sip_call_refuse (self->sip, refusal);
 }
 
 void
 vo_call_forward (VoCall *self, const char *uri)
 {
-  if (self->state != CALL_INCOMING)
+  if (self->state != VO_CALL_STATE_INCOMING)
     return;
   g_message ("Call %u from %s forwarded to %s", self->id, self->remote_uri, uri);
-  self->local_reason = "forwarded";
-  self->diverted = TRUE;
+  self->local_reason = VO_CALL_END_REASON_FORWARDED;
   vo_sip_call_redirect (self->sip, uri);
 }
 
-gboolean
-vo_call_was_diverted (VoCall *self)
+void
+vo_call_forward_when_unanswered (VoCall *self, const char *uri, guint seconds)
 {
-  return self->diverted;
+  if (self->state != VO_CALL_STATE_INCOMING)
+    return;
+  /* The call's own no-answer timeout, when it comes first, still refuses it. */
+  if (self->no_answer_timeout_s && seconds >= self->no_answer_timeout_s)
+    return;
+  g_free (self->no_answer_forward);
+  self->no_answer_forward = g_strdup (uri);
+  g_clear_handle_id (&self->no_answer_id, g_source_remove);
+  self->no_answer_id = g_timeout_add_seconds (seconds, on_no_answer, self);
 }
 
 void
@@ -772,12 +753,12 @@ vo_call_ring (VoCall *self)
 /* ---- accessors -------------------------------------------------------- */
 
 guint vo_call_get_id (VoCall *self) { return self->id; }
-const char *vo_call_get_state (VoCall *self) { return state_names[self->state]; }
+VoCallState vo_call_get_state (VoCall *self) { return self->state; }
 gboolean vo_call_is_incoming (VoCall *self) { return self->incoming; }
-gboolean vo_call_is_ended (VoCall *self) { return self->state == CALL_ENDED; }
+gboolean vo_call_is_ended (VoCall *self) { return self->state == VO_CALL_STATE_ENDED; }
 const char *vo_call_get_remote_uri (VoCall *self) { return self->remote_uri; }
 const char *vo_call_get_remote_name (VoCall *self) { return self->remote_name; }
-const char *vo_call_get_end_reason (VoCall *self) { return self->end_reason ? self->end_reason : ""; }
+VoCallEndReason vo_call_get_end_reason (VoCall *self) { return self->end_reason; }
 const char *
 vo_call_get_media_error (VoCall *self)
 {
@@ -796,7 +777,7 @@ vo_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
   VoCall *self = VO_CALL (object);
 
   switch (prop_id) {
-  case PROP_STATE: g_value_set_string (value, state_names[self->state]); break;
+  case PROP_STATE: g_value_set_enum (value, self->state); break;
   case PROP_DIRECTION: g_value_set_string (value, self->incoming ? "incoming" : "outgoing"); break;
   case PROP_REMOTE_URI: g_value_set_string (value, self->remote_uri); break;
   case PROP_REMOTE_NAME: g_value_set_string (value, self->remote_name); break;
@@ -808,7 +789,7 @@ vo_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
   case PROP_REMOTE_HELD: g_value_set_boolean (value, self->remote_held); break;
   case PROP_CODEC: g_value_set_string (value, self->codec ? self->codec : ""); break;
   case PROP_ENCRYPTED: g_value_set_boolean (value, self->encrypted); break;
-  case PROP_END_REASON: g_value_set_string (value, vo_call_get_end_reason (self)); break;
+  case PROP_END_REASON: g_value_set_enum (value, self->end_reason); break;
   case PROP_MEDIA_ERROR: g_value_set_string (value, vo_call_get_media_error (self)); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
@@ -852,8 +833,8 @@ vo_call_finalize (GObject *object)
   g_free (self->remote_uri);
   g_free (self->remote_name);
   g_free (self->codec);
-  g_free (self->end_reason);
   g_free (self->media_error);
+  g_free (self->no_answer_forward);
   g_free (self->transfer_target);
   g_string_free (self->dtmf_queue, TRUE);
   explicit_bzero (self->srtp_key, sizeof self->srtp_key);
@@ -871,7 +852,8 @@ vo_call_class_init (VoCallClass *klass)
   object_class->dispose = vo_call_dispose;
   object_class->finalize = vo_call_finalize;
 
-  props[PROP_STATE] = g_param_spec_string ("state", NULL, NULL, "dialing", ro);
+  props[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, VO_TYPE_CALL_STATE,
+                                         VO_CALL_STATE_DIALING, ro);
   props[PROP_DIRECTION] = g_param_spec_string ("direction", NULL, NULL, "outgoing", ro);
   props[PROP_REMOTE_URI] = g_param_spec_string ("remote-uri", NULL, NULL, "", ro);
   props[PROP_REMOTE_NAME] = g_param_spec_string ("remote-name", NULL, NULL, "", ro);
@@ -885,12 +867,13 @@ vo_call_class_init (VoCallClass *klass)
   props[PROP_REMOTE_HELD] = g_param_spec_boolean ("remote-held", NULL, NULL, FALSE, ro);
   props[PROP_CODEC] = g_param_spec_string ("codec", NULL, NULL, "", ro);
   props[PROP_ENCRYPTED] = g_param_spec_boolean ("encrypted", NULL, NULL, FALSE, ro);
-  props[PROP_END_REASON] = g_param_spec_string ("end-reason", NULL, NULL, "", ro);
+  props[PROP_END_REASON] = g_param_spec_enum ("end-reason", NULL, NULL, VO_TYPE_CALL_END_REASON,
+                                              VO_CALL_END_REASON_NONE, ro);
   props[PROP_MEDIA_ERROR] = g_param_spec_string ("media-error", NULL, NULL, "", ro);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   signals[SIGNAL_ENDED] = g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+                                        NULL, NULL, NULL, G_TYPE_NONE, 1, VO_TYPE_CALL_END_REASON);
   signals[SIGNAL_DTMF_RECEIVED] = g_signal_new ("dtmf-received", G_TYPE_FROM_CLASS (klass),
                                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                 G_TYPE_NONE, 1, G_TYPE_STRING);
@@ -931,7 +914,7 @@ vo_call_new_outgoing (guint id, VoSipStack *stack, VoSettings *settings, const c
 
   if (!self)
     return NULL;
-  self->state = CALL_DIALING;
+  self->state = VO_CALL_STATE_DIALING;
   self->remote_uri = g_strdup (uri);
   self->remote_name = g_strdup ("");
   if (!call_ensure_media (self, error))
@@ -941,6 +924,7 @@ vo_call_new_outgoing (guint id, VoSipStack *stack, VoSettings *settings, const c
   self->sip = vo_sip_call_new_outgoing (stack, uri, sdp, referrer);
   explicit_bzero (sdp, strlen (sdp));
   call_connect_sip (self);
+  self->no_answer_timeout_s = no_answer_timeout_s;
   if (no_answer_timeout_s)
     self->no_answer_id = g_timeout_add_seconds (no_answer_timeout_s, on_no_answer, self);
   return g_steal_pointer (&self);
@@ -964,13 +948,14 @@ vo_call_new_incoming (guint id, VoSipCall *sip_call, VoSettings *settings,
   }
 
   self->incoming = TRUE;
-  self->state = CALL_INCOMING;
+  self->state = VO_CALL_STATE_INCOMING;
   self->sip = g_object_ref (sip_call);
   self->remote_uri = g_strdup (vo_sip_call_get_remote_uri (sip_call));
   self->remote_name = g_strdup (vo_sip_call_get_remote_name (sip_call));
   call_connect_sip (self);
   /* Every incoming call ends: a caller that never CANCELs (gone, or its
    * CANCEL lost) must not leave a ringing call and its memory for ever. */
+  self->no_answer_timeout_s = no_answer_timeout_s;
   if (no_answer_timeout_s)
     self->no_answer_id = g_timeout_add_seconds (no_answer_timeout_s, on_no_answer, self);
   return self;

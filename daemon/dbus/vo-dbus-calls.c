@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "vo-dbus-calls.h"
+#include "vo-enum-types.h"
 #include "vo-dbus-generated.h"
 #include "vo-dbus-util.h"
 #include "vo-dbus-error.h"
@@ -193,7 +194,8 @@ on_call_ended (VoCallManager *manager, VoCall *call, gpointer user_data)
   skeleton = vo_dbus_object_get_call1 (VO_DBUS_OBJECT (object));
   if (skeleton) {
     g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (skeleton));
-    vo_dbus_call1_emit_ended (skeleton, vo_call_get_end_reason (call));
+    vo_dbus_call1_emit_ended (skeleton, vo_enum_to_nick (VO_TYPE_CALL_END_REASON,
+                                                         vo_call_get_end_reason (call)));
     g_signal_handlers_disconnect_by_data (call, skeleton);
   }
   /* Ended goes out before InterfacesRemoved: the object leaves the bus last. */
