@@ -34,7 +34,11 @@ char *vo_call_manager_target_uri (VoCallManager *self, const char *target, GErro
 /* Checks registration and network policy, turns @target into a URI and
  * dials it. Errors: VO_ERROR_NOT_REGISTERED, VO_ERROR_NETWORK_POLICY,
  * VO_ERROR_INVALID_ARGUMENT. */
-VoCall *vo_call_manager_dial (VoCallManager *self, const char *target, GError **error);
+void vo_call_manager_dial_async (VoCallManager *self, const char *target,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+/* The new call (a reference), dialling; it waits for the media address when
+ * a name must be looked up first. */
+VoCall *vo_call_manager_dial_finish (VoCallManager *self, GAsyncResult *result, GError **error);
 /* Answers @call, holding any other active call first (call waiting). */
 gboolean vo_call_manager_answer (VoCallManager *self, VoCall *call, GError **error);
 /* Transfers @call to @target (same forms as dial). */

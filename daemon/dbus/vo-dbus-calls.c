@@ -203,16 +203,30 @@ on_call_ended (VoCallManager *manager, VoCall *call, gpointer user_data)
   g_hash_table_remove (glue->objects, call);
 }
 
+static void
+on_dialled (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GDBusMethodInvocation *invocation = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VoCall) call = vo_call_manager_dial_finish (VO_CALL_MANAGER (source), result,
+                                                        &error);
+  g_autofree char *path = NULL;
+
+  if (!call) {
+    vo_error_return_gerror (invocation, error);
+    return;
+  }
+  path = call_path (call);
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(o)", path));
+}
+
 static gboolean
 on_dial (VoDbusCalls1 *skeleton, GDBusMethodInvocation *invocation, const char *target,
          GVariant *options, gpointer user_data)
 {
   CallsGlue *glue = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
   GVariantIter iter;
   const char *key;
-  VoCall *call;
 
   g_variant_iter_init (&iter, options);
   if (g_variant_iter_next (&iter, "{&sv}", &key, NULL)) {
@@ -221,13 +235,7 @@ on_dial (VoDbusCalls1 *skeleton, GDBusMethodInvocation *invocation, const char *
                      "yet, pass an empty dictionary", key);
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   }
-  call = vo_call_manager_dial (glue->manager, target, &error);
-  if (!call) {
-    vo_error_return_gerror (invocation, error);
-    return G_DBUS_METHOD_INVOCATION_HANDLED;
-  }
-  path = call_path (call);
-  vo_dbus_calls1_complete_dial (skeleton, invocation, path);
+  vo_call_manager_dial_async (glue->manager, target, on_dialled, invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
