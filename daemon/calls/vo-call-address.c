@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "vo-calls"
 
 #include "vo-call-address.h"
+#include "vo-sip-route.h"
 #include "vo-sip-uri.h"
 
 #include <string.h>
@@ -65,25 +66,17 @@ vo_call_address_forget (VoCallAddress *self)
   g_clear_pointer (&self->address, g_free);
 }
 
-/* The local address of the route to @remote. Connecting a UDP socket sends
- * nothing; it only picks the route. */
+/* The local address of the route to @remote; @remote itself when there is
+ * no route, 127.0.0.1 without a registrar. */
 static char *
 address_route_to (GInetAddress *remote)
 {
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GSocketAddress) target = NULL;
-  g_autoptr(GSocketAddress) local = NULL;
+  char *local;
 
   if (!remote)
     return g_strdup ("127.0.0.1");
-  socket = g_socket_new (g_inet_address_get_family (remote), G_SOCKET_TYPE_DATAGRAM,
-                         G_SOCKET_PROTOCOL_UDP, NULL);
-  target = g_inet_socket_address_new (remote, 5060);
-  if (socket && g_socket_connect (socket, target, NULL, NULL))
-    local = g_socket_get_local_address (socket, NULL);
-  if (!local)
-    return g_inet_address_to_string (remote);
-  return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
+  local = vo_sip_route_local_address_to (remote);
+  return local ? local : g_inet_address_to_string (remote);
 }
 
 static void
