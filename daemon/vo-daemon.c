@@ -62,36 +62,6 @@ vo_daemon_init (VoDaemon *self)
 {
 }
 
-/* Every call, answered or not, becomes a history row as it ends. */
-static void
-on_call_ended (VoCallManager *calls, VoCall *call, gpointer user_data)
-{
-  VoDaemon *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *id = NULL;
-  gboolean incoming = vo_call_is_incoming (call);
-  VoHistoryEntry entry = {
-    .direction = incoming ? VO_HISTORY_DIRECTION_INCOMING : VO_HISTORY_DIRECTION_OUTGOING,
-    .remote_uri = vo_call_get_remote_uri (call),
-    .name = vo_call_get_remote_name (call),
-    .start_us = vo_call_get_start_time (call),
-    .answer_us = vo_call_get_answer_time (call),
-    .end_us = vo_call_get_end_time (call),
-    .reason = vo_call_get_end_reason (call),
-    /* Forwarded calls were handled and rejected ones declined by the user:
-     * not missed. Refused ones (DND, network policy) are missed calls the
-     * user may want to return. */
-    .missed = incoming && vo_call_get_answer_time (call) == 0 &&
-              g_strcmp0 (vo_call_get_end_reason (call), "forwarded") != 0 &&
-              g_strcmp0 (vo_call_get_end_reason (call), "rejected") != 0,
-  };
-
-  id = vo_history_add (self->history, &entry, &error);
-  if (!id)
-    g_warning ("The call with %s could not be written to the history: %s",
-               entry.remote_uri, error->message);
-}
-
 /* The stack's check of an incoming INVITE's offer, before it rings: the
  * media side reads the SDP. The codecs are asked for only now, so that
  * GStreamer starts with the first call, not with the daemon. */
@@ -151,8 +121,7 @@ vo_daemon_new (const char *config_dir, const char *data_dir, GError **error)
   self->account = vo_account_new (self->config, self->credentials, self->stack, self->network);
   self->forwarding = vo_forwarding_new (self->config);
   self->calls = vo_call_manager_new (self->stack, self->account, self->settings, self->config,
-                                     self->forwarding);
-  g_signal_connect (self->calls, "call-ended", G_CALLBACK (on_call_ended), self);
+                                     self->forwarding, self->history);
   self->messages = vo_message_manager_new (self->store, self->stack, self->account, self->config,
                                            error);
   if (!self->messages)

@@ -5,10 +5,12 @@
 #define G_LOG_DOMAIN "vo-calls"
 
 #include "vo-call-manager.h"
+#include "vo-call-address.h"
 #include "vo-dial-target.h"
 #include "vo-enum-types.h"
 #include "vo-error.h"
 #include "vo-media-ringer.h"
+#include "vo-enum-types.h"
 #include "vo-media-session.h"
 #include "vo-sip-uri.h"
 
@@ -23,6 +25,7 @@ struct _VoCallManager {
   VoAccount *account;
   VoSettings *settings;
   VoConfig *config;
+  VoHistory *history;
 
   GList *calls;      /* VoCall *, owned, on the bus */
   GList *diverted;   /* VoCall *, owned: refused or forwarded unseen, until they end */
@@ -32,8 +35,7 @@ struct _VoCallManager {
   gboolean dnd;
   guint next_id;
   gboolean codecs_loaded;
-  char *media_address;       /* cached manager_find_media_address() */
-  char *media_address_for;   /* the registrar it was found for */
+  VoCallAddress *media_address;
   VoMediaCodec codecs[MAX_CODECS + 1];
 };
 
@@ -80,49 +82,6 @@ manager_codecs (VoCallManager *self)
   return self->codecs;
 }
 
-/* The address to put in SDP: the configured bind address, else the one
- * this machine uses to reach the registrar. */
-static char *
-manager_find_media_address (VoCallManager *self)
-{
-  g_autofree char *bind = vo_config_get_string (self->config, "sip", "bind");
-  g_autofree char *host = NULL;
-  g_autoptr(GInetAddress) remote = NULL;
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GSocketAddress) target = NULL;
-  g_autoptr(GSocketAddress) local = NULL;
-
-  if (*bind && !g_str_equal (bind, "*"))
-    return g_steal_pointer (&bind);
-  host = vo_account_get_registrar (self->account)
-         ? vo_sip_server_host (vo_account_get_registrar (self->account)) : NULL;
-  if (host && host[0] == '[') {
-    char *inner = g_strndup (host + 1, strlen (host) - 2);
-
-    g_free (host);
-    host = inner;
-  }
-  remote = host ? g_inet_address_new_from_string (host) : NULL;
-  if (!remote && host) {
-    GList *addresses = g_resolver_lookup_by_name (g_resolver_get_default (), host, NULL, NULL);
-
-    if (addresses)
-      remote = g_object_ref (addresses->data);
-    g_resolver_free_addresses (addresses);
-  }
-  if (!remote)
-    return g_strdup ("127.0.0.1");
-  /* Connecting a UDP socket sends nothing; it only picks the route. */
-  socket = g_socket_new (g_inet_address_get_family (remote), G_SOCKET_TYPE_DATAGRAM,
-                         G_SOCKET_PROTOCOL_UDP, NULL);
-  target = g_inet_socket_address_new (remote, 5060);
-  if (socket && g_socket_connect (socket, target, NULL, NULL))
-    local = g_socket_get_local_address (socket, NULL);
-  if (!local)
-    return g_inet_address_to_string (remote);
-  return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local)));
-}
-
 /* Ring on RingOutput while any call waits for an answer. */
 static void
 manager_update_ringer (VoCallManager *self)
@@ -131,7 +90,7 @@ manager_update_ringer (VoCallManager *self)
   g_autoptr(GError) error = NULL;
 
   for (GList *l = self->calls; l; l = l->next)
-    if (g_strcmp0 (vo_call_get_state (l->data), "incoming") == 0)
+    if (vo_call_get_state (l->data) == VO_CALL_STATE_INCOMING)
       waiting = TRUE;
   if (!waiting) {
     if (self->ringer)
@@ -155,28 +114,44 @@ on_call_state (VoCall *call, GParamSpec *pspec, gpointer user_data)
   manager_update_ringer (VO_CALL_MANAGER (user_data));
 }
 
-/* The route is looked up (with a possibly blocking name lookup) once per
- * registrar and network, not on every call. */
-static char *
-manager_media_address (VoCallManager *self)
-{
-  const char *registrar = vo_account_get_registrar (self->account);
-
-  if (!self->media_address || g_strcmp0 (registrar, self->media_address_for) != 0) {
-    g_free (self->media_address);
-    g_free (self->media_address_for);
-    self->media_address = manager_find_media_address (self);
-    self->media_address_for = g_strdup (registrar);
-  }
-  return g_strdup (self->media_address);
-}
-
 static void
 on_network_changed (GObject *settings, GParamSpec *pspec, gpointer user_data)
 {
   VoCallManager *self = user_data;
 
-  g_clear_pointer (&self->media_address, g_free);
+  vo_call_address_forget (self->media_address);
+}
+
+/* Runs @ready (now, or once the name lookup is done) with the address calls
+ * announce in SDP; with NULL when the manager goes away first. */
+typedef void (*AddressReady) (VoCallManager *self, const char *address, gpointer data);
+
+typedef struct {
+  VoCallManager *self;
+  AddressReady ready;
+  gpointer data;
+} AddressWait;
+
+static void
+on_media_address (const char *address, gpointer user_data)
+{
+  AddressWait *wait = user_data;
+
+  wait->ready (wait->self, address, wait->data);
+  g_free (wait);
+}
+
+static void
+manager_with_media_address (VoCallManager *self, AddressReady ready, gpointer data)
+{
+  g_autofree char *bind = vo_config_get_string (self->config, "sip", "bind");
+  AddressWait *wait = g_new0 (AddressWait, 1);
+
+  wait->self = self;
+  wait->ready = ready;
+  wait->data = data;
+  vo_call_address_get (self->media_address, bind, vo_account_get_registrar (self->account),
+                       on_media_address, wait);
 }
 
 static void
@@ -211,8 +186,53 @@ manager_keep_closing (VoCallManager *self, VoCall *call)
   g_signal_connect (sip, "state-changed", G_CALLBACK (on_closing_state), self);
 }
 
+/* Forwarded calls were handled and rejected ones declined by the user: not
+ * missed. Refused ones (DND, network policy) are missed calls the user may
+ * want to return. */
+static gboolean
+call_is_missed (VoCall *call)
+{
+  VoCallEndReason reason = vo_call_get_end_reason (call);
+
+  return vo_call_is_incoming (call) && vo_call_get_answer_time (call) == 0 &&
+         reason != VO_CALL_END_REASON_FORWARDED && reason != VO_CALL_END_REASON_REJECTED;
+}
+
+/* Every call, answered or not, becomes a history row as it ends. */
 static void
-on_call_ended (VoCall *call, const char *reason, gpointer user_data)
+manager_record (VoCallManager *self, VoCall *call)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  VoHistoryEntry entry = {
+    .direction = vo_call_is_incoming (call) ? VO_HISTORY_DIRECTION_INCOMING
+                                            : VO_HISTORY_DIRECTION_OUTGOING,
+    .remote_uri = vo_call_get_remote_uri (call),
+    .name = vo_call_get_remote_name (call),
+    .start_us = vo_call_get_start_time (call),
+    .answer_us = vo_call_get_answer_time (call),
+    .end_us = vo_call_get_end_time (call),
+    .reason = vo_enum_to_nick (VO_TYPE_CALL_END_REASON, vo_call_get_end_reason (call)),
+    .missed = call_is_missed (call),
+  };
+
+  id = vo_history_add (self->history, &entry, &error);
+  if (!id)
+    g_warning ("The call with %s could not be written to the history: %s",
+               entry.remote_uri, error->message);
+}
+
+/* The history row is written before "call-ended" goes out: whoever sees
+ * Call1.Ended finds the call in History1 already. */
+static void
+manager_call_over (VoCallManager *self, VoCall *call)
+{
+  manager_record (self, call);
+  g_signal_emit (self, signals[SIGNAL_CALL_ENDED], 0, call);
+}
+
+static void
+on_call_ended (VoCall *call, VoCallEndReason reason, gpointer user_data)
 {
   VoCallManager *self = user_data;
   GList *link = g_list_find (self->calls, call);
@@ -222,7 +242,7 @@ on_call_ended (VoCall *call, const char *reason, gpointer user_data)
     manager_keep_closing (self, call);
 
   if (diverted) {
-    g_signal_emit (self, signals[SIGNAL_CALL_ENDED], 0, call);
+    manager_call_over (self, call);
     self->diverted = g_list_delete_link (self->diverted, diverted);
     g_signal_handlers_disconnect_by_data (call, self);
     g_object_unref (call);
@@ -230,7 +250,7 @@ on_call_ended (VoCall *call, const char *reason, gpointer user_data)
   }
   if (!link)
     return;
-  g_signal_emit (self, signals[SIGNAL_CALL_ENDED], 0, call);
+  manager_call_over (self, call);
   self->calls = g_list_delete_link (self->calls, link);
   g_signal_handlers_disconnect_by_data (call, self);
   g_object_unref (call);
@@ -290,9 +310,9 @@ manager_srtp_policy (VoCallManager *self)
 }
 
 static VoCall *
-manager_dial_uri (VoCallManager *self, const char *uri, VoSipCall *referrer, GError **error)
+manager_dial_uri (VoCallManager *self, const char *uri, VoSipCall *referrer, const char *address,
+                  GError **error)
 {
-  g_autofree char *address = manager_media_address (self);
   VoCall *call = vo_call_new_outgoing (++self->next_id, self->stack, self->settings, uri, address,
                                        manager_codecs (self), manager_srtp_policy (self),
                                        referrer, manager_no_answer_timeout (self), error);
@@ -334,35 +354,86 @@ vo_call_manager_target_uri (VoCallManager *self, const char *target, GError **er
   return vo_dial_target_to_uri (target, domain ? domain : "localhost", country, error);
 }
 
-VoCall *
-vo_call_manager_dial (VoCallManager *self, const char *target, GError **error)
+static void
+dial_with_address (VoCallManager *self, const char *address, gpointer data)
 {
-  g_autofree char *uri = vo_call_manager_target_uri (self, target, error);
+  g_autoptr(GTask) task = data;
+  GError *error = NULL;
+  VoCall *call;
 
-  if (!uri || !manager_check_policy (self, error))
-    return NULL;
-  return manager_dial_uri (self, uri, NULL, error);
+  if (!address) {
+    g_task_return_new_error (task, VO_ERROR, VO_ERROR_FAILED, "The daemon is stopping");
+    return;
+  }
+  call = manager_dial_uri (self, g_task_get_task_data (task), NULL, address, &error);
+  if (call)
+    g_task_return_pointer (task, g_object_ref (call), g_object_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+vo_call_manager_dial_async (VoCallManager *self, const char *target,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  GError *error = NULL;
+  char *uri = vo_call_manager_target_uri (self, target, &error);
+
+  g_task_set_source_tag (task, vo_call_manager_dial_async);
+  if (!uri || !manager_check_policy (self, &error)) {
+    g_free (uri);
+    g_task_return_error (task, error);
+    return;
+  }
+  g_task_set_task_data (task, uri, g_free);
+  manager_with_media_address (self, dial_with_address, g_steal_pointer (&task));
+}
+
+VoCall *
+vo_call_manager_dial_finish (VoCallManager *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct {
+  VoSipCall *referrer;
+  char *uri;
+} ReferDial;
+
+static void
+refer_dial_with_address (VoCallManager *self, const char *address, gpointer data)
+{
+  ReferDial *refer = data;
+  g_autoptr(GError) error = NULL;
+
+  if (address && !manager_dial_uri (self, refer->uri, refer->referrer, address, &error))
+    g_warning ("Cannot follow the transfer to %s: %s", refer->uri, error->message);
+  g_object_unref (refer->referrer);
+  g_free (refer->uri);
+  g_free (refer);
 }
 
 static void
 on_refer_requested (VoSipCall *sip, const char *uri, gpointer user_data)
 {
   VoCallManager *self = user_data;
-  g_autoptr(GError) error = NULL;
+  ReferDial *refer = g_new0 (ReferDial, 1);
 
   g_message ("The peer asks us to call %s (transfer)", uri);
-  if (!manager_dial_uri (self, uri, sip, &error))
-    g_warning ("Cannot follow the transfer to %s: %s", uri, error->message);
+  refer->referrer = g_object_ref (sip);
+  refer->uri = g_strdup (uri);
+  manager_with_media_address (self, refer_dial_with_address, refer);
 }
 
 gboolean
 vo_call_manager_answer (VoCallManager *self, VoCall *call, GError **error)
 {
-  if (!vo_call_is_incoming (call) || g_strcmp0 (vo_call_get_state (call), "incoming") != 0)
+  if (vo_call_get_state (call) != VO_CALL_STATE_INCOMING)
     return vo_call_answer (call, error);
   /* Call waiting: the call we are in waits on hold while we take this one. */
   for (GList *l = self->calls; l; l = l->next)
-    if (l->data != call && g_strcmp0 (vo_call_get_state (l->data), "active") == 0)
+    if (l->data != call && vo_call_get_state (l->data) == VO_CALL_STATE_ACTIVE)
       vo_call_hold (l->data, NULL);
   return vo_call_answer (call, error);
 }
@@ -411,33 +482,18 @@ manager_divert (VoCallManager *self, VoCall *call)
 }
 
 static gboolean
-on_no_answer_forward (gpointer user_data)
-{
-  VoCall *call = user_data;
-  VoCallManager *self = g_object_get_data (G_OBJECT (call), "vo-call-manager");
-  const char *target = vo_forwarding_target (self->forwarding, VO_FORWARD_NO_ANSWER);
-
-  g_object_steal_data (G_OBJECT (call), "vo-no-answer-timer");
-  if (target && g_strcmp0 (vo_call_get_state (call), "incoming") == 0)
-    vo_call_forward (call, target);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-remove_source (gpointer id)
-{
-  g_source_remove (GPOINTER_TO_UINT (id));
-}
-
-static gboolean
 manager_has_call_in_progress (VoCallManager *self)
 {
   for (GList *l = self->calls; l; l = l->next) {
-    const char *state = vo_call_get_state (l->data);
-
-    if (g_strcmp0 (state, "active") == 0 || g_strcmp0 (state, "held") == 0 ||
-        g_strcmp0 (state, "dialing") == 0 || g_strcmp0 (state, "ringing") == 0)
+    switch (vo_call_get_state (l->data)) {
+    case VO_CALL_STATE_ACTIVE:
+    case VO_CALL_STATE_HELD:
+    case VO_CALL_STATE_DIALING:
+    case VO_CALL_STATE_RINGING:
       return TRUE;
+    default:
+      break;
+    }
   }
   return FALSE;
 }
@@ -463,7 +519,7 @@ manager_apply_network_policy (VoCallManager *self, VoCall *call)
   } else {
     g_message ("Call %u refused: calls are not allowed on this network (%s)",
                vo_call_get_id (call), vo_settings_get_network_type (self->settings));
-    vo_call_refuse (call, 480, "Temporarily Unavailable", "network");
+    vo_call_refuse (call, VO_SIP_REFUSAL_UNAVAILABLE, VO_CALL_END_REASON_NETWORK);
   }
   return TRUE;
 }
@@ -485,42 +541,32 @@ manager_max_incoming (VoCallManager *self)
   return (guint) CLAMP (vo_config_get_int (self->config, "calls", "max-incoming", 4), 1, 100);
 }
 
-static gboolean
-on_incoming_call (VoSipStack *stack, gpointer nh, gpointer sip, gpointer user_data)
+static void
+incoming_with_address (VoCallManager *self, const char *address, gpointer data)
 {
-  VoCallManager *self = user_data;
-  g_autoptr(VoSipCall) sip_call = NULL;
-  g_autofree char *address = NULL;
+  g_autoptr(VoSipCall) sip_call = data;
   g_autoptr(GError) error = NULL;
   const char *always, *busy, *no_answer;
   VoCall *call;
 
-  if (!vo_account_get_domain (self->account))
-    return FALSE;
-  if (manager_count_incoming (self) >= manager_max_incoming (self)) {
-    /* A flood of INVITEs must not become a flood of ringing calls. */
-    g_message ("Incoming call refused: already %u incoming calls ([calls] max-incoming)",
-               manager_count_incoming (self));
-    vo_sip_stack_refuse (self->stack, nh, 486, "Busy Here");
-    return TRUE;
+  /* The caller gave up (or we are stopping) while the address was looked up. */
+  if (!address || vo_sip_call_get_state (sip_call) != VO_SIP_CALL_INCOMING) {
+    vo_sip_call_refuse (sip_call, VO_SIP_REFUSAL_UNAVAILABLE);
+    return;
   }
-  address = manager_media_address (self);
-  sip_call = vo_sip_call_new_incoming (self->stack, nh, sip);
   call = vo_call_new_incoming (++self->next_id, sip_call, self->settings, address,
                                manager_codecs (self), manager_srtp_policy (self),
                                manager_no_answer_timeout (self));
-  g_object_set_data (G_OBJECT (call), "vo-call-manager", self);
   g_message ("Call %u: incoming from %s", vo_call_get_id (call), vo_call_get_remote_uri (call));
   /* Refused before it rings, as an offer without usable audio is. */
   if (!vo_call_offer_acceptable (call, &error)) {
     g_message ("Call %u refused with 488: %s", vo_call_get_id (call), error->message);
-    /* The phrase tells the caller's user which side wants what. */
-    vo_call_refuse (call, 488,
+    vo_call_refuse (call,
                     manager_srtp_policy (self) == VO_MEDIA_SRTP_MANDATORY
-                      ? "Encrypted Audio (SRTP) Required" : "Encrypted Audio (SRTP) Not Enabled",
-                    "encryption-refused");
+                      ? VO_SIP_REFUSAL_ENCRYPTION_REQUIRED : VO_SIP_REFUSAL_ENCRYPTION_DISABLED,
+                    VO_CALL_END_REASON_ENCRYPTION_REFUSED);
     manager_divert (self, call);
-    return TRUE;
+    return;
   }
 
   always = vo_forwarding_target (self->forwarding, VO_FORWARD_ALWAYS);
@@ -529,7 +575,7 @@ on_incoming_call (VoSipStack *stack, gpointer nh, gpointer sip, gpointer user_da
     manager_divert (self, call);
   } else if (self->dnd) {
     g_message ("Call %u refused: do not disturb", vo_call_get_id (call));
-    vo_call_refuse (call, 486, "Busy Here", "dnd");
+    vo_call_refuse (call, VO_SIP_REFUSAL_BUSY, VO_CALL_END_REASON_DND);
     manager_divert (self, call);
   } else if (always) {
     vo_call_forward (call, always);
@@ -541,14 +587,27 @@ on_incoming_call (VoSipStack *stack, gpointer nh, gpointer sip, gpointer user_da
     manager_add (self, call);
     vo_call_ring (call);
     no_answer = vo_forwarding_target (self->forwarding, VO_FORWARD_NO_ANSWER);
-    if (no_answer) {
-      guint id = g_timeout_add_seconds (vo_forwarding_no_answer_timeout (self->forwarding),
-                                        on_no_answer_forward, call);
-
-      g_object_set_data_full (G_OBJECT (call), "vo-no-answer-timer", GUINT_TO_POINTER (id),
-                              remove_source);
-    }
+    if (no_answer)
+      vo_call_forward_when_unanswered (call, no_answer,
+                                       vo_forwarding_no_answer_timeout (self->forwarding));
   }
+}
+
+static gboolean
+on_incoming_call (VoSipStack *stack, VoSipCall *sip_call, gpointer user_data)
+{
+  VoCallManager *self = user_data;
+
+  if (!vo_account_get_domain (self->account))
+    return FALSE;
+  if (manager_count_incoming (self) >= manager_max_incoming (self)) {
+    /* A flood of INVITEs must not become a flood of ringing calls. */
+    g_message ("Incoming call refused: already %u incoming calls ([calls] max-incoming)",
+               manager_count_incoming (self));
+    vo_sip_call_refuse (sip_call, VO_SIP_REFUSAL_BUSY);
+    return TRUE;
+  }
+  manager_with_media_address (self, incoming_with_address, g_object_ref (sip_call));
   return TRUE;
 }
 
@@ -573,7 +632,7 @@ vo_call_manager_hangup_all (VoCallManager *self)
   GList *calls = g_list_copy_deep (self->calls, (GCopyFunc) g_object_ref, NULL);
 
   for (GList *l = calls; l; l = l->next)
-    vo_call_terminate (l->data, "local");
+    vo_call_terminate (l->data, VO_CALL_END_REASON_LOCAL);
   g_list_free_full (calls, g_object_unref);
 }
 
@@ -594,8 +653,9 @@ vo_call_manager_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (l->data, self);
   g_list_free_full (g_steal_pointer (&self->closing), g_object_unref);
   g_clear_object (&self->forwarding);
-  g_clear_pointer (&self->media_address, g_free);
-  g_clear_pointer (&self->media_address_for, g_free);
+  /* Calls still waiting for the address are abandoned here, while the
+   * manager they need is whole. */
+  g_clear_pointer (&self->media_address, vo_call_address_free);
   if (self->ringer)
     vo_media_ringer_stop (self->ringer);
   g_clear_object (&self->ringer);
@@ -607,6 +667,7 @@ vo_call_manager_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   g_clear_object (&self->settings);
   g_clear_object (&self->config);
+  g_clear_object (&self->history);
   G_OBJECT_CLASS (vo_call_manager_parent_class)->dispose (object);
 }
 
@@ -659,14 +720,16 @@ vo_call_manager_class_init (VoCallManagerClass *klass)
 static void
 vo_call_manager_init (VoCallManager *self)
 {
+  self->media_address = vo_call_address_new ();
 }
 
 VoCallManager *
 vo_call_manager_new (VoSipStack *stack, VoAccount *account, VoSettings *settings,
-                     VoConfig *config, VoForwarding *forwarding)
+                     VoConfig *config, VoForwarding *forwarding, VoHistory *history)
 {
   VoCallManager *self = g_object_new (VO_TYPE_CALL_MANAGER, NULL);
 
+  self->history = g_object_ref (history);
   self->forwarding = g_object_ref (forwarding);
   self->stack = g_object_ref (stack);
   self->account = g_object_ref (account);

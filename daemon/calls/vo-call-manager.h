@@ -8,6 +8,7 @@
 #include "vo-call.h"
 #include "vo-config.h"
 #include "vo-forwarding.h"
+#include "vo-history.h"
 #include "vo-settings.h"
 
 G_BEGIN_DECLS
@@ -16,12 +17,14 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (VoCallManager, vo_call_manager, VO, CALL_MANAGER, GObject)
 
 /* Signals: "call-added" (VoCall *call) for every new call, outgoing or
- * incoming; "call-ended" (VoCall *call) once it has ended (history is
- * written from here); after it the manager drops the call. */
+ * incoming; "call-ended" (VoCall *call) once it has ended and its row is in
+ * @history (the missed rule is the manager's); after it the manager drops
+ * the call. */
 VoCallManager *vo_call_manager_new (VoSipStack *stack, VoAccount *account, VoSettings *settings,
-                                    VoConfig *config, VoForwarding *forwarding);
+                                    VoConfig *config, VoForwarding *forwarding,
+                                    VoHistory *history);
 
-/* Do not disturb: incoming calls are refused with 486 and recorded as missed
+/* Do not disturb: incoming calls are refused (busy) and recorded as missed
  * with reason dnd. Property "dnd" (gboolean, read-write). */
 void vo_call_manager_set_dnd (VoCallManager *self, gboolean dnd);
 
@@ -31,7 +34,11 @@ char *vo_call_manager_target_uri (VoCallManager *self, const char *target, GErro
 /* Checks registration and network policy, turns @target into a URI and
  * dials it. Errors: VO_ERROR_NOT_REGISTERED, VO_ERROR_NETWORK_POLICY,
  * VO_ERROR_INVALID_ARGUMENT. */
-VoCall *vo_call_manager_dial (VoCallManager *self, const char *target, GError **error);
+void vo_call_manager_dial_async (VoCallManager *self, const char *target,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+/* The new call (a reference), dialling; it waits for the media address when
+ * a name must be looked up first. */
+VoCall *vo_call_manager_dial_finish (VoCallManager *self, GAsyncResult *result, GError **error);
 /* Answers @call, holding any other active call first (call waiting). */
 gboolean vo_call_manager_answer (VoCallManager *self, VoCall *call, GError **error);
 /* Transfers @call to @target (same forms as dial). */

@@ -4,95 +4,15 @@
  */
 #define G_LOG_DOMAIN "vo-calls"
 
-#include "vo-call.h"
+#include "vo-call-private.h"
+#include "vo-enum-types.h"
 #include "vo-error.h"
 #include "vo-media-sdp.h"
 #include "vo-media-session.h"
 
 #include <string.h>
 
-#define DTMF_INTERVAL_MS 200
-#define TRANSFER_TIMEOUT_S 30
-#define MAX_DTMF_DIGITS 64
 
-typedef enum {
-  CALL_DIALING,
-  CALL_RINGING,
-  CALL_INCOMING,
-  CALL_ACTIVE,
-  CALL_HELD,
-  CALL_ENDED,
-} CallState;
-
-static const char *const state_names[] = {
-  "dialing", "ringing", "incoming", "active", "held", "ended"
-};
-
-struct _VoCall {
-  GObject parent_instance;
-
-  guint id;
-  VoSipCall *sip;
-  VoMediaSession *media;
-  VoSettings *settings;
-  char *media_address;
-  const VoMediaCodec *codecs;
-  VoMediaSrtpPolicy srtp_policy;
-  guint8 srtp_key[VO_MEDIA_SRTP_KEY_LEN];  /* ours, fresh per call; never logged */
-  gboolean encrypted;         /* SRTP both ways, as last negotiated */
-  gboolean srtp_no_key;       /* mandatory, but no key could be made */
-
-  gboolean incoming;
-  CallState state;
-  char *remote_uri;
-  char *remote_name;
-  char *codec;
-  char *end_reason;
-  char *media_error;          /* why the call has no audio; NULL while it works */
-  gboolean silent_media;      /* the devices failed: RTP carries silence */
-  const char *local_reason;   /* why we are ending it, when we know better than SIP */
-  gint64 start_time;
-  gint64 answer_time;
-  gint64 end_time;
-  gboolean muted;
-  gboolean held;
-  gboolean remote_held;
-  guint peer_dtmf_pt;
-
-  GString *dtmf_queue;
-  guint dtmf_id;
-  guint no_answer_id;
-  guint rtp_timeout_s;
-  guint inactivity_id;
-  gint64 audible_since;       /* monotonic s since the peer should be sending; 0: not now */
-
-  GTask *transfer_task;
-  GTask *hold_task;      /* Hold()/Resume() waiting for the re-INVITE's answer */
-  gboolean hold_wanted;
-  char *transfer_target;
-  guint transfer_timeout_id;
-  gboolean transferred;
-  gboolean diverted;
-};
-
-enum {
-  PROP_0,
-  PROP_STATE,
-  PROP_DIRECTION,
-  PROP_REMOTE_URI,
-  PROP_REMOTE_NAME,
-  PROP_CONTACT_ID,
-  PROP_START_TIME,
-  PROP_ANSWER_TIME,
-  PROP_MUTED,
-  PROP_HELD,
-  PROP_REMOTE_HELD,
-  PROP_CODEC,
-  PROP_ENCRYPTED,
-  PROP_END_REASON,
-  PROP_MEDIA_ERROR,
-  N_PROPS
-};
 static GParamSpec *props[N_PROPS];
 
 enum { SIGNAL_ENDED, SIGNAL_DTMF_RECEIVED, N_SIGNALS };
@@ -106,52 +26,34 @@ call_notify (VoCall *self, guint prop)
   g_object_notify_by_pspec (G_OBJECT (self), props[prop]);
 }
 
-static void
-call_set_state (VoCall *self, CallState state)
+static const char *
+call_state_name (VoCall *self)
 {
-  if (self->state == state || self->state == CALL_ENDED)
+  return vo_enum_to_nick (VO_TYPE_CALL_STATE, self->state);
+}
+
+static void
+call_set_state (VoCall *self, VoCallState state)
+{
+  if (self->state == state || self->state == VO_CALL_STATE_ENDED)
     return;
-  g_debug ("Call %u: %s → %s", self->id, state_names[self->state], state_names[state]);
+  g_debug ("Call %u: %s → %s", self->id, call_state_name (self),
+           vo_enum_to_nick (VO_TYPE_CALL_STATE, state));
   self->state = state;
   call_notify (self, PROP_STATE);
 }
 
-static const char *
-reason_from_status (int status)
-{
-  if (status == 486 || status == 600)
-    return "busy";
-  if (status == 603)
-    return "rejected";
-  if (status == 408 || status == 480)
-    return "no-answer";
-  if (status == 487)
-    return "local";
-  if (status == 503 || status >= 900)
-    return "network";
-  return "failed";
-}
-
-static const char *
+static VoCallEndReason
 call_end_reason (VoCall *self)
 {
   if (self->transferred)
-    return "transferred";
-  if (self->local_reason)
+    return VO_CALL_END_REASON_TRANSFERRED;
+  if (self->local_reason != VO_CALL_END_REASON_NONE)
     return self->local_reason;
   /* A peer that cannot do SRTP answers our RTP/SAVP offer with 488. */
-  if (vo_sip_call_get_end (self->sip) == VO_SIP_END_REFUSED && !self->incoming &&
-      self->srtp_policy == VO_MEDIA_SRTP_MANDATORY && vo_sip_call_get_end_status (self->sip) == 488)
-    return "encryption-refused";
-  switch (vo_sip_call_get_end (self->sip)) {
-  case VO_SIP_END_LOCAL: return "local";
-  case VO_SIP_END_REMOTE: return "remote";
-  case VO_SIP_END_CANCELLED: return "no-answer";
-  case VO_SIP_END_DECLINED: return "rejected";
-  case VO_SIP_END_REFUSED: return reason_from_status (vo_sip_call_get_end_status (self->sip));
-  case VO_SIP_END_NONE:
-  default: return "failed";
-  }
+  if (self->srtp_policy == VO_MEDIA_SRTP_MANDATORY && vo_sip_call_offer_refused (self->sip))
+    return VO_CALL_END_REASON_ENCRYPTION_REFUSED;
+  return vo_sip_call_get_end_reason (self->sip);
 }
 
 static void
@@ -159,7 +61,7 @@ call_finish (VoCall *self)
 {
   g_autoptr(VoCall) keep = g_object_ref (self);
 
-  if (self->state == CALL_ENDED)
+  if (self->state == VO_CALL_STATE_ENDED)
     return;
   g_clear_handle_id (&self->dtmf_id, g_source_remove);
   g_clear_handle_id (&self->no_answer_id, g_source_remove);
@@ -168,9 +70,9 @@ call_finish (VoCall *self)
   if (self->media)
     vo_media_session_stop (self->media);
   self->end_time = g_get_real_time ();
-  g_free (self->end_reason);
-  self->end_reason = g_strdup (call_end_reason (self));
-  g_message ("Call %u with %s ended: %s", self->id, self->remote_uri, self->end_reason);
+  self->end_reason = call_end_reason (self);
+  g_message ("Call %u with %s ended: %s", self->id, self->remote_uri,
+             vo_enum_to_nick (VO_TYPE_CALL_END_REASON, self->end_reason));
   if (self->transfer_task) {
     g_autoptr(GTask) task = g_steal_pointer (&self->transfer_task);
 
@@ -181,7 +83,7 @@ call_finish (VoCall *self)
                                "The call ended before the transfer completed");
   }
   call_notify (self, PROP_END_REASON);
-  self->state = CALL_ENDED;
+  self->state = VO_CALL_STATE_ENDED;
   call_notify (self, PROP_STATE);
   g_signal_emit (self, signals[SIGNAL_ENDED], 0, self->end_reason);
 }
@@ -250,9 +152,6 @@ call_ensure_media (VoCall *self, GError **error)
   vo_media_session_set_muted (self->media, self->muted);
   return TRUE;
 }
-
-static void on_sip_reinvite_finished (VoSipCall *sip, int status, const char *phrase,
-                                      gpointer user_data);
 
 /* Once SRTP is agreed, our capabilities keep only its crypto line: SOA
  * copies them into the answers it gives to the peer's re-offers, and an
@@ -323,7 +222,7 @@ on_sip_media_changed (VoSipCall *sip, gpointer user_data)
     vo_media_sdp_result_clear (&result);
     call_set_media_error (self, "The other party does not encrypt its audio (SRTP) and "
                                 "[media] srtp is mandatory");
-    vo_call_terminate (self, "encryption-refused");
+    vo_call_terminate (self, VO_CALL_END_REASON_ENCRYPTION_REFUSED);
     return;
   }
   if (self->encrypted != (result.srtp_suite != VO_MEDIA_SRTP_NONE)) {
@@ -379,13 +278,13 @@ on_sip_state_changed (VoSipCall *sip, gpointer user_data)
 
   switch (vo_sip_call_get_state (sip)) {
   case VO_SIP_CALL_CALLING:
-    call_set_state (self, CALL_DIALING);
+    call_set_state (self, VO_CALL_STATE_DIALING);
     break;
   case VO_SIP_CALL_RINGING:
-    call_set_state (self, CALL_RINGING);
+    call_set_state (self, VO_CALL_STATE_RINGING);
     break;
   case VO_SIP_CALL_INCOMING:
-    call_set_state (self, CALL_INCOMING);
+    call_set_state (self, VO_CALL_STATE_INCOMING);
     break;
   case VO_SIP_CALL_CONNECTING:
   case VO_SIP_CALL_ACTIVE:
@@ -394,7 +293,7 @@ on_sip_state_changed (VoSipCall *sip, gpointer user_data)
       self->answer_time = g_get_real_time ();
       call_notify (self, PROP_ANSWER_TIME);
     }
-    call_set_state (self, self->held ? CALL_HELD : CALL_ACTIVE);
+    call_set_state (self, self->held ? VO_CALL_STATE_HELD : VO_CALL_STATE_ACTIVE);
     break;
   case VO_SIP_CALL_TERMINATED:
     call_finish (self);
@@ -410,40 +309,21 @@ on_sip_dtmf (VoSipCall *sip, gchar digit, gpointer user_data)
   on_media_dtmf (NULL, digit, user_data);
 }
 
-static void
-on_refer_progress (VoSipCall *sip, gint status, gpointer user_data)
-{
-  VoCall *self = user_data;
-  g_autoptr(GTask) task = NULL;
-
-  if (!self->transfer_task)
-    return;
-  task = g_steal_pointer (&self->transfer_task);
-  g_clear_handle_id (&self->transfer_timeout_id, g_source_remove);
-  if (status < 300) {
-    /* The new call is trying or up: our part is done. */
-    g_message ("Call %u transferred to %s (%d)", self->id, self->transfer_target, status);
-    self->transferred = TRUE;
-    g_task_return_boolean (task, TRUE);
-    vo_sip_call_hangup (self->sip);
-    return;
-  }
-  g_task_return_new_error (task, VO_ERROR, VO_ERROR_FAILED,
-                           "The transfer to %s failed: the other side answered %d; "
-                           "the call goes on", self->transfer_target, status);
-}
-
 static gboolean
 on_no_answer (gpointer user_data)
 {
   VoCall *self = user_data;
 
   self->no_answer_id = 0;
-  self->local_reason = "no-answer";
+  if (self->no_answer_forward) {
+    vo_call_forward (self, self->no_answer_forward);
+    return G_SOURCE_REMOVE;
+  }
+  self->local_reason = VO_CALL_END_REASON_NO_ANSWER;
   /* An unanswered incoming call: 480 tells the caller nobody took it (a
    * hang-up would say 603, declined). */
-  if (self->state == CALL_INCOMING)
-    vo_sip_call_decline (self->sip, 480, "Temporarily Unavailable");
+  if (self->state == VO_CALL_STATE_INCOMING)
+    vo_sip_call_refuse (self->sip, VO_SIP_REFUSAL_UNAVAILABLE);
   else
     vo_sip_call_hangup (self->sip);
   return G_SOURCE_REMOVE;
@@ -460,7 +340,7 @@ on_inactivity_check (gpointer user_data)
   gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
   guint silent;
 
-  if (self->state != CALL_ACTIVE || self->held || self->remote_held || self->media_error ||
+  if (self->state != VO_CALL_STATE_ACTIVE || self->held || self->remote_held || self->media_error ||
       !self->media) {
     self->audible_since = 0;
     return G_SOURCE_CONTINUE;
@@ -475,7 +355,7 @@ on_inactivity_check (gpointer user_data)
   g_message ("Call %u: nothing received from %s for %u s; the other side is gone", self->id,
              self->remote_uri, silent);
   self->inactivity_id = 0;
-  self->local_reason = "network";
+  self->local_reason = VO_CALL_END_REASON_NETWORK;
   vo_sip_call_hangup (self->sip);
   call_finish (self);
   return G_SOURCE_REMOVE;
@@ -486,7 +366,7 @@ vo_call_set_rtp_timeout (VoCall *self, guint seconds)
 {
   self->rtp_timeout_s = seconds;
   g_clear_handle_id (&self->inactivity_id, g_source_remove);
-  if (seconds && self->state != CALL_ENDED)
+  if (seconds && self->state != VO_CALL_STATE_ENDED)
     self->inactivity_id = g_timeout_add_seconds (1, on_inactivity_check, self);
 }
 
@@ -498,8 +378,8 @@ call_connect_sip (VoCall *self)
   g_signal_connect_object (self->sip, "media-changed", G_CALLBACK (on_sip_media_changed), self,
                            0);
   g_signal_connect_object (self->sip, "dtmf-received", G_CALLBACK (on_sip_dtmf), self, 0);
-  g_signal_connect_object (self->sip, "refer-progress", G_CALLBACK (on_refer_progress), self, 0);
-  g_signal_connect_object (self->sip, "reinvite-finished", G_CALLBACK (on_sip_reinvite_finished),
+  g_signal_connect_object (self->sip, "refer-progress", G_CALLBACK (vo_call_on_refer_progress), self, 0);
+  g_signal_connect_object (self->sip, "reinvite-finished", G_CALLBACK (vo_call_on_reinvite_finished),
                            self, 0);
   g_signal_connect_object (self->settings, "notify::audio-input",
                            G_CALLBACK (on_devices_changed), self, 0);
@@ -514,7 +394,7 @@ call_check (VoCall *self, gboolean ok, const char *action, GError **error)
 {
   if (!ok)
     g_set_error (error, VO_ERROR, VO_ERROR_INVALID_STATE, "Cannot %s a call that is %s", action,
-                 state_names[self->state]);
+                 call_state_name (self));
   return ok;
 }
 
@@ -539,7 +419,7 @@ vo_call_answer (VoCall *self, GError **error)
   const char *offer;
   gsize len = 0;
 
-  if (!call_check (self, self->state == CALL_INCOMING, "answer", error))
+  if (!call_check (self, self->state == VO_CALL_STATE_INCOMING, "answer", error))
     return FALSE;
   if (!call_ensure_media (self, error))
     return FALSE;
@@ -557,20 +437,20 @@ vo_call_answer (VoCall *self, GError **error)
 gboolean
 vo_call_reject (VoCall *self, GError **error)
 {
-  if (!call_check (self, self->state == CALL_INCOMING, "reject", error))
+  if (!call_check (self, self->state == VO_CALL_STATE_INCOMING, "reject", error))
     return FALSE;
-  self->local_reason = "rejected";
-  vo_sip_call_decline (self->sip, 486, "Busy Here");
+  self->local_reason = VO_CALL_END_REASON_REJECTED;
+  vo_sip_call_refuse (self->sip, VO_SIP_REFUSAL_BUSY);
   return TRUE;
 }
 
 gboolean
 vo_call_hangup (VoCall *self, GError **error)
 {
-  if (!call_check (self, self->state != CALL_ENDED, "hang up", error))
+  if (!call_check (self, self->state != VO_CALL_STATE_ENDED, "hang up", error))
     return FALSE;
-  if (self->state == CALL_INCOMING)
-    self->local_reason = "rejected";
+  if (self->state == VO_CALL_STATE_INCOMING)
+    self->local_reason = VO_CALL_END_REASON_REJECTED;
   vo_sip_call_hangup (self->sip);
   /* Over for the user now, whatever the peer does: the call manager keeps
    * the dialog until our BYE/CANCEL is answered or times out. */
@@ -578,241 +458,48 @@ vo_call_hangup (VoCall *self, GError **error)
   return TRUE;
 }
 
-/* The state a hold (TRUE) or resume starts from. */
-static gboolean
-call_can_hold (VoCall *self, gboolean hold, GError **error)
-{
-  return call_check (self, self->state == (hold ? CALL_ACTIVE : CALL_HELD),
-                     hold ? "hold" : "resume", error);
-}
-
 void
-vo_call_hold_async (VoCall *self, gboolean hold, GAsyncReadyCallback callback,
-                    gpointer user_data)
+vo_call_terminate (VoCall *self, VoCallEndReason reason)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
-  GError *error = NULL;
-
-  if (!call_can_hold (self, hold, &error)) {
-    g_task_return_error (task, error);
+  if (self->state == VO_CALL_STATE_ENDED)
     return;
-  }
-  if (self->hold_task) {
-    g_task_return_new_error (task, VO_ERROR, VO_ERROR_BUSY,
-                             "Call %u is waiting for the peer to answer a hold or resume",
-                             self->id);
-    return;
-  }
-  /* Nothing changes until the peer agrees (RFC 3261 §14.1): see
-   * on_sip_reinvite_finished. */
-  self->hold_task = g_steal_pointer (&task);
-  self->hold_wanted = hold;
-  vo_sip_call_hold (self->sip, hold);
-}
-
-gboolean
-vo_call_hold_finish (VoCall *self, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-on_sip_reinvite_finished (VoSipCall *sip, int status, const char *phrase, gpointer user_data)
-{
-  VoCall *self = user_data;
-  g_autoptr(GTask) task = g_steal_pointer (&self->hold_task);
-  const char *action = self->hold_wanted ? "hold" : "resume";
-
-  if (!task)
-    return;
-  if (status < 200 || status >= 300) {
-    g_message ("Call %u: %s refused (%d %s)", self->id, action, status, phrase);
-    if (status)
-      g_task_return_new_error (task, VO_ERROR, VO_ERROR_FAILED,
-                               "The peer or a proxy refused to %s the call (%d %s); it stays %s",
-                               action, status, phrase, state_names[self->state]);
-    else
-      g_task_return_new_error (task, VO_ERROR, VO_ERROR_INVALID_STATE,
-                               "The call ended before the peer answered the %s", action);
-    return;
-  }
-  if (!call_can_hold (self, self->hold_wanted, NULL)) {
-    g_task_return_new_error (task, VO_ERROR, VO_ERROR_INVALID_STATE,
-                             "The call is %s now", state_names[self->state]);
-    return;
-  }
-  self->held = self->hold_wanted;
-  call_notify (self, PROP_HELD);
-  call_set_state (self, self->held ? CALL_HELD : CALL_ACTIVE);
-  /* The audio follows the held flag (quiet on hold). */
-  on_sip_media_changed (self->sip, self);
-  g_task_return_boolean (task, TRUE);
-}
-
-/* Without a caller to tell: call waiting holds the other call this way. */
-gboolean
-vo_call_hold (VoCall *self, GError **error)
-{
-  if (!call_can_hold (self, TRUE, error))
-    return FALSE;
-  vo_call_hold_async (self, TRUE, NULL, NULL);
-  return TRUE;
-}
-
-gboolean
-vo_call_resume (VoCall *self, GError **error)
-{
-  if (!call_can_hold (self, FALSE, error))
-    return FALSE;
-  vo_call_hold_async (self, FALSE, NULL, NULL);
-  return TRUE;
-}
-
-static gboolean
-on_dtmf_next (gpointer user_data)
-{
-  VoCall *self = user_data;
-  g_autoptr(GError) error = NULL;
-  char digit;
-
-  if (self->dtmf_queue->len == 0 || self->state == CALL_ENDED) {
-    self->dtmf_id = 0;
-    return G_SOURCE_REMOVE;
-  }
-  digit = self->dtmf_queue->str[0];
-  g_string_erase (self->dtmf_queue, 0, 1);
-  /* RFC 4733 when the peer accepted telephone-event, else SIP INFO. */
-  g_debug ("Call %u: DTMF %c (%s)", self->id, digit,
-           self->peer_dtmf_pt ? "RFC 4733" : "SIP INFO");
-  if (self->peer_dtmf_pt && self->media) {
-    if (!vo_media_session_send_dtmf (self->media, digit, &error)) {
-      g_debug ("Call %u: RFC 4733 DTMF failed (%s), using SIP INFO", self->id, error->message);
-      vo_sip_call_send_dtmf_info (self->sip, digit);
-    }
-  } else {
-    vo_sip_call_send_dtmf_info (self->sip, digit);
-  }
-  return G_SOURCE_CONTINUE;
-}
-
-gboolean
-vo_call_send_dtmf (VoCall *self, const char *digits, GError **error)
-{
-  gsize len = digits ? strlen (digits) : 0;
-
-  if (len == 0 || len > MAX_DTMF_DIGITS ||
-      strspn (digits, "0123456789*#ABCDabcd") != len) {
-    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                 "'%s' are not DTMF digits; use 1 to %d of 0-9 * # A-D", digits ? digits : "",
-                 MAX_DTMF_DIGITS);
-    return FALSE;
-  }
-  if (!call_check (self, self->state == CALL_ACTIVE || self->state == CALL_HELD,
-                   "send DTMF on", error))
-    return FALSE;
-  for (gsize i = 0; i < len; i++)
-    g_string_append_c (self->dtmf_queue, g_ascii_toupper (digits[i]));
-  if (!self->dtmf_id) {
-    on_dtmf_next (self);
-    if (self->dtmf_queue->len > 0)
-      self->dtmf_id = g_timeout_add (DTMF_INTERVAL_MS, on_dtmf_next, self);
-  }
-  return TRUE;
-}
-
-void
-vo_call_set_muted (VoCall *self, gboolean muted)
-{
-  if (self->muted == muted)
-    return;
-  self->muted = muted;
-  if (self->media)
-    vo_media_session_set_muted (self->media, muted);
-  call_notify (self, PROP_MUTED);
-}
-
-static gboolean
-on_transfer_timeout (gpointer user_data)
-{
-  VoCall *self = user_data;
-  g_autoptr(GTask) task = g_steal_pointer (&self->transfer_task);
-
-  self->transfer_timeout_id = 0;
-  if (task)
-    g_task_return_new_error (task, VO_ERROR, VO_ERROR_FAILED,
-                             "The other side did not report on the transfer to %s within %d s; "
-                             "the call goes on", self->transfer_target, TRANSFER_TIMEOUT_S);
-  return G_SOURCE_REMOVE;
-}
-
-void
-vo_call_transfer_async (VoCall *self, const char *uri, GAsyncReadyCallback callback,
-                        gpointer user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
-
-  g_task_set_source_tag (task, vo_call_transfer_async);
-  if (self->state != CALL_ACTIVE && self->state != CALL_HELD) {
-    g_task_return_new_error (task, VO_ERROR, VO_ERROR_INVALID_STATE,
-                             "Cannot transfer a call that is %s; answer it first",
-                             state_names[self->state]);
-    return;
-  }
-  if (self->transfer_task) {
-    g_task_return_new_error (task, VO_ERROR, VO_ERROR_BUSY,
-                             "A transfer of this call is already in progress");
-    return;
-  }
-  g_free (self->transfer_target);
-  self->transfer_target = g_strdup (uri);
-  self->transfer_task = g_steal_pointer (&task);
-  self->transfer_timeout_id = g_timeout_add_seconds (TRANSFER_TIMEOUT_S, on_transfer_timeout,
-                                                     self);
-  vo_sip_call_refer (self->sip, uri);
-}
-
-gboolean
-vo_call_transfer_finish (VoCall *self, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-void
-vo_call_terminate (VoCall *self, const char *reason)
-{
-  if (self->state == CALL_ENDED)
-    return;
-  self->local_reason = g_intern_string (reason);
+  self->local_reason = reason;
   vo_sip_call_hangup (self->sip);
   /* As Hangup: ended at once, the dialog closes in the background. */
   call_finish (self);
 }
 
 void
-vo_call_refuse (VoCall *self, int status, const char *phrase, const char *reason)
+vo_call_refuse (VoCall *self, VoSipRefusal refusal, VoCallEndReason reason)
 {
-  if (self->state != CALL_INCOMING)
+  if (self->state != VO_CALL_STATE_INCOMING)
     return;
-  self->local_reason = g_intern_string (reason);
-  self->diverted = TRUE;
-  vo_sip_call_decline (self->sip, status, phrase);
+  self->local_reason = reason;
+  vo_sip_call_refuse (self->sip, refusal);
 }
 
 void
 vo_call_forward (VoCall *self, const char *uri)
 {
-  if (self->state != CALL_INCOMING)
+  if (self->state != VO_CALL_STATE_INCOMING)
     return;
   g_message ("Call %u from %s forwarded to %s", self->id, self->remote_uri, uri);
-  self->local_reason = "forwarded";
-  self->diverted = TRUE;
+  self->local_reason = VO_CALL_END_REASON_FORWARDED;
   vo_sip_call_redirect (self->sip, uri);
 }
 
-gboolean
-vo_call_was_diverted (VoCall *self)
+void
+vo_call_forward_when_unanswered (VoCall *self, const char *uri, guint seconds)
 {
-  return self->diverted;
+  if (self->state != VO_CALL_STATE_INCOMING)
+    return;
+  /* The call's own no-answer timeout, when it comes first, still refuses it. */
+  if (self->no_answer_timeout_s && seconds >= self->no_answer_timeout_s)
+    return;
+  g_free (self->no_answer_forward);
+  self->no_answer_forward = g_strdup (uri);
+  g_clear_handle_id (&self->no_answer_id, g_source_remove);
+  self->no_answer_id = g_timeout_add_seconds (seconds, on_no_answer, self);
 }
 
 void
@@ -821,15 +508,27 @@ vo_call_ring (VoCall *self)
   vo_sip_call_ring (self->sip);
 }
 
+/* ---- for vo-call-control.c (vo-call-private.h) ------------------------ */
+
+void vo_call_notify (VoCall *self, guint prop) { call_notify (self, prop); }
+const char *vo_call_state_name (VoCall *self) { return call_state_name (self); }
+void vo_call_set_state (VoCall *self, VoCallState state) { call_set_state (self, state); }
+gboolean
+vo_call_check (VoCall *self, gboolean ok, const char *action, GError **error)
+{
+  return call_check (self, ok, action, error);
+}
+void vo_call_apply_media (VoCall *self) { on_sip_media_changed (self->sip, self); }
+
 /* ---- accessors -------------------------------------------------------- */
 
 guint vo_call_get_id (VoCall *self) { return self->id; }
-const char *vo_call_get_state (VoCall *self) { return state_names[self->state]; }
+VoCallState vo_call_get_state (VoCall *self) { return self->state; }
 gboolean vo_call_is_incoming (VoCall *self) { return self->incoming; }
-gboolean vo_call_is_ended (VoCall *self) { return self->state == CALL_ENDED; }
+gboolean vo_call_is_ended (VoCall *self) { return self->state == VO_CALL_STATE_ENDED; }
 const char *vo_call_get_remote_uri (VoCall *self) { return self->remote_uri; }
 const char *vo_call_get_remote_name (VoCall *self) { return self->remote_name; }
-const char *vo_call_get_end_reason (VoCall *self) { return self->end_reason ? self->end_reason : ""; }
+VoCallEndReason vo_call_get_end_reason (VoCall *self) { return self->end_reason; }
 const char *
 vo_call_get_media_error (VoCall *self)
 {
@@ -848,7 +547,7 @@ vo_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
   VoCall *self = VO_CALL (object);
 
   switch (prop_id) {
-  case PROP_STATE: g_value_set_string (value, state_names[self->state]); break;
+  case PROP_STATE: g_value_set_enum (value, self->state); break;
   case PROP_DIRECTION: g_value_set_string (value, self->incoming ? "incoming" : "outgoing"); break;
   case PROP_REMOTE_URI: g_value_set_string (value, self->remote_uri); break;
   case PROP_REMOTE_NAME: g_value_set_string (value, self->remote_name); break;
@@ -860,7 +559,7 @@ vo_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
   case PROP_REMOTE_HELD: g_value_set_boolean (value, self->remote_held); break;
   case PROP_CODEC: g_value_set_string (value, self->codec ? self->codec : ""); break;
   case PROP_ENCRYPTED: g_value_set_boolean (value, self->encrypted); break;
-  case PROP_END_REASON: g_value_set_string (value, vo_call_get_end_reason (self)); break;
+  case PROP_END_REASON: g_value_set_enum (value, self->end_reason); break;
   case PROP_MEDIA_ERROR: g_value_set_string (value, vo_call_get_media_error (self)); break;
   default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
   }
@@ -904,8 +603,8 @@ vo_call_finalize (GObject *object)
   g_free (self->remote_uri);
   g_free (self->remote_name);
   g_free (self->codec);
-  g_free (self->end_reason);
   g_free (self->media_error);
+  g_free (self->no_answer_forward);
   g_free (self->transfer_target);
   g_string_free (self->dtmf_queue, TRUE);
   explicit_bzero (self->srtp_key, sizeof self->srtp_key);
@@ -923,7 +622,8 @@ vo_call_class_init (VoCallClass *klass)
   object_class->dispose = vo_call_dispose;
   object_class->finalize = vo_call_finalize;
 
-  props[PROP_STATE] = g_param_spec_string ("state", NULL, NULL, "dialing", ro);
+  props[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, VO_TYPE_CALL_STATE,
+                                         VO_CALL_STATE_DIALING, ro);
   props[PROP_DIRECTION] = g_param_spec_string ("direction", NULL, NULL, "outgoing", ro);
   props[PROP_REMOTE_URI] = g_param_spec_string ("remote-uri", NULL, NULL, "", ro);
   props[PROP_REMOTE_NAME] = g_param_spec_string ("remote-name", NULL, NULL, "", ro);
@@ -937,12 +637,13 @@ vo_call_class_init (VoCallClass *klass)
   props[PROP_REMOTE_HELD] = g_param_spec_boolean ("remote-held", NULL, NULL, FALSE, ro);
   props[PROP_CODEC] = g_param_spec_string ("codec", NULL, NULL, "", ro);
   props[PROP_ENCRYPTED] = g_param_spec_boolean ("encrypted", NULL, NULL, FALSE, ro);
-  props[PROP_END_REASON] = g_param_spec_string ("end-reason", NULL, NULL, "", ro);
+  props[PROP_END_REASON] = g_param_spec_enum ("end-reason", NULL, NULL, VO_TYPE_CALL_END_REASON,
+                                              VO_CALL_END_REASON_NONE, ro);
   props[PROP_MEDIA_ERROR] = g_param_spec_string ("media-error", NULL, NULL, "", ro);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   signals[SIGNAL_ENDED] = g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+                                        NULL, NULL, NULL, G_TYPE_NONE, 1, VO_TYPE_CALL_END_REASON);
   signals[SIGNAL_DTMF_RECEIVED] = g_signal_new ("dtmf-received", G_TYPE_FROM_CLASS (klass),
                                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                 G_TYPE_NONE, 1, G_TYPE_STRING);
@@ -983,7 +684,7 @@ vo_call_new_outgoing (guint id, VoSipStack *stack, VoSettings *settings, const c
 
   if (!self)
     return NULL;
-  self->state = CALL_DIALING;
+  self->state = VO_CALL_STATE_DIALING;
   self->remote_uri = g_strdup (uri);
   self->remote_name = g_strdup ("");
   if (!call_ensure_media (self, error))
@@ -993,6 +694,7 @@ vo_call_new_outgoing (guint id, VoSipStack *stack, VoSettings *settings, const c
   self->sip = vo_sip_call_new_outgoing (stack, uri, sdp, referrer);
   explicit_bzero (sdp, strlen (sdp));
   call_connect_sip (self);
+  self->no_answer_timeout_s = no_answer_timeout_s;
   if (no_answer_timeout_s)
     self->no_answer_id = g_timeout_add_seconds (no_answer_timeout_s, on_no_answer, self);
   return g_steal_pointer (&self);
@@ -1016,13 +718,14 @@ vo_call_new_incoming (guint id, VoSipCall *sip_call, VoSettings *settings,
   }
 
   self->incoming = TRUE;
-  self->state = CALL_INCOMING;
+  self->state = VO_CALL_STATE_INCOMING;
   self->sip = g_object_ref (sip_call);
   self->remote_uri = g_strdup (vo_sip_call_get_remote_uri (sip_call));
   self->remote_name = g_strdup (vo_sip_call_get_remote_name (sip_call));
   call_connect_sip (self);
   /* Every incoming call ends: a caller that never CANCELs (gone, or its
    * CANCEL lost) must not leave a ringing call and its memory for ever. */
+  self->no_answer_timeout_s = no_answer_timeout_s;
   if (no_answer_timeout_s)
     self->no_answer_id = g_timeout_add_seconds (no_answer_timeout_s, on_no_answer, self);
   return self;

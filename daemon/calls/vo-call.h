@@ -7,18 +7,18 @@
 #include "vo-media-params.h"
 #include "vo-settings.h"
 #include "vo-sip-call.h"
+#include "vo-states.h"
 
 G_BEGIN_DECLS
 
 #define VO_TYPE_CALL (vo_call_get_type ())
 G_DECLARE_FINAL_TYPE (VoCall, vo_call, VO, CALL, GObject)
 
-/* Properties (named as Call1's in kebab case): state (dialing, ringing,
- * incoming, active, held, ended), direction, remote-uri, remote-name,
+/* Properties (named as Call1's in kebab case): state (VoCallState), direction, remote-uri, remote-name,
  * contact-id, start-time, answer-time (gint64 µs), muted (rw), held,
- * remote-held, codec, encrypted, end-reason, media-error (why there is no
+ * remote-held, codec, encrypted, end-reason (VoCallEndReason), media-error (why there is no
  * audio; empty while it works).
- * Signals: "ended" (const char *reason), after which the call is over;
+ * Signals: "ended" (VoCallEndReason reason), after which the call is over;
  * "dtmf-received" (const char *digit). */
 
 /* Dials @uri. @media_address is the address announced in SDP; @codecs the
@@ -29,7 +29,7 @@ VoCall *vo_call_new_outgoing (guint id, VoSipStack *stack, VoSettings *settings,
                               const VoMediaCodec *codecs, VoMediaSrtpPolicy srtp,
                               VoSipCall *referrer, guint no_answer_timeout_s, GError **error);
 /* Wraps an incoming INVITE. Unanswered after @no_answer_timeout_s (0: never)
- * it is refused with 480 and ends as no-answer. */
+ * it is refused (unavailable) and ends as no-answer. */
 VoCall *vo_call_new_incoming (guint id, VoSipCall *sip_call, VoSettings *settings,
                               const char *media_address, const VoMediaCodec *codecs,
                               VoMediaSrtpPolicy srtp, guint no_answer_timeout_s);
@@ -40,12 +40,12 @@ gboolean vo_call_offer_acceptable (VoCall *self, GError **error);
 void vo_call_ring (VoCall *self);
 
 guint vo_call_get_id (VoCall *self);
-const char *vo_call_get_state (VoCall *self);
+VoCallState vo_call_get_state (VoCall *self);
 gboolean vo_call_is_incoming (VoCall *self);
 gboolean vo_call_is_ended (VoCall *self);
 const char *vo_call_get_remote_uri (VoCall *self);
 const char *vo_call_get_remote_name (VoCall *self);
-const char *vo_call_get_end_reason (VoCall *self);
+VoCallEndReason vo_call_get_end_reason (VoCall *self);
 const char *vo_call_get_media_error (VoCall *self);
 gint64 vo_call_get_start_time (VoCall *self);
 gint64 vo_call_get_answer_time (VoCall *self);
@@ -80,14 +80,14 @@ gboolean vo_call_transfer_finish (VoCall *self, GAsyncResult *result, GError **e
  * peer for @seconds while the call is active and not held; 0: never. */
 void vo_call_set_rtp_timeout (VoCall *self, guint seconds);
 /* Ends the call with @reason without asking (shutdown). */
-void vo_call_terminate (VoCall *self, const char *reason);
-/* Refuses an unanswered incoming call with @status (DND: 486, network
- * policy: 480), ending it with @reason. */
-void vo_call_refuse (VoCall *self, int status, const char *phrase, const char *reason);
+void vo_call_terminate (VoCall *self, VoCallEndReason reason);
+/* Refuses an unanswered incoming call as @refusal says (DND: busy, network
+ * policy: unavailable), ending it with @reason. */
+void vo_call_refuse (VoCall *self, VoSipRefusal refusal, VoCallEndReason reason);
 /* Sends an unanswered incoming call on to @uri (302), ending it as forwarded. */
 void vo_call_forward (VoCall *self, const char *uri);
-/* Whether the call was forwarded, refused by policy or DND: not a missed call
- * the user could have taken. */
-gboolean vo_call_was_diverted (VoCall *self);
+/* Forwards the ringing call to @uri if it is still unanswered after
+ * @seconds, unless its own no-answer timeout comes first: one timer. */
+void vo_call_forward_when_unanswered (VoCall *self, const char *uri, guint seconds);
 
 G_END_DECLS

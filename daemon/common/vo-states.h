@@ -51,6 +51,7 @@ typedef enum {
   VO_CALL_END_REASON_NETWORK,
   VO_CALL_END_REASON_ENCRYPTION_REFUSED,
   VO_CALL_END_REASON_FAILED,
+  VO_CALL_END_REASON_DND,             /* refused unseen: do not disturb (history only) */
 } VoCallEndReason;
 
 /* Messages1 message status */

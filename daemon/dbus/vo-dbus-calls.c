@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "vo-dbus-calls.h"
+#include "vo-enum-types.h"
 #include "vo-dbus-generated.h"
 #include "vo-dbus-util.h"
 #include "vo-dbus-error.h"
@@ -194,12 +195,30 @@ on_call_ended (VoCallManager *manager, VoCall *call, gpointer user_data)
   skeleton = vo_dbus_object_get_call1 (VO_DBUS_OBJECT (object));
   if (skeleton) {
     g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (skeleton));
-    vo_dbus_call1_emit_ended (skeleton, vo_call_get_end_reason (call));
+    vo_dbus_call1_emit_ended (skeleton, vo_enum_to_nick (VO_TYPE_CALL_END_REASON,
+                                                         vo_call_get_end_reason (call)));
     g_signal_handlers_disconnect_by_data (call, skeleton);
   }
   /* Ended goes out before InterfacesRemoved: the object leaves the bus last. */
   g_dbus_object_manager_server_unexport (glue->object_manager, path);
   g_hash_table_remove (glue->objects, call);
+}
+
+static void
+on_dialled (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GDBusMethodInvocation *invocation = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VoCall) call = vo_call_manager_dial_finish (VO_CALL_MANAGER (source), result,
+                                                        &error);
+  g_autofree char *path = NULL;
+
+  if (!call) {
+    vo_error_return_gerror (invocation, error);
+    return;
+  }
+  path = call_path (call);
+  g_dbus_method_invocation_return_value (invocation, g_variant_new ("(o)", path));
 }
 
 static gboolean
@@ -208,18 +227,13 @@ on_dial (VoDbusCalls1 *skeleton, GDBusMethodInvocation *invocation, const char *
 {
   CallsGlue *glue = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
   const VoDbusOption no_options[] = { { NULL } };
-  VoCall *call = NULL;
 
-  if (vo_dbus_options_parse (options, "Dial", no_options, &error))
-    call = vo_call_manager_dial (glue->manager, target, &error);
-  if (!call) {
+  if (!vo_dbus_options_parse (options, "Dial", no_options, &error)) {
     vo_error_return_gerror (invocation, error);
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   }
-  path = call_path (call);
-  vo_dbus_calls1_complete_dial (skeleton, invocation, path);
+  vo_call_manager_dial_async (glue->manager, target, on_dialled, invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

@@ -88,10 +88,9 @@ static gboolean
 presence_calls_in_progress (VoPresence *self, VoCall *ending)
 {
   for (GList *l = vo_call_manager_get_calls (self->calls); l; l = l->next) {
-    const char *state = vo_call_get_state (l->data);
+    VoCallState state = vo_call_get_state (l->data);
 
-    if (l->data != ending &&
-        (g_strcmp0 (state, "active") == 0 || g_strcmp0 (state, "held") == 0))
+    if (l->data != ending && (state == VO_CALL_STATE_ACTIVE || state == VO_CALL_STATE_HELD))
       return TRUE;
   }
   return FALSE;

@@ -9,12 +9,21 @@
  */
 #define G_LOG_DOMAIN "vo-sip"
 
-#include "vo-sip-call.h"
-#include "vo-sip-nua.h"
+#include "vo-sip-call-private.h"
 
 #include <sofia-sip/soa_tag.h>
 #include <sofia-sip/sip_util.h>
 #include <string.h>
+
+/* Why a dialog ended, as far as SIP can tell. */
+typedef enum {
+  VO_SIP_END_NONE,
+  VO_SIP_END_LOCAL,        /* we sent BYE or CANCEL */
+  VO_SIP_END_REMOTE,       /* they sent BYE */
+  VO_SIP_END_CANCELLED,    /* the caller cancelled before we answered */
+  VO_SIP_END_DECLINED,     /* we answered the INVITE with an error */
+  VO_SIP_END_REFUSED,      /* our INVITE got a final error: see the status */
+} VoSipEnd;
 
 /* Redirects (3xx) followed per call before giving up: loops end here. */
 #define MAX_REDIRECTS 5
@@ -449,9 +458,11 @@ vo_sip_call_dispose (GObject *object)
   /* After our own BYE/CANCEL there is nothing more to send. */
   if (self->nh && self->state != VO_SIP_CALL_TERMINATED && !self->hangup_requested) {
     /* Never leave a dialog behind: a call object gone means the call is gone. */
-    if (self->state == VO_SIP_CALL_INCOMING)
-      nua_respond (self->nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END ());
-    else
+    if (self->state == VO_SIP_CALL_INCOMING) {
+      /* Unless it was refused already (one final answer per INVITE). */
+      if (self->end == VO_SIP_END_NONE)
+        nua_respond (self->nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END ());
+    } else
       nua_bye (self->nh, TAG_END ());
   }
   call_drop_handle (self);
@@ -530,10 +541,9 @@ vo_sip_call_new_outgoing (VoSipStack *stack, const char *target_uri, const char 
 }
 
 VoSipCall *
-vo_sip_call_new_incoming (VoSipStack *stack, gpointer nh, gconstpointer sip_ptr)
+vo_sip_call_new_incoming (VoSipStack *stack, nua_handle_t *nh, const sip_t *sip)
 {
   VoSipCall *self = g_object_new (VO_TYPE_SIP_CALL, NULL);
-  const sip_t *sip = sip_ptr;
   su_home_t home[1] = { SU_HOME_INIT (home) };
 
   self->stack = g_object_ref (stack);
@@ -582,13 +592,35 @@ vo_sip_call_answer (VoSipCall *self, const char *local_sdp)
                TAG_END ());
 }
 
-void
-vo_sip_call_decline (VoSipCall *self, int status, const char *phrase)
+static void
+call_decline (VoSipCall *self, int status, const char *phrase)
 {
-  if (!self->nh || self->state != VO_SIP_CALL_INCOMING)
+  if (!self->nh || self->state != VO_SIP_CALL_INCOMING || self->end != VO_SIP_END_NONE)
     return;
   call_set_end (self, VO_SIP_END_DECLINED, status);
   nua_respond (self->nh, status, phrase, TAG_END ());
+}
+
+void
+vo_sip_call_refuse (VoSipCall *self, VoSipRefusal refusal)
+{
+  switch (refusal) {
+  case VO_SIP_REFUSAL_BUSY:
+    call_decline (self, SIP_486_BUSY_HERE);
+    break;
+  case VO_SIP_REFUSAL_UNAVAILABLE:
+    call_decline (self, SIP_480_TEMPORARILY_UNAVAILABLE);
+    break;
+  /* The phrase tells the caller's user which side wants what. */
+  case VO_SIP_REFUSAL_ENCRYPTION_REQUIRED:
+    call_decline (self, 488, "Encrypted Audio (SRTP) Required");
+    break;
+  case VO_SIP_REFUSAL_ENCRYPTION_DISABLED:
+    call_decline (self, 488, "Encrypted Audio (SRTP) Not Enabled");
+    break;
+  default:
+    g_return_if_reached ();
+  }
 }
 
 void
@@ -610,7 +642,7 @@ vo_sip_call_hangup (VoSipCall *self)
   self->hangup_requested = TRUE;
   switch (self->state) {
   case VO_SIP_CALL_INCOMING:
-    vo_sip_call_decline (self, SIP_603_DECLINE);
+    call_decline (self, SIP_603_DECLINE);
     break;
   case VO_SIP_CALL_CALLING:
   case VO_SIP_CALL_RINGING:
@@ -669,16 +701,41 @@ vo_sip_call_get_state (VoSipCall *self)
   return self->state;
 }
 
-VoSipEnd
-vo_sip_call_get_end (VoSipCall *self)
+/* The user's words for a final status to our INVITE. */
+static VoCallEndReason
+end_reason_from_status (int status)
 {
-  return self->end;
+  if (status == 486 || status == 600)
+    return VO_CALL_END_REASON_BUSY;
+  if (status == 603)
+    return VO_CALL_END_REASON_REJECTED;
+  if (status == 408 || status == 480)
+    return VO_CALL_END_REASON_NO_ANSWER;
+  if (status == 487)
+    return VO_CALL_END_REASON_LOCAL;
+  if (status == 503 || status >= 900)
+    return VO_CALL_END_REASON_NETWORK;
+  return VO_CALL_END_REASON_FAILED;
 }
 
-int
-vo_sip_call_get_end_status (VoSipCall *self)
+VoCallEndReason
+vo_sip_call_get_end_reason (VoSipCall *self)
 {
-  return self->end_status;
+  switch (self->end) {
+  case VO_SIP_END_LOCAL: return VO_CALL_END_REASON_LOCAL;
+  case VO_SIP_END_REMOTE: return VO_CALL_END_REASON_REMOTE;
+  case VO_SIP_END_CANCELLED: return VO_CALL_END_REASON_NO_ANSWER;
+  case VO_SIP_END_DECLINED: return VO_CALL_END_REASON_REJECTED;
+  case VO_SIP_END_REFUSED: return end_reason_from_status (self->end_status);
+  case VO_SIP_END_NONE:
+  default: return VO_CALL_END_REASON_FAILED;
+  }
+}
+
+gboolean
+vo_sip_call_offer_refused (VoSipCall *self)
+{
+  return self->outgoing && self->end == VO_SIP_END_REFUSED && self->end_status == 488;
 }
 
 const char *

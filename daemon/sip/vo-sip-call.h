@@ -5,6 +5,7 @@
 #pragma once
 
 #include "vo-sip-stack.h"
+#include "vo-states.h"
 
 G_BEGIN_DECLS
 
@@ -17,15 +18,13 @@ typedef enum {
   VO_SIP_CALL_TERMINATED,
 } VoSipCallState;
 
-/* Why a dialog ended, as far as SIP can tell. */
+/* Why we turn down an incoming INVITE nobody answered; sip/ picks the status. */
 typedef enum {
-  VO_SIP_END_NONE,
-  VO_SIP_END_LOCAL,        /* we sent BYE or CANCEL */
-  VO_SIP_END_REMOTE,       /* they sent BYE */
-  VO_SIP_END_CANCELLED,    /* the caller cancelled before we answered */
-  VO_SIP_END_DECLINED,     /* we answered the INVITE with an error */
-  VO_SIP_END_REFUSED,      /* our INVITE got a final error: see the status */
-} VoSipEnd;
+  VO_SIP_REFUSAL_BUSY,                /* the user is busy: 486 */
+  VO_SIP_REFUSAL_UNAVAILABLE,         /* nobody can take it now: 480 */
+  VO_SIP_REFUSAL_ENCRYPTION_REQUIRED, /* our policy wants SRTP, the offer has none: 488 */
+  VO_SIP_REFUSAL_ENCRYPTION_DISABLED, /* the offer wants SRTP, we have it off: 488 */
+} VoSipRefusal;
 
 #define VO_TYPE_SIP_CALL (vo_sip_call_get_type ())
 G_DECLARE_FINAL_TYPE (VoSipCall, vo_sip_call, VO, SIP_CALL, GObject)
@@ -35,12 +34,11 @@ G_DECLARE_FINAL_TYPE (VoSipCall, vo_sip_call, VO, SIP_CALL, GObject)
  * new call's progress to the referrer in NOTIFYs. */
 VoSipCall *vo_sip_call_new_outgoing (VoSipStack *stack, const char *target_uri,
                                      const char *local_sdp, VoSipCall *referrer);
-/* Takes over an incoming INVITE the stack announced with "incoming-call". */
-VoSipCall *vo_sip_call_new_incoming (VoSipStack *stack, gpointer nh, gconstpointer sip);
 
 void vo_sip_call_ring (VoSipCall *self);
 void vo_sip_call_answer (VoSipCall *self, const char *local_sdp);
-void vo_sip_call_decline (VoSipCall *self, int status, const char *phrase);
+/* Turns down an unanswered incoming INVITE, saying why. */
+void vo_sip_call_refuse (VoSipCall *self, VoSipRefusal refusal);
 /* Answers an unanswered incoming INVITE with 302 to @target_uri. */
 void vo_sip_call_redirect (VoSipCall *self, const char *target_uri);
 /* CANCEL before the answer, BYE after; declines an unanswered incoming call. */
@@ -53,9 +51,12 @@ void vo_sip_call_send_dtmf_info (VoSipCall *self, char digit);
 void vo_sip_call_refer (VoSipCall *self, const char *target_uri);
 
 VoSipCallState vo_sip_call_get_state (VoSipCall *self);
-VoSipEnd vo_sip_call_get_end (VoSipCall *self);
-/* The final SIP status that ended the call (0 if none). */
-int vo_sip_call_get_end_status (VoSipCall *self);
+/* Why the dialog ended, for the user: who ended it, or the SIP status that
+ * did, mapped (VO_CALL_END_REASON_FAILED when SIP knows of no cause). */
+VoCallEndReason vo_sip_call_get_end_reason (VoSipCall *self);
+/* Whether the peer refused our INVITE's offer as unacceptable (488): with
+ * mandatory SRTP, a peer that cannot encrypt. */
+gboolean vo_sip_call_offer_refused (VoSipCall *self);
 const char *vo_sip_call_get_remote_uri (VoSipCall *self);
 const char *vo_sip_call_get_remote_name (VoSipCall *self);
 /* The SDP of an incoming INVITE (@len bytes), NULL if it had none. */

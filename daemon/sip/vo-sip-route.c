@@ -16,9 +16,6 @@ vo_sip_route_local_address (const char *server)
 {
   g_autofree char *host = server && *server ? vo_sip_server_host (server) : NULL;
   g_autoptr(GInetAddress) remote = NULL;
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GSocketAddress) target = NULL;
-  g_autoptr(GSocketAddress) local = NULL;
   size_t len;
 
   if (!host || !*host)
@@ -39,6 +36,16 @@ vo_sip_route_local_address (const char *server)
   }
   if (!remote)
     return NULL;
+  return vo_sip_route_local_address_to (remote);
+}
+
+char *
+vo_sip_route_local_address_to (GInetAddress *remote)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) target = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+
   socket = g_socket_new (g_inet_address_get_family (remote), G_SOCKET_TYPE_DATAGRAM,
                          G_SOCKET_PROTOCOL_UDP, NULL);
   target = g_inet_socket_address_new (remote, 5060);

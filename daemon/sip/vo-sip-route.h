@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -12,5 +12,7 @@ G_BEGIN_DECLS
  * "[v6]:port" or a sip: URI; names are looked up, blocking), or NULL when
  * there is no route or the name does not resolve. */
 char *vo_sip_route_local_address (const char *server);
+/* The same for an address already known (nothing is looked up). */
+char *vo_sip_route_local_address_to (GInetAddress *remote);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "vo-sip-stack.h"
+#include "vo-sip-call-private.h"
 #include "vo-sip-message-incoming.h"
 #include "vo-sip-nua.h"
 #include "vo-sip-trust.h"
@@ -121,11 +122,13 @@ stack_handle_orphan (VoSipStack *self, nua_t *nua, nua_event_t event, nua_handle
      * (RFC 3264 §6): otherwise it would become a call with no sound. */
     if (!stack_offer_usable (self, nh, sip))
       break;
-    g_signal_emit (self, signals[SIGNAL_INCOMING_CALL], 0, nh, sip, &taken);
-    /* Nobody to take the call (not signed in): say so instead of ringing on. */
-    if (!taken) {
-      nua_respond (nh, SIP_480_TEMPORARILY_UNAVAILABLE, TAG_END ());
-      nua_handle_destroy (nh);
+    {
+      g_autoptr(VoSipCall) call = vo_sip_call_new_incoming (self, nh, sip);
+
+      g_signal_emit (self, signals[SIGNAL_INCOMING_CALL], 0, call, &taken);
+      /* Nobody to take the call (not signed in): say so instead of ringing on. */
+      if (!taken)
+        vo_sip_call_refuse (call, VO_SIP_REFUSAL_UNAVAILABLE);
     }
     break;
   case nua_i_message:
@@ -293,8 +296,7 @@ vo_sip_stack_class_init (VoSipStackClass *klass)
   signals[SIGNAL_INCOMING_CALL] = g_signal_new ("incoming-call", G_TYPE_FROM_CLASS (klass),
                                                 G_SIGNAL_RUN_LAST, 0,
                                                 g_signal_accumulator_true_handled, NULL, NULL,
-                                                G_TYPE_BOOLEAN, 2, G_TYPE_POINTER,
-                                                G_TYPE_POINTER);
+                                                G_TYPE_BOOLEAN, 1, VO_TYPE_SIP_CALL);
   signals[SIGNAL_MESSAGE_RECEIVED] = g_signal_new ("message-received", G_TYPE_FROM_CLASS (klass),
                                                    G_SIGNAL_RUN_LAST, 0,
                                                    g_signal_accumulator_first_wins, NULL, NULL,
@@ -536,13 +538,6 @@ void
 vo_sip_stack_set_servers (VoSipStack *self, const char *registrar, const char *proxy)
 {
   vo_sip_trust_set_servers (self->trust, registrar, proxy);
-}
-
-void
-vo_sip_stack_refuse (VoSipStack *self, gpointer nh, int status, const char *phrase)
-{
-  nua_respond (nh, status, phrase, NUTAG_WITH_THIS (self->nua), TAG_END ());
-  nua_handle_destroy (nh);
 }
 
 gboolean

@@ -64,16 +64,12 @@ void vo_sip_stack_set_servers (VoSipStack *self, const char *registrar, const ch
 typedef gboolean (*VoSipOfferCheck) (const char *sdp, gsize len, GError **error);
 void vo_sip_stack_set_offer_check (VoSipStack *self, VoSipOfferCheck check);
 
-/* Answers a new incoming request on @nh (a nua handle nobody took) with
- * @status and lets the handle go. */
-void vo_sip_stack_refuse (VoSipStack *self, gpointer nh, int status, const char *phrase);
-
 /* Wipes a secret string before freeing it. */
 void vo_sip_secret_free (char *secret);
 
-/* Signal "incoming-call" (gpointer nh, gconstpointer sip) → gboolean: a new
- * INVITE; a handler that takes it (vo_sip_call_new_incoming) returns TRUE.
- * Untaken INVITEs are answered 480. */
+/* Signal "incoming-call" (VoSipCall *call) → gboolean: a new INVITE, as an
+ * unanswered incoming call; a handler that keeps it (or refuses it with
+ * vo_sip_call_refuse) returns TRUE. Untaken INVITEs are answered 480. */
 
 /* Signal "message-received" (const VoSipIncomingMessage *) → int: a MESSAGE
  * outside any dialog, opened (vo-sip-message-incoming.c); the one handler
