@@ -18,22 +18,38 @@ static const char *const mirrored[] = {
   "media-error", NULL
 };
 
-typedef struct {
-  VoCallManager *manager;
-  GDBusObjectManagerServer *object_manager;
-  VoDbusCalls1 *skeleton;   /* not owned: it owns us */
-  GHashTable *objects;      /* VoCall * → VoDbusObjectSkeleton * */
-} CallsGlue;
+/* The generated skeletons, implementing their methods on the core objects
+ * they export: Calls1 on the root, Call1 per call. */
+#define VO_TYPE_DBUS_CALLS (vo_dbus_calls_get_type ())
+G_DECLARE_FINAL_TYPE (VoDbusCalls, vo_dbus_calls, VO, DBUS_CALLS, VoDbusCalls1Skeleton)
 
-static void
-calls_glue_free (CallsGlue *glue)
-{
-  g_signal_handlers_disconnect_by_data (glue->manager, glue);
-  g_hash_table_unref (glue->objects);
-  g_object_unref (glue->manager);
-  g_object_unref (glue->object_manager);
-  g_free (glue);
-}
+struct _VoDbusCalls {
+  VoDbusCalls1Skeleton parent_instance;
+  VoCallManager *manager;
+  GDBusObjectManagerServer *object_manager;   /* where calls appear */
+  GHashTable *objects;                        /* VoCall * → VoDbusObjectSkeleton * */
+};
+
+static void vo_dbus_calls_iface_init (VoDbusCalls1Iface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (VoDbusCalls, vo_dbus_calls, VO_DBUS_TYPE_CALLS1_SKELETON,
+                               G_IMPLEMENT_INTERFACE (VO_DBUS_TYPE_CALLS1,
+                                                      vo_dbus_calls_iface_init))
+
+#define VO_TYPE_DBUS_CALL (vo_dbus_call_get_type ())
+G_DECLARE_FINAL_TYPE (VoDbusCall, vo_dbus_call, VO, DBUS_CALL, VoDbusCall1Skeleton)
+
+struct _VoDbusCall {
+  VoDbusCall1Skeleton parent_instance;
+  VoCall *call;
+  VoCallManager *manager;
+};
+
+static void vo_dbus_call_iface_init (VoDbusCall1Iface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (VoDbusCall, vo_dbus_call, VO_DBUS_TYPE_CALL1_SKELETON,
+                               G_IMPLEMENT_INTERFACE (VO_DBUS_TYPE_CALL1,
+                                                      vo_dbus_call_iface_init))
 
 static char *
 call_path (VoCall *call)
@@ -44,13 +60,13 @@ call_path (VoCall *call)
 static VoCall *
 call_of (gpointer skeleton)
 {
-  return g_object_get_data (G_OBJECT (skeleton), "vo-call");
+  return VO_DBUS_CALL (skeleton)->call;
 }
 
 static VoCallManager *
 manager_of (gpointer skeleton)
 {
-  return g_object_get_data (G_OBJECT (skeleton), "vo-call-manager");
+  return VO_DBUS_CALL (skeleton)->manager;
 }
 
 /* Simple actions share one shape: call, then answer or return the error. */
@@ -154,39 +170,64 @@ on_call_dtmf (VoCall *call, const char *digit, gpointer user_data)
 }
 
 static void
+vo_dbus_call_dispose (GObject *object)
+{
+  VoDbusCall *self = VO_DBUS_CALL (object);
+
+  g_clear_object (&self->call);
+  g_clear_object (&self->manager);
+  G_OBJECT_CLASS (vo_dbus_call_parent_class)->dispose (object);
+}
+
+static void
+vo_dbus_call_class_init (VoDbusCallClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = vo_dbus_call_dispose;
+}
+
+static void
+vo_dbus_call_iface_init (VoDbusCall1Iface *iface)
+{
+  iface->handle_answer = on_answer;
+  iface->handle_hangup = on_hangup;
+  iface->handle_reject = on_reject;
+  iface->handle_hold = on_hold;
+  iface->handle_resume = on_resume;
+  iface->handle_send_dtmf = on_send_dtmf;
+  iface->handle_transfer = on_transfer;
+}
+
+static void
+vo_dbus_call_init (VoDbusCall *self)
+{
+}
+
+static void
 on_call_added (VoCallManager *manager, VoCall *call, gpointer user_data)
 {
-  CallsGlue *glue = user_data;
+  VoDbusCalls *self = user_data;
   g_autofree char *path = call_path (call);
   g_autoptr(VoDbusObjectSkeleton) object = vo_dbus_object_skeleton_new (path);
-  g_autoptr(VoDbusCall1) skeleton = vo_dbus_call1_skeleton_new ();
+  g_autoptr(VoDbusCall) skeleton = g_object_new (VO_TYPE_DBUS_CALL, NULL);
 
-  g_object_set_data_full (G_OBJECT (skeleton), "vo-call", g_object_ref (call), g_object_unref);
-  g_object_set_data_full (G_OBJECT (skeleton), "vo-call-manager", g_object_ref (manager),
-                          g_object_unref);
+  skeleton->call = g_object_ref (call);
+  skeleton->manager = g_object_ref (manager);
   vo_dbus_mirror_properties (G_OBJECT (call), G_DBUS_INTERFACE_SKELETON (skeleton), mirrored);
-  g_signal_connect (skeleton, "handle-answer", G_CALLBACK (on_answer), NULL);
-  g_signal_connect (skeleton, "handle-hangup", G_CALLBACK (on_hangup), NULL);
-  g_signal_connect (skeleton, "handle-reject", G_CALLBACK (on_reject), NULL);
-  g_signal_connect (skeleton, "handle-hold", G_CALLBACK (on_hold), NULL);
-  g_signal_connect (skeleton, "handle-resume", G_CALLBACK (on_resume), NULL);
-  g_signal_connect (skeleton, "handle-send-dtmf", G_CALLBACK (on_send_dtmf), NULL);
-  g_signal_connect (skeleton, "handle-transfer", G_CALLBACK (on_transfer), NULL);
   g_signal_connect (skeleton, "notify::muted", G_CALLBACK (on_skeleton_muted), NULL);
   g_signal_connect_object (call, "dtmf-received", G_CALLBACK (on_call_dtmf), skeleton, 0);
 
-  vo_dbus_object_skeleton_set_call1 (object, skeleton);
-  g_dbus_object_manager_server_export (glue->object_manager, G_DBUS_OBJECT_SKELETON (object));
-  g_hash_table_insert (glue->objects, call, g_object_ref (object));
+  vo_dbus_object_skeleton_set_call1 (object, VO_DBUS_CALL1 (skeleton));
+  g_dbus_object_manager_server_export (self->object_manager, G_DBUS_OBJECT_SKELETON (object));
+  g_hash_table_insert (self->objects, call, g_object_ref (object));
   if (vo_call_is_incoming (call))
-    vo_dbus_calls1_emit_incoming (glue->skeleton, path);
+    vo_dbus_calls1_emit_incoming (VO_DBUS_CALLS1 (self), path);
 }
 
 static void
 on_call_ended (VoCallManager *manager, VoCall *call, gpointer user_data)
 {
-  CallsGlue *glue = user_data;
-  VoDbusObjectSkeleton *object = g_hash_table_lookup (glue->objects, call);
+  VoDbusCalls *self = user_data;
+  VoDbusObjectSkeleton *object = g_hash_table_lookup (self->objects, call);
   g_autoptr(VoDbusCall1) skeleton = NULL;
   g_autofree char *path = call_path (call);
 
@@ -200,8 +241,8 @@ on_call_ended (VoCallManager *manager, VoCall *call, gpointer user_data)
     g_signal_handlers_disconnect_by_data (call, skeleton);
   }
   /* Ended goes out before InterfacesRemoved: the object leaves the bus last. */
-  g_dbus_object_manager_server_unexport (glue->object_manager, path);
-  g_hash_table_remove (glue->objects, call);
+  g_dbus_object_manager_server_unexport (self->object_manager, path);
+  g_hash_table_remove (self->objects, call);
 }
 
 static void
@@ -223,9 +264,8 @@ on_dialled (GObject *source, GAsyncResult *result, gpointer user_data)
 
 static gboolean
 on_dial (VoDbusCalls1 *skeleton, GDBusMethodInvocation *invocation, const char *target,
-         GVariant *options, gpointer user_data)
+         GVariant *options)
 {
-  CallsGlue *glue = user_data;
   g_autoptr(GError) error = NULL;
   const VoDbusOption no_options[] = { { NULL } };
 
@@ -233,24 +273,48 @@ on_dial (VoDbusCalls1 *skeleton, GDBusMethodInvocation *invocation, const char *
     vo_error_return_gerror (invocation, error);
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   }
-  vo_call_manager_dial_async (glue->manager, target, on_dialled, invocation);
+  vo_call_manager_dial_async (VO_DBUS_CALLS (skeleton)->manager, target, on_dialled,
+                              invocation);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+vo_dbus_calls_dispose (GObject *object)
+{
+  VoDbusCalls *self = VO_DBUS_CALLS (object);
+
+  g_clear_pointer (&self->objects, g_hash_table_unref);
+  g_clear_object (&self->manager);
+  g_clear_object (&self->object_manager);
+  G_OBJECT_CLASS (vo_dbus_calls_parent_class)->dispose (object);
+}
+
+static void
+vo_dbus_calls_class_init (VoDbusCallsClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = vo_dbus_calls_dispose;
+}
+
+static void
+vo_dbus_calls_iface_init (VoDbusCalls1Iface *iface)
+{
+  iface->handle_dial = on_dial;
+}
+
+static void
+vo_dbus_calls_init (VoDbusCalls *self)
+{
+  self->objects = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
 }
 
 GDBusInterfaceSkeleton *
 vo_dbus_calls_new (VoCallManager *manager, GDBusObjectManagerServer *object_manager)
 {
-  VoDbusCalls1 *skeleton = vo_dbus_calls1_skeleton_new ();
-  CallsGlue *glue = g_new0 (CallsGlue, 1);
+  VoDbusCalls *self = g_object_new (VO_TYPE_DBUS_CALLS, NULL);
 
-  glue->manager = g_object_ref (manager);
-  glue->object_manager = g_object_ref (object_manager);
-  glue->skeleton = skeleton;
-  glue->objects = g_hash_table_new_full (NULL, NULL, NULL, g_object_unref);
-  g_object_set_data_full (G_OBJECT (skeleton), "vo-calls-glue", glue,
-                          (GDestroyNotify) calls_glue_free);
-  g_signal_connect (skeleton, "handle-dial", G_CALLBACK (on_dial), glue);
-  g_signal_connect (manager, "call-added", G_CALLBACK (on_call_added), glue);
-  g_signal_connect (manager, "call-ended", G_CALLBACK (on_call_ended), glue);
-  return G_DBUS_INTERFACE_SKELETON (skeleton);
+  self->manager = g_object_ref (manager);
+  self->object_manager = g_object_ref (object_manager);
+  g_signal_connect_object (manager, "call-added", G_CALLBACK (on_call_added), self, 0);
+  g_signal_connect_object (manager, "call-ended", G_CALLBACK (on_call_ended), self, 0);
+  return G_DBUS_INTERFACE_SKELETON (self);
 }
