@@ -222,6 +222,31 @@ manager_record (VoCallManager *self, VoCall *call)
                entry.remote_uri, error->message);
 }
 
+/* A caller who hung up while the media address was still being looked up
+ * (the first call after a network change) never became a VoCall: the call
+ * is still a missed one, written as such. */
+static void
+manager_record_unrung (VoCallManager *self, VoSipCall *sip_call, gint64 start_us)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  gint64 now = g_get_real_time ();
+  VoHistoryEntry entry = {
+    .direction = VO_HISTORY_DIRECTION_INCOMING,
+    .remote_uri = vo_sip_call_get_remote_uri (sip_call),
+    .name = vo_sip_call_get_remote_name (sip_call),
+    .start_us = start_us,
+    .end_us = now,
+    .reason = vo_enum_to_nick (VO_TYPE_CALL_END_REASON, VO_CALL_END_REASON_REMOTE),
+    .missed = TRUE,
+  };
+
+  id = vo_history_add (self->history, &entry, &error);
+  if (!id)
+    g_warning ("The call with %s could not be written to the history: %s",
+               entry.remote_uri, error->message);
+}
+
 /* The history row is written before "call-ended" goes out: whoever sees
  * Call1.Ended finds the call in History1 already. */
 static void
@@ -541,17 +566,38 @@ manager_max_incoming (VoCallManager *self)
   return (guint) CLAMP (vo_config_get_int (self->config, "calls", "max-incoming", 4), 1, 100);
 }
 
+/* An INVITE waiting for the media address. */
+typedef struct {
+  VoSipCall *sip_call;
+  gint64 start_us;
+} IncomingWait;
+
+static void
+incoming_wait_free (IncomingWait *wait)
+{
+  g_object_unref (wait->sip_call);
+  g_free (wait);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (IncomingWait, incoming_wait_free)
+
 static void
 incoming_with_address (VoCallManager *self, const char *address, gpointer data)
 {
-  g_autoptr(VoSipCall) sip_call = data;
+  g_autoptr(IncomingWait) wait = data;
+  VoSipCall *sip_call = wait->sip_call;
   g_autoptr(GError) error = NULL;
   const char *always, *busy, *no_answer;
   VoCall *call;
 
-  /* The caller gave up (or we are stopping) while the address was looked up. */
-  if (!address || vo_sip_call_get_state (sip_call) != VO_SIP_CALL_INCOMING) {
+  /* We are stopping while the address was looked up. */
+  if (!address) {
     vo_sip_call_refuse (sip_call, VO_SIP_REFUSAL_UNAVAILABLE);
+    return;
+  }
+  /* The caller gave up meanwhile. */
+  if (vo_sip_call_get_state (sip_call) != VO_SIP_CALL_INCOMING) {
+    manager_record_unrung (self, sip_call, wait->start_us);
     return;
   }
   call = vo_call_new_incoming (++self->next_id, sip_call, self->settings, address,
@@ -597,6 +643,7 @@ static gboolean
 on_incoming_call (VoSipStack *stack, VoSipCall *sip_call, gpointer user_data)
 {
   VoCallManager *self = user_data;
+  IncomingWait *wait;
 
   if (!vo_account_get_domain (self->account))
     return FALSE;
@@ -607,7 +654,10 @@ on_incoming_call (VoSipStack *stack, VoSipCall *sip_call, gpointer user_data)
     vo_sip_call_refuse (sip_call, VO_SIP_REFUSAL_BUSY);
     return TRUE;
   }
-  manager_with_media_address (self, incoming_with_address, g_object_ref (sip_call));
+  wait = g_new0 (IncomingWait, 1);
+  wait->sip_call = g_object_ref (sip_call);
+  wait->start_us = g_get_real_time ();
+  manager_with_media_address (self, incoming_with_address, wait);
   return TRUE;
 }
 
