@@ -9,8 +9,6 @@
 #include "vo-error.h"
 #include "vo-sip-uri.h"
 
-#include <sofia-sip/su_alloc.h>
-#include <sofia-sip/url.h>
 #include <string.h>
 
 /* Extensions are short digit strings; longer ones are phone numbers. */
@@ -57,25 +55,6 @@ number_to_uri (const char *number_text, const char *domain, const char *country_
   return g_strdup_printf ("sip:%s@%s;user=phone", e164 ? e164 : digits, domain);
 }
 
-static char *
-sip_uri_checked (const char *text)
-{
-  su_home_t home[1] = { SU_HOME_INIT (home) };
-  url_t *url = url_make (home, text);
-  char *result = NULL;
-
-  if (url && (url->url_type == url_sip || url->url_type == url_sips) && url->url_host) {
-    g_autofree char *host_port = url->url_port
-                                 ? g_strdup_printf ("%s:%s", url->url_host, url->url_port)
-                                 : g_strdup (url->url_host);
-
-    if (vo_sip_host_port_is_valid (host_port))
-      result = g_strdup (url_as_string (home, url));
-  }
-  su_home_deinit (home);
-  return result;
-}
-
 char *
 vo_dial_target_to_uri (const char *target_in, const char *domain, const char *country_code,
                        GError **error)
@@ -98,7 +77,7 @@ vo_dial_target_to_uri (const char *target_in, const char *domain, const char *co
                    "remove the '?' and what follows", target);
       return NULL;
     }
-    uri = sip_uri_checked (target);
+    uri = vo_sip_uri_checked (target);
     if (!uri)
       set_expected (error, target);
     return uri;

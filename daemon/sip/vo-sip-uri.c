@@ -152,3 +152,22 @@ vo_sip_user_is_valid (const char *user)
       return FALSE;
   return TRUE;
 }
+
+char *
+vo_sip_uri_checked (const char *text)
+{
+  su_home_t home[1] = { SU_HOME_INIT (home) };
+  url_t *url = url_make (home, text);
+  char *result = NULL;
+
+  if (url && (url->url_type == url_sip || url->url_type == url_sips) && url->url_host) {
+    g_autofree char *host_port = url->url_port
+                                 ? g_strdup_printf ("%s:%s", url->url_host, url->url_port)
+                                 : g_strdup (url->url_host);
+
+    if (vo_sip_host_port_is_valid (host_port))
+      result = g_strdup (url_as_string (home, url));
+  }
+  su_home_deinit (home);
+  return result;
+}

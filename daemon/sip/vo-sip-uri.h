@@ -24,4 +24,8 @@ char *vo_sip_server_host (const char *input);
  * user-unreserved characters, no spaces). */
 gboolean vo_sip_user_is_valid (const char *user);
 
+/* @text as a sip:/sips: URI with a valid host, as Sofia's URL parser
+ * writes it back; NULL if it is none. */
+char *vo_sip_uri_checked (const char *text);
+
 G_END_DECLS
