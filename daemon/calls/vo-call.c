@@ -355,9 +355,7 @@ on_inactivity_check (gpointer user_data)
   g_message ("Call %u: nothing received from %s for %u s; the other side is gone", self->id,
              self->remote_uri, silent);
   self->inactivity_id = 0;
-  self->local_reason = VO_CALL_END_REASON_NETWORK;
-  vo_sip_call_hangup (self->sip);
-  call_finish (self);
+  vo_call_terminate (self, VO_CALL_END_REASON_NETWORK);
   return G_SOURCE_REMOVE;
 }
 
