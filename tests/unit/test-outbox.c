@@ -1,7 +1,8 @@
 /* test-outbox.c: the outbox against a fake transport and a real message
  * store: per-peer order one request at a time, backoff on no final answer,
  * a refusal's reason, nothing sent until the transport is ready, CPIM
- * refused with 415 sent again as plain text, and receipts sent and marked.
+ * refused with 415 sent again as plain text, SMS as plain text, and
+ * receipts sent and marked.
  *
  * The fake stands where the daemon has SIP (vo-message-sip-transport.c), as
  * power-profiles-daemon's tests put fake drivers under the real daemon.
@@ -215,19 +216,28 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->dir);
 }
 
+/* A phone number is an SMS conversation, anyone else an IM one. */
+static const char *
+kind_of (const char *peer)
+{
+  return g_str_has_prefix (peer, "tel:") ? "sms" : "im";
+}
+
 static gint64
 conversation (Fixture *f, const char *peer)
 {
   g_autoptr(GError) error = NULL;
   gboolean created;
   g_autoptr(VoConversationRow) row =
-    vo_message_store_ensure_conversation (f->messages, peer, "im", "", T0, &created, &error);
+    vo_message_store_ensure_conversation (f->messages, peer, kind_of (peer), "", T0, &created,
+                                          &error);
 
   g_assert_no_error (error);
   return row->id;
 }
 
-/* Stores a pending outgoing IM to @peer and queues it; returns its row id. */
+/* Stores a pending outgoing message to @peer and queues it; returns its row
+ * id. */
 static gint64
 queue_message (Fixture *f, const char *peer, const char *text)
 {
@@ -239,7 +249,7 @@ queue_message (Fixture *f, const char *peer, const char *text)
     .uuid = uuid,
     .conversation_id = conversation_id,
     .direction = (char *) "outgoing",
-    .kind = (char *) "im",
+    .kind = (char *) kind_of (peer),
     .text = (char *) text,
     .time_us = g_get_real_time (),
     .status = (char *) "pending",
@@ -472,6 +482,21 @@ test_cpim_refused_goes_plain (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_type (f, VO_SIP_CPIM_TYPE), ==, 1);
 }
 
+/* An SMS goes as plain text (phone networks know no CPIM) to the number at
+ * the transport's domain. */
+static void
+test_sms_plain (Fixture *f, gconstpointer data)
+{
+  gint64 id = queue_message (f, "tel:+15550100", "by phone");
+
+  wait_for_sent (f, 1);
+  g_assert_cmpstr (sent (f, 0)->target, ==, "sip:+15550100@vo.test;user=phone");
+  g_assert_cmpstr (sent (f, 0)->type, ==, PLAIN_TYPE);
+  g_assert_cmpstr (sent (f, 0)->body, ==, "by phone");
+  answer (f, 0, VO_SIP_MESSAGE_ACCEPTED, 200, "OK");
+  assert_finished (f, 0, id, TRUE, "");
+}
+
 static int
 notify_sent (Fixture *f, gint64 id)
 {
@@ -521,6 +546,7 @@ main (int argc, char **argv)
   ADD ("/outbox/refused", test_refused);
   ADD ("/outbox/waits-until-ready", test_waits_until_ready);
   ADD ("/outbox/cpim-refused-goes-plain", test_cpim_refused_goes_plain);
+  ADD ("/outbox/sms-plain", test_sms_plain);
   ADD ("/outbox/receipts", test_receipts);
 #undef ADD
   return g_test_run ();
