@@ -19,6 +19,7 @@
 #include "vo-enum-types.h"
 #include "vo-error.h"
 #include "vo-message-peer.h"
+#include "vo-message-sip-transport.h"
 
 #include <string.h>
 
@@ -659,12 +660,14 @@ vo_message_manager_new (VoStore *store, VoSipStack *stack, VoAccount *account, V
                         GError **error)
 {
   g_autoptr(VoMessageManager) self = g_object_new (VO_TYPE_MESSAGE_MANAGER, NULL);
+  g_autoptr(VoMessageTransport) transport = NULL;
 
   self->store = vo_message_store_new (store);
   self->stack = g_object_ref (stack);
   self->account = g_object_ref (account);
   self->config = g_object_ref (config);
-  self->outbox = vo_message_outbox_new (self->store, stack, account, config);
+  transport = vo_message_sip_transport_new (stack, account);
+  self->outbox = vo_message_outbox_new (self->store, transport, config);
   g_signal_connect (self->outbox, "message-finished", G_CALLBACK (on_message_finished), self);
   if (!manager_load (self, error))
     return NULL;

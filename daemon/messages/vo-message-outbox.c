@@ -10,13 +10,12 @@
 #include "vo-message-peer.h"
 #include "vo-message-row.h"
 #include "vo-sip-imdn.h"
-#include "vo-sip-message.h"
 
 /* Peers served at once, and receipts in flight at once: enough to keep a
  * proxy busy, few enough not to flood it. */
 #define MAX_LANES_IN_FLIGHT 32
 #define MAX_RECEIPTS_IN_FLIGHT 16
-#define FIRST_BACKOFF_S 1
+#define FIRST_BACKOFF_MS 1000
 #define DEFAULT_BACKOFF_MAX_S 60
 
 /* The pending messages to one peer, sent one after the other. */
@@ -25,10 +24,10 @@ typedef struct {
   gint64 conversation_id;
   char *peer;
   GQueue ids;              /* gint64 *, oldest first */
-  VoSipMessage *in_flight;
+  VoMessageRequest *in_flight;
   gint64 in_flight_id;
   guint retry_id;
-  guint backoff_s;
+  guint backoff_ms;
   gboolean in_flight_cpim;
   /* The peer refused CPIM with 415 (baresip, plain RFC 3428 clients take
    * only text/plain): its IMs go as plain text, without receipts. */
@@ -40,16 +39,16 @@ typedef struct {
   VoMessageOutbox *outbox;
   gint64 id;
   int bit;
-  VoSipMessage *request;
+  VoMessageRequest *request;
 } Receipt;
 
 struct _VoMessageOutbox {
   GObject parent_instance;
 
   VoMessageStore *store;
-  VoSipStack *stack;
-  VoAccount *account;
+  VoMessageTransport *transport;
   VoConfig *config;
+  guint first_backoff_ms;
 
   GHashTable *lanes;          /* gint64 * conversation id → Lane * */
   GHashTable *queued;         /* gint64 * message ids in a lane (queued or in flight) */
@@ -59,7 +58,7 @@ struct _VoMessageOutbox {
   GHashTable *receipts_queued; /* gint64 * ids waiting or in flight */
   GPtrArray *receipts_in_flight; /* Receipt * */
   guint receipts_retry_id;
-  guint receipts_backoff_s;
+  guint receipts_backoff_ms;
   guint pump_id;
 };
 
@@ -76,23 +75,28 @@ id_new (gint64 id)
   return g_memdup2 (&id, sizeof id);
 }
 
-static gboolean
-outbox_registered (VoMessageOutbox *self)
+static guint
+outbox_backoff_max_ms (VoMessageOutbox *self)
 {
-  return vo_account_get_registration (self->account) == VO_REGISTRATION_REGISTERED;
+  return 1000 * (guint) CLAMP (vo_config_get_int (self->config, "sip", "retry-max",
+                                                  DEFAULT_BACKOFF_MAX_S), 1, 3600);
 }
 
 static guint
-outbox_backoff_max (VoMessageOutbox *self)
+next_backoff (VoMessageOutbox *self, guint current_ms)
 {
-  return (guint) CLAMP (vo_config_get_int (self->config, "sip", "retry-max",
-                                           DEFAULT_BACKOFF_MAX_S), 1, 3600);
+  return current_ms == 0 ? self->first_backoff_ms
+                         : MIN (current_ms * 2, outbox_backoff_max_ms (self));
 }
 
+/* Whole seconds keep the daemon's timers coalesced with the system's;
+ * only a test asks for less. */
 static guint
-next_backoff (VoMessageOutbox *self, guint current)
+timeout_add_ms (guint ms, GSourceFunc function, gpointer data)
 {
-  return current == 0 ? FIRST_BACKOFF_S : MIN (current * 2, outbox_backoff_max (self));
+  if (ms % 1000 == 0)
+    return g_timeout_add_seconds (ms / 1000, function, data);
+  return g_timeout_add (ms, function, data);
 }
 
 /* Pumping from an idle callback keeps SIP callbacks and D-Bus handlers
@@ -155,7 +159,7 @@ on_lane_retry (gpointer user_data)
 }
 
 static void
-on_message_finished (VoSipMessage *request, VoSipMessageResult result, int status,
+on_message_finished (VoMessageRequest *request, VoSipMessageResult result, int status,
                      const char *phrase, gpointer user_data)
 {
   Lane *lane = user_data;
@@ -168,10 +172,10 @@ on_message_finished (VoSipMessage *request, VoSipMessageResult result, int statu
   if (result == VO_SIP_MESSAGE_RETRY) {
     /* Back to the front: the order of a conversation is kept. */
     g_queue_push_head (&lane->ids, id_new (id));
-    lane->backoff_s = next_backoff (self, lane->backoff_s);
-    g_debug ("Message #%" G_GINT64_FORMAT " to %s: no final answer (%d); again in %u s", id,
-             lane->peer, status, lane->backoff_s);
-    lane->retry_id = g_timeout_add_seconds (lane->backoff_s, on_lane_retry, lane);
+    lane->backoff_ms = next_backoff (self, lane->backoff_ms);
+    g_debug ("Message #%" G_GINT64_FORMAT " to %s: no final answer (%d); again in %u ms", id,
+             lane->peer, status, lane->backoff_ms);
+    lane->retry_id = timeout_add_ms (lane->backoff_ms, on_lane_retry, lane);
     outbox_schedule_pump (self);
     return;
   }
@@ -183,7 +187,7 @@ on_message_finished (VoSipMessage *request, VoSipMessageResult result, int statu
     outbox_schedule_pump (self);
     return;
   }
-  lane->backoff_s = 0;
+  lane->backoff_ms = 0;
   g_hash_table_remove (self->queued, &id);
   if (result == VO_SIP_MESSAGE_REFUSED)
     reason = g_strdup_printf ("%s refused the message: %d %s", lane->peer, status, phrase);
@@ -206,7 +210,7 @@ message_body (VoMessageOutbox *self, Lane *lane, const VoMessageRow *row, const 
     *type = "text/plain;charset=utf-8";
     return g_strdup (row->text);
   }
-  g_object_get (self->account, "sip-uri", &from, NULL);
+  from = vo_message_transport_dup_local_uri (self->transport);
   *type = VO_SIP_CPIM_TYPE;
   return vo_sip_imdn_build_message (from, lane->peer, row->uuid, row->time_us, row->text);
 }
@@ -215,7 +219,7 @@ message_body (VoMessageOutbox *self, Lane *lane, const VoMessageRow *row, const 
 static gboolean
 lane_send_next (VoMessageOutbox *self, Lane *lane)
 {
-  const char *domain = vo_account_get_domain (self->account);
+  const char *domain = vo_message_transport_get_domain (self->transport);
   gint64 *id;
 
   while ((id = g_queue_pop_head (&lane->ids))) {
@@ -237,7 +241,7 @@ lane_send_next (VoMessageOutbox *self, Lane *lane)
     lane->in_flight_id = *id;
     g_free (id);
     lane->in_flight_cpim = g_str_equal (type, VO_SIP_CPIM_TYPE);
-    lane->in_flight = vo_sip_message_send (self->stack, target, type, body);
+    lane->in_flight = vo_message_transport_send (self->transport, target, type, body);
     self->lanes_in_flight++;
     g_signal_connect (lane->in_flight, "finished", G_CALLBACK (on_message_finished), lane);
     return TRUE;
@@ -274,7 +278,7 @@ on_receipts_retry (gpointer user_data)
 }
 
 static void
-on_receipt_finished (VoSipMessage *request, VoSipMessageResult result, int status,
+on_receipt_finished (VoMessageRequest *request, VoSipMessageResult result, int status,
                      const char *phrase, gpointer user_data)
 {
   Receipt *receipt = user_data;
@@ -283,12 +287,11 @@ on_receipt_finished (VoSipMessage *request, VoSipMessageResult result, int statu
   g_autoptr(GError) error = NULL;
 
   if (result == VO_SIP_MESSAGE_RETRY) {
-    self->receipts_backoff_s = next_backoff (self, self->receipts_backoff_s);
+    self->receipts_backoff_ms = next_backoff (self, self->receipts_backoff_ms);
     g_clear_handle_id (&self->receipts_retry_id, g_source_remove);
-    self->receipts_retry_id = g_timeout_add_seconds (self->receipts_backoff_s,
-                                                     on_receipts_retry, self);
+    self->receipts_retry_id = timeout_add_ms (self->receipts_backoff_ms, on_receipts_retry, self);
   } else {
-    self->receipts_backoff_s = 0;
+    self->receipts_backoff_ms = 0;
     /* Refused is final too: the peer does not want it, asking again won't help. */
     if (result == VO_SIP_MESSAGE_REFUSED)
       g_message ("A receipt for message #%" G_GINT64_FORMAT " was refused: %d %s", id, status,
@@ -332,7 +335,7 @@ receipt_send_next (VoMessageOutbox *self)
       g_free (id);
       continue;
     }
-    g_object_get (self->account, "sip-uri", &from, NULL);
+    from = vo_message_transport_dup_local_uri (self->transport);
     notification_id = g_uuid_string_random ();
     body = vo_sip_imdn_build_notification (from, row->imdn_to, notification_id,
                                            g_get_real_time (), row->imdn_id, row->imdn_datetime,
@@ -342,7 +345,8 @@ receipt_send_next (VoMessageOutbox *self)
     receipt->outbox = self;
     receipt->id = *id;
     receipt->bit = bit;
-    receipt->request = vo_sip_message_send (self->stack, row->imdn_to, VO_SIP_CPIM_TYPE, body);
+    receipt->request = vo_message_transport_send (self->transport, row->imdn_to,
+                                                  VO_SIP_CPIM_TYPE, body);
     g_signal_connect (receipt->request, "finished", G_CALLBACK (on_receipt_finished), receipt);
     g_ptr_array_add (self->receipts_in_flight, receipt);
     g_free (id);
@@ -359,7 +363,7 @@ outbox_pump (VoMessageOutbox *self)
   GHashTableIter iter;
   Lane *lane;
 
-  if (!outbox_registered (self))
+  if (!vo_message_transport_is_ready (self->transport))
     return;
   g_hash_table_iter_init (&iter, self->lanes);
   while (self->lanes_in_flight < MAX_LANES_IN_FLIGHT &&
@@ -373,22 +377,22 @@ outbox_pump (VoMessageOutbox *self)
 }
 
 static void
-on_registration (VoAccount *account, GParamSpec *pspec, gpointer user_data)
+on_ready_changed (VoMessageTransport *transport, gpointer user_data)
 {
   VoMessageOutbox *self = user_data;
   GHashTableIter iter;
   Lane *lane;
 
-  if (!outbox_registered (self))
+  if (!vo_message_transport_is_ready (transport))
     return;
   /* Registered (again): whatever waited for the network goes now. */
   g_hash_table_iter_init (&iter, self->lanes);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &lane)) {
     g_clear_handle_id (&lane->retry_id, g_source_remove);
-    lane->backoff_s = 0;
+    lane->backoff_ms = 0;
   }
   g_clear_handle_id (&self->receipts_retry_id, g_source_remove);
-  self->receipts_backoff_s = 0;
+  self->receipts_backoff_ms = 0;
   outbox_schedule_pump (self);
 }
 
@@ -402,8 +406,8 @@ vo_message_outbox_dispose (GObject *object)
 
   /* Requests in flight are abandoned: their messages stay pending in the
    * store and go again after a restart. */
-  if (self->account)
-    g_signal_handlers_disconnect_by_data (self->account, self);
+  if (self->transport)
+    g_signal_handlers_disconnect_by_data (self->transport, self);
   g_clear_handle_id (&self->pump_id, g_source_remove);
   g_clear_handle_id (&self->receipts_retry_id, g_source_remove);
   if (self->lanes)
@@ -412,8 +416,7 @@ vo_message_outbox_dispose (GObject *object)
   while ((id = g_queue_pop_head (&self->receipts)))
     g_free (id);
   g_clear_object (&self->store);
-  g_clear_object (&self->stack);
-  g_clear_object (&self->account);
+  g_clear_object (&self->transport);
   g_clear_object (&self->config);
   G_OBJECT_CLASS (vo_message_outbox_parent_class)->dispose (object);
 }
@@ -452,20 +455,25 @@ vo_message_outbox_init (VoMessageOutbox *self)
   self->receipts_queued = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->receipts_in_flight = g_ptr_array_new_with_free_func ((GDestroyNotify) receipt_free);
   g_queue_init (&self->receipts);
+  self->first_backoff_ms = FIRST_BACKOFF_MS;
 }
 
 VoMessageOutbox *
-vo_message_outbox_new (VoMessageStore *store, VoSipStack *stack, VoAccount *account,
-                       VoConfig *config)
+vo_message_outbox_new (VoMessageStore *store, VoMessageTransport *transport, VoConfig *config)
 {
   VoMessageOutbox *self = g_object_new (VO_TYPE_MESSAGE_OUTBOX, NULL);
 
   self->store = g_object_ref (store);
-  self->stack = g_object_ref (stack);
-  self->account = g_object_ref (account);
+  self->transport = g_object_ref (transport);
   self->config = g_object_ref (config);
-  g_signal_connect (account, "notify::registration", G_CALLBACK (on_registration), self);
+  g_signal_connect (transport, "ready-changed", G_CALLBACK (on_ready_changed), self);
   return self;
+}
+
+void
+vo_message_outbox_set_first_backoff_ms (VoMessageOutbox *self, guint ms)
+{
+  self->first_backoff_ms = MAX (ms, 1);
 }
 
 void
