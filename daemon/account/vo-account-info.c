@@ -79,22 +79,9 @@ VoAccountInfo *
 vo_account_info_parse (const char *user_in, const char *password, GHashTable *options,
                        VoSipStack *stack, GError **error)
 {
-  static const char *const known[] = { "registrar", "domain", "proxy", "transport",
-                                       "display-name", NULL };
   g_autoptr(VoAccountInfo) info = g_new0 (VoAccountInfo, 1);
-  GHashTableIter iter;
-  gpointer key;
   const char *registrar, *domain, *proxy, *transport, *display_name, *at;
 
-  g_hash_table_iter_init (&iter, options);
-  while (g_hash_table_iter_next (&iter, &key, NULL)) {
-    if (!g_strv_contains (known, key)) {
-      g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                   "Unknown sign-in option '%s'; known options are registrar, domain, proxy, "
-                   "transport and display-name", (const char *) key);
-      return NULL;
-    }
-  }
   registrar = g_hash_table_lookup (options, "registrar");
   domain = g_hash_table_lookup (options, "domain");
   proxy = g_hash_table_lookup (options, "proxy");

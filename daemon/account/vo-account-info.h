@@ -32,7 +32,8 @@ gboolean vo_account_info_save (const VoAccountInfo *info, VoConfig *config, GErr
  * or registrar). */
 VoAccountInfo *vo_account_info_load (VoConfig *config);
 /* Checks SignIn's @user (user or user@domain), @password and @options
- * (registrar, domain, proxy, transport, display-name → strings) into an
+ * (registrar, domain, proxy, transport, display-name → strings; the glue
+ * has refused any other key and type) into an
  * account: VO_ERROR_INVALID_ARGUMENT saying what is wrong, or
  * VO_ERROR_NOT_SUPPORTED for TLS when @stack has none. */
 VoAccountInfo *vo_account_info_parse (const char *user, const char *password,
