@@ -6,6 +6,7 @@
 
 #include "vo-account.h"
 #include "vo-account-info.h"
+#include "vo-account-service.h"
 #include "vo-enum-types.h"
 #include "vo-error.h"
 #include "vo-sip-registration.h"
@@ -21,6 +22,7 @@ struct _VoAccount {
   VoCredentials *credentials;
   VoSipStack *stack;
   VoNetworkMonitor *network;
+  VoAccountService *service;  /* the Virtual Office service's half */
 
   VoAccountState state;
   VoAccountInfo *info;
@@ -31,6 +33,8 @@ struct _VoAccount {
   char *sign_in_password;   /* kept until it is stored */
   guint sign_in_timeout_id;
   gboolean auto_sign_in;    /* signing in from stored credentials */
+  gboolean provisioned;     /* the running SignIn goes through the service */
+  gboolean service_ended;   /* the service's session ended: State stays error */
 };
 
 enum {
@@ -45,6 +49,7 @@ enum {
   PROP_SIP_URI,
   PROP_CAPABILITIES,
   PROP_PHOTO_PATH,
+  PROP_SERVICE_STATE,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -181,6 +186,11 @@ sign_in_complete (VoAccount *self, GError *error)
 
   g_clear_handle_id (&self->sign_in_timeout_id, g_source_remove);
   vo_credentials_free_password (g_steal_pointer (&self->sign_in_password));
+  if (self->provisioned) {
+    /* The SIP half failed: the service's session is not kept. */
+    self->provisioned = FALSE;
+    vo_account_service_abandon (self->service);
+  }
   if (!task) {
     g_clear_error (&error);
     return;
@@ -218,7 +228,14 @@ sign_in_accept (VoAccount *self, GError *result)
   g_autoptr(GError) error = NULL;
   StoreData *data;
 
-  account_set_state (self, VO_ACCOUNT_STATE_SIGNED_IN);
+  /* Registered, but the service's session ended: sign in again. */
+  account_set_state (self, self->service_ended ? VO_ACCOUNT_STATE_ERROR
+                                               : VO_ACCOUNT_STATE_SIGNED_IN);
+  if (self->provisioned && self->sign_in_task) {
+    /* The service's session is kept only once its SIP account works. */
+    self->provisioned = FALSE;
+    vo_account_service_commit (self->service);
+  }
   if (!self->sign_in_task || !self->sign_in_password) {
     sign_in_complete (self, result);
     return;
@@ -311,27 +328,11 @@ on_old_account_stopped (GObject *source, GAsyncResult *result, gpointer user_dat
   g_free (data);
 }
 
-void
-vo_account_sign_in_async (VoAccount *self, const char *user, const char *password,
-                          GHashTable *options, GAsyncReadyCallback callback, gpointer user_data)
+/* Signs in with @info (taken) and @password: the SIP half of every SignIn. */
+static void
+sign_in_with (VoAccount *self, VoAccountInfo *info, const char *password)
 {
-  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
-  g_autoptr(GError) error = NULL;
-  VoAccountInfo *info;
-
-  g_task_set_source_tag (task, vo_account_sign_in_async);
-  if (self->sign_in_task) {
-    g_task_return_new_error (task, VO_ERROR, VO_ERROR_BUSY,
-                             "A sign-in is already in progress; wait for it to finish");
-    return;
-  }
-  info = vo_account_info_parse (user, password, options, self->stack, &error);
-  if (!info) {
-    g_task_return_error (task, g_steal_pointer (&error));
-    return;
-  }
-
-  self->sign_in_task = g_steal_pointer (&task);
+  vo_credentials_free_password (self->sign_in_password);
   self->sign_in_password = g_strdup (password);
   self->auto_sign_in = FALSE;
 
@@ -350,6 +351,119 @@ vo_account_sign_in_async (VoAccount *self, const char *user, const char *passwor
     return;
   }
   sign_in_begin (self, info);
+}
+
+/* The service's SIP provisioning as SignIn options, checked as a user's. */
+static VoAccountInfo *
+provisioned_info (VoAccount *self, const VoServiceSipAccount *sip, GError **error)
+{
+  g_autoptr(GHashTable) options = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *display_name = NULL;
+  g_autoptr(GError) local = NULL;
+  VoAccountInfo *info;
+
+  g_object_get (self->service, "display-name", &display_name, NULL);
+  g_hash_table_insert (options, "registrar", sip->registrar);
+  g_hash_table_insert (options, "domain", sip->domain);
+  if (sip->outbound_proxy)
+    g_hash_table_insert (options, "proxy", sip->outbound_proxy);
+  g_hash_table_insert (options, "transport", sip->transport);
+  if (*display_name || sip->display_name)
+    g_hash_table_insert (options, "display-name", *display_name ? display_name
+                                                                : sip->display_name);
+  info = vo_account_info_parse (sip->auth_user, sip->password, options, self->stack, &local);
+  if (!info)
+    g_set_error (error, VO_ERROR, local->code == VO_ERROR_NOT_SUPPORTED ? VO_ERROR_NOT_SUPPORTED
+                                                                        : VO_ERROR_NETWORK,
+                 "The Virtual Office service sent SIP settings vo-daemon cannot use (%s); "
+                 "contact your provider", local->message);
+  return info;
+}
+
+static void
+on_service_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(VoAccount) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VoServiceSipAccount) sip = vo_account_service_sign_in_finish (self->service, result,
+                                                                          &error);
+  VoAccountInfo *info;
+
+  if (!self->sign_in_task || !self->provisioned)
+    return;  /* SignOut cancelled it */
+  info = sip ? provisioned_info (self, sip, &error) : NULL;
+  if (!info) {
+    account_set_state (self, VO_ACCOUNT_STATE_ERROR);
+    sign_in_complete (self, g_steal_pointer (&error));
+    return;
+  }
+  sign_in_with (self, info, sip->password);
+}
+
+/* SignIn with only a user name and password at the Virtual Office service
+ * at @url (NULL: vo.conf's). */
+static void
+sign_in_provisioned (VoAccount *self, const char *url, const char *user, const char *password,
+                     GHashTable *options)
+{
+  GError *error = NULL;
+
+  if (g_hash_table_size (options) > (url ? 1u : 0u))
+    error = g_error_new_literal (VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                                 "The service provides the SIP settings: give either the option "
+                                 "service or SIP options (registrar, domain, proxy, transport, "
+                                 "display-name), not both");
+  else if (!*user)
+    error = g_error_new_literal (VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                                 "The user name is empty; give the user name from your welcome "
+                                 "message");
+  else if (!*password)
+    error = g_error_new_literal (VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                                 "The password is empty; give the account's password");
+  if (error) {
+    sign_in_complete (self, error);
+    return;
+  }
+  self->provisioned = TRUE;
+  self->auto_sign_in = FALSE;
+  self->service_ended = FALSE;
+  account_set_last_error (self, NULL);
+  account_set_state (self, VO_ACCOUNT_STATE_SIGNING_IN);
+  vo_account_service_sign_in_async (self->service, url, user, password, on_service_signed_in,
+                                    g_object_ref (self));
+}
+
+void
+vo_account_sign_in_async (VoAccount *self, const char *user, const char *password,
+                          GHashTable *options, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *configured = vo_account_service_configured_url (self->service);
+  const char *url = g_hash_table_lookup (options, "service");
+  VoAccountInfo *info;
+
+  g_task_set_source_tag (task, vo_account_sign_in_async);
+  if (self->sign_in_task) {
+    g_task_return_new_error (task, VO_ERROR, VO_ERROR_BUSY,
+                             "A sign-in is already in progress; wait for it to finish");
+    return;
+  }
+  /* The service when asked for, or when vo.conf names one and no SIP
+   * server is given (as the app does). */
+  if (url || (configured && !g_hash_table_contains (options, "registrar") &&
+              !g_hash_table_contains (options, "domain"))) {
+    self->sign_in_task = g_steal_pointer (&task);
+    sign_in_provisioned (self, url, user, password, options);
+    return;
+  }
+  info = vo_account_info_parse (user, password, options, self->stack, &error);
+  if (!info) {
+    g_task_return_error (task, g_steal_pointer (&error));
+    return;
+  }
+  self->sign_in_task = g_steal_pointer (&task);
+  sign_in_with (self, info, password);
 }
 
 gboolean
@@ -393,6 +507,9 @@ vo_account_start (VoAccount *self)
   if (!info)
     return;
   account_set_info (self, info);
+  /* The service's half resumes from its refresh token, in parallel: SIP
+   * works from the stored provisioning whether the service answers or not. */
+  vo_account_service_resume (self->service);
   self->auto_sign_in = TRUE;
   vo_credentials_lookup_async (self->credentials, info->user, info->domain, on_stored_password,
                                g_object_ref (self));
@@ -451,18 +568,22 @@ vo_account_sign_out_async (VoAccount *self, GAsyncReadyCallback callback, gpoint
   GTask *task = g_task_new (self, NULL, callback, user_data);
 
   g_task_set_source_tag (task, vo_account_sign_out_async);
-  if (!self->info && !self->registration && !self->sign_in_task) {
+  if (!self->info && !self->registration && !self->sign_in_task &&
+      vo_account_service_get_state (self->service) == VO_SERVICE_STATE_NONE) {
     g_task_return_new_error (task, VO_ERROR, VO_ERROR_NOT_SIGNED_IN,
                              "Not signed in, so there is nothing to sign out of");
     g_object_unref (task);
     return;
   }
   self->auto_sign_in = FALSE;
+  self->service_ended = FALSE;
   /* Calls end (BYE) while we are still registered. */
   g_signal_emit (self, signals[SIGNAL_SIGNING_OUT], 0);
   if (self->sign_in_task)
     sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_FAILED,
                                                  "The sign-in was cancelled by SignOut"));
+  /* Ends the service's session too (DELETE /v1/session, best effort). */
+  vo_account_service_sign_out_async (self->service, NULL, NULL);
   if (self->registration)
     vo_sip_registration_stop_async (self->registration, on_signed_out_registration_stopped,
                                     task);
@@ -511,15 +632,154 @@ vo_account_shutdown_finish (VoAccount *self, GAsyncResult *result)
   g_task_propagate_boolean (G_TASK (result), NULL);
 }
 
+/* ---- the service's half --------------------------------------------- */
+
+VoAccountService *
+vo_account_get_service (VoAccount *self)
+{
+  return self->service;
+}
+
+static void
+on_service_notify (GObject *service, GParamSpec *pspec, gpointer user_data)
+{
+  VoAccount *self = user_data;
+
+  if (g_str_equal (pspec->name, "state")) {
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_SERVICE_STATE]);
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CAPABILITIES]);
+  } else if (g_str_equal (pspec->name, "error")) {
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LAST_ERROR]);
+  } else {
+    /* A profile property of the same name. */
+    GParamSpec *ours = g_object_class_find_property (G_OBJECT_GET_CLASS (self), pspec->name);
+    if (ours)
+      g_object_notify_by_pspec (G_OBJECT (self), ours);
+  }
+}
+
+static void
+on_service_session_ended (VoAccountService *service, gpointer user_data)
+{
+  VoAccount *self = user_data;
+
+  /* SIP goes on with the stored provisioning; the user must sign in again
+   * for the rest. LastError says so (the service's error). */
+  self->service_ended = TRUE;
+  if (self->state != VO_ACCOUNT_STATE_SIGNING_IN)
+    account_set_state (self, VO_ACCOUNT_STATE_ERROR);
+}
+
+typedef struct {
+  VoAccount *self;
+  VoAccountInfo *info;
+  char *password;
+} Reprovision;
+
+static void
+reprovision_free (Reprovision *data)
+{
+  g_object_unref (data->self);
+  vo_account_info_free (data->info);
+  vo_credentials_free_password (data->password);
+  g_free (data);
+}
+
+static gboolean
+info_same_server (const VoAccountInfo *a, const VoAccountInfo *b)
+{
+  return g_strcmp0 (a->user, b->user) == 0 && g_strcmp0 (a->domain, b->domain) == 0 &&
+         g_strcmp0 (a->registrar, b->registrar) == 0 && g_strcmp0 (a->proxy, b->proxy) == 0 &&
+         g_strcmp0 (a->transport, b->transport) == 0;
+}
+
+static void
+reprovision_apply (Reprovision *data)
+{
+  VoAccount *self = data->self;
+  g_autoptr(GError) error = NULL;
+
+  g_message ("The Virtual Office service changed the SIP account; registering again");
+  if (self->info && (g_strcmp0 (self->info->user, data->info->user) != 0 ||
+                     g_strcmp0 (self->info->domain, data->info->domain) != 0))
+    vo_credentials_clear_async (self->credentials, self->info->user, self->info->domain,
+                                NULL, NULL);
+  account_set_info (self, g_steal_pointer (&data->info));
+  if (!vo_account_info_save (self->info, self->config, &error))
+    g_warning ("The account could not be saved: %s", error->message);
+  vo_credentials_store_async (self->credentials, self->info->user, self->info->domain,
+                              data->password, NULL, NULL);
+  account_register (self, data->password);
+}
+
+static void
+on_reprovision_password (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Reprovision *data = user_data;
+  char *stored = vo_credentials_lookup_finish (VO_CREDENTIALS (source), result, NULL);
+
+  if (g_strcmp0 (stored, data->password) != 0 && !data->self->sign_in_task)
+    reprovision_apply (data);
+  vo_credentials_free_password (stored);
+  reprovision_free (data);
+}
+
+/* The service's provisioning, fetched at every sync: register again when
+ * it differs from what we register with. */
+static void
+on_service_sip_account (VoAccountService *service, VoServiceSipAccount *sip, gpointer user_data)
+{
+  VoAccount *self = user_data;
+  g_autoptr(GError) error = NULL;
+  Reprovision *data;
+
+  if (self->sign_in_task || !self->info)
+    return;
+  data = g_new0 (Reprovision, 1);
+  data->self = g_object_ref (self);
+  data->password = g_strdup (sip->password);
+  data->info = provisioned_info (self, sip, &error);
+  if (!data->info) {
+    g_warning ("%s", error->message);
+    reprovision_free (data);
+    return;
+  }
+  if (!info_same_server (self->info, data->info)) {
+    reprovision_apply (data);
+    reprovision_free (data);
+    return;
+  }
+  vo_credentials_lookup_async (self->credentials, self->info->user, self->info->domain,
+                               on_reprovision_password, data);
+}
+
 /* ---- GObject --------------------------------------------------------- */
+
+/* What works in SIP-only mode, and what the service offers. */
+static char **
+account_capabilities (VoAccount *self)
+{
+  static const char *const sip_only[] = { "registration", "calls", "history", "presence",
+                                          "messages", NULL };
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) offered = NULL;
+
+  g_strv_builder_addv (builder, (const char **) sip_only);
+  if (vo_account_service_get_state (self->service) != VO_SERVICE_STATE_NONE) {
+    g_object_get (self->service, "capabilities", &offered, NULL);
+    for (guint i = 0; offered && offered[i]; i++)
+      if (!g_strv_contains (sip_only, offered[i]))
+        g_strv_builder_add (builder, offered[i]);
+  }
+  return g_strv_builder_end (builder);
+}
 
 static void
 vo_account_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   VoAccount *self = VO_ACCOUNT (object);
-  /* What works in SIP-only mode; service features join when a service URL is set. */
-  static const char *const capabilities[] = { "registration", "calls", "history",
-                                                "presence", "messages", NULL };
+
+  g_autofree char *from_service = NULL;
 
   switch (prop_id) {
   case PROP_STATE:
@@ -529,30 +789,40 @@ vo_account_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     g_value_set_enum (value, vo_account_get_registration (self));
     break;
   case PROP_LAST_ERROR:
-    g_value_set_string (value, self->last_error);
+    /* The SIP side's problem first: it is the one that stops calls. */
+    if (*self->last_error)
+      g_value_set_string (value, self->last_error);
+    else
+      g_object_get_property (G_OBJECT (self->service), "error", value);
     break;
   case PROP_USERNAME:
-    g_value_set_string (value, self->info ? self->info->user : "");
-    break;
   case PROP_DISPLAY_NAME:
-    g_value_set_string (value, self->info && self->info->display_name ? self->info->display_name
-                                                                      : "");
-    break;
   case PROP_SIP_URI:
-    if (self->info)
+    /* The service's words, else what the SIP account says. */
+    g_object_get (self->service, pspec->name, &from_service, NULL);
+    if (*from_service)
+      g_value_take_string (value, g_steal_pointer (&from_service));
+    else if (!self->info)
+      g_value_set_string (value, "");
+    else if (prop_id == PROP_USERNAME)
+      g_value_set_string (value, self->info->user);
+    else if (prop_id == PROP_DISPLAY_NAME)
+      g_value_set_string (value, self->info->display_name ? self->info->display_name : "");
+    else
       g_value_take_string (value, g_strdup_printf ("sip:%s@%s", self->info->user,
                                                    self->info->domain));
-    else
-      g_value_set_string (value, "");
     break;
   case PROP_CAPABILITIES:
-    g_value_set_boxed (value, capabilities);
+    g_value_take_boxed (value, account_capabilities (self));
     break;
   case PROP_EXTENSION:
   case PROP_COMPANY:
   case PROP_PHOTO_PATH:
     /* Only the Virtual Office service knows these. */
-    g_value_set_string (value, "");
+    g_object_get_property (G_OBJECT (self->service), pspec->name, value);
+    break;
+  case PROP_SERVICE_STATE:
+    g_value_set_enum (value, vo_account_service_get_state (self->service));
     break;
   default:
     G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -568,6 +838,9 @@ vo_account_dispose (GObject *object)
   if (self->network)
     g_signal_handlers_disconnect_by_data (self->network, self);
   account_drop_registration (self);
+  if (self->service)
+    g_signal_handlers_disconnect_by_data (self->service, self);
+  g_clear_object (&self->service);
   g_clear_object (&self->network);
   g_clear_object (&self->stack);
   g_clear_object (&self->credentials);
@@ -608,6 +881,8 @@ vo_account_class_init (VoAccountClass *klass)
   props[PROP_SIP_URI] = g_param_spec_string ("sip-uri", NULL, NULL, "", ro);
   props[PROP_CAPABILITIES] = g_param_spec_boxed ("capabilities", NULL, NULL, G_TYPE_STRV, ro);
   props[PROP_PHOTO_PATH] = g_param_spec_string ("photo-path", NULL, NULL, "", ro);
+  props[PROP_SERVICE_STATE] = g_param_spec_enum ("service-state", NULL, NULL,
+                                                 VO_TYPE_SERVICE_STATE, VO_SERVICE_STATE_NONE, ro);
   g_object_class_install_properties (object_class, N_PROPS, props);
   signals[SIGNAL_SIGNING_OUT] = g_signal_new ("signing-out", G_TYPE_FROM_CLASS (klass),
                                               G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -631,5 +906,9 @@ vo_account_new (VoConfig *config, VoCredentials *credentials, VoSipStack *stack,
   self->stack = g_object_ref (stack);
   self->network = g_object_ref (network);
   g_signal_connect (network, "changed", G_CALLBACK (on_network_changed), self);
+  self->service = vo_account_service_new (config, credentials);
+  g_signal_connect (self->service, "notify", G_CALLBACK (on_service_notify), self);
+  g_signal_connect (self->service, "session-ended", G_CALLBACK (on_service_session_ended), self);
+  g_signal_connect (self->service, "sip-account", G_CALLBACK (on_service_sip_account), self);
   return self;
 }

@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "vo-account-service.h"
 #include "vo-config.h"
 #include "vo-credentials.h"
 #include "vo-network-monitor.h"
@@ -17,7 +18,8 @@ G_DECLARE_FINAL_TYPE (VoAccount, vo_account, VO, ACCOUNT, GObject)
 
 /* Properties (all read-only, named as the D-Bus ones in kebab case): state
  * (VoAccountState), registration (VoRegistration), last-error, username,
- * display-name, extension, company, sip-uri, capabilities (strv), photo-path. */
+ * display-name, extension, company, sip-uri, capabilities (strv), photo-path,
+ * service-state (VoServiceState). */
 VoAccount *vo_account_new (VoConfig *config, VoCredentials *credentials, VoSipStack *stack,
                            VoNetworkMonitor *network);
 
@@ -25,7 +27,9 @@ VoAccount *vo_account_new (VoConfig *config, VoCredentials *credentials, VoSipSt
 void vo_account_start (VoAccount *self);
 
 /* @options maps option names (registrar, domain, proxy, transport,
- * display-name) to strings. Finishes when the first REGISTER has a final
+ * display-name, service) to strings. With service (an https URL), or with
+ * [service] url in vo.conf and neither registrar nor domain, the service
+ * provisions the SIP account from @user and @password. Finishes when the first REGISTER has a final
  * answer: VO_ERROR_AUTH_FAILED, VO_ERROR_NETWORK (still retrying),
  * VO_ERROR_INVALID_ARGUMENT, VO_ERROR_BUSY, VO_ERROR_NOT_SUPPORTED. */
 void vo_account_sign_in_async (VoAccount *self, const char *user, const char *password,
@@ -45,6 +49,8 @@ void vo_account_shutdown_async (VoAccount *self, GAsyncReadyCallback callback,
 void vo_account_shutdown_finish (VoAccount *self, GAsyncResult *result);
 
 VoAccountState vo_account_get_state (VoAccount *self);
+/* The Virtual Office service's half (reset, recovery, photo, forwarding). */
+VoAccountService *vo_account_get_service (VoAccount *self);
 /* The SIP domain and registrar URI of the current account, or NULL. */
 const char *vo_account_get_domain (VoAccount *self);
 const char *vo_account_get_registrar (VoAccount *self);

@@ -11,7 +11,7 @@ vo_enum_to_nick (GType type, int value)
   g_autoptr(GEnumClass) klass = g_type_class_ref (type);
   GEnumValue *found = g_enum_get_value (klass, value);
 
-  if (!found || g_strcmp0 (found->value_nick, "none") == 0)
+  if (!found || g_strcmp0 (found->value_nick, "unset") == 0)
     return "";
   return found->value_nick;
 }
@@ -22,7 +22,7 @@ vo_enum_from_nick (GType type, const char *nick, int *value)
   g_autoptr(GEnumClass) klass = g_type_class_ref (type);
   GEnumValue *found = nick ? g_enum_get_value_by_nick (klass, nick) : NULL;
 
-  if (!found || g_strcmp0 (found->value_nick, "none") == 0)
+  if (!found || g_strcmp0 (found->value_nick, "unset") == 0)
     return FALSE;
   *value = found->value;
   return TRUE;

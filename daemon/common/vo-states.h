@@ -40,7 +40,7 @@ typedef enum {
 
 /* Call1.EndReason and the history's reason */
 typedef enum {
-  VO_CALL_END_REASON_NONE,            /* not ended: EndReason "" */
+  VO_CALL_END_REASON_NONE,            /*< nick=unset >*/  /* not ended: EndReason "" */
   VO_CALL_END_REASON_LOCAL,
   VO_CALL_END_REASON_REMOTE,
   VO_CALL_END_REASON_BUSY,
@@ -75,8 +75,17 @@ typedef enum {
   VO_PRESENCE_STATUS_UNKNOWN,
 } VoPresenceStatus;
 
-/* The D-Bus string of @value of the enum @type ("" for NONE-like values
- * whose nick is "none"); never NULL. */
+/* Account1.ServiceState: the link to the Virtual Office service. */
+typedef enum { /*< prefix=VO_SERVICE_STATE >*/
+  VO_SERVICE_STATE_NONE,        /* SIP-only: no service */
+  VO_SERVICE_STATE_CONNECTING,
+  VO_SERVICE_STATE_ONLINE,
+  VO_SERVICE_STATE_OFFLINE,     /* unreachable or failing; retrying */
+  VO_SERVICE_STATE_ERROR,       /* session ended, certificate refused: sign in again */
+} VoServiceState;
+
+/* The D-Bus string of @value of the enum @type ("" for a placeholder value
+ * whose nick is "unset", e.g. the end reason of a call not ended); never NULL. */
 const char *vo_enum_to_nick (GType type, int value);
 /* The value whose nick is @nick (case-sensitive); FALSE if there is none. */
 gboolean vo_enum_from_nick (GType type, const char *nick, int *value);
