@@ -12,6 +12,7 @@
 #include "vo-sip-stack.h"
 #include "vo-media-sdp.h"
 #include "vo-media-session.h"
+#include "vo-forwarding-sync.h"
 
 struct _VoDaemon {
   GObject parent_instance;
@@ -25,6 +26,7 @@ struct _VoDaemon {
   VoAccount *account;
   VoCallManager *calls;
   VoForwarding *forwarding;
+  VoForwardingSync *forwarding_sync;
   VoMessageManager *messages;
   VoPresence *presence;
 };
@@ -39,6 +41,7 @@ vo_daemon_dispose (GObject *object)
   g_clear_object (&self->messages);
   g_clear_object (&self->presence);
   g_clear_object (&self->calls);
+  g_clear_object (&self->forwarding_sync);
   g_clear_object (&self->forwarding);
   g_clear_object (&self->account);
   g_clear_object (&self->settings);
@@ -120,6 +123,8 @@ vo_daemon_new (const char *config_dir, const char *data_dir, GError **error)
   self->credentials = vo_credentials_new (cdir);
   self->account = vo_account_new (self->config, self->credentials, self->stack, self->network);
   self->forwarding = vo_forwarding_new (self->config);
+  self->forwarding_sync = vo_forwarding_sync_new (self->forwarding,
+                                                  vo_account_get_service (self->account));
   self->calls = vo_call_manager_new (self->stack, self->account, self->settings, self->config,
                                      self->forwarding, self->history);
   self->messages = vo_message_manager_new (self->store, self->stack, self->account, self->config,

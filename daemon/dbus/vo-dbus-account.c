@@ -9,13 +9,14 @@
 #include "vo-dbus-util.h"
 #include "vo-dbus-error.h"
 #include "vo-dbus-options.h"
+#include "vo-account-photo.h"
 
 #include <gio/gunixfdlist.h>
 #include <string.h>
 
 static const char *const mirrored[] = {
   "state", "registration", "last-error", "username", "display-name", "extension", "company",
-  "sip-uri", "capabilities", "photo-path", NULL
+  "sip-uri", "capabilities", "photo-path", "service-state", NULL
 };
 
 #define VO_TYPE_DBUS_ACCOUNT (vo_dbus_account_get_type ())
@@ -58,13 +59,14 @@ on_handle_sign_in (VoDbusAccount1 *skeleton, GDBusMethodInvocation *invocation,
 {
   g_autoptr(GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   g_autoptr(GError) error = NULL;
-  GVariant *values[5] = { NULL };
+  GVariant *values[6] = { NULL };
   const VoDbusOption known[] = {
     { "registrar", "s", &values[0] },
     { "domain", "s", &values[1] },
     { "proxy", "s", &values[2] },
     { "transport", "s", &values[3] },
     { "display-name", "s", &values[4] },
+    { "service", "s", &values[5] },
     { NULL },
   };
 
@@ -103,24 +105,30 @@ on_handle_sign_out (VoDbusAccount1 *skeleton, GDBusMethodInvocation *invocation)
 }
 
 static void
-return_needs_service (GDBusMethodInvocation *invocation, const char *what)
+on_service_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_dbus_method_invocation_return_error (invocation, VO_ERROR, VO_ERROR_NOT_SUPPORTED,
-                                         "%s needs the Virtual Office service, and no service "
-                                         "URL is configured (SIP-only mode)", what);
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (vo_account_service_request_finish (VO_ACCOUNT_SERVICE (source), result, &error))
+    g_dbus_method_invocation_return_value (invocation, NULL);
+  else
+    vo_error_return_gerror (invocation, error);
 }
 
 static gboolean
 on_handle_reset_password (VoDbusAccount1 *skeleton, GDBusMethodInvocation *invocation,
                           const char *user)
 {
-  if (!*user)
-    g_dbus_method_invocation_return_error_literal (invocation, VO_ERROR,
-                                                   VO_ERROR_INVALID_ARGUMENT,
-                                                   "The user name is empty; give the user "
-                                                   "whose password should be reset");
+  if (!*user || strlen (user) > 256 || !g_utf8_validate (user, -1, NULL) ||
+      strpbrk (user, " \t\r\n"))
+    vo_error_return (invocation, VO_ERROR_INVALID_ARGUMENT,
+                     "'%s' is not a user name; give the user name whose password should be "
+                     "reset, e.g. alice", user);
   else
-    return_needs_service (invocation, "Resetting a password");
+    vo_account_service_reset_password_async (vo_account_get_service (account_of (skeleton)),
+                                             user, on_service_request_done,
+                                             g_object_ref (invocation));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -130,13 +138,50 @@ on_handle_recover_username (VoDbusAccount1 *skeleton, GDBusMethodInvocation *inv
 {
   const char *at = strchr (email, '@');
 
-  if (!at || at == email || !at[1] || strpbrk (email, " \t\r\n"))
+  if (!at || at == email || !at[1] || strpbrk (email, " \t\r\n") || strlen (email) > 254 ||
+      !g_utf8_validate (email, -1, NULL))
     vo_error_return (invocation, VO_ERROR_INVALID_ARGUMENT,
                      "'%s' is not an e-mail address; give the address "
                      "your account was created with", email);
   else
-    return_needs_service (invocation, "Recovering a user name");
+    vo_account_service_recover_username_async (vo_account_get_service (account_of (skeleton)),
+                                               email, on_service_request_done,
+                                               g_object_ref (invocation));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static void
+on_photo_set (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GDBusMethodInvocation) invocation = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (vo_account_service_set_photo_finish (VO_ACCOUNT_SERVICE (source), result, &error))
+    g_dbus_method_invocation_return_value (invocation, NULL);
+  else
+    vo_error_return_gerror (invocation, error);
+}
+
+typedef struct {
+  GDBusMethodInvocation *invocation;
+  VoAccount *account;
+} PhotoCall;
+
+static void
+on_photo_read (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PhotoCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) image = vo_account_photo_read_finish (result, &error);
+
+  if (image)
+    vo_account_service_set_photo_async (vo_account_get_service (call->account), image,
+                                        on_photo_set, g_steal_pointer (&call->invocation));
+  else
+    vo_error_return_gerror (call->invocation, error);
+  g_clear_object (&call->invocation);
+  g_object_unref (call->account);
+  g_free (call);
 }
 
 static gboolean
@@ -144,14 +189,34 @@ on_handle_set_profile_photo (VoDbusAccount1 *skeleton, GDBusMethodInvocation *in
                              GUnixFDList *fds, GVariant *fd_index)
 {
   gint32 index = g_variant_get_handle (fd_index);
+  g_autoptr(GError) error = NULL;
+  PhotoCall *call;
+  int fd;
 
-  if (!fds || index < 0 || index >= g_unix_fd_list_get_length (fds))
+  if (!fds || index < 0 || index >= g_unix_fd_list_get_length (fds)) {
     g_dbus_method_invocation_return_error_literal (invocation, VO_ERROR,
                                                    VO_ERROR_INVALID_ARGUMENT,
                                                    "No file descriptor was passed; pass an "
                                                    "open image file (JPEG or PNG)");
-  else
-    return_needs_service (invocation, "Setting a profile photo");
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  }
+  if (vo_account_service_get_client (vo_account_get_service (account_of (skeleton))) == NULL) {
+    g_dbus_method_invocation_return_error_literal (invocation, VO_ERROR, VO_ERROR_NOT_SUPPORTED,
+                                                   "Setting a profile photo needs an account "
+                                                   "signed in through the Virtual Office "
+                                                   "service; this one is SIP-only or signed out");
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  }
+  fd = g_unix_fd_list_get (fds, index, &error);
+  if (fd < 0) {
+    vo_error_return (invocation, VO_ERROR_INVALID_ARGUMENT,
+                     "The file descriptor could not be used: %s", error->message);
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  }
+  call = g_new0 (PhotoCall, 1);
+  call->invocation = g_object_ref (invocation);
+  call->account = g_object_ref (account_of (skeleton));
+  vo_account_photo_read_async (fd, NULL, on_photo_read, call);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
