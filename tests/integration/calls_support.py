@@ -33,10 +33,12 @@ class Party:
     """alice, bob, carol: a daemon on its own bus, signed in at kamailio."""
 
     def __init__(self, h, kam, user, password, sip=None, conf=None, media=None, env=None,
-                 srtp=None, sign_in=None):
+                 srtp=None, sign_in=None, service=None):
         """srtp: [media] srtp for this daemon (off, optional, mandatory); None
         leaves the daemon's default (optional on UDP/TCP, mandatory on TLS).
-        sign_in: other SignIn options, e.g. a TLS registrar (test_tls.py)."""
+        sign_in: other SignIn options, e.g. a TLS registrar (test_tls.py).
+        service: a vo_harness.service.Service: sign in there with only the
+        user name and password (it provisions the SIP account)."""
         self.h = h
         self.user = user
         self.uri = f'sip:{user}@{DOMAIN}'
@@ -53,11 +55,17 @@ class Party:
             self.daemon.write_conf(conf)
         if srtp is not None:
             self.daemon.write_conf({'media': {'srtp': srtp}})
+        if service is not None:
+            self.daemon.write_conf({'service': {'ca-file': service.ca_file, 'retry-max': '2',
+                                                'timeout': '5'}})
         h.daemons.append(self.daemon)
         self.daemon.start(wait=True)
         self.client = VoClient(self.bus.address)
         h.clients.append(self.client)
-        options = {'registrar': kam.hostport, 'domain': DOMAIN, **(sign_in or {})}
+        if service is not None:
+            options = {'service': service.url, **(sign_in or {})}
+        else:
+            options = {'registrar': kam.hostport, 'domain': DOMAIN, **(sign_in or {})}
         self.client.sign_in(user, password, **options)
         kam.wait_contacts(user, present=True, timeout=5)
 
