@@ -15,6 +15,7 @@
 #define G_LOG_DOMAIN "vo-account"
 
 #include "vo-account-service.h"
+#include "vo-account-service-private.h"
 #include "vo-account-photo.h"
 #include "vo-enum-types.h"
 #include "vo-error.h"
@@ -22,31 +23,8 @@
 
 #include <string.h>
 
-#define PROFILE_GROUP "profile"
 
-struct _VoAccountService {
-  GObject parent_instance;
-
-  VoConfig *config;
-  VoCredentials *credentials;
-
-  VoServiceClient *client;   /* the session's, or NULL */
-  VoServiceEvents *events;
-  char *user;                /* the sign-in user name */
-  char *refresh_token;       /* latest, to store once committed */
-  gboolean committed;
-
-  VoServiceState state;
-  char *error;
-  guint retry_id;
-  guint retry_s;
-  gboolean syncing;
-  gboolean has_access;       /* an access token from sign-in or refresh */
-  GCancellable *cancellable; /* the session's requests */
-
-  VoServiceProfile *profile;
-  char *photo_path;
-};
+/* struct _VoAccountService: vo-account-service-private.h */
 
 enum {
   PROP_0,
@@ -109,111 +87,17 @@ vo_account_service_configured_url (VoAccountService *self)
   return url && *url ? g_steal_pointer (&url) : NULL;
 }
 
-static void
-notify_profile (VoAccountService *self)
+void
+vo_account_service_notify_profile (VoAccountService *self)
 {
   for (guint i = PROP_USERNAME; i <= PROP_CAPABILITIES; i++)
     g_object_notify_by_pspec (G_OBJECT (self), props[i]);
 }
 
-/* The profile as cached in [profile], for a start while offline. */
-static void
-profile_load (VoAccountService *self)
+void
+vo_account_service_notify_photo (VoAccountService *self)
 {
-  VoServiceProfile *profile = g_new0 (VoServiceProfile, 1);
-  g_autofree char *capabilities = vo_config_get_string (self->config, PROFILE_GROUP,
-                                                        "capabilities");
-  const char *type;
-
-  profile->username = g_strdup (self->user);
-  profile->display_name = vo_config_get_string (self->config, PROFILE_GROUP, "display-name");
-  profile->extension = vo_config_get_string (self->config, PROFILE_GROUP, "extension");
-  profile->company = vo_config_get_string (self->config, PROFILE_GROUP, "company");
-  profile->sip_uri = vo_config_get_string (self->config, PROFILE_GROUP, "sip-uri");
-  profile->photo_etag = vo_config_get_string (self->config, PROFILE_GROUP, "photo-etag");
-  profile->photo_content_type = vo_config_get_string (self->config, PROFILE_GROUP, "photo-type");
-  profile->capabilities = g_strsplit (capabilities ? capabilities : "", ";", -1);
-  g_clear_pointer (&self->profile, vo_service_profile_free);
-  self->profile = profile;
-  type = profile->photo_content_type;
-  if (profile->photo_etag && type) {
-    g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "virtual-office", NULL);
-    g_autofree char *path = g_build_filename (dir, g_strcmp0 (type, "image/png") == 0
-                                                     ? "photo.png" : "photo.jpg", NULL);
-    if (g_file_test (path, G_FILE_TEST_EXISTS))
-      self->photo_path = g_steal_pointer (&path);
-  }
-  notify_profile (self);
-}
-
-static void
-profile_save (VoAccountService *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *capabilities = g_strjoinv (";", self->profile->capabilities);
-  const char *pairs[] = {
-    "display-name", self->profile->display_name,
-    "extension", self->profile->extension,
-    "company", self->profile->company,
-    "sip-uri", self->profile->sip_uri,
-    "capabilities", capabilities,
-    "photo-etag", self->profile->photo_etag ? self->profile->photo_etag : "",
-    "photo-type", self->profile->photo_content_type ? self->profile->photo_content_type : "",
-    NULL
-  };
-
-  if (!vo_config_set_strings (self->config, PROFILE_GROUP, pairs, &error))
-    g_warning ("The profile could not be cached: %s", error->message);
-}
-
-/* ---- the photo ------------------------------------------------------- */
-
-static void
-on_photo_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(VoAccountService) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *etag = NULL;
-  g_autofree char *type = NULL;
-  g_autoptr(GBytes) image = vo_service_client_get_photo_finish (VO_SERVICE_CLIENT (source),
-                                                                result, &etag, &type, &error);
-  g_autofree char *path = NULL;
-
-  if (!image) {
-    if (!g_error_matches (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_CANCELLED))
-      g_message ("The profile photo could not be fetched: %s", error->message);
-    return;
-  }
-  if (!vo_account_photo_check (image, NULL)) {
-    g_message ("The service's profile photo is not a JPEG or PNG image; not shown");
-    return;
-  }
-  path = vo_account_photo_cache (image, type, &error);
-  if (!path) {
-    g_warning ("The profile photo could not be cached: %s", error->message);
-    return;
-  }
-  g_free (self->photo_path);
-  self->photo_path = g_steal_pointer (&path);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PHOTO_PATH]);
-}
-
-/* Brings the cached photo in line with the profile's ETag. */
-static void
-photo_follow (VoAccountService *self, const char *old_etag)
-{
-  if (!self->profile->photo_etag) {
-    if (self->photo_path) {
-      vo_account_photo_cache (NULL, NULL, NULL);
-      g_clear_pointer (&self->photo_path, g_free);
-      g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PHOTO_PATH]);
-    }
-    return;
-  }
-  if (self->photo_path && g_strcmp0 (old_etag, self->profile->photo_etag) == 0)
-    return;
-  vo_service_client_get_photo_async (self->client, self->cancellable, on_photo_fetched,
-                                     g_object_ref (self));
 }
 
 /* ---- sync and backoff ------------------------------------------------ */
@@ -386,9 +270,9 @@ on_me_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
   old_etag = self->profile ? g_strdup (self->profile->photo_etag) : NULL;
   g_clear_pointer (&self->profile, vo_service_profile_free);
   self->profile = profile;
-  profile_save (self);
-  notify_profile (self);
-  photo_follow (self, old_etag);
+  vo_account_service_profile_save (self);
+  vo_account_service_notify_profile (self);
+  vo_account_service_photo_follow (self, old_etag);
   if (then_provisioning) {
     self->syncing = FALSE;
     vo_service_client_get_sip_account_async (self->client, self->cancellable,
@@ -494,8 +378,8 @@ service_drop_client (VoAccountService *self)
   self->retry_s = 0;
 }
 
-static VoServiceClient *
-service_client_new (VoAccountService *self, const char *url, GError **error)
+VoServiceClient *
+vo_account_service_client_new (VoAccountService *self, const char *url, GError **error)
 {
   g_autofree char *ca_file = vo_config_get_string (self->config, VO_SERVICE_GROUP, "ca-file");
   g_autoptr(GError) local = NULL;
@@ -568,7 +452,7 @@ on_sign_in_profile (GObject *source, GAsyncResult *result, gpointer user_data)
   }
   g_clear_pointer (&self->profile, vo_service_profile_free);
   self->profile = profile;
-  notify_profile (self);
+  vo_account_service_notify_profile (self);
   vo_service_client_get_sip_account_async (self->client, g_task_get_cancellable (task),
                                            on_sign_in_provisioned, g_steal_pointer (&task));
 }
@@ -602,7 +486,7 @@ vo_account_service_sign_in_async (VoAccountService *self, const char *url, const
   service_drop_client (self);
   task = g_task_new (self, self->cancellable, callback, user_data);
   g_task_set_source_tag (task, vo_account_service_sign_in_async);
-  client = service_client_new (self, url ? url : configured, &error);
+  client = vo_account_service_client_new (self, url ? url : configured, &error);
   if (!client) {
     g_task_return_error (task, g_steal_pointer (&error));
     return;
@@ -633,9 +517,9 @@ vo_account_service_commit (VoAccountService *self)
   if (!vo_config_set_strings (self->config, VO_SERVICE_GROUP, pairs, &error))
     g_warning ("The service URL could not be saved: %s", error->message);
   self->committed = TRUE;
-  profile_save (self);
+  vo_account_service_profile_save (self);
   store_refresh_token (self);
-  photo_follow (self, NULL);
+  vo_account_service_photo_follow (self, NULL);
   service_online (self);
 }
 
@@ -646,7 +530,7 @@ vo_account_service_abandon (VoAccountService *self)
     return;
   service_drop_client (self);
   g_clear_pointer (&self->profile, vo_service_profile_free);
-  notify_profile (self);
+  vo_account_service_notify_profile (self);
 }
 
 /* ---- resume after a restart ------------------------------------------ */
@@ -685,13 +569,13 @@ vo_account_service_resume (VoAccountService *self)
 
   if (!url || !user || !*user)
     return FALSE;
-  client = service_client_new (self, url, &error);
+  client = vo_account_service_client_new (self, url, &error);
   if (!client) {
     service_set_state (self, VO_SERVICE_STATE_ERROR, error->message);
     return TRUE;
   }
   service_use_client (self, client, user);
-  profile_load (self);
+  vo_account_service_profile_load (self);
   service_set_state (self, VO_SERVICE_STATE_CONNECTING, NULL);
   vo_credentials_lookup_async (self->credentials, user, vo_service_client_get_base_url (client),
                                on_stored_refresh_token, g_object_ref (self));
@@ -710,14 +594,14 @@ service_forget (VoAccountService *self)
                                 vo_service_client_get_base_url (self->client), NULL, NULL);
   service_drop_client (self);
   g_clear_pointer (&self->user, g_free);
-  if (!vo_config_remove_group (self->config, PROFILE_GROUP, &error) ||
+  if (!vo_config_remove_group (self->config, VO_PROFILE_GROUP, &error) ||
       !vo_config_set_string (self->config, VO_SERVICE_GROUP, "user", "", &error))
     g_warning ("%s", error->message);
   g_clear_pointer (&self->profile, vo_service_profile_free);
   vo_account_photo_cache (NULL, NULL, NULL);
   g_clear_pointer (&self->photo_path, g_free);
   service_set_state (self, VO_SERVICE_STATE_NONE, NULL);
-  notify_profile (self);
+  vo_account_service_notify_profile (self);
 }
 
 static void
@@ -756,200 +640,6 @@ void
 vo_account_service_sign_out_finish (VoAccountService *self, GAsyncResult *result)
 {
   g_task_propagate_boolean (G_TASK (result), NULL);
-}
-
-/* ---- requests without a session --------------------------------------- */
-
-static void
-on_request_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean done;
-
-  if (g_task_get_source_tag (task) == vo_account_service_reset_password_async)
-    done = vo_service_client_request_password_reset_finish (VO_SERVICE_CLIENT (source), result,
-                                                            &error);
-  else
-    done = vo_service_client_recover_username_finish (VO_SERVICE_CLIENT (source), result,
-                                                      &error);
-  if (done)
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, vo_service_error_to_vo (error));
-}
-
-/* The session's client, else one for [service] url (kept by the task). */
-static VoServiceClient *
-request_client (VoAccountService *self, const char *what, GTask *task)
-{
-  g_autofree char *url = NULL;
-  g_autoptr(GError) error = NULL;
-  VoServiceClient *client;
-
-  if (self->client)
-    return self->client;
-  url = vo_account_service_configured_url (self);
-  if (!url) {
-    g_task_return_new_error (task, VO_ERROR, VO_ERROR_NOT_SUPPORTED,
-                             "%s needs the Virtual Office service, and no service URL is "
-                             "configured: set url in the [service] group of vo.conf, or sign "
-                             "in with the service option", what);
-    return NULL;
-  }
-  client = service_client_new (self, url, &error);
-  if (!client) {
-    g_task_return_error (task, g_steal_pointer (&error));
-    return NULL;
-  }
-  g_task_set_task_data (task, client, g_object_unref);
-  return client;
-}
-
-void
-vo_account_service_reset_password_async (VoAccountService *self, const char *user,
-                                         GAsyncReadyCallback callback, gpointer user_data)
-{
-  GTask *task = g_task_new (self, NULL, callback, user_data);
-  VoServiceClient *client;
-
-  g_task_set_source_tag (task, vo_account_service_reset_password_async);
-  client = request_client (self, "Resetting a password", task);
-  if (!client) {
-    g_object_unref (task);
-    return;
-  }
-  vo_service_client_request_password_reset_async (client, user, NULL, on_request_done, task);
-}
-
-void
-vo_account_service_recover_username_async (VoAccountService *self, const char *email,
-                                           GAsyncReadyCallback callback, gpointer user_data)
-{
-  GTask *task = g_task_new (self, NULL, callback, user_data);
-  VoServiceClient *client;
-
-  g_task_set_source_tag (task, vo_account_service_recover_username_async);
-  client = request_client (self, "Recovering a user name", task);
-  if (!client) {
-    g_object_unref (task);
-    return;
-  }
-  vo_service_client_recover_username_async (client, email, NULL, on_request_done, task);
-}
-
-gboolean
-vo_account_service_request_finish (VoAccountService *self, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* ---- the photo -------------------------------------------------------- */
-
-typedef struct {
-  GBytes *image;
-  const char *content_type;
-} SetPhoto;
-
-static void
-set_photo_free (SetPhoto *data)
-{
-  g_clear_pointer (&data->image, g_bytes_unref);
-  g_free (data);
-}
-
-static void
-photo_set_done (VoAccountService *self, GTask *task, const char *etag)
-{
-  SetPhoto *data = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  if (data->image) {
-    path = vo_account_photo_cache (data->image, data->content_type, &error);
-    if (!path)
-      g_warning ("The profile photo could not be cached: %s", error->message);
-  } else {
-    vo_account_photo_cache (NULL, NULL, NULL);
-  }
-  if (self->profile) {
-    g_free (self->profile->photo_etag);
-    g_free (self->profile->photo_content_type);
-    self->profile->photo_etag = g_strdup (etag);
-    self->profile->photo_content_type = etag ? g_strdup (data->content_type) : NULL;
-    profile_save (self);
-  }
-  g_free (self->photo_path);
-  self->photo_path = g_steal_pointer (&path);
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_PHOTO_PATH]);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-on_photo_put (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *etag = vo_service_client_put_photo_finish (VO_SERVICE_CLIENT (source), result,
-                                                              &error);
-
-  if (!etag) {
-    g_task_return_error (task, vo_service_error_to_vo (error));
-    return;
-  }
-  photo_set_done (g_task_get_source_object (task), task, etag);
-}
-
-static void
-on_photo_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!vo_service_client_delete_photo_finish (VO_SERVICE_CLIENT (source), result, &error) &&
-      !g_error_matches (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_NOT_FOUND)) {
-    g_task_return_error (task, vo_service_error_to_vo (error));
-    return;
-  }
-  photo_set_done (g_task_get_source_object (task), task, NULL);
-}
-
-void
-vo_account_service_set_photo_async (VoAccountService *self, GBytes *image,
-                                    GAsyncReadyCallback callback, gpointer user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
-  g_autoptr(GError) error = NULL;
-  SetPhoto *data = g_new0 (SetPhoto, 1);
-
-  g_task_set_source_tag (task, vo_account_service_set_photo_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) set_photo_free);
-  if (!self->client || !self->committed) {
-    g_task_return_new_error (task, VO_ERROR, VO_ERROR_NOT_SUPPORTED,
-                             "Setting a profile photo needs an account signed in through the "
-                             "Virtual Office service; this one is SIP-only or signed out");
-    return;
-  }
-  if (image && g_bytes_get_size (image) > 0) {
-    data->content_type = vo_account_photo_check (image, &error);
-    if (!data->content_type) {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-    data->image = g_bytes_ref (image);
-    vo_service_client_put_photo_async (self->client, image, data->content_type, NULL,
-                                       on_photo_put, g_steal_pointer (&task));
-    return;
-  }
-  vo_service_client_delete_photo_async (self->client, NULL, on_photo_deleted,
-                                        g_steal_pointer (&task));
-}
-
-gboolean
-vo_account_service_set_photo_finish (VoAccountService *self, GAsyncResult *result,
-                                     GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---- GObject ---------------------------------------------------------- */
