@@ -509,8 +509,9 @@ vo_service_parse_problem (GBytes *body, char **type, char **detail)
 
 /* ---- writing ---------------------------------------------------------- */
 
+/* @secret: the text holds a password or token, wiped when freed. */
 static GBytes *
-builder_bytes (JsonBuilder *builder)
+builder_bytes (JsonBuilder *builder, gboolean secret)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = json_builder_get_root (builder);
@@ -519,6 +520,8 @@ builder_bytes (JsonBuilder *builder)
 
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, &length);
+  if (secret)
+    return g_bytes_new_with_free_func (text, length, (GDestroyNotify) secret_free, text);
   return g_bytes_new_take (text, length);
 }
 
@@ -537,11 +540,11 @@ vo_service_json_sign_in (const char *username, const char *password, const char 
     json_builder_add_string_value (builder, device);
   }
   json_builder_end_object (builder);
-  return builder_bytes (builder);
+  return builder_bytes (builder, TRUE);
 }
 
-GBytes *
-vo_service_json_single (const char *key, const char *value)
+static GBytes *
+single (const char *key, const char *value, gboolean secret)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
 
@@ -549,13 +552,19 @@ vo_service_json_single (const char *key, const char *value)
   json_builder_set_member_name (builder, key);
   json_builder_add_string_value (builder, value);
   json_builder_end_object (builder);
-  return builder_bytes (builder);
+  return builder_bytes (builder, secret);
+}
+
+GBytes *
+vo_service_json_single (const char *key, const char *value)
+{
+  return single (key, value, FALSE);
 }
 
 GBytes *
 vo_service_json_refresh (const char *refresh_token)
 {
-  return vo_service_json_single ("refresh-token", refresh_token);
+  return single ("refresh-token", refresh_token, TRUE);
 }
 
 GBytes *
@@ -571,7 +580,7 @@ vo_service_json_forwarding_rule (const VoServiceForwardingRule *rule)
   json_builder_set_member_name (builder, "timeout");
   json_builder_add_int_value (builder, rule->timeout_s);
   json_builder_end_object (builder);
-  return builder_bytes (builder);
+  return builder_bytes (builder, FALSE);
 }
 
 /* ---- text for people --------------------------------------------------- */
