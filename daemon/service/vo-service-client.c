@@ -61,6 +61,7 @@ typedef struct {
   SoupMessage *message;
   GTlsCertificateFlags certificate_errors;
   GTlsCertificate *peer;
+  GSocket *socket;  /* a WebSocket's, for its silence watchdog */
   gint64 started_us;
 } Call;
 
@@ -83,6 +84,7 @@ call_free (Call *call)
   g_free (call->content_type);
   g_clear_object (&call->message);
   g_clear_object (&call->peer);
+  g_clear_object (&call->socket);
   g_free (call);
 }
 
@@ -510,11 +512,26 @@ on_websocket_connected (GObject *source, GAsyncResult *result, gpointer user_dat
     soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
 
   if (connection) {
+    Call *call = g_task_get_task_data (task);
+
+    if (call->socket)
+      g_object_set_data_full (G_OBJECT (connection), VO_SERVICE_WEBSOCKET_SOCKET_KEY,
+                              g_object_ref (call->socket), g_object_unref);
     g_task_return_pointer (task, g_steal_pointer (&connection), g_object_unref);
     g_object_unref (task);
     return;
   }
   call_answered (task, NULL, error);
+}
+
+static void
+on_network_event (SoupMessage *message, GSocketClientEvent event, GIOStream *connection,
+                  gpointer user_data)
+{
+  Call *call = user_data;
+
+  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection))
+    g_set_object (&call->socket, g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)));
 }
 
 /* Sends @task's request (taking @task) with the current access token. */
@@ -550,13 +567,16 @@ call_send (GTask *task)
   g_signal_connect (call->message, "accept-certificate", G_CALLBACK (on_accept_certificate),
                     call);
   call->started_us = g_get_monotonic_time ();
-  if (call->flags & CALL_WEBSOCKET)
+  if (call->flags & CALL_WEBSOCKET) {
+    /* libsoup opens a new connection for a WebSocket, so this fires. */
+    g_signal_connect (call->message, "network-event", G_CALLBACK (on_network_event), call);
     soup_session_websocket_connect_async (self->session, call->message, NULL, NULL,
                                           G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
                                           on_websocket_connected, task);
-  else
+  } else {
     soup_session_send_and_read_async (self->session, call->message, G_PRIORITY_DEFAULT,
                                       g_task_get_cancellable (task), on_call_sent, task);
+  }
 }
 
 static GTask *
