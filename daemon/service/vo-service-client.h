@@ -79,6 +79,9 @@ VoServiceClient *vo_service_client_new (const char *base_url, const char *ca_fil
 const char *vo_service_client_get_base_url (VoServiceClient *self);
 /* Seconds before a request without an answer fails UNREACHABLE (default 20). */
 void vo_service_client_set_timeout (VoServiceClient *self, guint timeout_s);
+/* The Retry-After (seconds) of the last answer that failed
+ * VO_SERVICE_ERROR_SERVER, 0 when it had none; reset by a success. */
+gint64 vo_service_client_get_retry_after (VoServiceClient *self);
 
 /* The refresh token to start from after a restart (NULL forgets both). */
 void vo_service_client_set_refresh_token (VoServiceClient *self, const char *refresh_token);

@@ -1,0 +1,75 @@
+/* vo-service-json.h: the service's JSON bodies (docs/service-api.md) to and
+ * from the plain structs of vo-service-client.h. Pure functions: no
+ * session, no I/O, so unit tests and the fuzz target call them with bytes.
+ *
+ * A parser never trusts a field: a missing required field, a wrong type, a
+ * string that is not UTF-8, too long, or (where it would reach SIP or a
+ * header) holds control characters fails VO_SERVICE_ERROR_UNREADABLE with
+ * a sentence naming @host and the field.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include "vo-service-client.h"
+
+G_BEGIN_DECLS
+
+/* Longest string field taken from the service, in bytes. */
+#define VO_SERVICE_JSON_MAX_STRING 4096
+/* Tokens are at most 512 printable ASCII characters (§2.1). */
+#define VO_SERVICE_JSON_MAX_TOKEN 512
+
+/* The answer of POST /v1/session and /v1/session/refresh. */
+typedef struct {
+  char *access_token;
+  char *refresh_token;
+  gint64 expires_in_s;
+  char *username;  /* or NULL */
+} VoServiceTokens;
+
+void vo_service_tokens_free (VoServiceTokens *tokens);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VoServiceTokens, vo_service_tokens_free)
+
+/* One text frame of the event socket (§2.6). */
+typedef struct {
+  gint64 id;
+  char *type;
+} VoServiceEvent;
+
+void vo_service_event_free (VoServiceEvent *event);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VoServiceEvent, vo_service_event_free)
+
+VoServiceTokens *vo_service_parse_tokens (GBytes *body, const char *host, GError **error);
+VoServiceSipAccount *vo_service_parse_sip_account (GBytes *body, const char *host,
+                                                   GError **error);
+VoServiceProfile *vo_service_parse_profile (GBytes *body, const char *host, GError **error);
+/* GET /v1/forwarding: a GPtrArray of VoServiceForwardingRule (known
+ * conditions only, each at most once). */
+GPtrArray *vo_service_parse_forwarding (GBytes *body, const char *host, GError **error);
+/* The answer of PUT /v1/forwarding/{condition}. */
+VoServiceForwardingRule *vo_service_parse_forwarding_rule (GBytes *body, const char *host,
+                                                           GError **error);
+/* The answer of PUT /v1/me/photo (the photo object of §5): its ETag. */
+char *vo_service_parse_photo_etag (GBytes *body, const char *host, GError **error);
+VoServiceEvent *vo_service_parse_event (GBytes *body, const char *host, GError **error);
+/* A problem+json body (§2.2): its "type" and "detail" when they are
+ * strings (else NULL; both may be NULL); FALSE when it is no JSON object. */
+gboolean vo_service_parse_problem (GBytes *body, char **type, char **detail);
+
+/* Request bodies (UTF-8 JSON). */
+GBytes *vo_service_json_sign_in (const char *username, const char *password, const char *device);
+GBytes *vo_service_json_refresh (const char *refresh_token);
+/* {"KEY": "VALUE"}: password reset (username), user-name recovery (email). */
+GBytes *vo_service_json_single (const char *key, const char *value);
+GBytes *vo_service_json_forwarding_rule (const VoServiceForwardingRule *rule);
+
+/* The text a service answer may carry to a person (a problem's detail):
+ * valid UTF-8 only (else NULL), control characters as spaces, at most
+ * @max_chars characters (then "…"). */
+char *vo_service_json_printable (const char *text, guint max_chars);
+
+/* "image/jpeg" for JPEG bytes, "image/png" for PNG, else NULL (§6). */
+const char *vo_service_photo_type (GBytes *image);
+
+G_END_DECLS
