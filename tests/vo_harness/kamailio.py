@@ -15,6 +15,10 @@ TEMPLATE = os.path.join(util.REPO_ROOT, 'tests', 'fixtures', 'kamailio.cfg.in')
 SCHEMA_DIR = '/usr/share/kamailio/db_sqlite'
 # Tables the config may use (standard first: it creates `version`).
 SCHEMAS = ('standard', 'auth_db', 'usrloc', 'registrar', 'msilo', 'presence', 'alias_db')
+# Forwarding rules: the reference service writes them, the cfg reads them (sqlops).
+# Made here too, so kamailio starts without the service.
+FORWARDING_SCHEMA = os.path.join(util.REPO_ROOT, 'tests', 'service', 'server',
+                                 'vo_forwarding-create.sql')
 
 
 class KamailioError(RuntimeError):
@@ -109,6 +113,8 @@ class Kamailio(util.ChildProcess):
                 if os.path.exists(path):
                     with open(path) as f:
                         con.executescript(f.read())
+            with open(FORWARDING_SCHEMA) as f:
+                con.executescript(f.read())
             con.commit()
         finally:
             con.close()

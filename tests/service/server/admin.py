@@ -1,0 +1,77 @@
+"""The admin API of the reference service (/admin/v1/..., docs/service-api.md §10)."""
+
+import hmac
+import secrets
+
+from aiohttp import web
+
+from . import auth
+from .common import read_json, string_field
+from .problems import ProblemError, invalid
+from .profile import me_object, sip_account_object
+
+PROFILE_KEYS = {'email': 'email', 'display-name': 'display_name', 'extension': 'extension',
+                'company': 'company', 'department': 'department', 'mobile': 'mobile'}
+
+
+def check_admin(request):
+    token = auth.bearer(request) or ''
+    if not hmac.compare_digest(token.encode(), request.app['vo'].admin_token.encode()):
+        raise ProblemError('forbidden', 'The admin API needs the admin token.')
+
+
+async def add_user(request):
+    check_admin(request)
+    vo = request.app['vo']
+    body = await read_json(request)
+    username = string_field(body, 'username')
+    password = string_field(body, 'password')
+    if not username.replace('-', '').replace('.', '').replace('_', '').isalnum() or \
+            not username.isascii() or len(username) > 64:
+        raise invalid('"username" must be letters, digits, "-", "." or "_" (64 at most).')
+    profile = {}
+    for key, column in PROFILE_KEYS.items():
+        profile[column] = string_field(body, key, required=False)
+    if vo.store.user(username) is not None:
+        raise ProblemError('conflict', f'The user {username} exists already.')
+    vo.store.add_user(username, await auth.hash_password(password), profile)
+    vo.kamailio.provision(username, secrets.token_urlsafe(18))
+    user = vo.store.user(username)
+    return web.json_response({**me_object(vo, user),
+                              'sip-account': sip_account_object(vo, user)}, status=201)
+
+
+def existing_user(request):
+    username = request.match_info['username']
+    if request.app['vo'].store.user(username) is None:
+        raise ProblemError('not-found', f'There is no user {username}.')
+    return username
+
+
+async def delete_user(request):
+    check_admin(request)
+    vo = request.app['vo']
+    username = existing_user(request)
+    vo.revoke_sessions(username)
+    vo.store.delete_user(username)
+    vo.kamailio.remove(username)
+    return web.Response(status=204)
+
+
+async def revoke(request):
+    check_admin(request)
+    request.app['vo'].revoke_sessions(existing_user(request))
+    return web.Response(status=204)
+
+
+async def faults(request):
+    check_admin(request)
+    request.app['vo'].faults.configure(await read_json(request))
+    return web.Response(status=204)
+
+
+def add_routes(app):
+    app.router.add_post('/admin/v1/users', add_user)
+    app.router.add_delete('/admin/v1/users/{username}', delete_user)
+    app.router.add_post('/admin/v1/users/{username}/revoke', revoke)
+    app.router.add_post('/admin/v1/faults', faults)
