@@ -400,7 +400,8 @@ vo_account_service_client_new (VoAccountService *self, const char *url, GError *
 static void
 service_use_client (VoAccountService *self, VoServiceClient *client, const char *user)
 {
-  service_drop_client (self);
+  /* The caller dropped the previous client (and so renewed the cancellable). */
+  g_assert (self->client == NULL);
   self->client = client;
   g_signal_connect (client, "refresh-token-changed", G_CALLBACK (on_refresh_token_changed), self);
   g_free (self->user);
@@ -453,7 +454,8 @@ on_sign_in_profile (GObject *source, GAsyncResult *result, gpointer user_data)
   g_clear_pointer (&self->profile, vo_service_profile_free);
   self->profile = profile;
   vo_account_service_notify_profile (self);
-  vo_service_client_get_sip_account_async (self->client, g_task_get_cancellable (task),
+  /* (Not g_task_get_cancellable (task) in the call: argument order is unspecified.) */
+  vo_service_client_get_sip_account_async (self->client, self->cancellable,
                                            on_sign_in_provisioned, g_steal_pointer (&task));
 }
 
@@ -469,8 +471,8 @@ on_sign_in_session (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   }
   self->has_access = TRUE;
-  vo_service_client_get_me_async (self->client, g_task_get_cancellable (task),
-                                  on_sign_in_profile, g_steal_pointer (&task));
+  vo_service_client_get_me_async (self->client, self->cancellable, on_sign_in_profile,
+                                  g_steal_pointer (&task));
 }
 
 void
@@ -569,6 +571,7 @@ vo_account_service_resume (VoAccountService *self)
 
   if (!url || !user || !*user)
     return FALSE;
+  service_drop_client (self);
   client = vo_account_service_client_new (self, url, &error);
   if (!client) {
     service_set_state (self, VO_SERVICE_STATE_ERROR, error->message);
@@ -607,33 +610,27 @@ service_forget (VoAccountService *self)
 static void
 on_service_signed_out (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!vo_service_client_sign_out_finish (VO_SERVICE_CLIENT (source), result, &error))
     g_message ("The Virtual Office session could not be ended at the service: %s",
                error->message);
-  service_forget (g_task_get_source_object (task));
-  g_task_return_boolean (task, TRUE);
 }
 
 void
 vo_account_service_sign_out_async (VoAccountService *self, GAsyncReadyCallback callback,
                                    gpointer user_data)
 {
-  GTask *task = g_task_new (self, NULL, callback, user_data);
+  g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   g_autoptr(VoServiceClient) client = self->client ? g_object_ref (self->client) : NULL;
 
   g_task_set_source_tag (task, vo_account_service_sign_out_async);
-  if (!client || !vo_service_client_has_session (client)) {
-    service_forget (self);
-    g_task_return_boolean (task, TRUE);
-    g_object_unref (task);
-    return;
-  }
-  /* The session's other requests end now; DELETE /v1/session goes on. */
-  g_cancellable_cancel (self->cancellable);
-  vo_service_client_sign_out_async (client, NULL, on_service_signed_out, task);
+  /* Everything is forgotten at once; DELETE /v1/session goes on behind
+   * (the client keeps itself alive until it has an answer). */
+  service_forget (self);
+  if (client && vo_service_client_has_session (client))
+    vo_service_client_sign_out_async (client, NULL, on_service_signed_out, NULL);
+  g_task_return_boolean (task, TRUE);
 }
 
 void
