@@ -276,16 +276,18 @@ service_url_is_valid (const char *url, GError **error)
 {
   g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
 
-  if (!uri || g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 ||
-      !g_uri_get_host (uri) || !*g_uri_get_host (uri)) {
-    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                 "--service needs the https:// URL of the Virtual Office service, not '%s'", url);
-    return FALSE;
-  }
-  if (g_uri_get_userinfo (uri)) {
+  /* The URL is not repeated in the messages: it may hold a password. */
+  if (uri && g_uri_get_userinfo (uri)) {
     g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                          "--service must not carry a user name or password: give the user "
                          "as USER and the password when asked");
+    return FALSE;
+  }
+  if (!uri || g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 ||
+      !g_uri_get_host (uri) || !*g_uri_get_host (uri)) {
+    g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         "--service needs the https:// URL of the Virtual Office service "
+                         "(https://HOST[:PORT][/PATH])");
     return FALSE;
   }
   return TRUE;

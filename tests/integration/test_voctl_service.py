@@ -206,9 +206,11 @@ def test_sign_in_service_url_must_be_https(h, daemon, url):
     assert h.client().account('State') == 'signed-out'
 
 
-def test_sign_in_service_url_without_credentials(h, daemon):
-    r = h.voctl.run('sign-in', USER, '--service', 'https://vera:hunter2@vo.example.com',
-                    '--password-stdin', input=PASSWORD + '\n')
+@pytest.mark.parametrize('url', ['https://vera:hunter2@vo.example.com',
+                                 'http://vera:hunter2@vo.example.com'])
+def test_sign_in_service_url_without_credentials(h, daemon, url):
+    r = h.voctl.run('sign-in', USER, '--service', url, '--password-stdin',
+                    input=PASSWORD + '\n')
     assert r.returncode == 2, r
     assert_clean_error(r, 'password')
     assert 'hunter2' not in r.stderr + r.stdout
