@@ -1,4 +1,5 @@
-/* vo-ctl-account.c: the account commands — status, sign-in, sign-out, wait.
+/* vo-ctl-account.c: the account commands — status, sign-in (SIP-only or
+ * through the Virtual Office service), sign-out, wait.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -39,20 +40,38 @@ G_DEFINE_AUTO_CLEANUP_FREE_FUNC (VoCtlSecret, secret_free, NULL)
 typedef struct {
   GDBusInterfaceInfo *(*interface) (void); /* the generated vo_dbus_*_interface_info */
   const char *property;
+  gboolean only_when_set; /* text shows the line only when the value is not empty */
 } StatusField;
 
-/* Text and JSON show these in this order; JSON keys are the kebab-case names. */
+/* Text and JSON show these in this order; JSON keys are the kebab-case names
+ * and JSON always has every key. The profile fields come from the Virtual
+ * Office service and are empty in SIP-only mode, so text leaves them out then. */
 static const StatusField status_fields[] = {
   { vo_dbus_account1_interface_info, "State" },
   { vo_dbus_account1_interface_info, "Registration" },
+  { vo_dbus_account1_interface_info, "ServiceState" },
   { vo_dbus_account1_interface_info, "LastError" },
   { vo_dbus_account1_interface_info, "Username" },
   { vo_dbus_account1_interface_info, "DisplayName" },
+  { vo_dbus_account1_interface_info, "Extension", TRUE },
+  { vo_dbus_account1_interface_info, "Company", TRUE },
   { vo_dbus_account1_interface_info, "SipUri" },
+  { vo_dbus_account1_interface_info, "PhotoPath", TRUE },
   { vo_dbus_account1_interface_info, "Capabilities" },
   { vo_dbus_settings1_interface_info, "NetworkType" },
   { vo_dbus_settings1_interface_info, "CallsAllowed" },
 };
+
+#define STATUS_DESCRIPTION \
+  "ServiceState is the Virtual Office service's:\n" \
+  "  none        SIP-only account (signed in with --registrar, or signed out)\n" \
+  "  connecting  signing in to the service\n" \
+  "  online      the service answers; profile, photo and recovery work\n" \
+  "  offline     the service cannot be reached or fails; calls still work, the\n" \
+  "              daemon keeps retrying, LastError says why\n" \
+  "  error       the service session ended or its certificate was refused:\n" \
+  "              sign in again (LastError says why)\n" \
+  "Extension, Company and PhotoPath come from the service; they are shown when set."
 
 static int
 print_status (VoCtl *ctl)
@@ -79,9 +98,9 @@ print_status (VoCtl *ctl)
 
     vo_ctl_json_add_member (builder, key, value);
 
-    /* Every line always, LastError too (empty when all is well): scripts
-     * can rely on the set of lines. */
-    if (!ctl->json)
+    /* Every other line always, LastError too (empty when all is well):
+     * scripts can rely on that set of lines. */
+    if (!ctl->json && !(field->only_when_set && !(text && *text)))
       vo_ctl_print_field (field->property, text);
   }
   json_builder_end_object (builder);
@@ -97,9 +116,11 @@ run_status (VoCtl *ctl, int argc, char **argv)
   g_autoptr (GOptionContext) context = NULL;
 
   context = vo_ctl_option_context_new (ctl, "status", NULL,
-                                       "Show the account, its registration and whether calls "
-                                       "are allowed on the current network.",
+                                       "Show the account, its registration, the Virtual Office "
+                                       "service and whether calls are allowed on the current "
+                                       "network.",
                                        NULL);
+  g_option_context_set_description (context, STATUS_DESCRIPTION);
   if (!vo_ctl_parse (context, &argc, &argv))
     return VO_CTL_EXIT_USAGE;
   if (argc > 1)
@@ -231,18 +252,45 @@ read_password_tty (GError **error)
 
 /* sign-in */
 
-/* "Signed in as sip:…", read fresh: the proxy's cache may not have seen the
- * daemon's PropertiesChanged yet when the SignIn reply arrives. */
+/* "Signed in as sip:…" (and the service's state after a sign-in through
+ * it), read fresh: the proxy's cache may not have seen the daemon's
+ * PropertiesChanged yet when the SignIn reply arrives. */
 static void
 print_signed_in (VoCtl *ctl, const char *user)
 {
   g_autoptr (GVariant) account = vo_ctl_get_all (ctl, vo_dbus_account1_interface_info (),
                                                     VO_OBJECT_PATH, NULL);
-  const char *sip_uri = NULL;
+  const char *sip_uri = account ? vo_ctl_lookup_string (account, "SipUri") : "";
+  const char *service_state = account ? vo_ctl_lookup_string (account, "ServiceState") : "";
 
-  if (!account || !g_variant_lookup (account, "SipUri", "&s", &sip_uri) || !*sip_uri)
-    sip_uri = user;
-  g_print ("Signed in as %s.\n", sip_uri);
+  g_print ("Signed in as %s.\n", *sip_uri ? sip_uri : user);
+  if (*service_state && !g_str_equal (service_state, "none"))
+    g_print ("Virtual Office service: %s.\n", service_state);
+}
+
+/* --service takes an https URL with a host: the service speaks HTTPS only
+ * (docs/service-api.md §1), so anything else is a typo caught before the
+ * password is asked for. */
+static gboolean
+service_url_is_valid (const char *url, GError **error)
+{
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  /* The URL is not repeated in the messages: it may hold a password. */
+  if (uri && g_uri_get_userinfo (uri)) {
+    g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         "--service must not carry a user name or password: give the user "
+                         "as USER and the password when asked");
+    return FALSE;
+  }
+  if (!uri || g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 ||
+      !g_uri_get_host (uri) || !*g_uri_get_host (uri)) {
+    g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                         "--service needs the https:// URL of the Virtual Office service "
+                         "(https://HOST[:PORT][/PATH])");
+    return FALSE;
+  }
+  return TRUE;
 }
 
 /* Only the options given: the daemon applies its defaults to the others. */
@@ -253,6 +301,18 @@ add_option (GVariantBuilder *options, const char *key, const char *value)
     g_variant_builder_add (options, "{sv}", key, g_variant_new_string (value));
 }
 
+#define SIGN_IN_DESCRIPTION \
+  "Two ways to sign in:\n" \
+  "  through the Virtual Office service: USER and password only, with --service URL\n" \
+  "      or with [service] url in vo.conf; the service provides the SIP account,\n" \
+  "      the profile (extension, company, photo) and password recovery;\n" \
+  "  SIP-only: --registrar (and --domain, --proxy, --transport as needed).\n" \
+  "A service with a certificate of a private CA needs [service] ca-file in vo.conf.\n" \
+  "\n" \
+  "Examples:\n" \
+  "  vo-ctl sign-in alice --service https://vo.example.com\n" \
+  "  vo-ctl sign-in alice@example.com --registrar pbx.example.com --transport tls"
+
 static int
 run_sign_in (VoCtl *ctl, int argc, char **argv)
 {
@@ -261,8 +321,11 @@ run_sign_in (VoCtl *ctl, int argc, char **argv)
   g_autofree char *proxy = NULL;
   g_autofree char *transport = NULL;
   g_autofree char *display_name = NULL;
+  g_autofree char *service = NULL;
   gboolean password_stdin = FALSE;
   const GOptionEntry entries[] = {
+    { "service", 0, 0, G_OPTION_ARG_STRING, &service,
+      "The Virtual Office service's https:// URL (then no SIP option is needed)", "URL" },
     { "registrar", 0, 0, G_OPTION_ARG_STRING, &registrar,
       "Where REGISTER goes (host[:port] or sip:/sips: URI)", "HOST" },
     { "domain", 0, 0, G_OPTION_ARG_STRING, &domain,
@@ -289,6 +352,7 @@ run_sign_in (VoCtl *ctl, int argc, char **argv)
                                        "The password is asked for on the terminal, or read from "
                                        "standard input with --password-stdin.",
                                        entries);
+  g_option_context_set_description (context, SIGN_IN_DESCRIPTION);
   if (!vo_ctl_parse (context, &argc, &argv))
     return VO_CTL_EXIT_USAGE;
   if (argc < 2)
@@ -297,6 +361,8 @@ run_sign_in (VoCtl *ctl, int argc, char **argv)
     return vo_ctl_usage_error ("sign-in", "too many arguments");
   user = argv[1];
 
+  if (service && !service_url_is_valid (service, &error))
+    return vo_ctl_usage_error ("sign-in", "%s", error->message);
   if (transport && !g_strv_contains ((const char *const[]){ "udp", "tcp", "tls", NULL }, transport))
     return vo_ctl_usage_error ("sign-in", "unknown transport '%s' (use udp, tcp or tls)",
                                transport);
@@ -315,6 +381,7 @@ run_sign_in (VoCtl *ctl, int argc, char **argv)
   if (!password)
     return vo_ctl_fail (error);
 
+  add_option (&options, "service", service);
   add_option (&options, "registrar", registrar);
   add_option (&options, "domain", domain);
   add_option (&options, "proxy", proxy);

@@ -50,6 +50,7 @@ typedef struct {
 /* Command groups: one file each, a { NULL }-terminated table each, all listed
  * in vo-ctl.c. */
 extern const VoCtlCommand vo_ctl_account_commands[];
+extern const VoCtlCommand vo_ctl_service_commands[];
 extern const VoCtlCommand vo_ctl_settings_commands[];
 extern const VoCtlCommand vo_ctl_dial_commands[];
 extern const VoCtlCommand vo_ctl_calls_commands[];

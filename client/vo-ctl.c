@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 
 #include "vo-ctl-common.h"
 #include "vo-error.h"
@@ -19,6 +20,7 @@ static const VoCtlCommand builtin_commands[] = {
 /* One entry per command group (file); help lists them in this order. */
 static const VoCtlCommand *const command_groups[] = {
   vo_ctl_account_commands,
+  vo_ctl_service_commands,
   vo_ctl_settings_commands,
   vo_ctl_dial_commands,
   vo_ctl_calls_commands,
@@ -44,10 +46,15 @@ static char *
 commands_description (void)
 {
   GString *text = g_string_new ("Commands:\n");
+  int width = 0;
 
+  /* The summaries in one column, after the longest name. */
   for (gsize i = 0; i < G_N_ELEMENTS (command_groups); i++)
     for (const VoCtlCommand *command = command_groups[i]; command->name; command++)
-      g_string_append_printf (text, "  %-12s %s\n", command->name, command->summary);
+      width = MAX (width, (int) strlen (command->name));
+  for (gsize i = 0; i < G_N_ELEMENTS (command_groups); i++)
+    for (const VoCtlCommand *command = command_groups[i]; command->name; command++)
+      g_string_append_printf (text, "  %-*s  %s\n", width, command->name, command->summary);
   g_string_append (text, "\nRun 'vo-ctl help COMMAND' or 'vo-ctl COMMAND --help' for the "
                          "options of a command.\n"
                          "Exit status: 0 done, 1 refused or failed, 2 wrong usage.");

@@ -3,9 +3,12 @@
 
 Started by tools/demo (which builds first). Starts, through tests/vo_harness:
 a private session bus (and a private system bus with python3-dbusmock's
-NetworkManager, when installed), kamailio on an ephemeral port with the users
-below, a private PipeWire (null devices vo_test_mic / vo_test_speaker /
-vo_test_ring) for vo-daemon's audio, vo-daemon signed in as alice, and
+NetworkManager, when installed), kamailio on an ephemeral port, an SMTP sink
+(aiosmtpd) and the reference Virtual Office service (tests/service, HTTPS
+with a test CA) in front of them, which creates the users below and their SIP
+accounts; a private PipeWire (null devices vo_test_mic / vo_test_speaker /
+vo_test_ring) for vo-daemon's audio, vo-daemon signed in as alice with only
+her user name and password (the service provides the SIP account), and
 extension 200: a baresip that answers every call at once and sends back what
 it hears (its echo module). Then:
 
@@ -14,8 +17,13 @@ it hears (its echo module). Then:
       Ctrl-D) stops everything;
   --check (or stdin is not a terminal): prints the state, runs `vo-ctl status`,
       calls 200 and exits 0 only if the daemon reached Registration=registered
-      and the call to 200 became active (Call1.State) and hung up cleanly;
+      and ServiceState=online, and the call to 200 became active (Call1.State)
+      and hung up cleanly;
   --run CMD: runs `bash -c CMD` in that environment, exits with its status.
+
+The environment also has VO_DEMO_SERVICE_URL, VO_DEMO_SERVICE_CA (the test
+CA's PEM) and VO_DEMO_ADMIN_TOKEN (the service's admin API), so a script can
+add users and sign a second daemon in against the same world.
 
     /usr/bin/python3 tools/demo.py [--check | --run CMD] [--user alice] [--peer]
                                    [--tone-peer] [--keep]
@@ -44,17 +52,10 @@ from vo_harness import (ACCOUNT, MIC, SPEAKER, DBusCallError, Harness, util,  # 
 from vo_harness.client import pump  # noqa: E402
 from vo_harness.daemon import daemon_path  # noqa: E402
 
-DOMAIN = 'vo.test'
-# Demo accounts at the demo kamailio (loopback only, thrown away at exit).
-USERS = {
-    'alice': 'alice-demo',
-    'bob': 'bob-demo',
-    'carol': 'carol-demo',
-}
-DISPLAY_NAMES = {'alice': 'Alice Example', 'bob': 'Bob Example', 'carol': 'Carol Example'}
+from demo_world import (COMPANY, DISPLAY_NAMES, DOMAIN, ECHO_PASSWORD, ECHO_USER,  # noqa: E402
+                        EXTENSIONS, USERS, daemon_conf, mail_text, service_sign_in, start_world)
+
 NETWORK_KINDS = ('wifi', 'ethernet', 'cellular', 'none')
-# Extension 200: the echo peer (not a user vo-daemon can sign in as).
-ECHO_USER, ECHO_PASSWORD = '200', 'echo-demo'
 # baresip codec modules for 200, in the order it prefers them, with the names
 # its audio_codecs account parameter knows them by.
 ECHO_CODECS = (('opus.so', 'opus/48000/2'), ('g722.so', 'G722'), ('g711.so', 'PCMU,PCMA'))
@@ -84,7 +85,7 @@ class Peer:
         self.proc.stop()
 
 
-def start_echo_peer(h, kam, tone_peer=False):
+def start_echo_peer(h, kam, sip_password, tone_peer=False):
     """Extension 200: baresip answering every call at once.
 
     Normally with baresip's echo module (it answers incoming calls itself and
@@ -109,7 +110,7 @@ def start_echo_peer(h, kam, tone_peer=False):
             'rtp_timeout\t\t0',
         ])
         codecs = ','.join(c for _, c in have)
-        ua = BaresipUA(h.workdir, kam.hostport, ECHO_USER, ECHO_PASSWORD, domain=DOMAIN,
+        ua = BaresipUA(h.workdir, kam.hostport, ECHO_USER, sip_password, domain=DOMAIN,
                        name='peer-200', modules=[m for m, _ in have] + ['aubridge.so', 'echo.so'],
                        config_extra=config,
                        # echo.so answers by itself: no answermode=auto on top of it
@@ -128,7 +129,7 @@ def start_echo_peer(h, kam, tone_peer=False):
     say(f'extension {ECHO_USER}: no echo ({why}); it answers with a {FALLBACK_TONE} Hz tone '
         'instead')
     try:
-        peer = h.start_baresip(kam, ECHO_USER, ECHO_PASSWORD, domain=DOMAIN, name='peer-200-tone',
+        peer = h.start_baresip(kam, ECHO_USER, sip_password, domain=DOMAIN, name='peer-200-tone',
                                tone=FALLBACK_TONE, tone_seconds=300, auto_answer=True)
     except Exception as e:  # noqa: BLE001 - the demo goes on without 200
         raise RuntimeError(f'extension {ECHO_USER} (baresip) did not start: {e}') from None
@@ -136,8 +137,9 @@ def start_echo_peer(h, kam, tone_peer=False):
                 f'{FALLBACK_TONE} Hz tone for 5 minutes; PCMU/PCMA; log {peer.log})', peer, 'tone')
 
 
-def start_peers(h, kam, args):
-    """Other phones at the same kamailio, for vo-daemon to call.
+def start_peers(h, kam, world, args):
+    """Other phones at the same kamailio, for vo-daemon to call, registered
+    with the SIP passwords the service generated.
 
     Always extension 200 (start_echo_peer). With --peer also bob, with
     baresip, registration only: he is online, but baresip has no audio codecs
@@ -145,11 +147,11 @@ def start_peers(h, kam, args):
 
     Returns a list of Peer to show and tear down.
     """
-    peers = [start_echo_peer(h, kam, tone_peer=args.tone_peer)]
+    peers = [start_echo_peer(h, kam, world.sip_passwords[ECHO_USER], tone_peer=args.tone_peer)]
     if not args.peer:
         return peers
     from vo_harness.baresip import BaresipError, BaresipUA
-    bob = BaresipUA(h.workdir, kam.hostport, 'bob', USERS['bob'], domain=DOMAIN,
+    bob = BaresipUA(h.workdir, kam.hostport, 'bob', world.sip_passwords['bob'], domain=DOMAIN,
                     name='peer-bob', purpose='demo peer bob: registration only')
     bob.start()
     try:
@@ -168,14 +170,17 @@ def start_peers(h, kam, args):
 # into the daemon's microphone and listen to its speaker ------------------------------
 class Control:
     """`demo-network KIND` in the shell writes 'network KIND' to DIR/control and
-    reads one answer line from DIR/control.reply; `demo-tone` and
-    `demo-listen` likewise ('tone HZ SECONDS', 'listen SECONDS')."""
+    reads one answer line from DIR/control.reply; `demo-tone`, `demo-listen`
+    `demo-mail` and `demo-add-user` likewise ('tone HZ SECONDS', 'listen
+    SECONDS', 'mail', 'add-user NAME PASSWORD [EXTENSION]')."""
 
-    def __init__(self, workdir, nm, pw=None):
+    def __init__(self, workdir, nm, pw=None, world=None):
         self.path = os.path.join(workdir, 'control')
         self.reply = self.path + '.reply'
+        self.maildir = os.path.join(workdir, 'mail')
         self.nm = nm
         self.pw = pw
+        self.world = world
         self.player = None
         self.recordings = 0
         os.mkfifo(self.path, 0o600)
@@ -222,6 +227,10 @@ class Control:
             except Exception as e:  # noqa: BLE001 - reported to the shell
                 return f'error: {e}'
             return f'ok: NetworkManager primary connection is now {words[1]}'
+        if words == ['mail']:
+            return self._save_mail()
+        if words and words[0] == 'add-user':
+            return self._add_user(words[1:])
         if words and words[0] in ('tone', 'listen'):
             if self.pw is None:
                 return 'error: no private PipeWire in this demo (the daemon uses silent media)'
@@ -260,6 +269,39 @@ class Control:
         return (f'ok: heard {a.hz:.0f} Hz on {SPEAKER}, RMS {a.rms:.2f}, audible '
                 f'{a.active_seconds:.1f} of {a.seconds:.1f} s ({path})')
 
+    def _add_user(self, words):
+        """add-user NAME PASSWORD [EXTENSION]: a user at the service."""
+        if self.world is None:
+            return 'error: no Virtual Office service in this demo'
+        if len(words) not in (2, 3):
+            return 'error: usage: demo-add-user NAME PASSWORD [EXTENSION]'
+        profile = {'email': f'{words[0]}@{DOMAIN}', 'company': COMPANY}
+        if len(words) == 3:
+            profile['extension'] = words[2]
+        try:
+            self.world.add_user(words[0], words[1], **profile)
+        except Exception as e:  # noqa: BLE001 - reported to the shell
+            return f'error: {e}'
+        return f'ok: {words[0]} can sign in now: vo-ctl sign-in {words[0]}'
+
+    def _save_mail(self):
+        """mail: every message the service sent so far, as DIR/mail/N.txt (the
+        headers people read and the text, decoded)."""
+        if self.world is None:
+            return 'error: no mail sink in this demo'
+        messages = list(self.world.mail.messages)
+        if not messages:
+            return 'ok: no mail yet (try vo-ctl reset-password alice)'
+        os.makedirs(self.maildir, exist_ok=True)
+        for n, message in enumerate(messages, 1):
+            with open(os.path.join(self.maildir, f'{n}.txt'), 'w') as f:
+                for header in ('From', 'To', 'Subject', 'Date'):
+                    if message.get(header):
+                        f.write(f'{header}: {message[header]}\n')
+                f.write('\n' + mail_text(message))
+        newest = os.path.join(self.maildir, f'{len(messages)}.txt')
+        return f'ok: {len(messages)} mail(s) in {self.maildir}; newest {newest}'
+
     def _answer(self, text):
         deadline = time.monotonic() + 3
         while time.monotonic() < deadline:
@@ -278,7 +320,7 @@ class Control:
 
 
 # -- the shell ----------------------------------------------------------------------
-def shell_env(h, kam, d, user, pw):
+def shell_env(h, kam, d, user, pw, world):
     env = dict(os.environ)
     for k in ('DBUS_STARTER_ADDRESS', 'DBUS_STARTER_BUS_TYPE'):
         env.pop(k, None)
@@ -303,6 +345,12 @@ def shell_env(h, kam, d, user, pw):
         'VO_DEMO_DAEMON_LOG': d.log,
         'VO_DEMO_DAEMON_PID': str(d.pid),
         'VO_DEMO_SYSTEM_BUS': h.system_bus.address,
+        # The service, for scripts that add users (admin API) and sign a
+        # second daemon in against the same world.
+        'VO_DEMO_SERVICE_URL': world.service.url,
+        'VO_DEMO_SERVICE_CA': world.service.ca_file,
+        'VO_DEMO_ADMIN_TOKEN': world.service.admin_token,
+        'VO_DEMO_SERVICE_LOG': world.service.log,
     })
     return env
 
@@ -310,7 +358,8 @@ def shell_env(h, kam, d, user, pw):
 EXPORTED = ('DBUS_SESSION_BUS_ADDRESS', 'PATH', 'VO_DEMO_DIR', 'VO_DEMO_USER', 'VO_DEMO_DOMAIN',
             'VO_DEMO_REGISTRAR', 'VO_DEMO_KAMAILIO_CTL', 'VO_DEMO_DAEMON_LOG',
             'VO_DEMO_DAEMON_PID', 'VO_DEMO_SYSTEM_BUS', 'PIPEWIRE_RUNTIME_DIR', 'PIPEWIRE_REMOTE',
-            'VO_DEMO_PIPEWIRE_LOG')
+            'VO_DEMO_PIPEWIRE_LOG', 'VO_DEMO_SERVICE_URL', 'VO_DEMO_SERVICE_CA',
+            'VO_DEMO_ADMIN_TOKEN', 'VO_DEMO_SERVICE_LOG')
 
 FUNCTIONS = r'''
 # Who kamailio has registered (AoR and contact address).
@@ -342,6 +391,22 @@ demo-listen() {
   if [ $# -gt 1 ]; then echo "usage: demo-listen [SECONDS]" >&2; return 2; fi
   demo-ctl $(( ${1%.*} + 20 )) listen "${1:-2}"
 }
+# The mail the service sent (reset links, recovered user names): saves them
+# all in $VO_DEMO_DIR/mail and prints the newest.
+demo-mail() {
+  local reply; reply=$(demo-ctl 5 mail) || { echo "$reply"; return 1; }
+  echo "$reply"
+  local newest=${reply##* newest }
+  [ "$newest" != "$reply" ] && cat "$newest"
+}
+# A user at the service (through its admin API), who can then sign in:
+# demo-add-user NAME PASSWORD [EXTENSION]
+demo-add-user() {
+  if [ $# -lt 2 ] || [ $# -gt 3 ]; then
+    echo "usage: demo-add-user NAME PASSWORD [EXTENSION]" >&2; return 2
+  fi
+  demo-ctl 15 add-user "$@"
+}
 '''
 
 
@@ -361,16 +426,20 @@ def tip(cmd, comment):
     return f'  {cmd:<40}  # {comment}'
 
 
-def banner(h, kam, d, user, peers, env_file, nm, pw):
+def banner(h, kam, d, user, peers, env_file, nm, pw, world):
     reg = kam.hostport
     echo = next((p for p in peers if p.desc.startswith(f'{ECHO_USER}@')), None)
     lines = [
         '',
         'vo-daemon demo: everything runs on loopback; it all stops when this shell exits.',
-        f'  kamailio   {reg}, domain {DOMAIN}; users: '
-        + ', '.join(f'{u}/{p}' for u, p in USERS.items())
-        + f', {ECHO_USER}/{ECHO_PASSWORD} (extension 200, see peers)',
-        f'  vo-daemon  pid {d.pid}, signed in as {user}@{DOMAIN}; log {d.log}',
+        f'  service    {world.service.url}: the Virtual Office service (its test CA in '
+        '$VO_DEMO_SERVICE_CA, admin token $VO_DEMO_ADMIN_TOKEN)',
+        '  users      ' + ', '.join(f'{u}/{p} ({EXTENSIONS[u]})' for u, p in USERS.items())
+        + f', {ECHO_USER}/{ECHO_PASSWORD} (the echo peer)',
+        f'  mail       SMTP sink on {world.mail.hostport}: demo-mail shows what the service sent',
+        f'  kamailio   {reg}, domain {DOMAIN}; SIP accounts made by the service',
+        f'  vo-daemon  pid {d.pid}, signed in as {user} with only name and password; '
+        f'log {d.log}',
         f'  D-Bus      session bus {h.session_bus.address} (exported)'
         + ('; NetworkManager: mock (wifi)' if nm else '; no NetworkManager (GNetworkMonitor)'),
         ('  PipeWire   private, PIPEWIRE_RUNTIME_DIR exported (pw-cli, pw-dump, pw-cat ... '
@@ -414,9 +483,13 @@ def banner(h, kam, d, user, peers, env_file, nm, pw):
         lines.append('  demo-network cellular                     # then: vo-ctl settings get '
                      'calls-allowed')
     lines += [
+        tip('vo-ctl reset-password bob; demo-mail', 'the reset link the service mailed'),
+        tip('vo-ctl recover-username carol@vo.test', 'then demo-mail: the user name'),
+        tip('vo-ctl photo set ~/me.jpg', 'JPEG or PNG up to 2 MiB; vo-ctl photo'),
         '  vo-ctl sign-out',
-        '  echo carol-demo | vo-ctl sign-in --password-stdin --registrar "$VO_DEMO_REGISTRAR" '
-        '--domain vo.test carol',
+        tip('echo carol-demo | vo-ctl sign-in --password-stdin carol',
+            'name and password: [service] url in vo.conf'),
+        tip('demo-add-user dave dave-demo-pw 204', 'a new user at the service'),
         '  busctl --user introspect org.virtualoffice /org/virtualoffice',
         '  busctl --user call org.virtualoffice /org/virtualoffice org.virtualoffice.Calls1 '
         f'Dial \'sa{{sv}}\' {ECHO_USER} 0',
@@ -473,15 +546,16 @@ def take_back_terminal():
 
 # -- main ---------------------------------------------------------------------------
 def show_state(client, kam, user):
+    """Prints the account and kamailio's view; returns Account1's properties."""
     props = client.get_all(ACCOUNT)
-    for key in ('State', 'Registration', 'Username', 'SipUri', 'DisplayName', 'LastError',
-                'Capabilities'):
+    for key in ('State', 'Registration', 'ServiceState', 'Username', 'SipUri', 'DisplayName',
+                'Extension', 'Company', 'LastError', 'Capabilities'):
         if key in props:
             print(f'  Account1.{key:<13} {props[key]!r}')
     contacts = kam.contacts(user)
     print(f'  kamailio contacts of {user}: '
           + (', '.join(c.get('Address', '?') for c in contacts) or 'none'))
-    return props.get('Registration')
+    return props
 
 
 ECHO_TEST_HZ = 660        # --check plays this into the mic and wants it back from 200
@@ -633,8 +707,12 @@ def main():
     failed = True       # keep the work folder when the demo itself went wrong
     try:
         say(f'work folder {h.workdir}')
-        kam = h.start_kamailio(users={**USERS, ECHO_USER: ECHO_PASSWORD}, domains=(DOMAIN,))
-        say(f'kamailio on {kam.hostport} (users {", ".join(USERS)}, {ECHO_USER})')
+        kam = h.start_kamailio(domains=(DOMAIN,))
+        say(f'kamailio on {kam.hostport}')
+        world = start_world(h, kam)
+        say(f'Virtual Office service on {world.service.url} (log {world.service.log}), mail to '
+            f'the SMTP sink on {world.mail.hostport}; users {", ".join(USERS)}, {ECHO_USER} '
+            'created through its admin API')
         nm = None
         if not args.no_nm:
             try:
@@ -653,37 +731,38 @@ def main():
             for p in h.pipewires:
                 p.stop()
             h.pipewires.clear()
-        if pw is not None:
-            d = h.daemon(pipewire=pw)
-        else:
-            d = h.daemon(extra_env=SILENT_MEDIA)
+        media = {'pipewire': pw} if pw is not None else {'extra_env': SILENT_MEDIA}
+        d = h.daemon(start=False, **media)
+        d.write_conf(daemon_conf(world))
+        d.start()
         say(f'vo-daemon pid {d.pid} owns org.virtualoffice; log {d.log}')
         client = h.client()
         user = args.user
         try:
-            client.sign_in(user, USERS[user], registrar=kam.hostport, domain=DOMAIN,
-                           display_name=DISPLAY_NAMES[user])
-            client.wait_registration('registered', timeout=10)
-            say(f'signed in as {user}@{DOMAIN}: registered')
+            service_sign_in(client, world, user)
+            say(f'signed in as {user} with only name and password through the service: '
+                'registered')
         except (DBusCallError, TimeoutError) as e:
-            say(f'sign-in as {user} failed: {e}')
-        peers = start_peers(h, kam, args)
+            say(f'sign-in as {user} through the service failed: {e}')
+        peers = start_peers(h, kam, world, args)
         for p in peers:
             say(f'peer {p.desc}')
-        control = Control(h.workdir, nm, pw)
-        env = shell_env(h, kam, d, user, pw)
+        control = Control(h.workdir, nm, pw, world)
+        env = shell_env(h, kam, d, user, pw, world)
         env_file = write_env_file(h, env)
         failed = False
 
         if interactive:
-            run_shell(h, env, banner(h, kam, d, user, peers, env_file, nm, pw))
+            run_shell(h, env, banner(h, kam, d, user, peers, env_file, nm, pw, world))
             status = 0
         elif args.run is not None:
             r = subprocess.run(['bash', '-c', FUNCTIONS + '\n' + args.run], env=env)
             status = r.returncode
         else:
             print('vo-daemon demo state:')
-            registration = show_state(client, kam, user)
+            props = show_state(client, kam, user)
+            registration = props.get('Registration')
+            service_state = props.get('ServiceState')
             if have_voctl:
                 r = subprocess.run([voctl_path(), 'status'], env=env, capture_output=True,
                                    text=True, timeout=30)
@@ -698,7 +777,8 @@ def main():
                 say('vo-daemon is no longer running')
                 registration = None
                 call_error = call_error or 'vo-daemon is no longer running'
-            status = 0 if registration == 'registered' and call_error is None else 1
+            status = 0 if (registration == 'registered' and service_state == 'online'
+                           and call_error is None) else 1
             failed = status != 0
             if failed:
                 print(f'--- {d.log} (tail) ---\n{util.tail(d.log, 30)}')
@@ -706,7 +786,7 @@ def main():
                     print(f'--- {peers[0].proc.log} (tail) ---\n'
                           f'{util.tail(peers[0].proc.log, 30)}')
             print(f'demo: {"OK" if status == 0 else "FAILED"}: vo-daemon Registration='
-                  f'{registration!r}; call to {ECHO_USER}: '
+                  f'{registration!r}, ServiceState={service_state!r}; call to {ECHO_USER}: '
                   + ('active, hung up' if call_error is None else call_error))
     except Exception as e:  # noqa: BLE001 - report, tear down, exit 1
         say(f'error: {type(e).__name__}: {e}')
