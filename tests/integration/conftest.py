@@ -99,3 +99,38 @@ def register_count(kam, user=USER):
     """How many REGISTERs for user kamailio has logged (needs WITH_DEBUG)."""
     with open(kam.log, errors='replace') as f:
         return sum(1 for line in f if 'REQ REGISTER' in line and f'sip:{user}@' in line)
+
+
+@pytest.fixture
+def mail_sink():
+    """An SMTP sink (aiosmtpd, vo_harness.mail.MailSink) the reference service mails to."""
+    from vo_harness.mail import MailSink
+    sink = MailSink()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope='session')
+def service_tls(tmp_path_factory):
+    """(TestCA, cert, key): the test CA and the reference service's certificate
+    for 127.0.0.1, made once per run (RSA key generation is slow)."""
+    from vo_harness.tlsca import TestCA
+    ca = TestCA(str(tmp_path_factory.mktemp('service-ca')))
+    cert, key = ca.server('service', dns=('localhost',), ips=('127.0.0.1',))
+    return ca, cert, key
+
+
+@pytest.fixture
+def service(h, kam, mail_sink, service_tls):
+    """The reference Virtual Office service (tests/service/vo-service,
+    vo_harness.service.Service) over HTTPS (certificate from service_tls; the CA
+    is service.ca_file), provisioning SIP accounts into kam's database and
+    mailing to mail_sink. No users yet: service.add_user(...). Stopped before
+    the mail sink."""
+    from vo_harness.service import Service
+    ca, cert, key = service_tls
+    svc = Service(kam, mail_sink, workdir=os.path.join(h.workdir, 'service'), domain=DOMAIN,
+                  ca=ca, tls_cert=cert, tls_key=key)
+    h.peers.append(svc)
+    yield svc.start()
+    svc.stop()

@@ -83,12 +83,22 @@ def backlog(store, username, after):
     return [stored_message(r) for r in rows], last
 
 
-async def _send_queued(sock, last_sent):
+async def _read_until_closed(sock):
+    """Take the client's frames (pongs, its close) and ignore their content;
+    tell the sender when the client is gone."""
+    async for msg in sock.ws:
+        if msg.type == WSMsgType.ERROR:
+            break
+    sock.queue.put_nowait(('gone',))
+
+
+async def _send_until_closed(sock, last_sent):
     while True:
         item = await sock.queue.get()
+        if item[0] == 'gone':
+            return None
         if item[0] == 'close':
-            await sock.ws.close(code=item[1], message=item[2].encode())
-            return
+            return item[1:]
         if item[1] > last_sent:
             await sock.ws.send_str(item[2])
             last_sent = item[1]
@@ -108,23 +118,28 @@ async def events(request):
     await ws.prepare(request)
     sock = _Socket(ws, row['username'], row['id'])
     vo.hub.sockets.add(sock)
-    expiry = asyncio.get_running_loop().call_later(
-        max(0.0, row['expires'] - time.time()), sock.close, CLOSE_SESSION_ENDED,
-        'access token expired')
-    sender = None
+    loop = asyncio.get_running_loop()
+    expiry = loop.call_later(max(0.0, row['expires'] - time.time()), sock.close,
+                             CLOSE_SESSION_ENDED, 'access token expired')
+    reader = loop.create_task(_read_until_closed(sock))
     try:
         messages, last_sent = backlog(vo.store, row['username'], after)
         for message in messages:
             await ws.send_str(message)
-        sender = asyncio.get_running_loop().create_task(_send_queued(sock, last_sent))
-        async for msg in ws:
-            if msg.type == WSMsgType.ERROR:
-                break
+        closing = await _send_until_closed(sock, last_sent)
     finally:
         expiry.cancel()
         vo.hub.sockets.discard(sock)
-        if sender is not None:
-            sender.cancel()
+        # Stop reading before closing: aiohttp 3.8 closing a socket another
+        # task reads from does not wait for the client's close frame, and the
+        # client, answering into a closed connection, sees 1006, not our code.
+        reader.cancel()
+        try:
+            await reader
+        except asyncio.CancelledError:
+            pass
+    if closing is not None:
+        await ws.close(code=closing[0], message=closing[1].encode())
     return ws
 
 

@@ -21,7 +21,7 @@ class Mailer:
         msg['To'] = to
         msg['Subject'] = subject
         msg.set_content(text)
-        with smtplib.SMTP(self.host, self.port, timeout=10) as smtp:
+        with smtplib.SMTP(self.host, self.port, timeout=5) as smtp:
             smtp.send_message(msg)
 
     async def _send(self, to, subject, text):
