@@ -77,7 +77,8 @@ VoServiceClient *vo_service_client_new (const char *base_url, const char *ca_fil
                                         GError **error);
 /* "https://host:port", normalised. */
 const char *vo_service_client_get_base_url (VoServiceClient *self);
-/* Seconds before a request without an answer fails UNREACHABLE (default 20). */
+/* Seconds before a request without an answer fails UNREACHABLE (default 20).
+ * libsoup applies it to connections opened afterwards: set it first. */
 void vo_service_client_set_timeout (VoServiceClient *self, guint timeout_s);
 /* The Retry-After (seconds) of the last answer that failed
  * VO_SERVICE_ERROR_SERVER, 0 when it had none; reset by a success. */

@@ -1,0 +1,517 @@
+/* test-service-client.c: VoServiceClient's HTTP behaviour against a small
+ * in-process SoupServer over real TLS (a throwaway self-signed certificate
+ * made with openssl): the token refresh on 401 (once, and shared by
+ * concurrent requests), the session ending, a hang, an untrusted
+ * certificate, unreadable answers, Retry-After and the photo. The
+ * contract as a whole is tested against the reference service by the
+ * integration tests.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "vo-service-client.h"
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+typedef struct {
+  SoupServer *server;
+  char *dir;
+  char *ca_file;
+  char *url;
+  VoServiceClient *client;
+  /* What the server does and saw. */
+  char *valid_access;     /* the access token it takes */
+  char *valid_refresh;    /* the refresh token it takes */
+  guint refresh_count;
+  guint me_count;
+  guint token_serial;
+  const char *me_mode;    /* "ok", "expired-always", "garbage", "html", "hang", "busy" */
+  GBytes *photo;
+  char *photo_type;
+  GPtrArray *tokens_seen; /* refresh-token-changed values ("(null)" for NULL) */
+} Fixture;
+
+static void
+reply (SoupServerMessage *message, guint status, const char *type, const char *body)
+{
+  soup_server_message_set_status (message, status, NULL);
+  soup_server_message_set_response (message, type, SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static void
+reply_problem (SoupServerMessage *message, guint status, const char *type)
+{
+  g_autofree char *body = g_strdup_printf ("{\"type\": \"https://x.test/problems/%s\","
+                                           " \"status\": %u, \"detail\": \"%s\"}",
+                                           type, status, type);
+
+  reply (message, status, "application/problem+json", body);
+}
+
+static void
+reply_tokens (Fixture *fixture, SoupServerMessage *message, guint status)
+{
+  g_autofree char *body = NULL;
+
+  fixture->token_serial++;
+  g_free (fixture->valid_access);
+  g_free (fixture->valid_refresh);
+  fixture->valid_access = g_strdup_printf ("access%u", fixture->token_serial);
+  fixture->valid_refresh = g_strdup_printf ("refresh%u", fixture->token_serial);
+  body = g_strdup_printf ("{\"access-token\": \"%s\", \"refresh-token\": \"%s\","
+                          " \"token-type\": \"Bearer\", \"expires-in\": 900}",
+                          fixture->valid_access, fixture->valid_refresh);
+  reply (message, status, "application/json", body);
+}
+
+static gboolean
+bearer_ok (Fixture *fixture, SoupServerMessage *message)
+{
+  const char *authorization = soup_message_headers_get_one (
+    soup_server_message_get_request_headers (message), "Authorization");
+  g_autofree char *expected = g_strconcat ("Bearer ", fixture->valid_access, NULL);
+
+  return fixture->valid_access && g_strcmp0 (authorization, expected) == 0;
+}
+
+static char *
+request_text (SoupServerMessage *message)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (message);
+
+  return g_strndup (body->data, (gsize) body->length);
+}
+
+static void
+on_me (Fixture *fixture, SoupServerMessage *message)
+{
+  fixture->me_count++;
+  if (g_str_equal (fixture->me_mode, "hang")) {
+    soup_server_message_pause (message);
+    return;
+  }
+  if (g_str_equal (fixture->me_mode, "expired-always") || !bearer_ok (fixture, message)) {
+    reply_problem (message, 401, "invalid-token");
+    return;
+  }
+  if (g_str_equal (fixture->me_mode, "garbage"))
+    reply (message, 200, "application/json", "{\"username\": ");
+  else if (g_str_equal (fixture->me_mode, "html"))
+    reply (message, 200, "text/html", "<p>{}</p>");
+  else if (g_str_equal (fixture->me_mode, "busy")) {
+    soup_message_headers_append (soup_server_message_get_response_headers (message),
+                                 "Retry-After", "7");
+    reply_problem (message, 503, "unavailable");
+  } else
+    reply (message, 200, "application/json; charset=utf-8",
+           "{\"username\": \"alice\", \"sip-uri\": \"sip:alice@vo.test\"}");
+}
+
+static void
+on_photo (Fixture *fixture, SoupServerMessage *message)
+{
+  const char *method = soup_server_message_get_method (message);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+
+  if (!bearer_ok (fixture, message)) {
+    reply_problem (message, 401, "invalid-token");
+  } else if (g_str_equal (method, "PUT")) {
+    SoupMessageBody *body = soup_server_message_get_request_body (message);
+
+    g_clear_pointer (&fixture->photo, g_bytes_unref);
+    fixture->photo = g_bytes_new (body->data, (gsize) body->length);
+    g_free (fixture->photo_type);
+    fixture->photo_type = g_strdup (soup_message_headers_get_content_type (
+      soup_server_message_get_request_headers (message), NULL));
+    reply (message, 200, "application/json",
+           "{\"path\": \"/v1/me/photo\", \"etag\": \"\\\"p1\\\"\", \"content-type\": \"image/png\"}");
+  } else if (!fixture->photo) {
+    reply_problem (message, 404, "not-found");
+  } else {
+    soup_message_headers_append (headers, "ETag", "\"p1\"");
+    soup_server_message_set_status (message, 200, NULL);
+    soup_server_message_set_response (message, fixture->photo_type, SOUP_MEMORY_COPY,
+                                      g_bytes_get_data (fixture->photo, NULL),
+                                      g_bytes_get_size (fixture->photo));
+  }
+}
+
+static void
+on_request (SoupServer *server, SoupServerMessage *message, const char *path, GHashTable *query,
+            gpointer user_data)
+{
+  Fixture *fixture = user_data;
+  g_autofree char *text = request_text (message);
+
+  if (g_str_equal (path, "/v1/session")) {
+    if (strstr (text, "\"password\":\"right\""))
+      reply_tokens (fixture, message, 201);
+    else
+      reply_problem (message, 401, "invalid-credentials");
+  } else if (g_str_equal (path, "/v1/session/refresh")) {
+    g_autofree char *expected = g_strdup_printf ("{\"refresh-token\":\"%s\"}",
+                                                 fixture->valid_refresh);
+
+    fixture->refresh_count++;
+    if (fixture->valid_refresh && g_str_equal (text, expected))
+      reply_tokens (fixture, message, 200);
+    else
+      reply_problem (message, 401, "invalid-refresh-token");
+  } else if (g_str_equal (path, "/v1/me")) {
+    on_me (fixture, message);
+  } else if (g_str_equal (path, "/v1/me/photo")) {
+    on_photo (fixture, message);
+  } else {
+    reply_problem (message, 404, "not-found");
+  }
+}
+
+static void
+on_refresh_token_changed (VoServiceClient *client, const char *token, gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  g_ptr_array_add (fixture->tokens_seen, g_strdup (token ? token : "(null)"));
+}
+
+static void
+make_certificate (Fixture *fixture, char **key_file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *errors = NULL;
+  int status = 0;
+  const char *argv[] = { "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                         "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+                         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                         "-keyout", "key.pem", "-out", "cert.pem", NULL };
+
+  g_spawn_sync (fixture->dir, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                NULL, NULL, NULL, &errors, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("openssl failed: %s", errors);
+  fixture->ca_file = g_build_filename (fixture->dir, "cert.pem", NULL);
+  *key_file = g_build_filename (fixture->dir, "key.pem", NULL);
+}
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autofree char *key_file = NULL;
+  GSList *uris;
+
+  fixture->dir = g_dir_make_tmp ("vo-test-service-XXXXXX", &error);
+  g_assert_no_error (error);
+  make_certificate (fixture, &key_file);
+  certificate = g_tls_certificate_new_from_files (fixture->ca_file, key_file, &error);
+  g_assert_no_error (error);
+  fixture->server = soup_server_new ("tls-certificate", certificate, NULL);
+  soup_server_add_handler (fixture->server, NULL, on_request, fixture, NULL);
+  soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS,
+                            &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (fixture->server);
+  fixture->url = g_strdup_printf ("https://127.0.0.1:%d/", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  fixture->client = vo_service_client_new (fixture->url, fixture->ca_file, &error);
+  g_assert_no_error (error);
+  fixture->me_mode = "ok";
+  fixture->tokens_seen = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (fixture->client, "refresh-token-changed",
+                    G_CALLBACK (on_refresh_token_changed), fixture);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *key = g_build_filename (fixture->dir, "key.pem", NULL);
+
+  g_clear_object (&fixture->client);
+  soup_server_disconnect (fixture->server);
+  g_clear_object (&fixture->server);
+  g_unlink (fixture->ca_file);
+  g_unlink (key);
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->ca_file);
+  g_free (fixture->url);
+  g_free (fixture->valid_access);
+  g_free (fixture->valid_refresh);
+  g_clear_pointer (&fixture->photo, g_bytes_unref);
+  g_free (fixture->photo_type);
+  g_ptr_array_unref (fixture->tokens_seen);
+}
+
+static void
+on_result (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (!*slot)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static void
+sign_in (Fixture *fixture)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  vo_service_client_sign_in_async (fixture->client, "alice", "right", NULL, on_result, &result);
+  g_assert_true (vo_service_client_sign_in_finish (fixture->client, wait_for (&result), &error));
+  g_assert_no_error (error);
+  g_assert_true (vo_service_client_has_session (fixture->client));
+}
+
+static VoServiceProfile *
+get_me (Fixture *fixture, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  vo_service_client_get_me_async (fixture->client, NULL, on_result, &result);
+  return vo_service_client_get_me_finish (fixture->client, wait_for (&result), error);
+}
+
+static void
+test_sign_in (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VoServiceProfile) me = NULL;
+
+  vo_service_client_sign_in_async (fixture->client, "alice", "wrong", NULL, on_result, &result);
+  g_assert_false (vo_service_client_sign_in_finish (fixture->client, wait_for (&result), &error));
+  g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_INVALID_CREDENTIALS);
+  g_assert_false (vo_service_client_has_session (fixture->client));
+  g_assert_cmpuint (fixture->tokens_seen->len, ==, 0);
+  g_clear_error (&error);
+
+  sign_in (fixture);
+  me = get_me (fixture, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (me->username, ==, "alice");
+  g_assert_cmpuint (fixture->refresh_count, ==, 0);
+  g_assert_cmpuint (fixture->tokens_seen->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->tokens_seen, 0), ==, "refresh1");
+}
+
+/* The access token expired: one refresh, the request repeated once. */
+static void
+test_refresh_once (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VoServiceProfile) me = NULL;
+
+  sign_in (fixture);
+  g_clear_pointer (&fixture->valid_access, g_free);  /* the server forgets it */
+  me = get_me (fixture, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->refresh_count, ==, 1);
+  g_assert_cmpuint (fixture->me_count, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (fixture->tokens_seen, 1), ==, "refresh2");
+
+  /* A service that refuses every token: refreshed once, not for ever. */
+  fixture->me_mode = "expired-always";
+  fixture->me_count = fixture->refresh_count = 0;
+  g_clear_pointer (&me, vo_service_profile_free);
+  me = get_me (fixture, &error);
+  g_assert_null (me);
+  g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_SESSION_ENDED);
+  g_assert_cmpuint (fixture->refresh_count, ==, 1);
+  g_assert_cmpuint (fixture->me_count, ==, 2);
+}
+
+/* Three requests meet an expired token: one refresh serves them all. */
+static void
+test_refresh_shared (Fixture *fixture, gconstpointer data)
+{
+  GAsyncResult *results[3] = { NULL };
+
+  sign_in (fixture);
+  g_clear_pointer (&fixture->valid_access, g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    vo_service_client_get_me_async (fixture->client, NULL, on_result, &results[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VoServiceProfile) me = vo_service_client_get_me_finish (
+      fixture->client, wait_for (&results[i]), &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (me->username, ==, "alice");
+    g_clear_object (&results[i]);
+  }
+  g_assert_cmpuint (fixture->refresh_count, ==, 1);
+  g_assert_cmpuint (fixture->me_count, ==, 6);
+}
+
+/* A restart: only the refresh token; a revoked one ends the session. */
+static void
+test_session_ended (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VoServiceProfile) me = NULL;
+
+  sign_in (fixture);
+  vo_service_client_set_refresh_token (fixture->client, "refresh1");
+  me = get_me (fixture, &error);  /* refreshes first: there is no access token */
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->refresh_count, ==, 1);
+  g_clear_pointer (&me, vo_service_profile_free);
+
+  vo_service_client_set_refresh_token (fixture->client, "revoked");
+  me = get_me (fixture, &error);
+  g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_SESSION_ENDED);
+  g_assert_cmpstr (error->message, ==, "Your Virtual Office session has ended; sign in again "
+                                       "with your user name and password");
+  g_assert_false (vo_service_client_has_session (fixture->client));
+  g_assert_cmpstr (g_ptr_array_index (fixture->tokens_seen, fixture->tokens_seen->len - 1), ==,
+                   "(null)");
+}
+
+static void
+test_hang (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VoServiceProfile) me = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  /* Before the first request: an open connection keeps its timeout. */
+  vo_service_client_set_timeout (fixture->client, 1);
+  sign_in (fixture);
+  fixture->me_mode = "hang";
+  me = get_me (fixture, &error);
+  g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_UNREACHABLE);
+  g_assert_nonnull (strstr (error->message, "no answer in time"));
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 10 * G_USEC_PER_SEC);
+}
+
+static void
+test_unreadable (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VoServiceProfile) me = NULL;
+
+  sign_in (fixture);
+  fixture->me_mode = "garbage";
+  me = get_me (fixture, &error);
+  g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_UNREADABLE);
+  g_clear_error (&error);
+  fixture->me_mode = "html";
+  me = get_me (fixture, &error);
+  g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_UNREADABLE);
+  g_assert_nonnull (strstr (error->message, "text/html instead of JSON"));
+  g_clear_error (&error);
+  fixture->me_mode = "busy";
+  me = get_me (fixture, &error);
+  g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_SERVER);
+  g_assert_cmpint (vo_service_client_get_retry_after (fixture->client), ==, 7);
+}
+
+static void
+test_untrusted (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  /* The system's CAs do not know the throwaway certificate. */
+  g_autoptr(VoServiceClient) client = vo_service_client_new (fixture->url, NULL, &error);
+
+  g_assert_no_error (error);
+  vo_service_client_sign_in_async (client, "alice", "right", NULL, on_result, &result);
+  g_assert_false (vo_service_client_sign_in_finish (client, wait_for (&result), &error));
+  g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_CERTIFICATE);
+  g_assert_nonnull (strstr (error->message, "(unknown CA)"));
+  g_assert_nonnull (strstr (error->message, "set [service] ca-file in vo.conf"));
+  g_assert_false (vo_service_client_has_session (client));
+}
+
+static void
+test_photo (Fixture *fixture, gconstpointer data)
+{
+  static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 1, 2, 3 };
+  g_autoptr(GBytes) image = g_bytes_new_static (png, sizeof png);
+  g_autoptr(GAsyncResult) put = NULL;
+  g_autoptr(GAsyncResult) get = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *etag = NULL;
+  g_autofree char *got_etag = NULL;
+  g_autofree char *got_type = NULL;
+  g_autoptr(GBytes) got = NULL;
+
+  sign_in (fixture);
+  vo_service_client_put_photo_async (fixture->client, image, "image/png", NULL, on_result, &put);
+  etag = vo_service_client_put_photo_finish (fixture->client, wait_for (&put), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (etag, ==, "\"p1\"");
+  g_assert_true (g_bytes_equal (fixture->photo, image));
+  g_assert_cmpstr (fixture->photo_type, ==, "image/png");
+
+  vo_service_client_get_photo_async (fixture->client, NULL, on_result, &get);
+  got = vo_service_client_get_photo_finish (fixture->client, wait_for (&get), &got_etag,
+                                            &got_type, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (got, image));
+  g_assert_cmpstr (got_etag, ==, "\"p1\"");
+  g_assert_cmpstr (got_type, ==, "image/png");
+}
+
+static void
+test_bad_url (void)
+{
+  const char *urls[] = { "http://vo.test", "https://", "vo.test", "https://vo.test/api",
+                         "https://u:p@vo.test", "" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VoServiceClient) client = vo_service_client_new (urls[i], NULL, &error);
+
+    g_assert_null (client);
+    g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_INVALID_REQUEST);
+  }
+  for (guint i = 0; i < 2; i++) {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VoServiceClient) client = vo_service_client_new (
+      i ? "https://[::1]:8443/v1/" : "https://vo.test/", NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (vo_service_client_get_base_url (client), ==,
+                     i ? "https://[::1]:8443" : "https://vo.test");
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(VoServiceClient) client = vo_service_client_new ("https://vo.test",
+                                                               "/nonexistent/ca.pem", &error);
+
+    g_assert_null (client);
+    g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_INVALID_REQUEST);
+    g_assert_nonnull (strstr (error->message, "[service] ca-file"));
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  /* Nothing here goes through a proxy (and libproxy would start helpers). */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/service-client/bad-url", test_bad_url);
+#define ADD(path, func) \
+  g_test_add ("/service-client/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("sign-in", test_sign_in);
+  ADD ("refresh-once", test_refresh_once);
+  ADD ("refresh-shared", test_refresh_shared);
+  ADD ("session-ended", test_session_ended);
+  ADD ("hang", test_hang);
+  ADD ("unreadable", test_unreadable);
+  ADD ("untrusted", test_untrusted);
+  ADD ("photo", test_photo);
+#undef ADD
+  return g_test_run ();
+}
