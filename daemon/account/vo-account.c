@@ -7,6 +7,7 @@
 #include "vo-account.h"
 #include "vo-account-info.h"
 #include "vo-account-service.h"
+#include "vo-account-private.h"
 #include "vo-enum-types.h"
 #include "vo-error.h"
 #include "vo-sip-registration.h"
@@ -15,27 +16,7 @@
 
 #define GROUP_SIP "sip"
 
-struct _VoAccount {
-  GObject parent_instance;
-
-  VoConfig *config;
-  VoCredentials *credentials;
-  VoSipStack *stack;
-  VoNetworkMonitor *network;
-  VoAccountService *service;  /* the Virtual Office service's half */
-
-  VoAccountState state;
-  VoAccountInfo *info;
-  VoSipRegistration *registration;
-  char *last_error;
-
-  GTask *sign_in_task;      /* a SignIn waiting for its first final answer */
-  char *sign_in_password;   /* kept until it is stored */
-  guint sign_in_timeout_id;
-  gboolean auto_sign_in;    /* signing in from stored credentials */
-  gboolean provisioned;     /* the running SignIn goes through the service */
-  gboolean service_ended;   /* the service's session ended: State stays error */
-};
+/* struct _VoAccount: vo-account-private.h */
 
 enum {
   PROP_0,
@@ -61,8 +42,8 @@ G_DEFINE_FINAL_TYPE (VoAccount, vo_account, G_TYPE_OBJECT)
 
 /* ---- state --------------------------------------------------------- */
 
-static void
-account_set_state (VoAccount *self, VoAccountState state)
+void
+vo_account_set_state (VoAccount *self, VoAccountState state)
 {
   if (self->state == state)
     return;
@@ -72,8 +53,8 @@ account_set_state (VoAccount *self, VoAccountState state)
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_STATE]);
 }
 
-static void
-account_set_last_error (VoAccount *self, const char *error)
+void
+vo_account_set_last_error (VoAccount *self, const char *error)
 {
   if (g_strcmp0 (self->last_error, error ? error : "") == 0)
     return;
@@ -82,8 +63,8 @@ account_set_last_error (VoAccount *self, const char *error)
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LAST_ERROR]);
 }
 
-static void
-account_set_info (VoAccount *self, VoAccountInfo *info)
+void
+vo_account_set_info (VoAccount *self, VoAccountInfo *info)
 {
   vo_account_info_free (self->info);
   self->info = info;
@@ -131,8 +112,8 @@ account_drop_registration (VoAccount *self)
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REGISTRATION]);
 }
 
-static void
-account_register (VoAccount *self, const char *password)
+void
+vo_account_register (VoAccount *self, const char *password)
 {
   VoSipRegistrationInfo reg = {
     .user = self->info->user,
@@ -153,8 +134,8 @@ account_register (VoAccount *self, const char *password)
   if (g_str_has_prefix (self->info->registrar, "sips:") && !vo_sip_stack_has_tls (self->stack)) {
     /* A stored TLS account after the CA file went missing. */
     g_message ("%s", vo_sip_stack_get_tls_error (self->stack));
-    account_set_last_error (self, vo_sip_stack_get_tls_error (self->stack));
-    account_set_state (self, VO_ACCOUNT_STATE_ERROR);
+    vo_account_set_last_error (self, vo_sip_stack_get_tls_error (self->stack));
+    vo_account_set_state (self, VO_ACCOUNT_STATE_ERROR);
     return;
   }
   vo_sip_stack_use_tls (self->stack, g_str_has_prefix (self->info->registrar, "sips:"));
@@ -162,7 +143,7 @@ account_register (VoAccount *self, const char *password)
   vo_sip_stack_set_servers (self->stack, self->info->registrar, self->info->proxy);
   self->registration = vo_sip_registration_new (self->stack, &reg, password);
   g_signal_connect (self->registration, "changed", G_CALLBACK (on_registration_changed), self);
-  account_set_state (self, VO_ACCOUNT_STATE_SIGNING_IN);
+  vo_account_set_state (self, VO_ACCOUNT_STATE_SIGNING_IN);
   vo_sip_registration_start (self->registration);
 }
 
@@ -179,8 +160,8 @@ on_network_changed (VoNetworkMonitor *network, gpointer user_data)
 
 /* ---- sign in --------------------------------------------------------- */
 
-static void
-sign_in_complete (VoAccount *self, GError *error)
+void
+vo_account_sign_in_complete (VoAccount *self, GError *error)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->sign_in_task);
 
@@ -215,7 +196,7 @@ on_password_stored (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!vo_credentials_store_finish (VO_CREDENTIALS (source), result, &error))
     g_warning ("The password could not be stored, so vo-daemon cannot sign in by itself "
                "after a restart: %s", error->message);
-  sign_in_complete (data->self, data->result);
+  vo_account_sign_in_complete (data->self, data->result);
   g_object_unref (data->self);
   g_free (data);
 }
@@ -229,7 +210,7 @@ sign_in_accept (VoAccount *self, GError *result)
   StoreData *data;
 
   /* Registered, but the service's session ended: sign in again. */
-  account_set_state (self, self->service_ended ? VO_ACCOUNT_STATE_ERROR
+  vo_account_set_state (self, self->service_ended ? VO_ACCOUNT_STATE_ERROR
                                                : VO_ACCOUNT_STATE_SIGNED_IN);
   if (self->provisioned && self->sign_in_task) {
     /* The service's session is kept only once its SIP account works. */
@@ -237,7 +218,7 @@ sign_in_accept (VoAccount *self, GError *result)
     vo_account_service_commit (self->service);
   }
   if (!self->sign_in_task || !self->sign_in_password) {
-    sign_in_complete (self, result);
+    vo_account_sign_in_complete (self, result);
     return;
   }
   if (!vo_account_info_save (self->info, self->config, &error))
@@ -258,20 +239,20 @@ on_registration_changed (VoSipRegistration *registration, gpointer user_data)
   VoSipFailure failure = vo_sip_registration_get_failure (registration);
   const char *error = vo_sip_registration_get_error (registration);
 
-  account_set_last_error (self, error);
+  vo_account_set_last_error (self, error);
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REGISTRATION]);
 
   if (state == VO_REGISTRATION_FAILED && failure == VO_SIP_FAILURE_AUTH) {
-    account_set_state (self, VO_ACCOUNT_STATE_ERROR);
+    vo_account_set_state (self, VO_ACCOUNT_STATE_ERROR);
     if (self->sign_in_task)
-      sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_AUTH_FAILED, error));
+      vo_account_sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_AUTH_FAILED, error));
     return;
   }
   /* Not retried either (not even on a network change): SignIn tries again. */
   if (state == VO_REGISTRATION_FAILED && failure == VO_SIP_FAILURE_CERTIFICATE) {
-    account_set_state (self, VO_ACCOUNT_STATE_ERROR);
+    vo_account_set_state (self, VO_ACCOUNT_STATE_ERROR);
     if (self->sign_in_task)
-      sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_NETWORK, error));
+      vo_account_sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_NETWORK, error));
     return;
   }
   if (self->state != VO_ACCOUNT_STATE_SIGNING_IN)
@@ -301,10 +282,10 @@ sign_in_begin (VoAccount *self, VoAccountInfo *info)
   guint timeout_s = (guint) CLAMP (vo_config_get_int (self->config, GROUP_SIP, "timeout", 20),
                                    1, 120);
 
-  account_set_info (self, info);
-  account_set_last_error (self, NULL);
+  vo_account_set_info (self, info);
+  vo_account_set_last_error (self, NULL);
   self->sign_in_timeout_id = g_timeout_add_seconds (timeout_s, on_sign_in_timeout, self);
-  account_register (self, self->sign_in_password);
+  vo_account_register (self, self->sign_in_password);
 }
 
 typedef struct {
@@ -329,8 +310,8 @@ on_old_account_stopped (GObject *source, GAsyncResult *result, gpointer user_dat
 }
 
 /* Signs in with @info (taken) and @password: the SIP half of every SignIn. */
-static void
-sign_in_with (VoAccount *self, VoAccountInfo *info, const char *password)
+void
+vo_account_sign_in_with (VoAccount *self, VoAccountInfo *info, const char *password)
 {
   vo_credentials_free_password (self->sign_in_password);
   self->sign_in_password = g_strdup (password);
@@ -346,91 +327,11 @@ sign_in_with (VoAccount *self, VoAccountInfo *info, const char *password)
                                   NULL, NULL);
     data->self = g_object_ref (self);
     data->info = info;
-    account_set_state (self, VO_ACCOUNT_STATE_SIGNING_IN);
+    vo_account_set_state (self, VO_ACCOUNT_STATE_SIGNING_IN);
     vo_sip_registration_stop_async (self->registration, on_old_account_stopped, data);
     return;
   }
   sign_in_begin (self, info);
-}
-
-/* The service's SIP provisioning as SignIn options, checked as a user's. */
-static VoAccountInfo *
-provisioned_info (VoAccount *self, const VoServiceSipAccount *sip, GError **error)
-{
-  g_autoptr(GHashTable) options = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *display_name = NULL;
-  g_autoptr(GError) local = NULL;
-  VoAccountInfo *info;
-
-  g_object_get (self->service, "display-name", &display_name, NULL);
-  g_hash_table_insert (options, "registrar", sip->registrar);
-  g_hash_table_insert (options, "domain", sip->domain);
-  if (sip->outbound_proxy)
-    g_hash_table_insert (options, "proxy", sip->outbound_proxy);
-  g_hash_table_insert (options, "transport", sip->transport);
-  if (*display_name || sip->display_name)
-    g_hash_table_insert (options, "display-name", *display_name ? display_name
-                                                                : sip->display_name);
-  info = vo_account_info_parse (sip->auth_user, sip->password, options, self->stack, &local);
-  if (!info)
-    g_set_error (error, VO_ERROR, local->code == VO_ERROR_NOT_SUPPORTED ? VO_ERROR_NOT_SUPPORTED
-                                                                        : VO_ERROR_NETWORK,
-                 "The Virtual Office service sent SIP settings vo-daemon cannot use (%s); "
-                 "contact your provider", local->message);
-  return info;
-}
-
-static void
-on_service_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(VoAccount) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VoServiceSipAccount) sip = vo_account_service_sign_in_finish (self->service, result,
-                                                                          &error);
-  VoAccountInfo *info;
-
-  if (!self->sign_in_task || !self->provisioned)
-    return;  /* SignOut cancelled it */
-  info = sip ? provisioned_info (self, sip, &error) : NULL;
-  if (!info) {
-    account_set_state (self, VO_ACCOUNT_STATE_ERROR);
-    sign_in_complete (self, g_steal_pointer (&error));
-    return;
-  }
-  sign_in_with (self, info, sip->password);
-}
-
-/* SignIn with only a user name and password at the Virtual Office service
- * at @url (NULL: vo.conf's). */
-static void
-sign_in_provisioned (VoAccount *self, const char *url, const char *user, const char *password,
-                     GHashTable *options)
-{
-  GError *error = NULL;
-
-  if (g_hash_table_size (options) > (url ? 1u : 0u))
-    error = g_error_new_literal (VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                                 "The service provides the SIP settings: give either the option "
-                                 "service or SIP options (registrar, domain, proxy, transport, "
-                                 "display-name), not both");
-  else if (!*user)
-    error = g_error_new_literal (VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                                 "The user name is empty; give the user name from your welcome "
-                                 "message");
-  else if (!*password)
-    error = g_error_new_literal (VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                                 "The password is empty; give the account's password");
-  if (error) {
-    sign_in_complete (self, error);
-    return;
-  }
-  self->provisioned = TRUE;
-  self->auto_sign_in = FALSE;
-  self->service_ended = FALSE;
-  account_set_last_error (self, NULL);
-  account_set_state (self, VO_ACCOUNT_STATE_SIGNING_IN);
-  vo_account_service_sign_in_async (self->service, url, user, password, on_service_signed_in,
-                                    g_object_ref (self));
 }
 
 void
@@ -454,7 +355,7 @@ vo_account_sign_in_async (VoAccount *self, const char *user, const char *passwor
   if (url || (configured && !g_hash_table_contains (options, "registrar") &&
               !g_hash_table_contains (options, "domain"))) {
     self->sign_in_task = g_steal_pointer (&task);
-    sign_in_provisioned (self, url, user, password, options);
+    vo_account_sign_in_provisioned (self, url, user, password, options);
     return;
   }
   info = vo_account_info_parse (user, password, options, self->stack, &error);
@@ -463,7 +364,7 @@ vo_account_sign_in_async (VoAccount *self, const char *user, const char *passwor
     return;
   }
   self->sign_in_task = g_steal_pointer (&task);
-  sign_in_with (self, info, password);
+  vo_account_sign_in_with (self, info, password);
 }
 
 gboolean
@@ -488,14 +389,14 @@ on_stored_password (GObject *source, GAsyncResult *result, gpointer user_data)
   self->auto_sign_in = FALSE;
   if (!password) {
     g_message ("No stored password for %s; waiting for SignIn", self->info->user);
-    account_set_last_error (self, "No stored password; sign in again");
-    account_set_state (self, VO_ACCOUNT_STATE_SIGNED_OUT);
+    vo_account_set_last_error (self, "No stored password; sign in again");
+    vo_account_set_state (self, VO_ACCOUNT_STATE_SIGNED_OUT);
     return;
   }
   g_message ("Signing in as %s@%s with the stored password", self->info->user,
              self->info->domain);
   /* signing-in until the registrar's first final answer, as for SignIn. */
-  account_register (self, password);
+  vo_account_register (self, password);
   vo_credentials_free_password (password);
 }
 
@@ -506,7 +407,7 @@ vo_account_start (VoAccount *self)
 
   if (!info)
     return;
-  account_set_info (self, info);
+  vo_account_set_info (self, info);
   /* The service's half resumes from its refresh token, in parallel: SIP
    * works from the stored provisioning whether the service answers or not. */
   vo_account_service_resume (self->service);
@@ -542,9 +443,9 @@ sign_out_forget (VoAccount *self, GTask *task, const char *unregister_error)
   vo_sip_stack_clear_identity (self->stack);
   if (!vo_config_remove_group (self->config, VO_ACCOUNT_INFO_GROUP, &error))
     g_warning ("%s", error->message);
-  account_set_info (self, NULL);
-  account_set_last_error (self, unregister_error);
-  account_set_state (self, VO_ACCOUNT_STATE_SIGNED_OUT);
+  vo_account_set_info (self, NULL);
+  vo_account_set_last_error (self, unregister_error);
+  vo_account_set_state (self, VO_ACCOUNT_STATE_SIGNED_OUT);
   if (user)
     vo_credentials_clear_async (self->credentials, user, domain, on_password_cleared, task);
   else
@@ -580,7 +481,7 @@ vo_account_sign_out_async (VoAccount *self, GAsyncReadyCallback callback, gpoint
   /* Calls end (BYE) while we are still registered. */
   g_signal_emit (self, signals[SIGNAL_SIGNING_OUT], 0);
   if (self->sign_in_task)
-    sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_FAILED,
+    vo_account_sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_FAILED,
                                                  "The sign-in was cancelled by SignOut"));
   /* Ends the service's session too (DELETE /v1/session, best effort). */
   vo_account_service_sign_out_async (self->service, NULL, NULL);
@@ -616,7 +517,7 @@ vo_account_shutdown_async (VoAccount *self, GAsyncReadyCallback callback, gpoint
   /* Calls end (BYE) while we are still registered. */
   g_signal_emit (self, signals[SIGNAL_SIGNING_OUT], 0);
   if (self->sign_in_task)
-    sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_FAILED,
+    vo_account_sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_FAILED,
                                                  "vo-daemon is shutting down"));
   if (!self->registration) {
     g_task_return_boolean (task, TRUE);
@@ -667,90 +568,7 @@ on_service_session_ended (VoAccountService *service, gpointer user_data)
    * for the rest. LastError says so (the service's error). */
   self->service_ended = TRUE;
   if (self->state != VO_ACCOUNT_STATE_SIGNING_IN)
-    account_set_state (self, VO_ACCOUNT_STATE_ERROR);
-}
-
-typedef struct {
-  VoAccount *self;
-  VoAccountInfo *info;
-  char *password;
-} Reprovision;
-
-static void
-reprovision_free (Reprovision *data)
-{
-  g_object_unref (data->self);
-  vo_account_info_free (data->info);
-  vo_credentials_free_password (data->password);
-  g_free (data);
-}
-
-static gboolean
-info_same_server (const VoAccountInfo *a, const VoAccountInfo *b)
-{
-  return g_strcmp0 (a->user, b->user) == 0 && g_strcmp0 (a->domain, b->domain) == 0 &&
-         g_strcmp0 (a->registrar, b->registrar) == 0 && g_strcmp0 (a->proxy, b->proxy) == 0 &&
-         g_strcmp0 (a->transport, b->transport) == 0;
-}
-
-static void
-reprovision_apply (Reprovision *data)
-{
-  VoAccount *self = data->self;
-  g_autoptr(GError) error = NULL;
-
-  g_message ("The Virtual Office service changed the SIP account; registering again");
-  if (self->info && (g_strcmp0 (self->info->user, data->info->user) != 0 ||
-                     g_strcmp0 (self->info->domain, data->info->domain) != 0))
-    vo_credentials_clear_async (self->credentials, self->info->user, self->info->domain,
-                                NULL, NULL);
-  account_set_info (self, g_steal_pointer (&data->info));
-  if (!vo_account_info_save (self->info, self->config, &error))
-    g_warning ("The account could not be saved: %s", error->message);
-  vo_credentials_store_async (self->credentials, self->info->user, self->info->domain,
-                              data->password, NULL, NULL);
-  account_register (self, data->password);
-}
-
-static void
-on_reprovision_password (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Reprovision *data = user_data;
-  char *stored = vo_credentials_lookup_finish (VO_CREDENTIALS (source), result, NULL);
-
-  if (g_strcmp0 (stored, data->password) != 0 && !data->self->sign_in_task)
-    reprovision_apply (data);
-  vo_credentials_free_password (stored);
-  reprovision_free (data);
-}
-
-/* The service's provisioning, fetched at every sync: register again when
- * it differs from what we register with. */
-static void
-on_service_sip_account (VoAccountService *service, VoServiceSipAccount *sip, gpointer user_data)
-{
-  VoAccount *self = user_data;
-  g_autoptr(GError) error = NULL;
-  Reprovision *data;
-
-  if (self->sign_in_task || !self->info)
-    return;
-  data = g_new0 (Reprovision, 1);
-  data->self = g_object_ref (self);
-  data->password = g_strdup (sip->password);
-  data->info = provisioned_info (self, sip, &error);
-  if (!data->info) {
-    g_warning ("%s", error->message);
-    reprovision_free (data);
-    return;
-  }
-  if (!info_same_server (self->info, data->info)) {
-    reprovision_apply (data);
-    reprovision_free (data);
-    return;
-  }
-  vo_credentials_lookup_async (self->credentials, self->info->user, self->info->domain,
-                               on_reprovision_password, data);
+    vo_account_set_state (self, VO_ACCOUNT_STATE_ERROR);
 }
 
 /* ---- GObject --------------------------------------------------------- */
@@ -909,6 +727,6 @@ vo_account_new (VoConfig *config, VoCredentials *credentials, VoSipStack *stack,
   self->service = vo_account_service_new (config, credentials);
   g_signal_connect (self->service, "notify", G_CALLBACK (on_service_notify), self);
   g_signal_connect (self->service, "session-ended", G_CALLBACK (on_service_session_ended), self);
-  g_signal_connect (self->service, "sip-account", G_CALLBACK (on_service_sip_account), self);
+  g_signal_connect (self->service, "sip-account", G_CALLBACK (vo_account_on_service_sip_account), self);
   return self;
 }
