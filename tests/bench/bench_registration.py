@@ -15,7 +15,10 @@ Measured in one run, against one kamailio on loopback (tests/vo_harness):
     read with an AF_PACKET socket; needs CAP_NET_RAW, otherwise the rows say
     n/a). Same method for both programs;
   * SignIn call -> registered (and -> first REGISTER, -> 200 OK on the wire): a
-    running vo-daemon without an account is asked to SignIn (baresip: n/a).
+    running vo-daemon without an account is asked to SignIn (baresip: n/a);
+  * SignIn via service -> registered (and -> first REGISTER): the same with only
+    a user name and password at the reference Virtual Office service, which
+    provisions the SIP account over HTTPS (baresip: n/a).
 
 vo-daemon's idle RSS is taken in the auto-sign-in runs (a fresh process).
 
@@ -53,6 +56,8 @@ from vo_harness import ACCOUNT, BUS_NAME, OBJECT_PATH, Harness, baresip  # noqa:
 from vo_harness.baresip import BaresipError, BaresipUA  # noqa: E402
 from vo_harness.client import connect  # noqa: E402
 from vo_harness.daemon import daemon_path  # noqa: E402
+from vo_harness.mail import MailSink  # noqa: E402
+from vo_harness.service import Service  # noqa: E402
 from vo_harness.measure import (BenchError, Results, check_daemon_logs,  # noqa: E402
                                 daemon_version, log_tail, memory_kib, ms, report, say,
                                 summary, unready)
@@ -61,6 +66,7 @@ from gi.repository import Gio, GLib  # noqa: E402 (versions required by vo_harne
 DOMAIN = 'vo.test'
 DAEMON_USER, DAEMON_PASSWORD = 'alice', 'Alice-bench-pw'
 BARESIP_USER, BARESIP_PASSWORD = 'bob', 'Bob-bench-pw'
+SERVICE_USER, SERVICE_PASSWORD = 'carol', 'Carol-bench-pw'
 REGISTER_EXPIRES = 600          # both ask for the same registration lifetime
 REGISTER_TIMEOUT = 15.0         # seconds, per measurement
 
@@ -318,6 +324,20 @@ def run(args):
             except TimeoutError:
                 say('  (vo-daemon left its contact at the registrar on SIGTERM)')
 
+        # 1b. The same SignIn with only a user name and password at the
+        #     Virtual Office service (HTTPS sign-in, profile, provisioning,
+        #     then the same REGISTER): the cost of provisioning beside 1.
+        mail = MailSink()
+        service = Service(kam, mail, workdir=os.path.join(h.workdir, 'service'))
+        try:
+            service.start()
+            service.add_user(SERVICE_USER, SERVICE_PASSWORD, display_name='Carol Bench',
+                             extension='203')
+            measure_service_sign_in(h, args, service, watch, wire, kam, sip, res, failures)
+        finally:
+            service.stop()
+            mail.stop()
+
         # 2. Start -> registered + idle RSS, vo-daemon (auto sign-in) and baresip
         #    alternating. Run 0 of each is the warm-up.
         for i in range(args.runs + 1):
@@ -356,6 +376,44 @@ def run(args):
 
     print_table(res, args)
     return report(failures, h.workdir)
+
+
+def measure_service_sign_in(h, args, service, watch, wire, kam, sip, res, failures):
+    opts = {'service': GLib.Variant('s', service.url)}
+    for i in range(args.runs + 1):
+        label = 'warm-up' if i == 0 else f'{i}/{args.runs}'
+        d = h.daemon(sip=sip, verbose=False, start=False)
+        d.write_conf({'service': {'ca-file': service.ca_file}})
+        d.start()
+        try:
+            watch.reset()
+            t0 = time.monotonic()
+            try:
+                watch.conn.call_sync(BUS_NAME, OBJECT_PATH, ACCOUNT, 'SignIn',
+                                     GLib.Variant('(ssa{sv})',
+                                                  (SERVICE_USER, SERVICE_PASSWORD, opts)),
+                                     None, Gio.DBusCallFlags.NO_AUTO_START,
+                                     int(REGISTER_TIMEOUT * 1000), None)
+            except GLib.Error as e:
+                raise BenchError(f'SignIn at the service failed: {e.message}') from None
+            t_ret = time.monotonic()
+            t_reg = max(watch.wait_registered(d.proc, REGISTER_TIMEOUT, d.log), t0)
+            t_req = wire.first(SERVICE_USER, t0, 'req') if wire else None
+            if i > 0:
+                res.add('vo', 'signin_service', ms(t_reg - t0))
+                res.add('vo', 'signin_service_req', ms(t_req - t0) if t_req else None)
+            req_txt = f' (first REGISTER {ms(t_req - t0):5.1f} ms)' if t_req else ''
+            say(f'  vo-daemon SignIn via service {label:>7}: returned {ms(t_ret - t0):5.1f} ms,'
+                f' registered {ms(t_reg - t0):5.1f} ms{req_txt}')
+        except BenchError as e:
+            failures.append(f'SignIn via the service, run {label}: {e}')
+            say(f'  vo-daemon SignIn via service {label:>7}: FAILED: {e}')
+        finally:
+            d.stop()
+        try:
+            kam.wait_contacts(SERVICE_USER, present=False, timeout=5)
+        except TimeoutError:
+            say('  (vo-daemon left its contact at the registrar on SIGTERM)')
 
 
 def who_name(who):
@@ -442,6 +500,8 @@ def print_table(res, args):
         ('SignIn call → registered (ms)', 'signin', '{:.1f}'),
         ('SignIn call → first REGISTER (ms)', 'signin_req', '{:.1f}'),
         ('SignIn call → 200 OK on wire (ms)', 'signin_ok', '{:.1f}'),
+        ('SignIn via service → registered (ms)', 'signin_service', '{:.1f}'),
+        ('SignIn via service → first REGISTER (ms)', 'signin_service_req', '{:.1f}'),
     ]
     w0, w = 35, 24
     say(f'\nvo-daemon vs baresip, median (min-max) of {args.runs} runs, '
@@ -456,6 +516,9 @@ def print_table(res, args):
         'from its stored account.\n'
         'start → first REGISTER / 200 OK on wire: until the first REGISTER reached kamailio /\n'
         '  kamailio sent the 200 OK (packets seen on lo), same method for both.\n'
+        'SignIn via service: only user name and password; the daemon signs in at the\n'
+        '  reference Virtual Office service over HTTPS (session, profile, SIP provisioning)\n'
+        '  and then registers as in the SIP-only SignIn above it (baresip has no such thing).\n'
         'idle RSS/PSS: VmRSS / smaps_rollup Pss, '
         f'{args.idle:g} s after registered.')
 
