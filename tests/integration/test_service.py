@@ -393,6 +393,28 @@ def test_unreachable_forwarding_while_the_daemon_is_stopped(h, world):
     bob.call_method(path, 'Hangup')
 
 
+def test_a_rule_changed_elsewhere_arrives_by_the_event_socket(h, world):
+    """Another device of alice changes a rule at the service: the service's
+    forwarding.changed event makes the daemon fetch the rules."""
+    _, svc, _ = world
+    d, client = service_daemon(h, svc)
+    sign_in(client, svc)
+    # (The service logs a socket when it closes; the daemon when it opens.)
+    util.wait_until(lambda: 'Event socket open' in d.log_text(), util.scaled(10),
+                    what='the daemon on the event socket')
+    status, body = https(svc, 'POST', '/v1/session', {'username': 'alice', 'password': ALICE_PW})
+    token = json.loads(body)['access-token']
+    status, body = https(svc, 'PUT', '/v1/forwarding/always',
+                         {'enabled': True, 'target': 'sip:carol@vo.test', 'timeout': 20},
+                         token=token)
+    assert status == 200, body
+
+    def always():
+        rule = {r['condition']: r for r in client.get(FORWARDING, 'Rules')}['always']
+        return rule['enabled'] and rule['target'] == 'sip:carol@vo.test'
+    util.wait_until(always, util.scaled(10), what="the service's rule in Forwarding1.Rules")
+
+
 def test_rules_set_while_offline_reach_the_service_when_it_returns(h, world):
     kam, svc, _ = world
     alice = Party(h, kam, 'alice', ALICE_PW, service=svc)
