@@ -129,8 +129,8 @@ class Service(util.ChildProcess):
             self.tls_cert, self.tls_key = tls_cert, tls_key
         else:
             ca = ca or TestCA(os.path.join(self.workdir, 'ca'))
-            self.tls_cert, self.tls_key = ca.server('service', dns=('localhost',),
-                                                   ips=(self.host,))
+            self.tls_cert, self.tls_key = ca.server(f'service-{self.port}',
+                                                   dns=('localhost',), ips=(self.host,))
         self.ca = ca
         self.proc = None
         self.starts = 0
