@@ -223,6 +223,14 @@ class Service(util.ChildProcess):
                 body[key] = value
         return self._admin('POST', '/admin/v1/users', body).json()
 
+    def update_user(self, username, **fields):
+        """PATCH /admin/v1/users/USER: display_name=..., email=... (any profile
+        field; emits me.changed), password=..., disabled=True/False (True ends
+        the user's sessions), rotate_sip_password=True (a new SIP password in
+        kamailio; emits sip-account.changed). Returns the answer of add_user."""
+        body = {key.replace('_', '-'): value for key, value in fields.items()}
+        return self._admin('PATCH', f'/admin/v1/users/{username}', body).json()
+
     def delete_user(self, username):
         self._admin('DELETE', f'/admin/v1/users/{username}')
 

@@ -109,7 +109,7 @@ async def events(request):
     row = auth.authenticate(request)
     after = request.query.get('after')
     if after is not None:
-        if not after.isdigit():
+        if not (after.isascii() and after.isdigit() and len(after) <= 18):
             raise invalid('"after" must be an event id (a whole number).')
         after = int(after)
     ws = web.WebSocketResponse(heartbeat=PING_INTERVAL)
