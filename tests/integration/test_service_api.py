@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import re
+import signal
 import socket
 import ssl
 import urllib.parse
@@ -547,7 +548,13 @@ def test_restart_keeps_users_sessions_photo_and_rules(svc, alice):
     assert alice.put('/v1/forwarding/always',
                      {'enabled': True, 'target': 'sip:bob@vo.test'}).status == 200
     (event,), _ = read_events(svc, alice.token, after=0, count=1)
-    svc.restart()
+    # Stopping closes open event sockets with 1001 (going away).
+    _, code = read_events(svc, alice.token, until_closed=True,
+                          action=lambda: svc.proc.send_signal(signal.SIGTERM))
+    assert code == 1001
+    assert svc.proc.wait(timeout=util.scaled(10)) == 0     # a clean exit on SIGTERM
+    svc.stop()
+    svc.start()
     assert alice.get('/v1/me').json()['photo']['content-type'] == 'image/jpeg'
     assert alice.get('/v1/me/photo').body == JPEG
     assert alice.get('/v1/forwarding').json()['rules'][0]['enabled'] is True

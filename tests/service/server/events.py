@@ -122,11 +122,14 @@ async def events(request):
     expiry = loop.call_later(max(0.0, row['expires'] - time.time()), sock.close,
                              CLOSE_SESSION_ENDED, 'access token expired')
     reader = loop.create_task(_read_until_closed(sock))
+    closing = None
     try:
         messages, last_sent = backlog(vo.store, row['username'], after)
         for message in messages:
             await ws.send_str(message)
         closing = await _send_until_closed(sock, last_sent)
+    except ConnectionError:
+        log.info('event socket of %s: the client went away', row['username'])
     finally:
         expiry.cancel()
         vo.hub.sockets.discard(sock)
@@ -144,8 +147,9 @@ async def events(request):
 
 
 async def close_all(app):
+    """On shutdown: each socket's handler closes it with 1001 (going away)."""
     for sock in list(app['vo'].hub.sockets):
-        await sock.ws.close(code=1001, message=b'server shutdown')
+        sock.close(1001, 'server shutdown')
 
 
 def add_routes(app):
