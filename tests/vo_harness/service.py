@@ -195,12 +195,6 @@ class Service(util.ChildProcess):
         self.stop()
         return self.start()
 
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
     # -- clients -----------------------------------------------------------
     def client(self, token=None):
         return ServiceClient(self.url, self.ca_file, token=token)
