@@ -129,8 +129,8 @@ class Service(util.ChildProcess):
             self.tls_cert, self.tls_key = tls_cert, tls_key
         else:
             ca = ca or TestCA(os.path.join(self.workdir, 'ca'))
-            self.tls_cert, self.tls_key = ca.server('service', dns=('localhost',),
-                                                   ips=(self.host,))
+            self.tls_cert, self.tls_key = ca.server(f'service-{self.port}',
+                                                   dns=('localhost',), ips=(self.host,))
         self.ca = ca
         self.proc = None
         self.starts = 0
@@ -195,12 +195,6 @@ class Service(util.ChildProcess):
         self.stop()
         return self.start()
 
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
-
     # -- clients -----------------------------------------------------------
     def client(self, token=None):
         return ServiceClient(self.url, self.ca_file, token=token)
@@ -222,6 +216,14 @@ class Service(util.ChildProcess):
             if value is not None:
                 body[key] = value
         return self._admin('POST', '/admin/v1/users', body).json()
+
+    def update_user(self, username, **fields):
+        """PATCH /admin/v1/users/USER: display_name=..., email=... (any profile
+        field; emits me.changed), password=..., disabled=True/False (True ends
+        the user's sessions), rotate_sip_password=True (a new SIP password in
+        kamailio; emits sip-account.changed). Returns the answer of add_user."""
+        body = {key.replace('_', '-'): value for key, value in fields.items()}
+        return self._admin('PATCH', f'/admin/v1/users/{username}', body).json()
 
     def delete_user(self, username):
         self._admin('DELETE', f'/admin/v1/users/{username}')

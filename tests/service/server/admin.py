@@ -41,6 +41,38 @@ async def add_user(request):
                               'sip-account': sip_account_object(vo, user)}, status=201)
 
 
+async def update_user(request):
+    """Change a user as the provider would: profile fields (me.changed), the
+    sign-in password, `disabled` (ends their sessions), and
+    `rotate-sip-password` (a new SIP password in kamailio: sip-account.changed)."""
+    check_admin(request)
+    vo = request.app['vo']
+    username = existing_user(request)
+    body = await read_json(request)
+    profile = {column: string_field(body, key, required=False)
+               for key, column in PROFILE_KEYS.items() if key in body}
+    password = string_field(body, 'password', required=False)
+    flags = {}
+    for key in ('disabled', 'rotate-sip-password'):
+        if key in body and not isinstance(body[key], bool):
+            raise invalid(f'"{key}" must be true or false.')
+        flags[key] = body.get(key)
+    if profile:
+        vo.store.update_user(username, profile)
+        vo.hub.emit(username, 'me.changed', {})
+    if password is not None:
+        vo.store.set_password_hash(username, await auth.hash_password(password))
+    if flags['disabled'] is not None:
+        vo.store.update_user(username, {'disabled': int(flags['disabled'])})
+        if flags['disabled']:
+            vo.revoke_sessions(username)
+    if flags['rotate-sip-password']:
+        vo.kamailio.provision(username, secrets.token_urlsafe(18))
+        vo.hub.emit(username, 'sip-account.changed', {})
+    user = vo.store.user(username)
+    return web.json_response({**me_object(vo, user), 'sip-account': sip_account_object(vo, user)})
+
+
 def existing_user(request):
     username = request.match_info['username']
     if request.app['vo'].store.user(username) is None:
@@ -72,6 +104,7 @@ async def faults(request):
 
 def add_routes(app):
     app.router.add_post('/admin/v1/users', add_user)
+    app.router.add_patch('/admin/v1/users/{username}', update_user)
     app.router.add_delete('/admin/v1/users/{username}', delete_user)
     app.router.add_post('/admin/v1/users/{username}/revoke', revoke)
     app.router.add_post('/admin/v1/faults', faults)

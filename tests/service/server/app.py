@@ -45,14 +45,12 @@ async def problems(request, handler):
             raise
         name = STATUS_PROBLEMS.get(e.status, 'invalid-request' if e.status < 500
                                    else 'server-error')
-        return problem_response(name, e.reason, status=e.status)
+        allow = {'Allow': e.headers['Allow']} if 'Allow' in e.headers else None
+        return problem_response(name, f'{e.reason}: {request.method} {request.path}',
+                                status=e.status, headers=allow)
     except Exception:  # noqa: BLE001 - a bug answers 500, the server stays up
         log.exception('handler of %s %s failed', request.method, request.path)
         return problem_response('server-error', 'The server failed; try again later.')
-
-
-async def not_found(request):
-    raise ProblemError('not-found', f'There is no resource {request.path}.')
 
 
 def make_app(vo):
@@ -67,6 +65,5 @@ def make_app(vo):
     forwarding.add_routes(app)
     events.add_routes(app)
     admin.add_routes(app)
-    app.router.add_route('*', '/{tail:.*}', not_found)
     app.on_shutdown.append(events.close_all)
     return app

@@ -30,8 +30,8 @@ async def read_json(request):
     body = await read_body(request, JSON_LIMIT)
     try:
         value = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise invalid('The body is not JSON.') from None
+    except (ValueError, RecursionError):   # UnicodeDecodeError is a ValueError
+        raise invalid('The body is not JSON (or nested too deeply).') from None
     if not isinstance(value, dict):
         raise invalid('The body must be a JSON object.')
     return value

@@ -109,43 +109,51 @@ async def events(request):
     row = auth.authenticate(request)
     after = request.query.get('after')
     if after is not None:
-        if not after.isdigit():
+        if not (after.isascii() and after.isdigit() and len(after) <= 18):
             raise invalid('"after" must be an event id (a whole number).')
         after = int(after)
     ws = web.WebSocketResponse(heartbeat=PING_INTERVAL)
     if not ws.can_prepare(request).ok:
         raise invalid('/v1/events needs a WebSocket upgrade.')
-    await ws.prepare(request)
+    # Registered (and the backlog read) before the 101 goes out: an event
+    # emitted while the client is told it is connected is queued, not lost.
     sock = _Socket(ws, row['username'], row['id'])
     vo.hub.sockets.add(sock)
+    messages, last_sent = backlog(vo.store, row['username'], after)
     loop = asyncio.get_running_loop()
     expiry = loop.call_later(max(0.0, row['expires'] - time.time()), sock.close,
                              CLOSE_SESSION_ENDED, 'access token expired')
-    reader = loop.create_task(_read_until_closed(sock))
+    reader = None
+    closing = None
     try:
-        messages, last_sent = backlog(vo.store, row['username'], after)
+        await ws.prepare(request)
+        reader = loop.create_task(_read_until_closed(sock))
         for message in messages:
             await ws.send_str(message)
         closing = await _send_until_closed(sock, last_sent)
+    except ConnectionError:
+        log.info('event socket of %s: the client went away', row['username'])
     finally:
         expiry.cancel()
         vo.hub.sockets.discard(sock)
         # Stop reading before closing: aiohttp 3.8 closing a socket another
         # task reads from does not wait for the client's close frame, and the
         # client, answering into a closed connection, sees 1006, not our code.
-        reader.cancel()
-        try:
-            await reader
-        except asyncio.CancelledError:
-            pass
+        if reader is not None:
+            reader.cancel()
+            try:
+                await reader
+            except asyncio.CancelledError:
+                pass
     if closing is not None:
         await ws.close(code=closing[0], message=closing[1].encode())
     return ws
 
 
 async def close_all(app):
+    """On shutdown: each socket's handler closes it with 1001 (going away)."""
     for sock in list(app['vo'].hub.sockets):
-        await sock.ws.close(code=1001, message=b'server shutdown')
+        sock.close(1001, 'server shutdown')
 
 
 def add_routes(app):

@@ -14,11 +14,21 @@ FORWARDING_SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                  'vo_forwarding-create.sql')
 
 
+class KamailioDBError(RuntimeError):
+    pass
+
+
 class KamailioDB:
     def __init__(self, path, domain):
         self.path = path
         self.domain = domain
+        if not os.path.isfile(path):
+            raise KamailioDBError(f'no kamailio database at {path}')
         with self._connect() as con:
+            if con.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND "
+                           "name='subscriber'").fetchone() is None:
+                raise KamailioDBError(f'{path} has no subscriber table: not a kamailio '
+                                      'database')
             with open(FORWARDING_SCHEMA) as f:
                 con.executescript(f.read())
 

@@ -4,6 +4,7 @@ import argparse
 import asyncio
 import logging
 import signal
+import sqlite3
 import ssl
 import sys
 
@@ -11,7 +12,7 @@ from aiohttp import web
 
 from .app import make_app
 from .events import CLOSE_REVOKED, Hub
-from .kamailio import KamailioDB
+from .kamailio import KamailioDB, KamailioDBError
 from .mail import Mailer
 from .recovery import RateLimiter
 from .storage import Store
@@ -100,7 +101,7 @@ def main(argv=None):
                         format='%(asctime)s vo-service %(levelname)s %(message)s')
     try:
         asyncio.run(serve(args))
-    except (OSError, ssl.SSLError) as e:
+    except (OSError, ssl.SSLError, sqlite3.Error, KamailioDBError) as e:
         log.error('cannot start: %s', e)
         return 1
     return 0

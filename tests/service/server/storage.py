@@ -94,6 +94,13 @@ class Store:
                             '(SELECT id FROM sessions)')
         self.remove_photo_file(username)
 
+    def update_user(self, username, columns):
+        """Set columns ({name: value}, names from PROFILE_FIELDS or 'disabled')."""
+        allowed = set(PROFILE_FIELDS) | {'disabled'}
+        assert set(columns) <= allowed, columns
+        for name, value in columns.items():
+            self.db.execute(f'UPDATE users SET {name}=? WHERE username=?', (value, username))
+
     def set_password_hash(self, username, password_hash):
         self.db.execute('UPDATE users SET password_hash=? WHERE username=?',
                         (password_hash, username))
