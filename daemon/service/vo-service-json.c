@@ -203,8 +203,10 @@ read_string (JsonObject *object, const char *key, FieldFlags flags, char **out,
     return unreadable (error, host, "\"%s\" is longer than %" G_GSIZE_FORMAT " bytes", key, max);
   if ((flags & FIELD_REQUIRED) && !*value)
     return unreadable (error, host, "\"%s\" is empty", key);
-  /* The whole body was checked for UTF-8; a \u escape can still make a
-   * lone surrogate, which json-glib turns into U+FFFD: text stays valid. */
+  /* The body was checked for UTF-8, but json-glib 1.6 decodes a lone
+   * surrogate escape ("\ud800") into bytes that are not (fuzzing found it). */
+  if (!g_utf8_validate (value, -1, NULL))
+    return unreadable (error, host, "\"%s\" is not UTF-8", key);
   if (!text_is_clean (value, flags))
     return unreadable (error, host, "\"%s\" holds characters it may not", key);
   *out = (flags & (FIELD_STRICT | FIELD_TOKEN)) ? g_strdup (value) : text_without_controls (value);
@@ -350,7 +352,8 @@ read_capabilities (JsonObject *object, VoServiceProfile *profile, const char *ho
         return unreadable (error, host, "a capability is not a string");
       name = json_node_get_string (item);
       /* Names are lowercase words: anything else is not one we know. */
-      if (*name && strlen (name) <= 64 && text_is_clean (name, FIELD_TOKEN))
+      if (*name && strlen (name) <= 64 && g_utf8_validate (name, -1, NULL) &&
+          text_is_clean (name, FIELD_TOKEN))
         g_strv_builder_add (names, name);
     }
   }

@@ -111,6 +111,25 @@ test_bytes_not_text (void)
   assert_unreadable (error, "empty");
 }
 
+/* A lone surrogate escape is valid JSON text but decodes to bytes that are
+ * not UTF-8 (a fuzzing finding). */
+static void
+test_lone_surrogate (void)
+{
+  g_autoptr(GBytes) body = text ("{\"username\": \"alice\", \"display-name\": \"A\\ud800x\","
+                                 " \"capabilities\": [\"photo\"]}");
+  g_autoptr(GBytes) capability = text ("{\"username\": \"alice\", \"capabilities\": [\"\\ud800x\"]}");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VoServiceProfile) profile = NULL;
+
+  g_assert_null (vo_service_parse_profile (body, HOST, &error));
+  assert_unreadable (error, "\"display-name\" is not UTF-8");
+  g_clear_error (&error);
+  profile = vo_service_parse_profile (capability, HOST, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (profile->capabilities), ==, 0);
+}
+
 static void
 test_huge_string (void)
 {
@@ -378,6 +397,7 @@ main (int argc, char **argv)
   g_test_add_func ("/service-json/sip-account/bad", test_sip_account_bad);
   g_test_add_func ("/service-json/bytes-not-text", test_bytes_not_text);
   g_test_add_func ("/service-json/huge-string", test_huge_string);
+  g_test_add_func ("/service-json/lone-surrogate", test_lone_surrogate);
   g_test_add_func ("/service-json/profile/good", test_profile);
   g_test_add_func ("/service-json/profile/bad", test_profile_bad);
   g_test_add_func ("/service-json/tokens", test_tokens);
