@@ -1,14 +1,16 @@
-/* test-service-client.c: VoServiceClient's HTTP behaviour against a small
+/* test-service-client.c: VoServiceClient and VoServiceEvents against a small
  * in-process SoupServer over real TLS (a throwaway self-signed certificate
  * made with openssl): the token refresh on 401 (once, and shared by
  * concurrent requests), the session ending, a hang, an untrusted
- * certificate, unreadable answers, Retry-After and the photo. The
+ * certificate, unreadable answers, Retry-After and the photo; the event
+ * socket's order, resume after a reconnect, 4401 and 4403. The
  * contract as a whole is tested against the reference service by the
  * integration tests.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "vo-service-client.h"
+#include "vo-service-events.h"
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
@@ -30,6 +32,12 @@ typedef struct {
   GBytes *photo;
   char *photo_type;
   GPtrArray *tokens_seen; /* refresh-token-changed values ("(null)" for NULL) */
+  /* The event socket: what each connection sends, and what was seen. */
+  const char *events_mode;  /* "resume", "expired-first", "revoked" */
+  guint sockets;            /* connections accepted */
+  GString *afters;          /* the ?after= of each connection, "-" for none */
+  GString *events_seen;     /* "TYPE:ID " per "event" signal */
+  guint session_ended;
 } Fixture;
 
 static void
@@ -168,6 +176,46 @@ on_request (SoupServer *server, SoupServerMessage *message, const char *path, GH
 }
 
 static void
+send_events (SoupWebsocketConnection *connection, const char *const *frames)
+{
+  for (guint i = 0; frames[i]; i++)
+    soup_websocket_connection_send_text (connection, frames[i]);
+}
+
+/* GET /v1/events: each connection sends what fixture->events_mode says. */
+static void
+on_events_socket (SoupServer *server, SoupServerMessage *message, const char *path,
+                  SoupWebsocketConnection *connection, gpointer user_data)
+{
+  static const char *const first[] = { "{\"id\": 1, \"type\": \"me.changed\"}",
+                                       "{\"id\": 2, \"type\": \"photo.changed\"}",
+                                       "{\"id\": 2, \"type\": \"photo.changed\"}",
+                                       "not json",
+                                       "{\"id\": 3, \"type\": \"forwarding.changed\"}", NULL };
+  static const char *const next[] = { "{\"id\": 3, \"type\": \"forwarding.changed\"}",
+                                      "{\"id\": 4, \"type\": \"me.changed\"}", NULL };
+  Fixture *fixture = user_data;
+  const char *query = g_uri_get_query (soup_server_message_get_uri (message));
+  g_autofree char *key = NULL;
+
+  fixture->sockets++;
+  /* Kept until the fixture goes, so what is sent (and the close) arrives. */
+  key = g_strdup_printf ("socket%u", fixture->sockets);
+  g_object_set_data_full (G_OBJECT (server), key, g_object_ref (connection), g_object_unref);
+  g_string_append_printf (fixture->afters, "%s ", query ? query : "-");
+  if (!bearer_ok (fixture, message)) {
+    soup_websocket_connection_close (connection, 4401, "token expired");
+  } else if (g_str_equal (fixture->events_mode, "revoked")) {
+    soup_websocket_connection_close (connection, 4403, "revoked");
+  } else if (fixture->sockets == 1 && g_str_equal (fixture->events_mode, "resume")) {
+    send_events (connection, first);
+    soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+  } else {
+    send_events (connection, next);
+  }
+}
+
+static void
 on_refresh_token_changed (VoServiceClient *client, const char *token, gpointer user_data)
 {
   Fixture *fixture = user_data;
@@ -210,6 +258,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   fixture->server = soup_server_new ("tls-certificate", certificate, NULL);
   soup_server_add_handler (fixture->server, NULL, on_request, fixture, NULL);
+  soup_server_add_websocket_handler (fixture->server, "/v1/events", NULL, NULL, on_events_socket,
+                                     fixture, NULL);
   soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS,
                             &error);
   g_assert_no_error (error);
@@ -220,6 +270,8 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   fixture->me_mode = "ok";
   fixture->tokens_seen = g_ptr_array_new_with_free_func (g_free);
+  fixture->afters = g_string_new (NULL);
+  fixture->events_seen = g_string_new (NULL);
   g_signal_connect (fixture->client, "refresh-token-changed",
                     G_CALLBACK (on_refresh_token_changed), fixture);
 }
@@ -243,6 +295,8 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_clear_pointer (&fixture->photo, g_bytes_unref);
   g_free (fixture->photo_type);
   g_ptr_array_unref (fixture->tokens_seen);
+  g_string_free (fixture->afters, TRUE);
+  g_string_free (fixture->events_seen, TRUE);
 }
 
 static void
@@ -463,6 +517,84 @@ test_photo (Fixture *fixture, gconstpointer data)
 }
 
 static void
+on_event (VoServiceEvents *events, const char *type, gint64 id, gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  g_string_append_printf (fixture->events_seen, "%s:%" G_GINT64_FORMAT " ", type, id);
+}
+
+static void
+on_session_ended (VoServiceEvents *events, gpointer user_data)
+{
+  ((Fixture *) user_data)->session_ended++;
+}
+
+static VoServiceEvents *
+events_new (Fixture *fixture)
+{
+  VoServiceEvents *events = vo_service_events_new (fixture->client);
+
+  g_signal_connect (events, "event", G_CALLBACK (on_event), fixture);
+  g_signal_connect (events, "session-ended", G_CALLBACK (on_session_ended), fixture);
+  return events;
+}
+
+/* Events in order, a repeat and an unreadable frame dropped; after the
+ * server goes away, the client comes back asking for what follows 3. */
+static void
+test_events_resume (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(VoServiceEvents) events = NULL;
+
+  sign_in (fixture);
+  fixture->events_mode = "resume";
+  events = events_new (fixture);
+  vo_service_events_start (events, 0);
+  while (vo_service_events_get_last_id (events) < 4)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (fixture->events_seen->str, ==, "me.changed:1 photo.changed:2 "
+                                                  "forwarding.changed:3 me.changed:4 ");
+  g_assert_cmpstr (fixture->afters->str, ==, "- after=3 ");
+  vo_service_events_stop (events);
+}
+
+/* Closed 4401: one refresh, then the socket again with the new token. */
+static void
+test_events_token_expired (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(VoServiceEvents) events = NULL;
+
+  sign_in (fixture);
+  g_clear_pointer (&fixture->valid_access, g_free);
+  fixture->events_mode = "expired-first";
+  events = events_new (fixture);
+  vo_service_events_start (events, 3);
+  while (vo_service_events_get_last_id (events) < 4)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (fixture->refresh_count, ==, 1);
+  g_assert_cmpstr (fixture->afters->str, ==, "after=3 after=3 ");
+  /* Event 3 is where it started from: not news. */
+  g_assert_cmpstr (fixture->events_seen->str, ==, "me.changed:4 ");
+  vo_service_events_stop (events);
+}
+
+static void
+test_events_revoked (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(VoServiceEvents) events = NULL;
+
+  sign_in (fixture);
+  fixture->events_mode = "revoked";
+  events = events_new (fixture);
+  vo_service_events_start (events, 0);
+  while (!fixture->session_ended)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (fixture->sockets, ==, 1);
+  g_assert_cmpstr (fixture->events_seen->str, ==, "");
+}
+
+static void
 test_bad_url (void)
 {
   const char *urls[] = { "http://vo.test", "https://", "vo.test", "https://vo.test/api",
@@ -512,6 +644,9 @@ main (int argc, char **argv)
   ADD ("unreadable", test_unreadable);
   ADD ("untrusted", test_untrusted);
   ADD ("photo", test_photo);
+  ADD ("events/resume", test_events_resume);
+  ADD ("events/token-expired", test_events_token_expired);
+  ADD ("events/revoked", test_events_revoked);
 #undef ADD
   return g_test_run ();
 }
