@@ -530,52 +530,53 @@ on_session_ended (VoServiceEvents *events, gpointer user_data)
   ((Fixture *) user_data)->session_ended++;
 }
 
+/* An event socket to a server in @mode, started after @after_id. */
 static VoServiceEvents *
-events_new (Fixture *fixture)
+events_start (Fixture *fixture, const char *mode, gint64 after_id)
 {
   VoServiceEvents *events = vo_service_events_new (fixture->client);
 
+  fixture->events_mode = mode;
   g_signal_connect (events, "event", G_CALLBACK (on_event), fixture);
   g_signal_connect (events, "session-ended", G_CALLBACK (on_session_ended), fixture);
+  vo_service_events_start (events, after_id);
   return events;
 }
 
-/* Events in order, a repeat and an unreadable frame dropped; after the
- * server goes away, the client comes back asking for what follows 3. */
 static void
-test_events_resume (Fixture *fixture, gconstpointer data)
+wait_for_event (VoServiceEvents *events, gint64 id)
 {
-  g_autoptr(VoServiceEvents) events = NULL;
-
-  sign_in (fixture);
-  fixture->events_mode = "resume";
-  events = events_new (fixture);
-  vo_service_events_start (events, 0);
-  while (vo_service_events_get_last_id (events) < 4)
+  while (vo_service_events_get_last_id (events) < id)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (fixture->events_seen->str, ==, "me.changed:1 photo.changed:2 "
-                                                  "forwarding.changed:3 me.changed:4 ");
-  g_assert_cmpstr (fixture->afters->str, ==, "- after=3 ");
-  vo_service_events_stop (events);
 }
 
-/* Closed 4401: one refresh, then the socket again with the new token. */
+typedef struct {
+  const char *mode;
+  gboolean token_expired;  /* the server forgot the access token */
+  gint64 after_id;
+  const char *events;      /* expected "event" signals */
+  const char *afters;      /* expected ?after= of each connection */
+  guint refreshes;
+} EventsCase;
+
+/* "resume": events in order, a repeat and an unreadable frame dropped; the
+ * server goes away and the client comes back asking for what follows 3.
+ * "expired-first": closed 4401, one refresh, the socket again with the new
+ * token; event 3 is where it started from, so not news. */
 static void
-test_events_token_expired (Fixture *fixture, gconstpointer data)
+test_events (Fixture *fixture, gconstpointer data)
 {
+  const EventsCase *expected = data;
   g_autoptr(VoServiceEvents) events = NULL;
 
   sign_in (fixture);
-  g_clear_pointer (&fixture->valid_access, g_free);
-  fixture->events_mode = "expired-first";
-  events = events_new (fixture);
-  vo_service_events_start (events, 3);
-  while (vo_service_events_get_last_id (events) < 4)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (fixture->refresh_count, ==, 1);
-  g_assert_cmpstr (fixture->afters->str, ==, "after=3 after=3 ");
-  /* Event 3 is where it started from: not news. */
-  g_assert_cmpstr (fixture->events_seen->str, ==, "me.changed:4 ");
+  if (expected->token_expired)
+    g_clear_pointer (&fixture->valid_access, g_free);
+  events = events_start (fixture, expected->mode, expected->after_id);
+  wait_for_event (events, 4);
+  g_assert_cmpstr (fixture->events_seen->str, ==, expected->events);
+  g_assert_cmpstr (fixture->afters->str, ==, expected->afters);
+  g_assert_cmpuint (fixture->refresh_count, ==, expected->refreshes);
   vo_service_events_stop (events);
 }
 
@@ -585,9 +586,7 @@ test_events_revoked (Fixture *fixture, gconstpointer data)
   g_autoptr(VoServiceEvents) events = NULL;
 
   sign_in (fixture);
-  fixture->events_mode = "revoked";
-  events = events_new (fixture);
-  vo_service_events_start (events, 0);
+  events = events_start (fixture, "revoked", 0);
   while (!fixture->session_ended)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (fixture->sockets, ==, 1);
@@ -630,6 +629,12 @@ test_bad_url (void)
 int
 main (int argc, char **argv)
 {
+  static const EventsCase resume = { "resume", FALSE, 0,
+                                     "me.changed:1 photo.changed:2 forwarding.changed:3 "
+                                     "me.changed:4 ", "- after=3 ", 0 };
+  static const EventsCase expired = { "expired-first", TRUE, 3, "me.changed:4 ",
+                                      "after=3 after=3 ", 1 };
+
   /* Nothing here goes through a proxy (and libproxy would start helpers). */
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_test_init (&argc, &argv, NULL);
@@ -644,8 +649,10 @@ main (int argc, char **argv)
   ADD ("unreadable", test_unreadable);
   ADD ("untrusted", test_untrusted);
   ADD ("photo", test_photo);
-  ADD ("events/resume", test_events_resume);
-  ADD ("events/token-expired", test_events_token_expired);
+  g_test_add ("/service-client/events/resume", Fixture, &resume, fixture_set_up, test_events,
+              fixture_tear_down);
+  g_test_add ("/service-client/events/token-expired", Fixture, &expired, fixture_set_up,
+              test_events, fixture_tear_down);
   ADD ("events/revoked", test_events_revoked);
 #undef ADD
   return g_test_run ();
