@@ -51,9 +51,7 @@ void vo_service_client_forget_tokens (VoServiceClient *self);
 
 /* For the event socket (vo-service-events.c), whose connection is one more
  * request of this client's session. The GObject is a
- * SoupWebsocketConnection (kept out of the header: GIO types only); its
- * data VO_SERVICE_WEBSOCKET_SOCKET_KEY is its TCP GSocket (or unset). */
-#define VO_SERVICE_WEBSOCKET_SOCKET_KEY "vo-service-socket"
+ * SoupWebsocketConnection (kept out of the header: GIO types only). */
 const char *vo_service_client_get_access_token (VoServiceClient *self);
 const char *vo_service_client_get_host (VoServiceClient *self);
 void vo_service_client_websocket_async (VoServiceClient *self, const char *path,

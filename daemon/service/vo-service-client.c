@@ -61,7 +61,6 @@ typedef struct {
   SoupMessage *message;
   GTlsCertificateFlags certificate_errors;
   GTlsCertificate *peer;
-  GSocket *socket;  /* a WebSocket's, for its silence watchdog */
   gint64 started_us;
 } Call;
 
@@ -84,7 +83,6 @@ call_free (Call *call)
   g_free (call->content_type);
   g_clear_object (&call->message);
   g_clear_object (&call->peer);
-  g_clear_object (&call->socket);
   g_free (call);
 }
 
@@ -477,6 +475,12 @@ call_answered (GTask *task, GBytes *body, GError *error)
     mapped = vo_service_error_from_response (status, content_type, body, self->host);
     if (mapped->code == VO_SERVICE_ERROR_SERVER)
       self->retry_after_s = retry_after (message);
+  } else if (error && status == 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT)) {
+    /* libsoup says "cut short" for headers too: nothing came back at all. */
+    g_autoptr(GError) closed = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                                                    "the connection closed without an answer");
+
+    mapped = vo_service_error_from_transport (closed, 0, NULL, self->host, self->ca_file);
   } else if (error) {
     mapped = vo_service_error_from_transport (error, call->certificate_errors, call->peer,
                                               self->host, self->ca_file);
@@ -512,26 +516,11 @@ on_websocket_connected (GObject *source, GAsyncResult *result, gpointer user_dat
     soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
 
   if (connection) {
-    Call *call = g_task_get_task_data (task);
-
-    if (call->socket)
-      g_object_set_data_full (G_OBJECT (connection), VO_SERVICE_WEBSOCKET_SOCKET_KEY,
-                              g_object_ref (call->socket), g_object_unref);
     g_task_return_pointer (task, g_steal_pointer (&connection), g_object_unref);
     g_object_unref (task);
     return;
   }
   call_answered (task, NULL, error);
-}
-
-static void
-on_network_event (SoupMessage *message, GSocketClientEvent event, GIOStream *connection,
-                  gpointer user_data)
-{
-  Call *call = user_data;
-
-  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection))
-    g_set_object (&call->socket, g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)));
 }
 
 /* Sends @task's request (taking @task) with the current access token. */
@@ -568,8 +557,6 @@ call_send (GTask *task)
                     call);
   call->started_us = g_get_monotonic_time ();
   if (call->flags & CALL_WEBSOCKET) {
-    /* libsoup opens a new connection for a WebSocket, so this fires. */
-    g_signal_connect (call->message, "network-event", G_CALLBACK (on_network_event), call);
     soup_session_websocket_connect_async (self->session, call->message, NULL, NULL,
                                           G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
                                           on_websocket_connected, task);
