@@ -20,6 +20,9 @@
 #include <string.h>
 
 #define DEFAULT_TIMEOUT_S 20
+/* The largest answer read (photos are at most 2 MiB): a bigger one that
+ * says so in Content-Length is not read into memory. */
+#define MAX_ANSWER_BYTES (4 * 1024 * 1024)
 /* Internal: the request is a WebSocket handshake. */
 #define CALL_WEBSOCKET (1 << 8)
 
@@ -62,6 +65,10 @@ typedef struct {
   GTlsCertificateFlags certificate_errors;
   GTlsCertificate *peer;
   gint64 started_us;
+  GCancellable *guard;      /* the caller's cancellable, or ours on a huge answer */
+  GCancellable *caller;
+  gulong caller_handler;
+  goffset too_large;        /* the Content-Length that made us stop, or 0 */
 } Call;
 
 static void call_send (GTask *task);
@@ -83,6 +90,10 @@ call_free (Call *call)
   g_free (call->content_type);
   g_clear_object (&call->message);
   g_clear_object (&call->peer);
+  if (call->caller)
+    g_cancellable_disconnect (call->caller, call->caller_handler);
+  g_clear_object (&call->caller);
+  g_clear_object (&call->guard);
   g_free (call);
 }
 
@@ -471,7 +482,12 @@ call_answered (GTask *task, GBytes *body, GError *error)
       wait_for_refresh (self, task);
     return;
   }
-  if (status >= 300) {
+  if (call->too_large) {
+    g_autofree char *reason = g_strdup_printf ("an answer of %" G_GOFFSET_FORMAT " bytes, more "
+                                               "than %d", call->too_large, MAX_ANSWER_BYTES);
+
+    mapped = vo_service_error_unreadable (self->host, reason);
+  } else if (status >= 300) {
     mapped = vo_service_error_from_response (status, content_type, body, self->host);
     if (mapped->code == VO_SERVICE_ERROR_SERVER)
       self->retry_after_s = retry_after (message);
@@ -523,6 +539,26 @@ on_websocket_connected (GObject *source, GAsyncResult *result, gpointer user_dat
   call_answered (task, NULL, error);
 }
 
+static void
+on_caller_cancelled (GCancellable *caller, gpointer guard)
+{
+  g_cancellable_cancel (guard);
+}
+
+static void
+on_got_headers (SoupMessage *message, gpointer user_data)
+{
+  Call *call = user_data;
+  SoupMessageHeaders *headers = soup_message_get_response_headers (message);
+  goffset length = soup_message_headers_get_content_length (headers);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      length > MAX_ANSWER_BYTES) {
+    call->too_large = length;
+    g_cancellable_cancel (call->guard);
+  }
+}
+
 /* Sends @task's request (taking @task) with the current access token. */
 static void
 call_send (GTask *task)
@@ -555,14 +591,15 @@ call_send (GTask *task)
     soup_message_set_request_body_from_bytes (call->message, call->content_type, call->body);
   g_signal_connect (call->message, "accept-certificate", G_CALLBACK (on_accept_certificate),
                     call);
+  g_signal_connect (call->message, "got-headers", G_CALLBACK (on_got_headers), call);
   call->started_us = g_get_monotonic_time ();
   if (call->flags & CALL_WEBSOCKET) {
     soup_session_websocket_connect_async (self->session, call->message, NULL, NULL,
-                                          G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                          G_PRIORITY_DEFAULT, call->guard,
                                           on_websocket_connected, task);
   } else {
     soup_session_send_and_read_async (self->session, call->message, G_PRIORITY_DEFAULT,
-                                      g_task_get_cancellable (task), on_call_sent, task);
+                                      call->guard, on_call_sent, task);
   }
 }
 
@@ -576,6 +613,13 @@ call_new (VoServiceClient *self, const char *method, const char *path, guint fla
   call->method = g_strdup (method);
   call->path = g_strdup (path);
   call->flags = flags;
+  /* libsoup gets a cancellable of ours that the caller's cancels. */
+  call->guard = g_cancellable_new ();
+  if (cancellable) {
+    call->caller = g_object_ref (cancellable);
+    call->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                                  g_object_ref (call->guard), g_object_unref);
+  }
   g_task_set_task_data (task, call, (GDestroyNotify) call_free);
   /* A cancelled call fails VO_SERVICE_ERROR_CANCELLED (mapped from
    * libsoup's error), not with GIO's error that GTask would put first. */

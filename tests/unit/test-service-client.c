@@ -41,7 +41,7 @@ typedef struct {
   guint refresh_count;
   guint me_count;
   guint token_serial;
-  const char *me_mode;    /* "ok", "expired-always", "garbage", "html", "hang", "busy" */
+  const char *me_mode;    /* "ok", "expired-always", "garbage", "html", "hang", "busy", "huge" */
   GBytes *photo;
   char *photo_type;
   GPtrArray *tokens_seen; /* refresh-token-changed values ("(null)" for NULL) */
@@ -116,7 +116,11 @@ on_me (Fixture *fixture, SoupServerMessage *message)
     reply_problem (message, 401, "invalid-token");
     return;
   }
-  if (g_str_equal (fixture->me_mode, "garbage"))
+  if (g_str_equal (fixture->me_mode, "huge")) {
+    soup_server_message_set_status (message, 200, NULL);
+    soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE,
+                                      g_malloc0 (5 * 1024 * 1024), 5 * 1024 * 1024);
+  } else if (g_str_equal (fixture->me_mode, "garbage"))
     reply (message, 200, "application/json", "{\"username\": ");
   else if (g_str_equal (fixture->me_mode, "html"))
     reply (message, 200, "text/html", "<p>{}</p>");
@@ -460,6 +464,25 @@ test_hang (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (g_get_monotonic_time () - started, <, 10 * G_USEC_PER_SEC);
 }
 
+/* The caller gives up while the service is still thinking. */
+static void
+test_cancel (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(VoServiceProfile) me = NULL;
+
+  sign_in (fixture);
+  fixture->me_mode = "hang";
+  vo_service_client_get_me_async (fixture->client, cancellable, on_result, &result);
+  while (fixture->me_count == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_cancellable_cancel (cancellable);
+  me = vo_service_client_get_me_finish (fixture->client, wait_for (&result), &error);
+  g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_CANCELLED);
+}
+
 static void
 test_unreadable (Fixture *fixture, gconstpointer data)
 {
@@ -475,6 +498,11 @@ test_unreadable (Fixture *fixture, gconstpointer data)
   me = get_me (fixture, &error);
   g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_UNREADABLE);
   g_assert_nonnull (strstr (error->message, "text/html instead of JSON"));
+  g_clear_error (&error);
+  fixture->me_mode = "huge";
+  me = get_me (fixture, &error);
+  g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_UNREADABLE);
+  g_assert_nonnull (strstr (error->message, "an answer of 5242880 bytes, more than 4194304"));
   g_clear_error (&error);
   fixture->me_mode = "busy";
   me = get_me (fixture, &error);
@@ -659,6 +687,7 @@ main (int argc, char **argv)
   ADD ("refresh-shared", test_refresh_shared);
   ADD ("session-ended", test_session_ended);
   ADD ("hang", test_hang);
+  ADD ("cancel", test_cancel);
   ADD ("unreadable", test_unreadable);
   ADD ("untrusted", test_untrusted);
   ADD ("photo", test_photo);
