@@ -36,21 +36,16 @@ struct _VoServiceEvents {
 
   VoServiceClient *client;
   SoupWebsocketConnection *connection;
-  GCancellable *cancellable;  /* of the connect or refresh in flight */
+  GCancellable *cancellable; /* of the connect or refresh in flight */
   gint64 last_id;
   gboolean running;
   guint backoff_s;
   guint reconnect_id;
   guint watchdog_id;
-  gint64 heard_us;  /* when the socket last brought a frame */
+  gint64 heard_us; /* when the socket last brought a frame */
 };
 
-enum {
-  SIGNAL_EVENT,
-  SIGNAL_CONNECTED,
-  SIGNAL_SESSION_ENDED,
-  N_SIGNALS
-};
+enum { SIGNAL_EVENT, SIGNAL_CONNECTED, SIGNAL_SESSION_ENDED, N_SIGNALS };
 
 static guint signals[N_SIGNALS];
 
@@ -88,15 +83,15 @@ vo_service_events_class_init (VoServiceEventsClass *klass)
 
   object_class->dispose = vo_service_events_dispose;
 
-  signals[SIGNAL_EVENT] = g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                        NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING,
-                                        G_TYPE_INT64);
-  signals[SIGNAL_CONNECTED] = g_signal_new ("connected", G_TYPE_FROM_CLASS (klass),
-                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                            1, G_TYPE_BOOLEAN);
-  signals[SIGNAL_SESSION_ENDED] = g_signal_new ("session-ended", G_TYPE_FROM_CLASS (klass),
-                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                G_TYPE_NONE, 0);
+  signals[SIGNAL_EVENT]
+      = g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                      G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT64);
+  signals[SIGNAL_CONNECTED]
+      = g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+  signals[SIGNAL_SESSION_ENDED]
+      = g_signal_new ("session-ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -145,7 +140,7 @@ static void
 schedule_reconnect (VoServiceEvents *self)
 {
   /* Half to all of the current step, so clients do not come back at once. */
-  guint delay_ms = (guint) (self->backoff_s * 1000 * g_random_double_range (0.5, 1.0));
+  guint delay_ms = (guint)(self->backoff_s * 1000 * g_random_double_range (0.5, 1.0));
 
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
   g_debug ("Event socket: reconnecting in %u ms", delay_ms);
@@ -157,13 +152,13 @@ static void
 on_message (SoupWebsocketConnection *connection, gint type, GBytes *message, gpointer user_data)
 {
   VoServiceEvents *self = user_data;
-  g_autoptr(VoServiceEvent) event = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (VoServiceEvent) event = NULL;
+  g_autoptr (GError) error = NULL;
 
   self->heard_us = g_get_monotonic_time ();
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     return;
-  self->backoff_s = BACKOFF_FIRST_S;  /* a socket that delivers is a good one */
+  self->backoff_s = BACKOFF_FIRST_S; /* a socket that delivers is a good one */
   event = vo_service_parse_event (message, vo_service_client_get_host (self->client), &error);
   if (!event) {
     g_debug ("Event socket: %s", error->message);
@@ -181,8 +176,8 @@ on_message (SoupWebsocketConnection *connection, gint type, GBytes *message, gpo
 static void
 on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(VoServiceEvents) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (VoServiceEvents) self = user_data;
+  g_autoptr (GError) error = NULL;
 
   if (vo_service_client_refresh_finish (VO_SERVICE_CLIENT (source), result, &error)) {
     if (self->running)
@@ -247,10 +242,10 @@ on_watchdog (gpointer user_data)
 static void
 on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(VoServiceEvents) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GObject) connection =
-    vo_service_client_websocket_finish (VO_SERVICE_CLIENT (source), result, &error);
+  g_autoptr (VoServiceEvents) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GObject) connection
+      = vo_service_client_websocket_finish (VO_SERVICE_CLIENT (source), result, &error);
 
   if (!self->running)
     return;
@@ -276,9 +271,9 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 events_connect (VoServiceEvents *self)
 {
-  g_autofree char *path = self->last_id > 0
-                            ? g_strdup_printf ("/v1/events?after=%" G_GINT64_FORMAT, self->last_id)
-                            : g_strdup ("/v1/events");
+  g_autofree char *path
+      = self->last_id > 0 ? g_strdup_printf ("/v1/events?after=%" G_GINT64_FORMAT, self->last_id)
+                          : g_strdup ("/v1/events");
 
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();

@@ -26,21 +26,21 @@ static const struct {
   Parse parse;
   GDestroyNotify free;
 } parsers[] = {
-  { (Parse) vo_service_parse_tokens, (GDestroyNotify) vo_service_tokens_free },
-  { (Parse) vo_service_parse_forwarding, (GDestroyNotify) g_ptr_array_unref },
-  { (Parse) vo_service_parse_forwarding_rule, (GDestroyNotify) vo_service_forwarding_rule_free },
-  { (Parse) vo_service_parse_event, (GDestroyNotify) vo_service_event_free },
-  { (Parse) vo_service_parse_photo_etag, g_free },
+  { (Parse)vo_service_parse_tokens, (GDestroyNotify)vo_service_tokens_free },
+  { (Parse)vo_service_parse_forwarding, (GDestroyNotify)g_ptr_array_unref },
+  { (Parse)vo_service_parse_forwarding_rule, (GDestroyNotify)vo_service_forwarding_rule_free },
+  { (Parse)vo_service_parse_event, (GDestroyNotify)vo_service_event_free },
+  { (Parse)vo_service_parse_photo_etag, g_free },
 };
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  g_autoptr(GBytes) body = g_bytes_new (data, size);
-  g_autoptr(VoServiceSipAccount) account = NULL;
-  g_autoptr(VoServiceProfile) profile = NULL;
+  g_autoptr (GBytes) body = g_bytes_new (data, size);
+  g_autoptr (VoServiceSipAccount) account = NULL;
+  g_autoptr (VoServiceProfile) profile = NULL;
   g_autofree char *type = NULL;
-  g_autoptr(GError) problem = NULL;
+  g_autoptr (GError) problem = NULL;
   GError *error = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (parsers); i++) {
@@ -67,8 +67,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   g_clear_error (&error);
 
   type = vo_service_problem_type ("application/problem+json", body);
-  problem = vo_service_error_from_response (400 + (size % 200), "application/problem+json",
-                                            body, "fuzz.test");
+  problem = vo_service_error_from_response (400 + (size % 200), "application/problem+json", body,
+                                            "fuzz.test");
   g_assert (problem && problem->domain == VO_SERVICE_ERROR);
   g_assert (g_utf8_validate (problem->message, -1, NULL) && !strpbrk (problem->message, "\r\n"));
   return 0;

@@ -36,20 +36,20 @@ typedef struct {
   char *url;
   VoServiceClient *client;
   /* What the server does and saw. */
-  char *valid_access;     /* the access token it takes */
-  char *valid_refresh;    /* the refresh token it takes */
+  char *valid_access;  /* the access token it takes */
+  char *valid_refresh; /* the refresh token it takes */
   guint refresh_count;
   guint me_count;
   guint token_serial;
-  const char *me_mode;    /* "ok", "expired-always", "garbage", "html", "hang", "busy", "huge" */
+  const char *me_mode; /* "ok", "expired-always", "garbage", "html", "hang", "busy", "huge" */
   GBytes *photo;
   char *photo_type;
   GPtrArray *tokens_seen; /* refresh-token-changed values ("(null)" for NULL) */
   /* The event socket: what each connection sends, and what was seen. */
-  const char *events_mode;  /* "resume", "expired-first", "revoked" */
-  guint sockets;            /* connections accepted */
-  GString *afters;          /* the ?after= of each connection, "-" for none */
-  GString *events_seen;     /* "TYPE:ID " per "event" signal */
+  const char *events_mode; /* "resume", "expired-first", "revoked" */
+  guint sockets;           /* connections accepted */
+  GString *afters;         /* the ?after= of each connection, "-" for none */
+  GString *events_seen;    /* "TYPE:ID " per "event" signal */
   guint session_ended;
 } Fixture;
 
@@ -90,7 +90,7 @@ static gboolean
 bearer_ok (Fixture *fixture, SoupServerMessage *message)
 {
   const char *authorization = soup_message_headers_get_one (
-    soup_server_message_get_request_headers (message), "Authorization");
+      soup_server_message_get_request_headers (message), "Authorization");
   g_autofree char *expected = g_strconcat ("Bearer ", fixture->valid_access, NULL);
 
   return fixture->valid_access && g_strcmp0 (authorization, expected) == 0;
@@ -101,7 +101,7 @@ request_text (SoupServerMessage *message)
 {
   SoupMessageBody *body = soup_server_message_get_request_body (message);
 
-  return g_strndup (body->data, (gsize) body->length);
+  return g_strndup (body->data, (gsize)body->length);
 }
 
 static void
@@ -125,8 +125,8 @@ on_me (Fixture *fixture, SoupServerMessage *message)
   else if (g_str_equal (fixture->me_mode, "html"))
     reply (message, 200, "text/html", "<p>{}</p>");
   else if (g_str_equal (fixture->me_mode, "busy")) {
-    soup_message_headers_append (soup_server_message_get_response_headers (message),
-                                 "Retry-After", "7");
+    soup_message_headers_append (soup_server_message_get_response_headers (message), "Retry-After",
+                                 "7");
     reply_problem (message, 503, "unavailable");
   } else
     reply (message, 200, "application/json; charset=utf-8",
@@ -145,12 +145,13 @@ on_photo (Fixture *fixture, SoupServerMessage *message)
     SoupMessageBody *body = soup_server_message_get_request_body (message);
 
     g_clear_pointer (&fixture->photo, g_bytes_unref);
-    fixture->photo = g_bytes_new (body->data, (gsize) body->length);
+    fixture->photo = g_bytes_new (body->data, (gsize)body->length);
     g_free (fixture->photo_type);
     fixture->photo_type = g_strdup (soup_message_headers_get_content_type (
-      soup_server_message_get_request_headers (message), NULL));
-    reply (message, 200, "application/json",
-           "{\"path\": \"/v1/me/photo\", \"etag\": \"\\\"p1\\\"\", \"content-type\": \"image/png\"}");
+        soup_server_message_get_request_headers (message), NULL));
+    reply (
+        message, 200, "application/json",
+        "{\"path\": \"/v1/me/photo\", \"etag\": \"\\\"p1\\\"\", \"content-type\": \"image/png\"}");
   } else if (!fixture->photo) {
     reply_problem (message, 404, "not-found");
   } else {
@@ -175,8 +176,8 @@ on_request (SoupServer *server, SoupServerMessage *message, const char *path, GH
     else
       reply_problem (message, 401, "invalid-credentials");
   } else if (g_str_equal (path, "/v1/session/refresh")) {
-    g_autofree char *expected = g_strdup_printf ("{\"refresh-token\":\"%s\"}",
-                                                 fixture->valid_refresh);
+    g_autofree char *expected
+        = g_strdup_printf ("{\"refresh-token\":\"%s\"}", fixture->valid_refresh);
 
     fixture->refresh_count++;
     if (fixture->valid_refresh && g_str_equal (text, expected))
@@ -204,11 +205,11 @@ static void
 on_events_socket (SoupServer *server, SoupServerMessage *message, const char *path,
                   SoupWebsocketConnection *connection, gpointer user_data)
 {
-  static const char *const first[] = { "{\"id\": 1, \"type\": \"me.changed\"}",
-                                       "{\"id\": 2, \"type\": \"photo.changed\"}",
-                                       "{\"id\": 2, \"type\": \"photo.changed\"}",
-                                       "not json",
-                                       "{\"id\": 3, \"type\": \"forwarding.changed\"}", NULL };
+  static const char *const first[] = {
+    "{\"id\": 1, \"type\": \"me.changed\"}",         "{\"id\": 2, \"type\": \"photo.changed\"}",
+    "{\"id\": 2, \"type\": \"photo.changed\"}",      "not json",
+    "{\"id\": 3, \"type\": \"forwarding.changed\"}", NULL
+  };
   static const char *const next[] = { "{\"id\": 3, \"type\": \"forwarding.changed\"}",
                                       "{\"id\": 4, \"type\": \"me.changed\"}", NULL };
   Fixture *fixture = user_data;
@@ -243,15 +244,30 @@ on_refresh_token_changed (VoServiceClient *client, const char *token, gpointer u
 static void
 make_certificate (Fixture *fixture, char **key_file)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *errors = NULL;
   int status = 0;
-  const char *argv[] = { "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                         "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-                         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                         "-keyout", "key.pem", "-out", "cert.pem", NULL };
+  const char *argv[] = { "openssl",
+                         "req",
+                         "-x509",
+                         "-newkey",
+                         "ec",
+                         "-pkeyopt",
+                         "ec_paramgen_curve:prime256v1",
+                         "-nodes",
+                         "-days",
+                         "1",
+                         "-subj",
+                         "/CN=127.0.0.1",
+                         "-addext",
+                         "subjectAltName=IP:127.0.0.1",
+                         "-keyout",
+                         "key.pem",
+                         "-out",
+                         "cert.pem",
+                         NULL };
 
-  g_spawn_sync (fixture->dir, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+  g_spawn_sync (fixture->dir, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
                 NULL, NULL, NULL, &errors, &status, &error);
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
@@ -263,8 +279,8 @@ make_certificate (Fixture *fixture, char **key_file)
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTlsCertificate) certificate = NULL;
   g_autofree char *key_file = NULL;
   GSList *uris;
 
@@ -277,20 +293,20 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   soup_server_add_handler (fixture->server, NULL, on_request, fixture, NULL);
   soup_server_add_websocket_handler (fixture->server, "/v1/events", NULL, NULL, on_events_socket,
                                      fixture, NULL);
-  soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS,
-                            &error);
+  soup_server_listen_local (fixture->server, 0,
+                            SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS, &error);
   g_assert_no_error (error);
   uris = soup_server_get_uris (fixture->server);
   fixture->url = g_strdup_printf ("https://127.0.0.1:%d/", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g_slist_free_full (uris, (GDestroyNotify)g_uri_unref);
   fixture->client = vo_service_client_new (fixture->url, fixture->ca_file, &error);
   g_assert_no_error (error);
   fixture->me_mode = "ok";
   fixture->tokens_seen = g_ptr_array_new_with_free_func (g_free);
   fixture->afters = g_string_new (NULL);
   fixture->events_seen = g_string_new (NULL);
-  g_signal_connect (fixture->client, "refresh-token-changed",
-                    G_CALLBACK (on_refresh_token_changed), fixture);
+  g_signal_connect (fixture->client, "refresh-token-changed", G_CALLBACK (on_refresh_token_changed),
+                    fixture);
 }
 
 static void
@@ -319,7 +335,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 static void
 on_result (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  *(GAsyncResult **)user_data = g_object_ref (result);
 }
 
 static GAsyncResult *
@@ -333,8 +349,8 @@ wait_for (GAsyncResult **slot)
 static void
 sign_in (Fixture *fixture)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
 
   vo_service_client_sign_in_async (fixture->client, "alice", "right", NULL, on_result, &result);
   g_assert_true (vo_service_client_sign_in_finish (fixture->client, wait_for (&result), &error));
@@ -345,7 +361,7 @@ sign_in (Fixture *fixture)
 static VoServiceProfile *
 get_me (Fixture *fixture, GError **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
 
   vo_service_client_get_me_async (fixture->client, NULL, on_result, &result);
   return vo_service_client_get_me_finish (fixture->client, wait_for (&result), error);
@@ -354,9 +370,9 @@ get_me (Fixture *fixture, GError **error)
 static void
 test_sign_in (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VoServiceProfile) me = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VoServiceProfile) me = NULL;
 
   vo_service_client_sign_in_async (fixture->client, "alice", "wrong", NULL, on_result, &result);
   g_assert_false (vo_service_client_sign_in_finish (fixture->client, wait_for (&result), &error));
@@ -378,11 +394,11 @@ test_sign_in (Fixture *fixture, gconstpointer data)
 static void
 test_refresh_once (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VoServiceProfile) me = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VoServiceProfile) me = NULL;
 
   sign_in (fixture);
-  g_clear_pointer (&fixture->valid_access, g_free);  /* the server forgets it */
+  g_clear_pointer (&fixture->valid_access, g_free); /* the server forgets it */
   me = get_me (fixture, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (fixture->refresh_count, ==, 1);
@@ -411,9 +427,9 @@ test_refresh_shared (Fixture *fixture, gconstpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
     vo_service_client_get_me_async (fixture->client, NULL, on_result, &results[i]);
   for (guint i = 0; i < G_N_ELEMENTS (results); i++) {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(VoServiceProfile) me = vo_service_client_get_me_finish (
-      fixture->client, wait_for (&results[i]), &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (VoServiceProfile) me
+        = vo_service_client_get_me_finish (fixture->client, wait_for (&results[i]), &error);
 
     g_assert_no_error (error);
     g_assert_cmpstr (me->username, ==, "alice");
@@ -427,12 +443,12 @@ test_refresh_shared (Fixture *fixture, gconstpointer data)
 static void
 test_session_ended (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VoServiceProfile) me = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VoServiceProfile) me = NULL;
 
   sign_in (fixture);
   vo_service_client_set_refresh_token (fixture->client, "refresh1");
-  me = get_me (fixture, &error);  /* refreshes first: there is no access token */
+  me = get_me (fixture, &error); /* refreshes first: there is no access token */
   g_assert_no_error (error);
   g_assert_cmpuint (fixture->refresh_count, ==, 1);
   g_clear_pointer (&me, vo_service_profile_free);
@@ -440,8 +456,9 @@ test_session_ended (Fixture *fixture, gconstpointer data)
   vo_service_client_set_refresh_token (fixture->client, "revoked");
   me = get_me (fixture, &error);
   g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_SESSION_ENDED);
-  g_assert_cmpstr (error->message, ==, "Your Virtual Office session has ended; sign in again "
-                                       "with your user name and password");
+  g_assert_cmpstr (error->message, ==,
+                   "Your Virtual Office session has ended; sign in again "
+                   "with your user name and password");
   g_assert_false (vo_service_client_has_session (fixture->client));
   g_assert_cmpstr (g_ptr_array_index (fixture->tokens_seen, fixture->tokens_seen->len - 1), ==,
                    "(null)");
@@ -450,8 +467,8 @@ test_session_ended (Fixture *fixture, gconstpointer data)
 static void
 test_hang (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VoServiceProfile) me = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VoServiceProfile) me = NULL;
   gint64 started = g_get_monotonic_time ();
 
   /* Before the first request: an open connection keeps its timeout. */
@@ -468,10 +485,10 @@ test_hang (Fixture *fixture, gconstpointer data)
 static void
 test_cancel (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VoServiceProfile) me = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VoServiceProfile) me = NULL;
 
   sign_in (fixture);
   fixture->me_mode = "hang";
@@ -486,8 +503,8 @@ test_cancel (Fixture *fixture, gconstpointer data)
 static void
 test_unreadable (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VoServiceProfile) me = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VoServiceProfile) me = NULL;
 
   sign_in (fixture);
   fixture->me_mode = "garbage";
@@ -513,10 +530,10 @@ test_unreadable (Fixture *fixture, gconstpointer data)
 static void
 test_untrusted (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
   /* The system's CAs do not know the throwaway certificate. */
-  g_autoptr(VoServiceClient) client = vo_service_client_new (fixture->url, NULL, &error);
+  g_autoptr (VoServiceClient) client = vo_service_client_new (fixture->url, NULL, &error);
 
   g_assert_no_error (error);
   vo_service_client_sign_in_async (client, "alice", "right", NULL, on_result, &result);
@@ -531,14 +548,14 @@ static void
 test_photo (Fixture *fixture, gconstpointer data)
 {
   static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 1, 2, 3 };
-  g_autoptr(GBytes) image = g_bytes_new_static (png, sizeof png);
-  g_autoptr(GAsyncResult) put = NULL;
-  g_autoptr(GAsyncResult) get = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) image = g_bytes_new_static (png, sizeof png);
+  g_autoptr (GAsyncResult) put = NULL;
+  g_autoptr (GAsyncResult) get = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *etag = NULL;
   g_autofree char *got_etag = NULL;
   g_autofree char *got_type = NULL;
-  g_autoptr(GBytes) got = NULL;
+  g_autoptr (GBytes) got = NULL;
 
   sign_in (fixture);
   vo_service_client_put_photo_async (fixture->client, image, "image/png", NULL, on_result, &put);
@@ -549,8 +566,8 @@ test_photo (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (fixture->photo_type, ==, "image/png");
 
   vo_service_client_get_photo_async (fixture->client, NULL, on_result, &get);
-  got = vo_service_client_get_photo_finish (fixture->client, wait_for (&get), &got_etag,
-                                            &got_type, &error);
+  got = vo_service_client_get_photo_finish (fixture->client, wait_for (&get), &got_etag, &got_type,
+                                            &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (got, image));
   g_assert_cmpstr (got_etag, ==, "\"p1\"");
@@ -568,7 +585,7 @@ on_event (VoServiceEvents *events, const char *type, gint64 id, gpointer user_da
 static void
 on_session_ended (VoServiceEvents *events, gpointer user_data)
 {
-  ((Fixture *) user_data)->session_ended++;
+  ((Fixture *)user_data)->session_ended++;
 }
 
 /* An event socket to a server in @mode, started after @after_id. */
@@ -593,10 +610,10 @@ wait_for_event (VoServiceEvents *events, gint64 id)
 
 typedef struct {
   const char *mode;
-  gboolean token_expired;  /* the server forgot the access token */
+  gboolean token_expired; /* the server forgot the access token */
   gint64 after_id;
-  const char *events;      /* expected "event" signals */
-  const char *afters;      /* expected ?after= of each connection */
+  const char *events; /* expected "event" signals */
+  const char *afters; /* expected ?after= of each connection */
   guint refreshes;
 } EventsCase;
 
@@ -608,7 +625,7 @@ static void
 test_events (Fixture *fixture, gconstpointer data)
 {
   const EventsCase *expected = data;
-  g_autoptr(VoServiceEvents) events = NULL;
+  g_autoptr (VoServiceEvents) events = NULL;
 
   sign_in (fixture);
   if (expected->token_expired)
@@ -624,7 +641,7 @@ test_events (Fixture *fixture, gconstpointer data)
 static void
 test_events_revoked (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr(VoServiceEvents) events = NULL;
+  g_autoptr (VoServiceEvents) events = NULL;
 
   sign_in (fixture);
   events = events_start (fixture, "revoked", 0);
@@ -637,29 +654,29 @@ test_events_revoked (Fixture *fixture, gconstpointer data)
 static void
 test_bad_url (void)
 {
-  const char *urls[] = { "http://vo.test", "https://", "vo.test", "https://vo.test/api",
+  const char *urls[] = { "http://vo.test",      "https://", "vo.test", "https://vo.test/api",
                          "https://u:p@vo.test", "" };
 
   for (guint i = 0; i < G_N_ELEMENTS (urls); i++) {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(VoServiceClient) client = vo_service_client_new (urls[i], NULL, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (VoServiceClient) client = vo_service_client_new (urls[i], NULL, &error);
 
     g_assert_null (client);
     g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_INVALID_REQUEST);
   }
   for (guint i = 0; i < 2; i++) {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(VoServiceClient) client = vo_service_client_new (
-      i ? "https://[::1]:8443/v1/" : "https://vo.test/", NULL, &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (VoServiceClient) client
+        = vo_service_client_new (i ? "https://[::1]:8443/v1/" : "https://vo.test/", NULL, &error);
 
     g_assert_no_error (error);
     g_assert_cmpstr (vo_service_client_get_base_url (client), ==,
                      i ? "https://[::1]:8443" : "https://vo.test");
   }
   {
-    g_autoptr(GError) error = NULL;
-    g_autoptr(VoServiceClient) client = vo_service_client_new ("https://vo.test",
-                                                               "/nonexistent/ca.pem", &error);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (VoServiceClient) client
+        = vo_service_client_new ("https://vo.test", "/nonexistent/ca.pem", &error);
 
     g_assert_null (client);
     g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_INVALID_REQUEST);
@@ -670,17 +687,21 @@ test_bad_url (void)
 int
 main (int argc, char **argv)
 {
-  static const EventsCase resume = { "resume", FALSE, 0,
+  static const EventsCase resume = { "resume",
+                                     FALSE,
+                                     0,
                                      "me.changed:1 photo.changed:2 forwarding.changed:3 "
-                                     "me.changed:4 ", "- after=3 ", 0 };
-  static const EventsCase expired = { "expired-first", TRUE, 3, "me.changed:4 ",
-                                      "after=3 after=3 ", 1 };
+                                     "me.changed:4 ",
+                                     "- after=3 ",
+                                     0 };
+  static const EventsCase expired
+      = { "expired-first", TRUE, 3, "me.changed:4 ", "after=3 after=3 ", 1 };
 
   /* Nothing here goes through a proxy (and libproxy would start helpers). */
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/service-client/bad-url", test_bad_url);
-#define ADD(path, func) \
+#define ADD(path, func)                                                                            \
   g_test_add ("/service-client/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("sign-in", test_sign_in);
   ADD ("refresh-once", test_refresh_once);
