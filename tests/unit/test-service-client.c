@@ -527,21 +527,38 @@ test_unreadable (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (vo_service_client_get_retry_after (fixture->client), ==, 7);
 }
 
+/* A client of @url trusting @ca_file fails to sign in: CERTIFICATE, saying
+ * @words. */
 static void
-test_untrusted (Fixture *fixture, gconstpointer data)
+assert_certificate_refused (const char *url, const char *ca_file, const char *words)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) result = NULL;
-  /* The system's CAs do not know the throwaway certificate. */
-  g_autoptr (VoServiceClient) client = vo_service_client_new (fixture->url, NULL, &error);
+  g_autoptr (VoServiceClient) client = vo_service_client_new (url, ca_file, &error);
 
   g_assert_no_error (error);
   vo_service_client_sign_in_async (client, "alice", "right", NULL, on_result, &result);
   g_assert_false (vo_service_client_sign_in_finish (client, wait_for (&result), &error));
   g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_CERTIFICATE);
-  g_assert_nonnull (strstr (error->message, "(unknown CA)"));
-  g_assert_nonnull (strstr (error->message, "set [service] ca-file in vo.conf"));
+  if (!strstr (error->message, words))
+    g_error ("“%s” does not say “%s”", error->message, words);
   g_assert_false (vo_service_client_has_session (client));
+}
+
+static void
+test_untrusted (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *by_name = g_strdup_printf (
+      "https://localhost:%s", strrchr (vo_service_client_get_base_url (fixture->client), ':') + 1);
+
+  /* The system's CAs do not know the throwaway certificate. */
+  assert_certificate_refused (fixture->url, NULL,
+                              "(unknown CA): it is not signed by an authority this computer "
+                              "trusts. If your company uses its own CA, set [service] ca-file "
+                              "in vo.conf");
+  /* Trusted, but issued for 127.0.0.1 only. */
+  assert_certificate_refused (by_name, fixture->ca_file,
+                              "certificate was issued for 127.0.0.1, not localhost:");
 }
 
 static void
