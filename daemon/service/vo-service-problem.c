@@ -245,6 +245,17 @@ describe_certificate (GTlsCertificateFlags errors, GTlsCertificate *peer, const 
                           host);
 }
 
+/* "host" of "host:port" or "[v6]:port": certificates name hosts, not ports. */
+static char *
+host_without_port (const char *host)
+{
+  const char *colon = strrchr (host, ':');
+
+  if (!colon || (host[0] == '[' ? colon < strrchr (host, ']') : colon != strchr (host, ':')))
+    return g_strdup (host);
+  return g_strndup (host, (gsize)(colon - host));
+}
+
 GError *
 vo_service_error_from_transport (const GError *error, GTlsCertificateFlags certificate_errors,
                                  GTlsCertificate *peer, const char *host, const char *ca_file)
@@ -255,7 +266,8 @@ vo_service_error_from_transport (const GError *error, GTlsCertificateFlags certi
     return g_error_new (VO_SERVICE_ERROR, VO_SERVICE_ERROR_CANCELLED,
                         "The request to the Virtual Office service at %s was cancelled", host);
   if (certificate_errors || g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE)) {
-    g_autofree char *message = describe_certificate (certificate_errors, peer, host, ca_file);
+    g_autofree char *name = host_without_port (host);
+    g_autofree char *message = describe_certificate (certificate_errors, peer, name, ca_file);
 
     return g_error_new_literal (VO_SERVICE_ERROR, VO_SERVICE_ERROR_CERTIFICATE, message);
   }

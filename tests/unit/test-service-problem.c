@@ -206,6 +206,8 @@ test_certificate (void)
   g_autoptr (GError) early
       = vo_service_error_from_transport (tls, G_TLS_CERTIFICATE_NOT_ACTIVATED, NULL, HOST, NULL);
   g_autoptr (GError) bare = vo_service_error_from_transport (tls, 0, NULL, HOST, NULL);
+  g_autoptr (GError) port = vo_service_error_from_transport (tls, G_TLS_CERTIFICATE_BAD_IDENTITY,
+                                                             NULL, "[::1]:8443", NULL);
   GError *all[] = { unknown, unknown_file, name, expired, early, bare };
 
   for (guint i = 0; i < G_N_ELEMENTS (all); i++) {
@@ -220,6 +222,8 @@ test_certificate (void)
   assert_contains (expired, "(wrong name)");
   assert_contains (early, "is not valid before an unknown date");
   assert_contains (bare, "could not be verified");
+  /* A certificate names a host, not a port. */
+  assert_contains (port, "not [::1] (wrong name)");
 }
 
 int
