@@ -22,8 +22,8 @@ typedef gpointer (*VoServiceParse) (GBytes *body, const char *host, GError **err
 /* A raw answer (VO_SERVICE_CALL_RAW): a binary download. */
 typedef struct {
   GBytes *body;
-  char *etag;          /* or NULL */
-  char *content_type;  /* or NULL */
+  char *etag;         /* or NULL */
+  char *content_type; /* or NULL */
 } VoServiceResponse;
 
 void vo_service_response_free (VoServiceResponse *response);
@@ -35,25 +35,22 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (VoServiceResponse, vo_service_response_free)
  * VO_SERVICE_ERROR. A bearer request answered 401 invalid-token is
  * repeated once after a refresh that concurrent requests share. */
 void vo_service_client_call_async (VoServiceClient *self, const char *method, const char *path,
-                                   GBytes *body, const char *content_type,
-                                   VoServiceCallFlags flags, VoServiceParse parse,
-                                   GDestroyNotify free_result, GCancellable *cancellable,
-                                   GAsyncReadyCallback callback, gpointer user_data);
+                                   GBytes *body, const char *content_type, VoServiceCallFlags flags,
+                                   VoServiceParse parse, GDestroyNotify free_result,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data);
 /* @result_out (optional): the parsed struct or VoServiceResponse. */
 gboolean vo_service_client_call_finish (VoServiceClient *self, GAsyncResult *result,
                                         gpointer *result_out, GError **error);
 
 /* Stores a new pair (sign-in, refresh) and emits "refresh-token-changed". */
-void vo_service_client_take_tokens (VoServiceClient *self, char *access_token,
-                                    char *refresh_token);
+void vo_service_client_take_tokens (VoServiceClient *self, char *access_token, char *refresh_token);
 /* Forgets both tokens; emits "refresh-token-changed" (NULL) if it had any. */
 void vo_service_client_forget_tokens (VoServiceClient *self);
 
 /* For the event socket (vo-service-events.c), whose connection is one more
  * request of this client's session. The GObject is a
- * SoupWebsocketConnection (kept out of the header: GIO types only); its
- * data VO_SERVICE_WEBSOCKET_SOCKET_KEY is its TCP GSocket (or unset). */
-#define VO_SERVICE_WEBSOCKET_SOCKET_KEY "vo-service-socket"
+ * SoupWebsocketConnection (kept out of the header: GIO types only). */
 const char *vo_service_client_get_access_token (VoServiceClient *self);
 const char *vo_service_client_get_host (VoServiceClient *self);
 void vo_service_client_websocket_async (VoServiceClient *self, const char *path,

@@ -35,12 +35,12 @@ call_result (VoServiceClient *self, GAsyncResult *result, GError **error)
 static void
 on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   VoServiceClient *self = VO_SERVICE_CLIENT (source);
-  g_autoptr(VoServiceTokens) tokens = NULL;
+  g_autoptr (VoServiceTokens) tokens = NULL;
   GError *error = NULL;
 
-  if (!vo_service_client_call_finish (self, result, (gpointer *) &tokens, &error)) {
+  if (!vo_service_client_call_finish (self, result, (gpointer *)&tokens, &error)) {
     g_task_return_error (task, error);
     return;
   }
@@ -50,12 +50,12 @@ on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-vo_service_client_sign_in_async (VoServiceClient *self, const char *username,
-                                 const char *password, GCancellable *cancellable,
-                                 GAsyncReadyCallback callback, gpointer user_data)
+vo_service_client_sign_in_async (VoServiceClient *self, const char *username, const char *password,
+                                 GCancellable *cancellable, GAsyncReadyCallback callback,
+                                 gpointer user_data)
 {
   g_autofree char *device = g_strdup_printf ("vo-daemon on %s", g_get_host_name ());
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr (GBytes) body = NULL;
   GTask *task;
 
   g_return_if_fail (VO_IS_SERVICE_CLIENT (self));
@@ -65,7 +65,7 @@ vo_service_client_sign_in_async (VoServiceClient *self, const char *username,
   g_task_set_check_cancellable (task, FALSE);
   body = vo_service_json_sign_in (username, password, device);
   call (self, "POST", "/v1/session", body, VO_SERVICE_CALL_PLAIN,
-        (VoServiceParse) vo_service_parse_tokens, (GDestroyNotify) vo_service_tokens_free,
+        (VoServiceParse)vo_service_parse_tokens, (GDestroyNotify)vo_service_tokens_free,
         cancellable, on_signed_in, task);
 }
 
@@ -79,7 +79,7 @@ vo_service_client_sign_in_finish (VoServiceClient *self, GAsyncResult *result, G
 static void
 on_signed_out (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  g_autoptr (GTask) task = user_data;
   VoServiceClient *self = VO_SERVICE_CLIENT (source);
   GError *error = NULL;
 
@@ -124,8 +124,8 @@ vo_service_client_get_sip_account_async (VoServiceClient *self, GCancellable *ca
                                          GAsyncReadyCallback callback, gpointer user_data)
 {
   call (self, "GET", "/v1/sip-account", NULL, VO_SERVICE_CALL_BEARER,
-        (VoServiceParse) vo_service_parse_sip_account,
-        (GDestroyNotify) vo_service_sip_account_free, cancellable, callback, user_data);
+        (VoServiceParse)vo_service_parse_sip_account, (GDestroyNotify)vo_service_sip_account_free,
+        cancellable, callback, user_data);
 }
 
 VoServiceSipAccount *
@@ -140,7 +140,7 @@ vo_service_client_get_me_async (VoServiceClient *self, GCancellable *cancellable
                                 GAsyncReadyCallback callback, gpointer user_data)
 {
   call (self, "GET", "/v1/me", NULL, VO_SERVICE_CALL_BEARER,
-        (VoServiceParse) vo_service_parse_profile, (GDestroyNotify) vo_service_profile_free,
+        (VoServiceParse)vo_service_parse_profile, (GDestroyNotify)vo_service_profile_free,
         cancellable, callback, user_data);
 }
 
@@ -153,16 +153,15 @@ vo_service_client_get_me_finish (VoServiceClient *self, GAsyncResult *result, GE
 /* ---- photo ------------------------------------------------------------------ */
 
 void
-vo_service_client_put_photo_async (VoServiceClient *self, GBytes *image,
-                                   const char *content_type, GCancellable *cancellable,
-                                   GAsyncReadyCallback callback, gpointer user_data)
+vo_service_client_put_photo_async (VoServiceClient *self, GBytes *image, const char *content_type,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data)
 {
   g_return_if_fail (VO_IS_SERVICE_CLIENT (self));
   g_return_if_fail (image && content_type);
   vo_service_client_call_async (self, "PUT", "/v1/me/photo", image, content_type,
-                                VO_SERVICE_CALL_BEARER,
-                                (VoServiceParse) vo_service_parse_photo_etag, g_free,
-                                cancellable, callback, user_data);
+                                VO_SERVICE_CALL_BEARER, (VoServiceParse)vo_service_parse_photo_etag,
+                                g_free, cancellable, callback, user_data);
 }
 
 char *
@@ -176,14 +175,14 @@ vo_service_client_get_photo_async (VoServiceClient *self, GCancellable *cancella
                                    GAsyncReadyCallback callback, gpointer user_data)
 {
   call (self, "GET", "/v1/me/photo", NULL, VO_SERVICE_CALL_BEARER | VO_SERVICE_CALL_RAW, NULL,
-        (GDestroyNotify) vo_service_response_free, cancellable, callback, user_data);
+        (GDestroyNotify)vo_service_response_free, cancellable, callback, user_data);
 }
 
 GBytes *
-vo_service_client_get_photo_finish (VoServiceClient *self, GAsyncResult *result,
-                                    char **etag_out, char **content_type_out, GError **error)
+vo_service_client_get_photo_finish (VoServiceClient *self, GAsyncResult *result, char **etag_out,
+                                    char **content_type_out, GError **error)
 {
-  g_autoptr(VoServiceResponse) response = call_result (self, result, error);
+  g_autoptr (VoServiceResponse) response = call_result (self, result, error);
 
   if (!response)
     return NULL;
@@ -203,8 +202,7 @@ vo_service_client_delete_photo_async (VoServiceClient *self, GCancellable *cance
 }
 
 gboolean
-vo_service_client_delete_photo_finish (VoServiceClient *self, GAsyncResult *result,
-                                       GError **error)
+vo_service_client_delete_photo_finish (VoServiceClient *self, GAsyncResult *result, GError **error)
 {
   return vo_service_client_call_finish (self, result, NULL, error);
 }
@@ -216,7 +214,7 @@ vo_service_client_request_password_reset_async (VoServiceClient *self, const cha
                                                 GCancellable *cancellable,
                                                 GAsyncReadyCallback callback, gpointer user_data)
 {
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr (GBytes) body = NULL;
 
   g_return_if_fail (username);
   body = vo_service_json_single ("username", username);
@@ -233,15 +231,15 @@ vo_service_client_request_password_reset_finish (VoServiceClient *self, GAsyncRe
 
 void
 vo_service_client_recover_username_async (VoServiceClient *self, const char *email,
-                                          GCancellable *cancellable,
-                                          GAsyncReadyCallback callback, gpointer user_data)
+                                          GCancellable *cancellable, GAsyncReadyCallback callback,
+                                          gpointer user_data)
 {
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr (GBytes) body = NULL;
 
   g_return_if_fail (email);
   body = vo_service_json_single ("email", email);
-  call (self, "POST", "/v1/username-recovery", body, VO_SERVICE_CALL_PLAIN, NULL, NULL,
-        cancellable, callback, user_data);
+  call (self, "POST", "/v1/username-recovery", body, VO_SERVICE_CALL_PLAIN, NULL, NULL, cancellable,
+        callback, user_data);
 }
 
 gboolean
@@ -258,8 +256,8 @@ vo_service_client_get_forwarding_async (VoServiceClient *self, GCancellable *can
                                         GAsyncReadyCallback callback, gpointer user_data)
 {
   call (self, "GET", "/v1/forwarding", NULL, VO_SERVICE_CALL_BEARER,
-        (VoServiceParse) vo_service_parse_forwarding, (GDestroyNotify) g_ptr_array_unref,
-        cancellable, callback, user_data);
+        (VoServiceParse)vo_service_parse_forwarding, (GDestroyNotify)g_ptr_array_unref, cancellable,
+        callback, user_data);
 }
 
 GPtrArray *
@@ -277,22 +275,22 @@ vo_service_client_put_forwarding_rule_async (VoServiceClient *self,
 {
   static const char *const conditions[] = { "always", "busy", "no-answer", "unreachable", NULL };
   g_autofree char *path = NULL;
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr (GBytes) body = NULL;
 
   g_return_if_fail (rule && rule->condition);
   if (!g_strv_contains (conditions, rule->condition)) {
-    g_task_report_new_error (self, callback, user_data,
-                             vo_service_client_put_forwarding_rule_async, VO_SERVICE_ERROR,
-                             VO_SERVICE_ERROR_INVALID_REQUEST,
+    g_task_report_new_error (self, callback, user_data, vo_service_client_put_forwarding_rule_async,
+                             VO_SERVICE_ERROR, VO_SERVICE_ERROR_INVALID_REQUEST,
                              "“%s” is not a forwarding condition (always, busy, no-answer, "
-                             "unreachable)", rule->condition);
+                             "unreachable)",
+                             rule->condition);
     return;
   }
   path = g_strconcat ("/v1/forwarding/", rule->condition, NULL);
   body = vo_service_json_forwarding_rule (rule);
   call (self, "PUT", path, body, VO_SERVICE_CALL_BEARER,
-        (VoServiceParse) vo_service_parse_forwarding_rule,
-        (GDestroyNotify) vo_service_forwarding_rule_free, cancellable, callback, user_data);
+        (VoServiceParse)vo_service_parse_forwarding_rule,
+        (GDestroyNotify)vo_service_forwarding_rule_free, cancellable, callback, user_data);
 }
 
 gboolean

@@ -20,6 +20,9 @@
 #include <string.h>
 
 #define DEFAULT_TIMEOUT_S 20
+/* The largest answer read (photos are at most 2 MiB): a bigger one that
+ * says so in Content-Length is not read into memory. */
+#define MAX_ANSWER_BYTES (4 * 1024 * 1024)
 /* Internal: the request is a WebSocket handshake. */
 #define CALL_WEBSOCKET (1 << 8)
 
@@ -27,21 +30,18 @@ struct _VoServiceClient {
   GObject parent_instance;
 
   SoupSession *session;
-  char *base_url;  /* https://host[:port], no trailing slash */
-  char *host;      /* host[:port], for messages */
+  char *base_url; /* https://host[:port], no trailing slash */
+  char *host;     /* host[:port], for messages */
   char *ca_file;
   char *access_token;
   char *refresh_token;
-  guint token_generation;  /* bumped whenever the access token changes */
-  GPtrArray *refresh_waiters;  /* GTask: calls to repeat, refresh_async callers */
+  guint token_generation;     /* bumped whenever the access token changes */
+  GPtrArray *refresh_waiters; /* GTask: calls to repeat, refresh_async callers */
   gboolean refreshing;
   gint64 retry_after_s;
 };
 
-enum {
-  SIGNAL_REFRESH_TOKEN_CHANGED,
-  N_SIGNALS
-};
+enum { SIGNAL_REFRESH_TOKEN_CHANGED, N_SIGNALS };
 
 static guint signals[N_SIGNALS];
 
@@ -56,13 +56,16 @@ typedef struct {
   guint flags;
   VoServiceParse parse;
   GDestroyNotify free_result;
-  guint generation;  /* of the access token it was sent with */
+  guint generation; /* of the access token it was sent with */
   gboolean repeated;
   SoupMessage *message;
   GTlsCertificateFlags certificate_errors;
   GTlsCertificate *peer;
-  GSocket *socket;  /* a WebSocket's, for its silence watchdog */
   gint64 started_us;
+  GCancellable *guard; /* the caller's cancellable, or ours on a huge answer */
+  GCancellable *caller;
+  gulong caller_handler;
+  goffset too_large; /* the Content-Length that made us stop, or 0 */
 } Call;
 
 static void call_send (GTask *task);
@@ -84,7 +87,10 @@ call_free (Call *call)
   g_free (call->content_type);
   g_clear_object (&call->message);
   g_clear_object (&call->peer);
-  g_clear_object (&call->socket);
+  if (call->caller)
+    g_cancellable_disconnect (call->caller, call->caller_handler);
+  g_clear_object (&call->caller);
+  g_clear_object (&call->guard);
   g_free (call);
 }
 
@@ -131,9 +137,9 @@ vo_service_client_class_init (VoServiceClientClass *klass)
   object_class->dispose = vo_service_client_dispose;
   object_class->finalize = vo_service_client_finalize;
 
-  signals[SIGNAL_REFRESH_TOKEN_CHANGED] =
-    g_signal_new ("refresh-token-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_REFRESH_TOKEN_CHANGED]
+      = g_signal_new ("refresh-token-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                      NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -146,34 +152,36 @@ vo_service_client_init (VoServiceClient *self)
 static gboolean
 parse_base_url (VoServiceClient *self, const char *url, GError **error)
 {
-  g_autoptr(GUri) uri = url ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+  g_autoptr (GUri) uri = url ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
   const char *path;
 
-  if (!uri || g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 || !g_uri_get_host (uri) ||
-      !*g_uri_get_host (uri) || g_uri_get_userinfo (uri) || g_uri_get_query (uri) ||
-      g_uri_get_fragment (uri)) {
+  if (!uri || g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 || !g_uri_get_host (uri)
+      || !*g_uri_get_host (uri) || g_uri_get_userinfo (uri) || g_uri_get_query (uri)
+      || g_uri_get_fragment (uri)) {
     g_set_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_INVALID_REQUEST,
                  "“%s” is not the address of a Virtual Office service: it must be "
-                 "https://HOST[:PORT]", url ? url : "");
+                 "https://HOST[:PORT]",
+                 url ? url : "");
     return FALSE;
   }
   path = g_uri_get_path (uri);
-  if (*path && !g_str_equal (path, "/") && !g_str_equal (path, "/v1") &&
-      !g_str_equal (path, "/v1/")) {
+  if (*path && !g_str_equal (path, "/") && !g_str_equal (path, "/v1")
+      && !g_str_equal (path, "/v1/")) {
     g_set_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_INVALID_REQUEST,
                  "“%s” is not the address of a Virtual Office service: it must be "
-                 "https://HOST[:PORT] without a path", url);
+                 "https://HOST[:PORT] without a path",
+                 url);
     return FALSE;
   }
   /* g_uri keeps IPv6 hosts without brackets. */
   if (strchr (g_uri_get_host (uri), ':'))
     self->host = g_uri_get_port (uri) > 0
-                   ? g_strdup_printf ("[%s]:%d", g_uri_get_host (uri), g_uri_get_port (uri))
-                   : g_strdup_printf ("[%s]", g_uri_get_host (uri));
+                     ? g_strdup_printf ("[%s]:%d", g_uri_get_host (uri), g_uri_get_port (uri))
+                     : g_strdup_printf ("[%s]", g_uri_get_host (uri));
   else
     self->host = g_uri_get_port (uri) > 0
-                   ? g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri))
-                   : g_strdup (g_uri_get_host (uri));
+                     ? g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri))
+                     : g_strdup (g_uri_get_host (uri));
   self->base_url = g_strconcat ("https://", self->host, NULL);
   return TRUE;
 }
@@ -181,9 +189,9 @@ parse_base_url (VoServiceClient *self, const char *url, GError **error)
 VoServiceClient *
 vo_service_client_new (const char *base_url, const char *ca_file, GError **error)
 {
-  g_autoptr(VoServiceClient) self = g_object_new (VO_TYPE_SERVICE_CLIENT, NULL);
-  g_autoptr(GTlsDatabase) database = NULL;
-  g_autoptr(GError) local = NULL;
+  g_autoptr (VoServiceClient) self = g_object_new (VO_TYPE_SERVICE_CLIENT, NULL);
+  g_autoptr (GTlsDatabase) database = NULL;
+  g_autoptr (GError) local = NULL;
 
   if (!parse_base_url (self, base_url, error))
     return NULL;
@@ -284,17 +292,17 @@ static void
 on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   VoServiceClient *self = VO_SERVICE_CLIENT (source);
-  g_autoptr(VoServiceTokens) tokens = NULL;
-  g_autoptr(GPtrArray) waiters = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (VoServiceTokens) tokens = NULL;
+  g_autoptr (GPtrArray) waiters = NULL;
+  g_autoptr (GError) error = NULL;
 
   self->refreshing = FALSE;
-  if (vo_service_client_call_finish (self, result, (gpointer *) &tokens, &error)) {
+  if (vo_service_client_call_finish (self, result, (gpointer *)&tokens, &error)) {
     vo_service_client_take_tokens (self, g_steal_pointer (&tokens->access_token),
                                    g_steal_pointer (&tokens->refresh_token));
-  } else if (g_error_matches (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_SESSION_ENDED) ||
-             g_error_matches (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_INVALID_CREDENTIALS) ||
-             g_error_matches (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_INVALID_REQUEST)) {
+  } else if (g_error_matches (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_SESSION_ENDED)
+             || g_error_matches (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_INVALID_CREDENTIALS)
+             || g_error_matches (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_INVALID_REQUEST)) {
     /* Whatever the service's words: this refresh token is no good. */
     g_clear_error (&error);
     g_set_error_literal (&error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_SESSION_ENDED,
@@ -321,12 +329,13 @@ on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 wait_for_refresh (VoServiceClient *self, GTask *task)
 {
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr (GBytes) body = NULL;
 
   if (!self->refresh_token) {
     g_task_return_new_error (task, VO_SERVICE_ERROR, VO_SERVICE_ERROR_SESSION_ENDED,
                              "You are not signed in to the Virtual Office service at %s; sign "
-                             "in with your user name and password", self->host);
+                             "in with your user name and password",
+                             self->host);
     g_object_unref (task);
     return;
   }
@@ -337,10 +346,8 @@ wait_for_refresh (VoServiceClient *self, GTask *task)
   body = vo_service_json_refresh (self->refresh_token);
   /* No cancellable: the refresh serves every waiter, not just the first. */
   vo_service_client_call_async (self, "POST", "/v1/session/refresh", body, "application/json",
-                                VO_SERVICE_CALL_PLAIN,
-                                (VoServiceParse) vo_service_parse_tokens,
-                                (GDestroyNotify) vo_service_tokens_free, NULL, on_refreshed,
-                                NULL);
+                                VO_SERVICE_CALL_PLAIN, (VoServiceParse)vo_service_parse_tokens,
+                                (GDestroyNotify)vo_service_tokens_free, NULL, on_refreshed, NULL);
 }
 
 void
@@ -379,21 +386,22 @@ on_accept_certificate (SoupMessage *message, GTlsCertificate *peer, GTlsCertific
 static gboolean
 is_json (const char *content_type)
 {
-  return content_type && (g_ascii_strcasecmp (content_type, "application/json") == 0 ||
-                          g_str_has_suffix (content_type, "+json"));
+  return content_type
+         && (g_ascii_strcasecmp (content_type, "application/json") == 0
+             || g_str_has_suffix (content_type, "+json"));
 }
 
 static gint64
 retry_after (SoupMessage *message)
 {
-  const char *value = soup_message_headers_get_one (soup_message_get_response_headers (message),
-                                                    "Retry-After");
+  const char *value
+      = soup_message_headers_get_one (soup_message_get_response_headers (message), "Retry-After");
   guint64 seconds = 0;
 
   /* Seconds only; an HTTP date is not worth parsing for a hint. */
   if (!value || !g_ascii_string_to_unsigned (value, 10, 0, 24 * 3600, &seconds, NULL))
     return 0;
-  return (gint64) seconds;
+  return (gint64)seconds;
 }
 
 static void
@@ -403,7 +411,7 @@ call_return_answer (GTask *task, SoupMessage *message, GBytes *body)
   Call *call = g_task_get_task_data (task);
   SoupMessageHeaders *headers = soup_message_get_response_headers (message);
   const char *content_type = soup_message_headers_get_content_type (headers, NULL);
-  g_autoptr(VoServiceResponse) response = NULL;
+  g_autoptr (VoServiceResponse) response = NULL;
   GError *error = NULL;
   gpointer parsed;
 
@@ -413,7 +421,7 @@ call_return_answer (GTask *task, SoupMessage *message, GBytes *body)
     response->etag = g_strdup (soup_message_headers_get_one (headers, "ETag"));
     response->content_type = g_strdup (content_type);
     g_task_return_pointer (task, g_steal_pointer (&response),
-                           (GDestroyNotify) vo_service_response_free);
+                           (GDestroyNotify)vo_service_response_free);
     return;
   }
   if (!call->parse) {
@@ -459,8 +467,8 @@ call_answered (GTask *task, GBytes *body, GError *error)
   Call *call = g_task_get_task_data (task);
   SoupMessage *message = call->message;
   guint status = soup_message_get_status (message);
-  const char *content_type =
-    soup_message_headers_get_content_type (soup_message_get_response_headers (message), NULL);
+  const char *content_type
+      = soup_message_headers_get_content_type (soup_message_get_response_headers (message), NULL);
   GError *mapped;
 
   g_debug ("%s %s → %u (%" G_GINT64_FORMAT " ms)%s", call->method, call->path, status,
@@ -468,15 +476,28 @@ call_answered (GTask *task, GBytes *body, GError *error)
   if (call_wants_refresh (call, status, content_type, body)) {
     call->repeated = TRUE;
     if (call->generation != self->token_generation)
-      call_send (task);  /* another request refreshed meanwhile */
+      call_send (task); /* another request refreshed meanwhile */
     else
       wait_for_refresh (self, task);
     return;
   }
-  if (status >= 300) {
+  if (call->too_large) {
+    g_autofree char *reason = g_strdup_printf ("an answer of %" G_GOFFSET_FORMAT " bytes, more "
+                                               "than %d",
+                                               call->too_large, MAX_ANSWER_BYTES);
+
+    mapped = vo_service_error_unreadable (self->host, reason);
+  } else if (status >= 300) {
     mapped = vo_service_error_from_response (status, content_type, body, self->host);
     if (mapped->code == VO_SERVICE_ERROR_SERVER)
       self->retry_after_s = retry_after (message);
+  } else if (error && status == 0
+             && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT)) {
+    /* libsoup says "cut short" for headers too: nothing came back at all. */
+    g_autoptr (GError) closed = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
+                                                     "the connection closed without an answer");
+
+    mapped = vo_service_error_from_transport (closed, 0, NULL, self->host, self->ca_file);
   } else if (error) {
     mapped = vo_service_error_from_transport (error, call->certificate_errors, call->peer,
                                               self->host, self->ca_file);
@@ -496,9 +517,9 @@ static void
 on_call_sent (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
-                                                              &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body
+      = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
 
   call_answered (task, body, error);
 }
@@ -507,16 +528,11 @@ static void
 on_websocket_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SoupWebsocketConnection) connection =
-    soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SoupWebsocketConnection) connection
+      = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
 
   if (connection) {
-    Call *call = g_task_get_task_data (task);
-
-    if (call->socket)
-      g_object_set_data_full (G_OBJECT (connection), VO_SERVICE_WEBSOCKET_SOCKET_KEY,
-                              g_object_ref (call->socket), g_object_unref);
     g_task_return_pointer (task, g_steal_pointer (&connection), g_object_unref);
     g_object_unref (task);
     return;
@@ -525,13 +541,23 @@ on_websocket_connected (GObject *source, GAsyncResult *result, gpointer user_dat
 }
 
 static void
-on_network_event (SoupMessage *message, GSocketClientEvent event, GIOStream *connection,
-                  gpointer user_data)
+on_caller_cancelled (GCancellable *caller, gpointer guard)
+{
+  g_cancellable_cancel (guard);
+}
+
+static void
+on_got_headers (SoupMessage *message, gpointer user_data)
 {
   Call *call = user_data;
+  SoupMessageHeaders *headers = soup_message_get_response_headers (message);
+  goffset length = soup_message_headers_get_content_length (headers);
 
-  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection))
-    g_set_object (&call->socket, g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)));
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && length > MAX_ANSWER_BYTES) {
+    call->too_large = length;
+    g_cancellable_cancel (call->guard);
+  }
 }
 
 /* Sends @task's request (taking @task) with the current access token. */
@@ -553,7 +579,7 @@ call_send (GTask *task)
   g_clear_object (&call->peer);
   call->certificate_errors = 0;
   call->message = soup_message_new (call->method, url);
-  g_assert (call->message);  /* our base URL and our paths */
+  g_assert (call->message); /* our base URL and our paths */
   headers = soup_message_get_request_headers (call->message);
   if (!(call->flags & (VO_SERVICE_CALL_RAW | CALL_WEBSOCKET)))
     soup_message_headers_append (headers, "Accept", "application/json");
@@ -564,18 +590,16 @@ call_send (GTask *task)
   }
   if (call->body)
     soup_message_set_request_body_from_bytes (call->message, call->content_type, call->body);
-  g_signal_connect (call->message, "accept-certificate", G_CALLBACK (on_accept_certificate),
-                    call);
+  g_signal_connect (call->message, "accept-certificate", G_CALLBACK (on_accept_certificate), call);
+  g_signal_connect (call->message, "got-headers", G_CALLBACK (on_got_headers), call);
   call->started_us = g_get_monotonic_time ();
   if (call->flags & CALL_WEBSOCKET) {
-    /* libsoup opens a new connection for a WebSocket, so this fires. */
-    g_signal_connect (call->message, "network-event", G_CALLBACK (on_network_event), call);
     soup_session_websocket_connect_async (self->session, call->message, NULL, NULL,
-                                          G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                                          on_websocket_connected, task);
+                                          G_PRIORITY_DEFAULT, call->guard, on_websocket_connected,
+                                          task);
   } else {
-    soup_session_send_and_read_async (self->session, call->message, G_PRIORITY_DEFAULT,
-                                      g_task_get_cancellable (task), on_call_sent, task);
+    soup_session_send_and_read_async (self->session, call->message, G_PRIORITY_DEFAULT, call->guard,
+                                      on_call_sent, task);
   }
 }
 
@@ -589,7 +613,14 @@ call_new (VoServiceClient *self, const char *method, const char *path, guint fla
   call->method = g_strdup (method);
   call->path = g_strdup (path);
   call->flags = flags;
-  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
+  /* libsoup gets a cancellable of ours that the caller's cancels. */
+  call->guard = g_cancellable_new ();
+  if (cancellable) {
+    call->caller = g_object_ref (cancellable);
+    call->caller_handler = g_cancellable_connect (cancellable, G_CALLBACK (on_caller_cancelled),
+                                                  g_object_ref (call->guard), g_object_unref);
+  }
+  g_task_set_task_data (task, call, (GDestroyNotify)call_free);
   /* A cancelled call fails VO_SERVICE_ERROR_CANCELLED (mapped from
    * libsoup's error), not with GIO's error that GTask would put first. */
   g_task_set_check_cancellable (task, FALSE);
@@ -618,10 +649,10 @@ vo_service_client_call_async (VoServiceClient *self, const char *method, const c
 }
 
 gboolean
-vo_service_client_call_finish (VoServiceClient *self, GAsyncResult *result,
-                               gpointer *result_out, GError **error)
+vo_service_client_call_finish (VoServiceClient *self, GAsyncResult *result, gpointer *result_out,
+                               GError **error)
 {
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GError) local = NULL;
   gpointer value;
 
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
@@ -632,8 +663,8 @@ vo_service_client_call_finish (VoServiceClient *self, GAsyncResult *result,
   }
   if (result_out)
     *result_out = value;
-  else if (value && ((Call *) g_task_get_task_data (G_TASK (result)))->free_result)
-    ((Call *) g_task_get_task_data (G_TASK (result)))->free_result (value);
+  else if (value && ((Call *)g_task_get_task_data (G_TASK (result)))->free_result)
+    ((Call *)g_task_get_task_data (G_TASK (result)))->free_result (value);
   return TRUE;
 }
 
@@ -642,8 +673,8 @@ vo_service_client_websocket_async (VoServiceClient *self, const char *path,
                                    GCancellable *cancellable, GAsyncReadyCallback callback,
                                    gpointer user_data)
 {
-  GTask *task = call_new (self, "GET", path, VO_SERVICE_CALL_BEARER | CALL_WEBSOCKET,
-                          cancellable, callback, user_data);
+  GTask *task = call_new (self, "GET", path, VO_SERVICE_CALL_BEARER | CALL_WEBSOCKET, cancellable,
+                          callback, user_data);
 
   g_task_set_source_tag (task, vo_service_client_websocket_async);
   call_send (task);

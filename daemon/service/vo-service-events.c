@@ -7,10 +7,10 @@
  * close code 4401 refreshes the access token first, 4403 (or a refresh
  * that says the session ended) ends it: "session-ended", no reconnect.
  *
- * Silence: libsoup 3.2 tells nobody about pings and pongs, so the socket's
- * liveness is read from the kernel (TCP_INFO's time since data last
- * arrived). We ping every 30 s ourselves, so a live server always sends
- * something; 75 s without a byte means the connection is dead.
+ * Silence: libsoup answers the server's pings without telling us, so we
+ * ping every 30 s ourselves: a live server answers with a pong (a signal)
+ * if it sends nothing else, and 75 s without a frame means the connection
+ * is dead.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -21,11 +21,9 @@
 #include "vo-service-json.h"
 
 #include <libsoup/soup.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 
 #define PING_INTERVAL_S 30
-#define SILENCE_LIMIT_MS (75 * 1000)
+#define SILENCE_LIMIT_US (75 * G_USEC_PER_SEC)
 #define WATCHDOG_PERIOD_S 15
 #define BACKOFF_FIRST_S 1
 #define BACKOFF_MAX_S 60
@@ -38,20 +36,16 @@ struct _VoServiceEvents {
 
   VoServiceClient *client;
   SoupWebsocketConnection *connection;
-  GCancellable *cancellable;  /* of the connect or refresh in flight */
+  GCancellable *cancellable; /* of the connect or refresh in flight */
   gint64 last_id;
   gboolean running;
   guint backoff_s;
   guint reconnect_id;
   guint watchdog_id;
+  gint64 heard_us; /* when the socket last brought a frame */
 };
 
-enum {
-  SIGNAL_EVENT,
-  SIGNAL_CONNECTED,
-  SIGNAL_SESSION_ENDED,
-  N_SIGNALS
-};
+enum { SIGNAL_EVENT, SIGNAL_CONNECTED, SIGNAL_SESSION_ENDED, N_SIGNALS };
 
 static guint signals[N_SIGNALS];
 
@@ -89,15 +83,15 @@ vo_service_events_class_init (VoServiceEventsClass *klass)
 
   object_class->dispose = vo_service_events_dispose;
 
-  signals[SIGNAL_EVENT] = g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                        NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING,
-                                        G_TYPE_INT64);
-  signals[SIGNAL_CONNECTED] = g_signal_new ("connected", G_TYPE_FROM_CLASS (klass),
-                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                            1, G_TYPE_BOOLEAN);
-  signals[SIGNAL_SESSION_ENDED] = g_signal_new ("session-ended", G_TYPE_FROM_CLASS (klass),
-                                                G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                G_TYPE_NONE, 0);
+  signals[SIGNAL_EVENT]
+      = g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                      G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT64);
+  signals[SIGNAL_CONNECTED]
+      = g_signal_new ("connected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+  signals[SIGNAL_SESSION_ENDED]
+      = g_signal_new ("session-ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -146,7 +140,7 @@ static void
 schedule_reconnect (VoServiceEvents *self)
 {
   /* Half to all of the current step, so clients do not come back at once. */
-  guint delay_ms = (guint) (self->backoff_s * 1000 * g_random_double_range (0.5, 1.0));
+  guint delay_ms = (guint)(self->backoff_s * 1000 * g_random_double_range (0.5, 1.0));
 
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
   g_debug ("Event socket: reconnecting in %u ms", delay_ms);
@@ -158,12 +152,13 @@ static void
 on_message (SoupWebsocketConnection *connection, gint type, GBytes *message, gpointer user_data)
 {
   VoServiceEvents *self = user_data;
-  g_autoptr(VoServiceEvent) event = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (VoServiceEvent) event = NULL;
+  g_autoptr (GError) error = NULL;
 
+  self->heard_us = g_get_monotonic_time ();
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     return;
-  self->backoff_s = BACKOFF_FIRST_S;  /* a socket that delivers is a good one */
+  self->backoff_s = BACKOFF_FIRST_S; /* a socket that delivers is a good one */
   event = vo_service_parse_event (message, vo_service_client_get_host (self->client), &error);
   if (!event) {
     g_debug ("Event socket: %s", error->message);
@@ -181,8 +176,8 @@ on_message (SoupWebsocketConnection *connection, gint type, GBytes *message, gpo
 static void
 on_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(VoServiceEvents) self = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (VoServiceEvents) self = user_data;
+  g_autoptr (GError) error = NULL;
 
   if (vo_service_client_refresh_finish (VO_SERVICE_CLIENT (source), result, &error)) {
     if (self->running)
@@ -220,30 +215,24 @@ on_closed (SoupWebsocketConnection *connection, gpointer user_data)
   }
 }
 
-/* Milliseconds since @socket last received data, or -1 if unknown. */
-static gint64
-socket_silence_ms (GSocket *socket)
+static void
+on_pong (SoupWebsocketConnection *connection, GBytes *payload, gpointer user_data)
 {
-  struct tcp_info info = { 0 };
-  socklen_t size = sizeof info;
+  VoServiceEvents *self = user_data;
 
-  if (!socket || getsockopt (g_socket_get_fd (socket), IPPROTO_TCP, TCP_INFO, &info, &size) != 0)
-    return -1;
-  return info.tcpi_last_data_recv;
+  self->heard_us = g_get_monotonic_time ();
 }
 
 static gboolean
 on_watchdog (gpointer user_data)
 {
   VoServiceEvents *self = user_data;
-  GSocket *socket = g_object_get_data (G_OBJECT (self->connection),
-                                       VO_SERVICE_WEBSOCKET_SOCKET_KEY);
-  gint64 silence_ms = socket_silence_ms (socket);
+  gint64 silence_us = g_get_monotonic_time () - self->heard_us;
 
-  if (silence_ms < SILENCE_LIMIT_MS)
+  if (silence_us < SILENCE_LIMIT_US)
     return G_SOURCE_CONTINUE;
   g_debug ("Event socket: nothing heard for %" G_GINT64_FORMAT " s, reconnecting",
-           silence_ms / 1000);
+           silence_us / G_USEC_PER_SEC);
   self->watchdog_id = 0;
   drop_connection (self);
   schedule_reconnect (self);
@@ -253,10 +242,10 @@ on_watchdog (gpointer user_data)
 static void
 on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(VoServiceEvents) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GObject) connection =
-    vo_service_client_websocket_finish (VO_SERVICE_CLIENT (source), result, &error);
+  g_autoptr (VoServiceEvents) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GObject) connection
+      = vo_service_client_websocket_finish (VO_SERVICE_CLIENT (source), result, &error);
 
   if (!self->running)
     return;
@@ -272,6 +261,8 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
   soup_websocket_connection_set_keepalive_interval (self->connection, PING_INTERVAL_S);
   g_signal_connect (self->connection, "message", G_CALLBACK (on_message), self);
   g_signal_connect (self->connection, "closed", G_CALLBACK (on_closed), self);
+  g_signal_connect (self->connection, "pong", G_CALLBACK (on_pong), self);
+  self->heard_us = g_get_monotonic_time ();
   self->watchdog_id = g_timeout_add_seconds (WATCHDOG_PERIOD_S, on_watchdog, self);
   g_debug ("Event socket open after event %" G_GINT64_FORMAT, self->last_id);
   g_signal_emit (self, signals[SIGNAL_CONNECTED], 0, TRUE);
@@ -280,9 +271,9 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 events_connect (VoServiceEvents *self)
 {
-  g_autofree char *path = self->last_id > 0
-                            ? g_strdup_printf ("/v1/events?after=%" G_GINT64_FORMAT, self->last_id)
-                            : g_strdup ("/v1/events");
+  g_autofree char *path
+      = self->last_id > 0 ? g_strdup_printf ("/v1/events?after=%" G_GINT64_FORMAT, self->last_id)
+                          : g_strdup ("/v1/events");
 
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();

@@ -20,8 +20,8 @@ typedef enum {
   FIELD_TOKEN = 1 << 3,    /* printable ASCII, at most VO_SERVICE_JSON_MAX_TOKEN */
 } FieldFlags;
 
-static const char *const forwarding_conditions[] = { "always", "busy", "no-answer",
-                                                     "unreachable", NULL };
+static const char *const forwarding_conditions[]
+    = { "always", "busy", "no-answer", "unreachable", NULL };
 
 void
 vo_service_sip_account_free (VoServiceSipAccount *account)
@@ -99,8 +99,8 @@ vo_service_event_free (VoServiceEvent *event)
 
 /* ---- reading ---------------------------------------------------------- */
 
-static gboolean
-unreadable (GError **error, const char *host, const char *format, ...) G_GNUC_PRINTF (3, 4);
+static gboolean unreadable (GError **error, const char *host, const char *format, ...)
+    G_GNUC_PRINTF (3, 4);
 
 static gboolean
 unreadable (GError **error, const char *host, const char *format, ...)
@@ -119,7 +119,7 @@ unreadable (GError **error, const char *host, const char *format, ...)
 static JsonObject *
 body_object (JsonParser *parser, GBytes *body, const char *host, GError **error)
 {
-  g_autoptr(GError) local = NULL;
+  g_autoptr (GError) local = NULL;
   gsize size = 0;
   const char *data = body ? g_bytes_get_data (body, &size) : NULL;
   JsonNode *root;
@@ -133,11 +133,11 @@ body_object (JsonParser *parser, GBytes *body, const char *host, GError **error)
     unreadable (error, host, "a NUL byte in the body");
     return NULL;
   }
-  if (!g_utf8_validate (data, (gssize) size, NULL)) {
+  if (!g_utf8_validate (data, (gssize)size, NULL)) {
     unreadable (error, host, "a body that is not UTF-8");
     return NULL;
   }
-  if (!json_parser_load_from_data (parser, data, (gssize) size, &local)) {
+  if (!json_parser_load_from_data (parser, data, (gssize)size, &local)) {
     unreadable (error, host, "not JSON");
     return NULL;
   }
@@ -183,8 +183,8 @@ text_without_controls (const char *text)
 /* Reads @key of @object into @out as @flags say; FALSE (and @error) when
  * it is not acceptable. */
 static gboolean
-read_string (JsonObject *object, const char *key, FieldFlags flags, char **out,
-             const char *host, GError **error)
+read_string (JsonObject *object, const char *key, FieldFlags flags, char **out, const char *host,
+             GError **error)
 {
   JsonNode *node = json_object_get_member (object, key);
   const char *value;
@@ -203,8 +203,10 @@ read_string (JsonObject *object, const char *key, FieldFlags flags, char **out,
     return unreadable (error, host, "\"%s\" is longer than %" G_GSIZE_FORMAT " bytes", key, max);
   if ((flags & FIELD_REQUIRED) && !*value)
     return unreadable (error, host, "\"%s\" is empty", key);
-  /* The whole body was checked for UTF-8; a \u escape can still make a
-   * lone surrogate, which json-glib turns into U+FFFD: text stays valid. */
+  /* The body was checked for UTF-8, but json-glib 1.6 decodes a lone
+   * surrogate escape ("\ud800") into bytes that are not (fuzzing found it). */
+  if (!g_utf8_validate (value, -1, NULL))
+    return unreadable (error, host, "\"%s\" is not UTF-8", key);
   if (!text_is_clean (value, flags))
     return unreadable (error, host, "\"%s\" holds characters it may not", key);
   *out = (flags & (FIELD_STRICT | FIELD_TOKEN)) ? g_strdup (value) : text_without_controls (value);
@@ -233,8 +235,7 @@ read_int (JsonObject *object, const char *key, gint64 min, gint64 max, gboolean 
 }
 
 static gboolean
-read_boolean (JsonObject *object, const char *key, gboolean *out, const char *host,
-              GError **error)
+read_boolean (JsonObject *object, const char *key, gboolean *out, const char *host, GError **error)
 {
   JsonNode *node = json_object_get_member (object, key);
 
@@ -253,22 +254,21 @@ is_sip_uri (const char *text)
 VoServiceTokens *
 vo_service_parse_tokens (GBytes *body, const char *host, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(VoServiceTokens) tokens = g_new0 (VoServiceTokens, 1);
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (VoServiceTokens) tokens = g_new0 (VoServiceTokens, 1);
   g_autofree char *type = NULL;
   JsonObject *object = body_object (parser, body, host, error);
 
   tokens->expires_in_s = 900;
-  if (!object ||
-      !read_string (object, "access-token", FIELD_REQUIRED | FIELD_TOKEN, &tokens->access_token,
-                    host, error) ||
-      !read_string (object, "refresh-token", FIELD_REQUIRED | FIELD_TOKEN,
-                    &tokens->refresh_token, host, error) ||
-      !read_string (object, "token-type", FIELD_NULLABLE | FIELD_STRICT, &type, host, error) ||
-      !read_int (object, "expires-in", 1, G_MAXINT32, FALSE, &tokens->expires_in_s, host,
-                 error) ||
-      !read_string (object, "username", FIELD_NULLABLE | FIELD_STRICT, &tokens->username, host,
-                    error))
+  if (!object
+      || !read_string (object, "access-token", FIELD_REQUIRED | FIELD_TOKEN, &tokens->access_token,
+                       host, error)
+      || !read_string (object, "refresh-token", FIELD_REQUIRED | FIELD_TOKEN,
+                       &tokens->refresh_token, host, error)
+      || !read_string (object, "token-type", FIELD_NULLABLE | FIELD_STRICT, &type, host, error)
+      || !read_int (object, "expires-in", 1, G_MAXINT32, FALSE, &tokens->expires_in_s, host, error)
+      || !read_string (object, "username", FIELD_NULLABLE | FIELD_STRICT, &tokens->username, host,
+                       error))
     return NULL;
   if (type && g_ascii_strcasecmp (type, "Bearer") != 0) {
     unreadable (error, host, "a token type other than Bearer");
@@ -280,20 +280,19 @@ vo_service_parse_tokens (GBytes *body, const char *host, GError **error)
 VoServiceSipAccount *
 vo_service_parse_sip_account (GBytes *body, const char *host, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(VoServiceSipAccount) account = g_new0 (VoServiceSipAccount, 1);
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (VoServiceSipAccount) account = g_new0 (VoServiceSipAccount, 1);
   JsonObject *object = body_object (parser, body, host, error);
   const FieldFlags required = FIELD_REQUIRED | FIELD_STRICT;
 
-  if (!object ||
-      !read_string (object, "auth-user", required, &account->auth_user, host, error) ||
-      !read_string (object, "password", required, &account->password, host, error) ||
-      !read_string (object, "domain", required, &account->domain, host, error) ||
-      !read_string (object, "registrar", required, &account->registrar, host, error) ||
-      !read_string (object, "outbound-proxy", FIELD_NULLABLE | FIELD_STRICT,
-                    &account->outbound_proxy, host, error) ||
-      !read_string (object, "transport", required, &account->transport, host, error) ||
-      !read_string (object, "display-name", FIELD_NULLABLE, &account->display_name, host, error))
+  if (!object || !read_string (object, "auth-user", required, &account->auth_user, host, error)
+      || !read_string (object, "password", required, &account->password, host, error)
+      || !read_string (object, "domain", required, &account->domain, host, error)
+      || !read_string (object, "registrar", required, &account->registrar, host, error)
+      || !read_string (object, "outbound-proxy", FIELD_NULLABLE | FIELD_STRICT,
+                       &account->outbound_proxy, host, error)
+      || !read_string (object, "transport", required, &account->transport, host, error)
+      || !read_string (object, "display-name", FIELD_NULLABLE, &account->display_name, host, error))
     return NULL;
   if (!is_sip_uri (account->registrar)) {
     unreadable (error, host, "\"registrar\" is not a sip: or sips: URI");
@@ -305,8 +304,8 @@ vo_service_parse_sip_account (GBytes *body, const char *host, GError **error)
     unreadable (error, host, "\"outbound-proxy\" is not a sip: or sips: URI");
     return NULL;
   }
-  if (!g_str_equal (account->transport, "udp") && !g_str_equal (account->transport, "tcp") &&
-      !g_str_equal (account->transport, "tls")) {
+  if (!g_str_equal (account->transport, "udp") && !g_str_equal (account->transport, "tcp")
+      && !g_str_equal (account->transport, "tls")) {
     unreadable (error, host, "\"transport\" is not udp, tcp or tls");
     return NULL;
   }
@@ -325,17 +324,16 @@ read_photo (JsonObject *object, VoServiceProfile *profile, const char *host, GEr
     return unreadable (error, host, "\"photo\" is not an object");
   photo = json_node_get_object (node);
   return read_string (photo, "etag", FIELD_REQUIRED | FIELD_STRICT, &profile->photo_etag, host,
-                      error) &&
-         read_string (photo, "content-type", FIELD_REQUIRED | FIELD_STRICT,
-                      &profile->photo_content_type, host, error);
+                      error)
+         && read_string (photo, "content-type", FIELD_REQUIRED | FIELD_STRICT,
+                         &profile->photo_content_type, host, error);
 }
 
 static gboolean
-read_capabilities (JsonObject *object, VoServiceProfile *profile, const char *host,
-                   GError **error)
+read_capabilities (JsonObject *object, VoServiceProfile *profile, const char *host, GError **error)
 {
   JsonNode *node = json_object_get_member (object, "capabilities");
-  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
+  g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
   JsonArray *array;
 
   if (node && !JSON_NODE_HOLDS_NULL (node)) {
@@ -350,7 +348,8 @@ read_capabilities (JsonObject *object, VoServiceProfile *profile, const char *ho
         return unreadable (error, host, "a capability is not a string");
       name = json_node_get_string (item);
       /* Names are lowercase words: anything else is not one we know. */
-      if (*name && strlen (name) <= 64 && text_is_clean (name, FIELD_TOKEN))
+      if (*name && strlen (name) <= 64 && g_utf8_validate (name, -1, NULL)
+          && text_is_clean (name, FIELD_TOKEN))
         g_strv_builder_add (names, name);
     }
   }
@@ -361,22 +360,22 @@ read_capabilities (JsonObject *object, VoServiceProfile *profile, const char *ho
 VoServiceProfile *
 vo_service_parse_profile (GBytes *body, const char *host, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(VoServiceProfile) profile = g_new0 (VoServiceProfile, 1);
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (VoServiceProfile) profile = g_new0 (VoServiceProfile, 1);
   JsonObject *object = body_object (parser, body, host, error);
 
-  if (!object ||
-      !read_string (object, "username", FIELD_REQUIRED | FIELD_STRICT, &profile->username, host,
-                    error) ||
-      !read_string (object, "display-name", 0, &profile->display_name, host, error) ||
-      !read_string (object, "extension", FIELD_STRICT, &profile->extension, host, error) ||
-      !read_string (object, "company", 0, &profile->company, host, error) ||
-      !read_string (object, "department", 0, &profile->department, host, error) ||
-      !read_string (object, "email", FIELD_STRICT, &profile->email, host, error) ||
-      !read_string (object, "mobile", FIELD_STRICT, &profile->mobile, host, error) ||
-      !read_string (object, "sip-uri", FIELD_STRICT, &profile->sip_uri, host, error) ||
-      !read_photo (object, profile, host, error) ||
-      !read_capabilities (object, profile, host, error))
+  if (!object
+      || !read_string (object, "username", FIELD_REQUIRED | FIELD_STRICT, &profile->username, host,
+                       error)
+      || !read_string (object, "display-name", 0, &profile->display_name, host, error)
+      || !read_string (object, "extension", FIELD_STRICT, &profile->extension, host, error)
+      || !read_string (object, "company", 0, &profile->company, host, error)
+      || !read_string (object, "department", 0, &profile->department, host, error)
+      || !read_string (object, "email", FIELD_STRICT, &profile->email, host, error)
+      || !read_string (object, "mobile", FIELD_STRICT, &profile->mobile, host, error)
+      || !read_string (object, "sip-uri", FIELD_STRICT, &profile->sip_uri, host, error)
+      || !read_photo (object, profile, host, error)
+      || !read_capabilities (object, profile, host, error))
     return NULL;
   if (*profile->sip_uri && !is_sip_uri (profile->sip_uri)) {
     unreadable (error, host, "\"sip-uri\" is not a sip: or sips: URI");
@@ -388,29 +387,29 @@ vo_service_parse_profile (GBytes *body, const char *host, GError **error)
 static VoServiceForwardingRule *
 read_rule (JsonObject *object, const char *host, GError **error)
 {
-  g_autoptr(VoServiceForwardingRule) rule = g_new0 (VoServiceForwardingRule, 1);
+  g_autoptr (VoServiceForwardingRule) rule = g_new0 (VoServiceForwardingRule, 1);
   gint64 timeout = 20;
 
   if (!read_string (object, "condition", FIELD_REQUIRED | FIELD_STRICT, &rule->condition, host,
-                    error) ||
-      !read_boolean (object, "enabled", &rule->enabled, host, error) ||
-      !read_string (object, "target", FIELD_STRICT, &rule->target, host, error) ||
-      !read_int (object, "timeout", 0, 3600, FALSE, &timeout, host, error))
+                    error)
+      || !read_boolean (object, "enabled", &rule->enabled, host, error)
+      || !read_string (object, "target", FIELD_STRICT, &rule->target, host, error)
+      || !read_int (object, "timeout", 0, 3600, FALSE, &timeout, host, error))
     return NULL;
   if (*rule->target && !is_sip_uri (rule->target)) {
     unreadable (error, host, "a forwarding \"target\" is not a sip: or sips: URI");
     return NULL;
   }
-  rule->timeout_s = (guint) timeout;
+  rule->timeout_s = (guint)timeout;
   return g_steal_pointer (&rule);
 }
 
 GPtrArray *
 vo_service_parse_forwarding (GBytes *body, const char *host, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func (
-    (GDestroyNotify) vo_service_forwarding_rule_free);
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (GPtrArray) rules
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)vo_service_forwarding_rule_free);
   JsonObject *object = body_object (parser, body, host, error);
   JsonNode *node;
   JsonArray *array;
@@ -425,7 +424,7 @@ vo_service_parse_forwarding (GBytes *body, const char *host, GError **error)
   array = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (array); i++) {
     JsonNode *item = json_array_get_element (array, i);
-    g_autoptr(VoServiceForwardingRule) rule = NULL;
+    g_autoptr (VoServiceForwardingRule) rule = NULL;
 
     if (!JSON_NODE_HOLDS_OBJECT (item)) {
       unreadable (error, host, "a forwarding rule is not an object");
@@ -453,7 +452,7 @@ vo_service_parse_forwarding (GBytes *body, const char *host, GError **error)
 VoServiceForwardingRule *
 vo_service_parse_forwarding_rule (GBytes *body, const char *host, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   JsonObject *object = body_object (parser, body, host, error);
 
   return object ? read_rule (object, host, error) : NULL;
@@ -462,7 +461,7 @@ vo_service_parse_forwarding_rule (GBytes *body, const char *host, GError **error
 char *
 vo_service_parse_photo_etag (GBytes *body, const char *host, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   JsonObject *object = body_object (parser, body, host, error);
   char *etag = NULL;
 
@@ -474,12 +473,12 @@ vo_service_parse_photo_etag (GBytes *body, const char *host, GError **error)
 VoServiceEvent *
 vo_service_parse_event (GBytes *body, const char *host, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(VoServiceEvent) event = g_new0 (VoServiceEvent, 1);
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (VoServiceEvent) event = g_new0 (VoServiceEvent, 1);
   JsonObject *object = body_object (parser, body, host, error);
 
-  if (!object || !read_int (object, "id", 1, G_MAXINT64, TRUE, &event->id, host, error) ||
-      !read_string (object, "type", FIELD_REQUIRED | FIELD_TOKEN, &event->type, host, error))
+  if (!object || !read_int (object, "id", 1, G_MAXINT64, TRUE, &event->id, host, error)
+      || !read_string (object, "type", FIELD_REQUIRED | FIELD_TOKEN, &event->type, host, error))
     return NULL;
   return g_steal_pointer (&event);
 }
@@ -499,7 +498,7 @@ problem_string (JsonObject *object, const char *key)
 gboolean
 vo_service_parse_problem (GBytes *body, char **type, char **detail)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   JsonObject *object = body_object (parser, body, "", NULL);
 
   *type = object ? problem_string (object, "type") : NULL;
@@ -513,22 +512,22 @@ vo_service_parse_problem (GBytes *body, char **type, char **detail)
 static GBytes *
 builder_bytes (JsonBuilder *builder, gboolean secret)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
   gsize length = 0;
   char *text;
 
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, &length);
   if (secret)
-    return g_bytes_new_with_free_func (text, length, (GDestroyNotify) secret_free, text);
+    return g_bytes_new_with_free_func (text, length, (GDestroyNotify)secret_free, text);
   return g_bytes_new_take (text, length);
 }
 
 GBytes *
 vo_service_json_sign_in (const char *username, const char *password, const char *device)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "username");
@@ -546,7 +545,7 @@ vo_service_json_sign_in (const char *username, const char *password, const char 
 static GBytes *
 single (const char *key, const char *value, gboolean secret)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, key);
@@ -570,7 +569,7 @@ vo_service_json_refresh (const char *refresh_token)
 GBytes *
 vo_service_json_forwarding_rule (const VoServiceForwardingRule *rule)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr (JsonBuilder) builder = json_builder_new_immutable ();
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "enabled");
@@ -597,7 +596,7 @@ vo_service_json_printable (const char *text, guint max_chars)
   if (!*clean)
     return NULL;
   length = g_utf8_strlen (clean, -1);
-  if (length <= (glong) max_chars)
+  if (length <= (glong)max_chars)
     return g_steal_pointer (&clean);
   *g_utf8_offset_to_pointer (clean, max_chars) = '\0';
   return g_strconcat (g_strchomp (clean), "…", NULL);

@@ -25,7 +25,7 @@ typedef struct {
   char *access_token;
   char *refresh_token;
   gint64 expires_in_s;
-  char *username;  /* or NULL */
+  char *username; /* or NULL */
 } VoServiceTokens;
 
 void vo_service_tokens_free (VoServiceTokens *tokens);
@@ -41,8 +41,7 @@ void vo_service_event_free (VoServiceEvent *event);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VoServiceEvent, vo_service_event_free)
 
 VoServiceTokens *vo_service_parse_tokens (GBytes *body, const char *host, GError **error);
-VoServiceSipAccount *vo_service_parse_sip_account (GBytes *body, const char *host,
-                                                   GError **error);
+VoServiceSipAccount *vo_service_parse_sip_account (GBytes *body, const char *host, GError **error);
 VoServiceProfile *vo_service_parse_profile (GBytes *body, const char *host, GError **error);
 /* GET /v1/forwarding: a GPtrArray of VoServiceForwardingRule (known
  * conditions only, each at most once). */

@@ -73,8 +73,7 @@ vo_service_problem_type (const char *content_type, GBytes *body)
   g_autofree char *detail = NULL;
   const char *slash;
 
-  if (!is_problem_json (content_type) || !vo_service_parse_problem (body, &type, &detail) ||
-      !type)
+  if (!is_problem_json (content_type) || !vo_service_parse_problem (body, &type, &detail) || !type)
     return NULL;
   slash = strrchr (type, '/');
   return g_strdup (slash ? slash + 1 : type);
@@ -118,8 +117,8 @@ vo_service_error_from_response (guint status, const char *content_type, GBytes *
     return vo_service_error_unreadable (host, reason);
   }
   code = code_from_status (status);
-  if (is_problem_json (content_type) && vo_service_parse_problem (body, &type, &raw_detail) &&
-      type) {
+  if (is_problem_json (content_type) && vo_service_parse_problem (body, &type, &raw_detail)
+      && type) {
     name = strrchr (type, '/') ? strrchr (type, '/') + 1 : type;
     for (guint i = 0; i < G_N_ELEMENTS (problem_types); i++)
       if (g_str_equal (name, problem_types[i].type))
@@ -133,9 +132,10 @@ vo_service_error_from_response (guint status, const char *content_type, GBytes *
   for (guint i = 0; i < G_N_ELEMENTS (problem_words); i++) {
     if (problem_words[i].code != code)
       continue;
-    return g_error_new (VO_SERVICE_ERROR, code, "The Virtual Office service at %s %s (HTTP %u%s%s)%s",
-                        host, problem_words[i].what, status, detail ? ": " : "",
-                        detail ? detail : "", problem_words[i].advice);
+    return g_error_new (VO_SERVICE_ERROR, code,
+                        "The Virtual Office service at %s %s (HTTP %u%s%s)%s", host,
+                        problem_words[i].what, status, detail ? ": " : "", detail ? detail : "",
+                        problem_words[i].advice);
   }
   g_return_val_if_reached (NULL);
 }
@@ -145,7 +145,8 @@ vo_service_error_unreadable (const char *host, const char *reason)
 {
   return g_error_new (VO_SERVICE_ERROR, VO_SERVICE_ERROR_UNREADABLE,
                       "The Virtual Office service at %s answered something vo-daemon cannot "
-                      "read (%s); it tries again later", host, reason);
+                      "read (%s); it tries again later",
+                      host, reason);
 }
 
 /* ---- no answer ---------------------------------------------------------- */
@@ -154,10 +155,10 @@ vo_service_error_unreadable (const char *host, const char *reason)
 static char *
 certificate_names (GTlsCertificate *peer)
 {
-  g_autoptr(GPtrArray) dns = NULL;
-  g_autoptr(GPtrArray) ips = NULL;
-  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
-  g_auto(GStrv) list = NULL;
+  g_autoptr (GPtrArray) dns = NULL;
+  g_autoptr (GPtrArray) ips = NULL;
+  g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+  g_auto (GStrv) list = NULL;
   g_autofree char *joined = NULL;
 
   if (!peer)
@@ -182,7 +183,7 @@ certificate_names (GTlsCertificate *peer)
 static char *
 certificate_date (GTlsCertificate *peer, gboolean not_after)
 {
-  g_autoptr(GDateTime) when = NULL;
+  g_autoptr (GDateTime) when = NULL;
 
   if (peer)
     when = not_after ? g_tls_certificate_get_not_valid_after (peer)
@@ -202,12 +203,14 @@ describe_certificate (GTlsCertificateFlags errors, GTlsCertificate *peer, const 
       return g_strdup_printf ("The Virtual Office service's certificate for %s is not trusted "
                               "(unknown CA): it is not signed by a CA in %s, the [service] "
                               "ca-file of vo.conf; check that file, or someone may be "
-                              "impersonating the service", host, ca_file);
+                              "impersonating the service",
+                              host, ca_file);
     return g_strdup_printf ("The Virtual Office service's certificate for %s is not trusted "
                             "(unknown CA): it is not signed by an authority this computer "
                             "trusts. If your company uses its own CA, set [service] ca-file in "
                             "vo.conf to its certificate (PEM) and restart vo-daemon; otherwise "
-                            "someone may be impersonating the service", host);
+                            "someone may be impersonating the service",
+                            host);
   }
   if (errors & G_TLS_CERTIFICATE_BAD_IDENTITY) {
     names = certificate_names (peer);
@@ -220,21 +223,37 @@ describe_certificate (GTlsCertificateFlags errors, GTlsCertificate *peer, const 
     date = certificate_date (peer, TRUE);
     return g_strdup_printf ("The Virtual Office service's certificate for %s expired on %s: ask "
                             "the service's administrator to renew it (or check this computer's "
-                            "clock)", host, date);
+                            "clock)",
+                            host, date);
   }
   if (errors & G_TLS_CERTIFICATE_NOT_ACTIVATED) {
     date = certificate_date (peer, FALSE);
     return g_strdup_printf ("The Virtual Office service's certificate for %s is not valid "
-                            "before %s: check this computer's clock", host, date);
+                            "before %s: check this computer's clock",
+                            host, date);
   }
   if (errors & G_TLS_CERTIFICATE_REVOKED)
     return g_strdup_printf ("The Virtual Office service's certificate for %s has been revoked: "
-                            "ask the service's administrator for a new one", host);
+                            "ask the service's administrator for a new one",
+                            host);
   if (errors & G_TLS_CERTIFICATE_INSECURE)
     return g_strdup_printf ("The Virtual Office service's certificate for %s uses an insecure "
-                            "algorithm: ask the service's administrator for a new one", host);
+                            "algorithm: ask the service's administrator for a new one",
+                            host);
   return g_strdup_printf ("The Virtual Office service's certificate for %s could not be "
-                          "verified: ask the service's administrator to check it", host);
+                          "verified: ask the service's administrator to check it",
+                          host);
+}
+
+/* "host" of "host:port" or "[v6]:port": certificates name hosts, not ports. */
+static char *
+host_without_port (const char *host)
+{
+  const char *colon = strrchr (host, ':');
+
+  if (!colon || (host[0] == '[' ? colon < strrchr (host, ']') : colon != strchr (host, ':')))
+    return g_strdup (host);
+  return g_strndup (host, (gsize)(colon - host));
 }
 
 GError *
@@ -247,7 +266,8 @@ vo_service_error_from_transport (const GError *error, GTlsCertificateFlags certi
     return g_error_new (VO_SERVICE_ERROR, VO_SERVICE_ERROR_CANCELLED,
                         "The request to the Virtual Office service at %s was cancelled", host);
   if (certificate_errors || g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE)) {
-    g_autofree char *message = describe_certificate (certificate_errors, peer, host, ca_file);
+    g_autofree char *name = host_without_port (host);
+    g_autofree char *message = describe_certificate (certificate_errors, peer, name, ca_file);
 
     return g_error_new_literal (VO_SERVICE_ERROR, VO_SERVICE_ERROR_CERTIFICATE, message);
   }

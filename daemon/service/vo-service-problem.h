@@ -36,7 +36,8 @@ GError *vo_service_error_unreadable (const char *host, const char *reason);
  * @certificate_errors is not 0 the handshake refused the server's
  * certificate @peer (may be NULL); @ca_file is the client's, or NULL for
  * the system's CAs (the message says how to trust another CA). */
-GError *vo_service_error_from_transport (const GError *error, GTlsCertificateFlags certificate_errors,
+GError *vo_service_error_from_transport (const GError *error,
+                                         GTlsCertificateFlags certificate_errors,
                                          GTlsCertificate *peer, const char *host,
                                          const char *ca_file);
 

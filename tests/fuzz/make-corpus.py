@@ -259,6 +259,33 @@ max-incoming=3
 """)
 seed("config", "bad-types", "[calls]\nmax-incoming=many\n[media]\nrtp-timeout=99999999999999999999\n[sip]\ntrusted-sources=any;bogus/99\n")
 
+# The Virtual Office service's answers (docs/service-api.md), as the
+# reference service sends them, and problems.
+for name, text in {
+    "tokens": '{"access-token": "a1.x", "refresh-token": "r1.y", "token-type": "Bearer", '
+              '"expires-in": 900, "username": "alice"}',
+    "sip-account": '{"auth-user": "alice", "password": "Zq8-generated", "domain": "vo.test", '
+                   '"registrar": "sip:127.0.0.1:5060", "outbound-proxy": null, '
+                   '"transport": "udp", "display-name": "Alice Example"}',
+    "me": '{"username": "alice", "display-name": "Alice Example", "extension": "201", '
+          '"company": "Example BV", "department": "Sales", "email": "alice@example.test", '
+          '"mobile": "+31612345678", "sip-uri": "sip:alice@vo.test", "photo": {"path": '
+          '"/v1/me/photo", "etag": "\\"3f\\"", "content-type": "image/png", "size": 1234}, '
+          '"capabilities": ["profile", "photo", "forwarding", "events"]}',
+    "forwarding": '{"rules": [{"condition": "always", "enabled": false, "target": "", '
+                  '"timeout": 20}, {"condition": "no-answer", "enabled": true, '
+                  '"target": "sip:carol@vo.test", "timeout": 15}]}',
+    "event": '{"id": 42, "type": "forwarding.changed", "time": "2026-11-29T10:44:03Z", '
+             '"data": {}}',
+    "problem": '{"type": "https://virtualoffice.example/problems/invalid-token", '
+               '"title": "Expired", "status": 401, "detail": "The access token expired."}',
+    "wrong-shape": '{"auth-user": 7, "rules": {}, "id": "x", "capabilities": [null]}',
+    # A finding: json-glib decodes a lone surrogate escape to bytes that are not UTF-8.
+    "lone-surrogate": '{"username": "alice", "display-name": "Alice \x04\x04\x04\x04\x04\x04\x04'
+                      '\x04\x04E\\ud800xamplt", "phes": ["OOOOOOOOOOOOOOOOle", "photevents"]}',
+}.items():
+    seed("service-json", name, text)
+
 for target, files in seeds.items():
     folder = os.path.join(here, "corpus", target)
     os.makedirs(folder, exist_ok=True)

@@ -28,17 +28,17 @@ assert_unreadable (GError *error, const char *needle)
     g_error ("“%s” does not name %s", error->message, needle);
 }
 
-static const char sip_account_json[] =
-  "{\"auth-user\": \"alice\", \"password\": \"s3cret\", \"domain\": \"vo.test\","
-  " \"registrar\": \"sip:127.0.0.1:5060\", \"outbound-proxy\": null, \"transport\": \"udp\","
-  " \"display-name\": \"Alice Example\", \"later-field\": [1, 2]}";
+static const char sip_account_json[]
+    = "{\"auth-user\": \"alice\", \"password\": \"s3cret\", \"domain\": \"vo.test\","
+      " \"registrar\": \"sip:127.0.0.1:5060\", \"outbound-proxy\": null, \"transport\": \"udp\","
+      " \"display-name\": \"Alice Example\", \"later-field\": [1, 2]}";
 
 static void
 test_sip_account_good (void)
 {
-  g_autoptr(GBytes) body = text (sip_account_json);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VoServiceSipAccount) account = vo_service_parse_sip_account (body, HOST, &error);
+  g_autoptr (GBytes) body = text (sip_account_json);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VoServiceSipAccount) account = vo_service_parse_sip_account (body, HOST, &error);
 
   g_assert_no_error (error);
   g_assert_cmpstr (account->auth_user, ==, "alice");
@@ -63,29 +63,36 @@ test_sip_account_bad (void)
     { "{\"password\": \"p\", \"domain\": \"d\", \"registrar\": \"sip:r\", \"transport\": \"udp\"}",
       "\"auth-user\" is missing" },
     { "{\"auth-user\": 7, \"password\": \"p\", \"domain\": \"d\", \"registrar\": \"sip:r\","
-      " \"transport\": \"udp\"}", "\"auth-user\" is not a string" },
+      " \"transport\": \"udp\"}",
+      "\"auth-user\" is not a string" },
     { "{\"auth-user\": \"a\", \"password\": [\"p\"], \"domain\": \"d\", \"registrar\": \"sip:r\","
-      " \"transport\": \"udp\"}", "\"password\" is not a string" },
+      " \"transport\": \"udp\"}",
+      "\"password\" is not a string" },
     { "{\"auth-user\": \"a\", \"password\": \"p\", \"domain\": \"d\", \"registrar\": \"http://r\","
-      " \"transport\": \"udp\"}", "\"registrar\" is not a sip: or sips: URI" },
+      " \"transport\": \"udp\"}",
+      "\"registrar\" is not a sip: or sips: URI" },
     { "{\"auth-user\": \"a\", \"password\": \"p\", \"domain\": \"d\", \"registrar\": \"sip:r\","
-      " \"transport\": \"sctp\"}", "\"transport\" is not udp, tcp or tls" },
+      " \"transport\": \"sctp\"}",
+      "\"transport\" is not udp, tcp or tls" },
     /* A CR/LF would reach a SIP header. */
     { "{\"auth-user\": \"a\\r\\nVia: x\", \"password\": \"p\", \"domain\": \"d\","
-      " \"registrar\": \"sip:r\", \"transport\": \"udp\"}", "\"auth-user\" holds characters" },
+      " \"registrar\": \"sip:r\", \"transport\": \"udp\"}",
+      "\"auth-user\" holds characters" },
     { "{\"auth-user\": \"\", \"password\": \"p\", \"domain\": \"d\", \"registrar\": \"sip:r\","
-      " \"transport\": \"udp\"}", "\"auth-user\" is empty" },
+      " \"transport\": \"udp\"}",
+      "\"auth-user\" is empty" },
     { "{\"auth-user\": \"a\", \"password\": \"p\", \"domain\": \"d\", \"registrar\": \"sip:r\","
-      " \"outbound-proxy\": 5, \"transport\": \"udp\"}", "\"outbound-proxy\" is not a string" },
+      " \"outbound-proxy\": 5, \"transport\": \"udp\"}",
+      "\"outbound-proxy\" is not a string" },
     { "[1, 2]", "not a JSON object" },
     { "<html>oops</html>", "not JSON" },
-    { "{\"auth-user\": \"alice\", \"pass", "not JSON" },  /* truncated */
+    { "{\"auth-user\": \"alice\", \"pass", "not JSON" }, /* truncated */
     { "", "an empty body" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    g_autoptr(GBytes) body = text (cases[i].json);
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GBytes) body = text (cases[i].json);
+    g_autoptr (GError) error = NULL;
 
     g_assert_null (vo_service_parse_sip_account (body, HOST, &error));
     assert_unreadable (error, cases[i].needle);
@@ -97,9 +104,9 @@ test_bytes_not_text (void)
 {
   static const char latin1[] = "{\"auth-user\": \"caf\xe9\"}";
   static const char with_nul[] = "{\"a\": 1}\0{\"b\": 2}";
-  g_autoptr(GBytes) not_utf8 = g_bytes_new (latin1, sizeof latin1 - 1);
-  g_autoptr(GBytes) nul = g_bytes_new (with_nul, sizeof with_nul - 1);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GBytes) not_utf8 = g_bytes_new (latin1, sizeof latin1 - 1);
+  g_autoptr (GBytes) nul = g_bytes_new (with_nul, sizeof with_nul - 1);
+  g_autoptr (GError) error = NULL;
 
   g_assert_null (vo_service_parse_profile (not_utf8, HOST, &error));
   assert_unreadable (error, "not UTF-8");
@@ -111,12 +118,32 @@ test_bytes_not_text (void)
   assert_unreadable (error, "empty");
 }
 
+/* A lone surrogate escape is valid JSON text but decodes to bytes that are
+ * not UTF-8 (a fuzzing finding). */
+static void
+test_lone_surrogate (void)
+{
+  g_autoptr (GBytes) body = text ("{\"username\": \"alice\", \"display-name\": \"A\\ud800x\","
+                                  " \"capabilities\": [\"photo\"]}");
+  g_autoptr (GBytes) capability
+      = text ("{\"username\": \"alice\", \"capabilities\": [\"\\ud800x\"]}");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VoServiceProfile) profile = NULL;
+
+  g_assert_null (vo_service_parse_profile (body, HOST, &error));
+  assert_unreadable (error, "\"display-name\" is not UTF-8");
+  g_clear_error (&error);
+  profile = vo_service_parse_profile (capability, HOST, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (profile->capabilities), ==, 0);
+}
+
 static void
 test_huge_string (void)
 {
-  g_autoptr(GString) json = g_string_new ("{\"username\": \"");
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GString) json = g_string_new ("{\"username\": \"");
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
 
   for (guint i = 0; i <= VO_SERVICE_JSON_MAX_STRING; i++)
     g_string_append_c (json, 'a');
@@ -129,16 +156,16 @@ test_huge_string (void)
 static void
 test_profile (void)
 {
-  g_autoptr(GBytes) body = text (
-    "{\"username\": \"alice\", \"display-name\": \"Alice\\tExample\", \"extension\": \"201\","
-    " \"company\": null, \"email\": \"alice@example.test\", \"sip-uri\": \"sip:alice@vo.test\","
-    " \"photo\": {\"path\": \"/v1/me/photo\", \"etag\": \"\\\"p1\\\"\","
-    " \"content-type\": \"image/png\", \"size\": 12},"
-    " \"capabilities\": [\"profile\", \"photo\", \"we ird\", \"\", \"events\"]}");
-  g_autoptr(GBytes) no_photo = text ("{\"username\": \"bob\", \"photo\": null}");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VoServiceProfile) profile = vo_service_parse_profile (body, HOST, &error);
-  g_autoptr(VoServiceProfile) bob = NULL;
+  g_autoptr (GBytes) body = text (
+      "{\"username\": \"alice\", \"display-name\": \"Alice\\tExample\", \"extension\": \"201\","
+      " \"company\": null, \"email\": \"alice@example.test\", \"sip-uri\": \"sip:alice@vo.test\","
+      " \"photo\": {\"path\": \"/v1/me/photo\", \"etag\": \"\\\"p1\\\"\","
+      " \"content-type\": \"image/png\", \"size\": 12},"
+      " \"capabilities\": [\"profile\", \"photo\", \"we ird\", \"\", \"events\"]}");
+  g_autoptr (GBytes) no_photo = text ("{\"username\": \"bob\", \"photo\": null}");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VoServiceProfile) profile = vo_service_parse_profile (body, HOST, &error);
+  g_autoptr (VoServiceProfile) bob = NULL;
 
   g_assert_no_error (error);
   g_assert_cmpstr (profile->username, ==, "alice");
@@ -152,7 +179,7 @@ test_profile (void)
   g_assert_cmpstr (profile->photo_etag, ==, "\"p1\"");
   g_assert_cmpstr (profile->photo_content_type, ==, "image/png");
   g_assert_cmpuint (g_strv_length (profile->capabilities), ==, 3);
-  g_assert_true (g_strv_contains ((const char *const *) profile->capabilities, "events"));
+  g_assert_true (g_strv_contains ((const char *const *)profile->capabilities, "events"));
 
   bob = vo_service_parse_profile (no_photo, HOST, &error);
   g_assert_no_error (error);
@@ -170,14 +197,15 @@ test_profile_bad (void)
     { "{\"username\": \"a\", \"capabilities\": \"profile\"}", "\"capabilities\" is not a list" },
     { "{\"username\": \"a\", \"capabilities\": [1]}", "a capability is not a string" },
     { "{\"username\": \"a\", \"photo\": \"/v1/me/photo\"}", "\"photo\" is not an object" },
-    { "{\"username\": \"a\", \"photo\": {\"content-type\": \"image/png\"}}", "\"etag\" is missing" },
+    { "{\"username\": \"a\", \"photo\": {\"content-type\": \"image/png\"}}",
+      "\"etag\" is missing" },
     { "{\"username\": \"a\", \"company\": {}}", "\"company\" is not a string" },
     { "{\"username\": \"a\", \"sip-uri\": \"alice@vo.test\"}", "\"sip-uri\" is not a sip:" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    g_autoptr(GBytes) body = text (cases[i].json);
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GBytes) body = text (cases[i].json);
+    g_autoptr (GError) error = NULL;
 
     g_assert_null (vo_service_parse_profile (body, HOST, &error));
     assert_unreadable (error, cases[i].needle);
@@ -187,11 +215,11 @@ test_profile_bad (void)
 static void
 test_tokens (void)
 {
-  g_autoptr(GBytes) body = text ("{\"access-token\": \"A.b-c\", \"refresh-token\": \"R~1\","
-                                 " \"token-type\": \"Bearer\", \"expires-in\": 60,"
-                                 " \"username\": \"alice\"}");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VoServiceTokens) tokens = vo_service_parse_tokens (body, HOST, &error);
+  g_autoptr (GBytes) body = text ("{\"access-token\": \"A.b-c\", \"refresh-token\": \"R~1\","
+                                  " \"token-type\": \"Bearer\", \"expires-in\": 60,"
+                                  " \"username\": \"alice\"}");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VoServiceTokens) tokens = vo_service_parse_tokens (body, HOST, &error);
   static const BadCase cases[] = {
     { "{\"access-token\": \"a\"}", "\"refresh-token\" is missing" },
     { "{\"access-token\": \"a b\", \"refresh-token\": \"r\"}", "\"access-token\" holds" },
@@ -211,8 +239,8 @@ test_tokens (void)
   g_assert_cmpint (tokens->expires_in_s, ==, 60);
   g_assert_cmpstr (tokens->username, ==, "alice");
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    g_autoptr(GBytes) bad = text (cases[i].json);
-    g_autoptr(GError) bad_error = NULL;
+    g_autoptr (GBytes) bad = text (cases[i].json);
+    g_autoptr (GError) bad_error = NULL;
 
     g_assert_null (vo_service_parse_tokens (bad, HOST, &bad_error));
     assert_unreadable (bad_error, cases[i].needle);
@@ -222,9 +250,9 @@ test_tokens (void)
 static void
 test_token_too_long (void)
 {
-  g_autoptr(GString) json = g_string_new ("{\"refresh-token\": \"r\", \"access-token\": \"");
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GString) json = g_string_new ("{\"refresh-token\": \"r\", \"access-token\": \"");
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
 
   for (guint i = 0; i <= VO_SERVICE_JSON_MAX_TOKEN; i++)
     g_string_append_c (json, 'x');
@@ -237,15 +265,15 @@ test_token_too_long (void)
 static void
 test_forwarding (void)
 {
-  g_autoptr(GBytes) body = text (
-    "{\"rules\": ["
-    " {\"condition\": \"always\", \"enabled\": false, \"target\": \"\", \"timeout\": 20},"
-    " {\"condition\": \"teleport\", \"enabled\": true, \"target\": \"sip:x@y\", \"timeout\": 5},"
-    " {\"condition\": \"no-answer\", \"enabled\": true, \"target\": \"sip:carol@vo.test\","
-    "  \"timeout\": 15},"
-    " {\"condition\": \"unreachable\", \"enabled\": true, \"target\": \"sips:carol@vo.test\"}]}");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rules = vo_service_parse_forwarding (body, HOST, &error);
+  g_autoptr (GBytes) body = text (
+      "{\"rules\": ["
+      " {\"condition\": \"always\", \"enabled\": false, \"target\": \"\", \"timeout\": 20},"
+      " {\"condition\": \"teleport\", \"enabled\": true, \"target\": \"sip:x@y\", \"timeout\": 5},"
+      " {\"condition\": \"no-answer\", \"enabled\": true, \"target\": \"sip:carol@vo.test\","
+      "  \"timeout\": 15},"
+      " {\"condition\": \"unreachable\", \"enabled\": true, \"target\": \"sips:carol@vo.test\"}]}");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rules = vo_service_parse_forwarding (body, HOST, &error);
   VoServiceForwardingRule *rule;
 
   g_assert_no_error (error);
@@ -272,14 +300,16 @@ test_forwarding_bad (void)
     { "{\"rules\": [{\"condition\": \"busy\", \"enabled\": true, \"target\": \"tel:123\"}]}",
       "not a sip: or sips: URI" },
     { "{\"rules\": [{\"condition\": \"busy\", \"enabled\": true, \"target\": \"sip:a@b\","
-      " \"timeout\": 99999}]}", "\"timeout\" is out of range" },
+      " \"timeout\": 99999}]}",
+      "\"timeout\" is out of range" },
     { "{\"rules\": [{\"condition\": \"busy\", \"enabled\": false, \"target\": \"\"},"
-      " {\"condition\": \"busy\", \"enabled\": false, \"target\": \"\"}]}", "\"busy\" twice" },
+      " {\"condition\": \"busy\", \"enabled\": false, \"target\": \"\"}]}",
+      "\"busy\" twice" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
-    g_autoptr(GBytes) body = text (cases[i].json);
-    g_autoptr(GError) error = NULL;
+    g_autoptr (GBytes) body = text (cases[i].json);
+    g_autoptr (GError) error = NULL;
 
     g_assert_null (vo_service_parse_forwarding (body, HOST, &error));
     assert_unreadable (error, cases[i].needle);
@@ -289,13 +319,13 @@ test_forwarding_bad (void)
 static void
 test_event_and_photo (void)
 {
-  g_autoptr(GBytes) event_body = text ("{\"id\": 42, \"type\": \"forwarding.changed\","
-                                       " \"time\": \"2026-11-29T10:44:03Z\", \"data\": {}}");
-  g_autoptr(GBytes) bad_id = text ("{\"id\": \"42\", \"type\": \"me.changed\"}");
-  g_autoptr(GBytes) zero_id = text ("{\"id\": 0, \"type\": \"me.changed\"}");
-  g_autoptr(GBytes) photo = text ("{\"path\": \"/v1/me/photo\", \"etag\": \"\\\"7\\\"\"}");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VoServiceEvent) event = vo_service_parse_event (event_body, HOST, &error);
+  g_autoptr (GBytes) event_body = text ("{\"id\": 42, \"type\": \"forwarding.changed\","
+                                        " \"time\": \"2026-11-29T10:44:03Z\", \"data\": {}}");
+  g_autoptr (GBytes) bad_id = text ("{\"id\": \"42\", \"type\": \"me.changed\"}");
+  g_autoptr (GBytes) zero_id = text ("{\"id\": 0, \"type\": \"me.changed\"}");
+  g_autoptr (GBytes) photo = text ("{\"path\": \"/v1/me/photo\", \"etag\": \"\\\"7\\\"\"}");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VoServiceEvent) event = vo_service_parse_event (event_body, HOST, &error);
   g_autofree char *etag = NULL;
 
   g_assert_no_error (error);
@@ -317,12 +347,12 @@ static void
 test_request_bodies (void)
 {
   VoServiceForwardingRule rule = { "busy", TRUE, "sip:carol@vo.test", 25 };
-  g_autoptr(GBytes) sign_in = vo_service_json_sign_in ("alice", "pa\"ss\n", NULL);
-  g_autoptr(GBytes) reset = vo_service_json_single ("username", "alice");
-  g_autoptr(GBytes) put = vo_service_json_forwarding_rule (&rule);
-  g_autoptr(GBytes) echo = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(VoServiceForwardingRule) back = NULL;
+  g_autoptr (GBytes) sign_in = vo_service_json_sign_in ("alice", "pa\"ss\n", NULL);
+  g_autoptr (GBytes) reset = vo_service_json_single ("username", "alice");
+  g_autoptr (GBytes) put = vo_service_json_forwarding_rule (&rule);
+  g_autoptr (GBytes) echo = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VoServiceForwardingRule) back = NULL;
 
   g_assert_cmpmem (g_bytes_get_data (sign_in, NULL), g_bytes_get_size (sign_in),
                    "{\"username\":\"alice\",\"password\":\"pa\\\"ss\\n\"}", 42);
@@ -358,10 +388,10 @@ test_photo_type (void)
 {
   static const guint8 jpeg[] = { 0xff, 0xd8, 0xff, 0xe0, 0 };
   static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0 };
-  g_autoptr(GBytes) a = g_bytes_new_static (jpeg, sizeof jpeg);
-  g_autoptr(GBytes) b = g_bytes_new_static (png, sizeof png);
-  g_autoptr(GBytes) c = g_bytes_new_static ("GIF89a", 6);
-  g_autoptr(GBytes) d = g_bytes_new_static (png, 4);
+  g_autoptr (GBytes) a = g_bytes_new_static (jpeg, sizeof jpeg);
+  g_autoptr (GBytes) b = g_bytes_new_static (png, sizeof png);
+  g_autoptr (GBytes) c = g_bytes_new_static ("GIF89a", 6);
+  g_autoptr (GBytes) d = g_bytes_new_static (png, 4);
 
   g_assert_cmpstr (vo_service_photo_type (a), ==, "image/jpeg");
   g_assert_cmpstr (vo_service_photo_type (b), ==, "image/png");
@@ -378,6 +408,7 @@ main (int argc, char **argv)
   g_test_add_func ("/service-json/sip-account/bad", test_sip_account_bad);
   g_test_add_func ("/service-json/bytes-not-text", test_bytes_not_text);
   g_test_add_func ("/service-json/huge-string", test_huge_string);
+  g_test_add_func ("/service-json/lone-surrogate", test_lone_surrogate);
   g_test_add_func ("/service-json/profile/good", test_profile);
   g_test_add_func ("/service-json/profile/bad", test_profile_bad);
   g_test_add_func ("/service-json/tokens", test_tokens);
