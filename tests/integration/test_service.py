@@ -47,9 +47,14 @@ def world(h):
     svc.start()
     svc.created = {user: svc.add_user(user, **fields) for user, fields in USERS.items()}
     yield kam, svc, mail
+    # Daemons before their buses (a daemon that loses its bus while the
+    # service's session ends would log criticals), then the service.
+    codes = {d.name: d.stop() for d in h.daemons}
     stop_extra_buses(h)
     svc.stop()
     mail.stop()
+    bad = {name: rc for name, rc in codes.items() if rc not in (0, None)}
+    assert not bad, f'vo-daemon exited badly when stopped with SIGTERM: {bad}'
 
 
 def service_daemon(h, svc, **conf):

@@ -16,19 +16,6 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-/* LeakSanitizer's exit-time check crashes ("Tracer caught signal 11") in a
- * process that loaded glib-networking's GnuTLS module, whose TLS is
- * dynamic (gcc 12 and clang 14 alike); this test's leaks are checked with
- * valgrind instead (libsoup 3.2.3's SoupServer leaks each accepted socket
- * and its listening address: fixed upstream in b545d5f0 and c07ff61f). */
-int __lsan_is_turned_off (void);
-
-int
-__lsan_is_turned_off (void)
-{
-  return 1;
-}
-
 typedef struct {
   SoupServer *server;
   char *dir;
