@@ -155,6 +155,14 @@ parse_base_url (VoServiceClient *self, const char *url, GError **error)
   g_autoptr (GUri) uri = url ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
   const char *path;
 
+  /* Never quoted back then: the message is logged and may be shown. */
+  if (uri && g_uri_get_userinfo (uri)) {
+    g_set_error_literal (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_INVALID_REQUEST,
+                         "The Virtual Office service's address must not hold a user name or "
+                         "password; give https://HOST[:PORT] and sign in with the user name "
+                         "and password instead");
+    return FALSE;
+  }
   if (!uri || g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 || !g_uri_get_host (uri)
       || !*g_uri_get_host (uri) || g_uri_get_userinfo (uri) || g_uri_get_query (uri)
       || g_uri_get_fragment (uri)) {

@@ -667,6 +667,8 @@ test_bad_url (void)
 
     g_assert_null (client);
     g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_INVALID_REQUEST);
+    /* A password in the URL is never repeated (the message is logged). */
+    g_assert_null (strstr (error->message, "u:p"));
   }
   for (guint i = 0; i < 2; i++) {
     g_autoptr (GError) error = NULL;
