@@ -6,10 +6,12 @@ server-side forwarding while the daemon is stopped, and the service's fault
 modes. Everything is real: kamailio, the service over HTTPS with a test CA,
 an SMTP sink, vo-daemons on private buses."""
 
+import configparser
 import json
 import os
 import re
 import ssl
+import stat
 import urllib.error
 import urllib.request
 
@@ -156,6 +158,19 @@ def test_sign_in_with_only_user_name_and_password(h, world):
         assert sip_pw not in text
     # A signing-in that ended well leaves no error behind.
     assert client.account('LastError') == ''
+    # No Secret Service on this private bus: the 0600 file holds the SIP
+    # password and the service's refresh token, and nothing else does.
+    assert stat.S_IMODE(os.stat(d.credentials_path).st_mode) == 0o600
+    secrets = configparser.RawConfigParser(delimiters=('=',))
+    secrets.optionxform = str
+    secrets.read(d.credentials_path)
+    values = {section: secrets.get(section, 'password') for section in secrets.sections()}
+    assert values.get('alice@vo.test') == sip_pw, sorted(values)
+    token = values.get(f'alice@{svc.url}')
+    assert token and len(token) >= 16, sorted(values)
+    for text in (d.conf_text(), d.log_text(), log_text(svc)):
+        assert token not in text
+    assert ALICE_PW not in open(d.credentials_path).read()
 
 
 def test_sign_in_with_the_configured_service(h, world):
