@@ -237,6 +237,32 @@ def test_restart_signs_in_again_with_the_refresh_token(h, world):
     assert log_text(svc).count('POST /v1/session/refresh') > refreshes
 
 
+def test_profile_and_provisioning_changes_arrive_by_events(h, world):
+    """The provider renames alice and gives her a new SIP password: the
+    daemon shows the new name and registers again with the new password."""
+    kam, svc, _ = world
+    d, client = service_daemon(h, svc)
+    sign_in(client, svc)
+    util.wait_until(lambda: 'Event socket open' in d.log_text(), util.scaled(10),
+                    what='the daemon on the event socket')
+    svc.update_user('alice', display_name='Alice Renamed', extension='299')
+    client.wait_prop(ACCOUNT, 'DisplayName', 'Alice Renamed', timeout=10)
+    assert client.account('Extension') == '299'
+
+    old = sip_password(svc, 'alice')
+    new = svc.update_user('alice', rotate_sip_password=True)['sip-account']['password']
+    assert new != old
+    util.wait_until(lambda: 'changed the SIP account; registering again' in d.log_text(),
+                    util.scaled(10), what='the daemon registering with the new SIP password')
+    client.wait_registration('registered', timeout=10)
+    kam.wait_contacts('alice', present=True, timeout=5)
+    svc.created['alice']['sip-account']['password'] = new
+    # The stored SIP password is the new one: a restart registers with it.
+    d.restart()
+    client.wait_registration('registered', timeout=15)
+    assert client.account('LastError') == ''
+
+
 def test_service_down_sip_goes_on_and_recovers(h, world):
     kam, svc, _ = world
     alice = Party(h, kam, 'alice', ALICE_PW, service=svc)
