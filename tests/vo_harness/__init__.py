@@ -19,6 +19,16 @@ Media (see pipewire.py, audio.py, peers.py):
         bob = h.start_baresip(kam, 'bob', 'secret', tone=660)   # auto-answering peer
         uas = h.sipp('uas_busy', register=(kam, 'carol', 'pw')) # sipp scenario
 
+The Virtual Office service (service.py, mail.py): the reference service
+(tests/service/vo-service) over HTTPS with the harness's test CA, writing
+kamailio's subscriber and vo_forwarding tables, and an aiosmtpd sink for its
+mail:
+
+        mail = MailSink()
+        svc = Service(kam, mail); svc.start()
+        svc.add_user('alice', 'pw', email='alice@example.test', extension='201')
+        c.sign_in('alice', 'pw', service=svc.url)   # with [service] ca-file = svc.ca_file
+
 baresip as a bare user agent (registration only, or with modules; the peer
 above drives one) is baresip.py. Benchmarks (tests/bench) measure with
 measure.py: Results, VmRSS/Pss from /proc, timed() D-Bus calls, summaries.
