@@ -29,7 +29,6 @@ struct _VoAccountService {
   guint retry_id;
   guint retry_s;
   gboolean syncing;
-  gboolean has_access;       /* an access token from sign-in or refresh */
   GCancellable *cancellable; /* the session's requests */
 
   VoServiceProfile *profile;

@@ -131,11 +131,10 @@ session_ended (VoAccountService *self, const char *message)
   g_clear_handle_id (&self->retry_id, g_source_remove);
   if (self->events)
     vo_service_events_stop (self->events);
-  if (self->user) {
-    g_autofree char *url = vo_account_service_configured_url (self);
-    if (url)
-      vo_credentials_clear_async (self->credentials, self->user, url, NULL, NULL);
-  }
+  /* Stored under the client's (normalised) URL, as store_refresh_token does. */
+  if (self->user && self->client)
+    vo_credentials_clear_async (self->credentials, self->user,
+                                vo_service_client_get_base_url (self->client), NULL, NULL);
   service_set_state (self, VO_SERVICE_STATE_ERROR, message);
   g_signal_emit (self, signals[SIGNAL_SESSION_ENDED], 0);
 }
@@ -293,22 +292,9 @@ service_fetch_me (VoAccountService *self, gboolean then_provisioning)
 
 /* ---- sync ------------------------------------------------------------- */
 
-static void
-on_sync_refreshed (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(VoAccountService) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!vo_service_client_refresh_finish (VO_SERVICE_CLIENT (source), result, &error)) {
-    self->syncing = FALSE;
-    service_failed (self, error);
-    return;
-  }
-  self->has_access = TRUE;
-  service_fetch_me (self, TRUE);
-}
-
-/* The profile, then the provisioning, then online (and forwarding). */
+/* The profile, then the provisioning, then online (and forwarding). After
+ * a restart the client has only the refresh token: its first request
+ * refreshes by itself. */
 static void
 service_sync (VoAccountService *self)
 {
@@ -319,11 +305,7 @@ service_sync (VoAccountService *self)
   self->syncing = TRUE;
   if (self->state != VO_SERVICE_STATE_OFFLINE)
     service_set_state (self, VO_SERVICE_STATE_CONNECTING, NULL);
-  if (!self->has_access)
-    vo_service_client_refresh_async (self->client, self->cancellable, on_sync_refreshed,
-                                     g_object_ref (self));
-  else
-    service_fetch_me (self, TRUE);
+  service_fetch_me (self, TRUE);
 }
 
 /* ---- tokens ----------------------------------------------------------- */
@@ -373,7 +355,6 @@ service_drop_client (VoAccountService *self)
   }
   vo_credentials_free_password (g_steal_pointer (&self->refresh_token));
   self->committed = FALSE;
-  self->has_access = FALSE;
   self->syncing = FALSE;
   self->retry_s = 0;
 }
@@ -470,7 +451,6 @@ on_sign_in_session (GObject *source, GAsyncResult *result, gpointer user_data)
     sign_in_fail (self, task, error);
     return;
   }
-  self->has_access = TRUE;
   vo_service_client_get_me_async (self->client, self->cancellable, on_sign_in_profile,
                                   g_steal_pointer (&task));
 }
