@@ -14,6 +14,10 @@ G_BEGIN_DECLS
  * VO_SERVICE_PHOTO_MAX_BYTES) saying what to pass instead. */
 const char *vo_account_photo_check (GBytes *image, GError **error);
 
+/* Where a photo of @content_type is cached:
+ * $XDG_CACHE_HOME/virtual-office/photo.{png,jpg}. */
+char *vo_account_photo_cached_path (const char *content_type);
+
 /* $XDG_CACHE_HOME/virtual-office/photo.{jpg,png}: writes @image there
  * (atomically) and returns the path; NULL @image removes every cached copy
  * and returns NULL. */

@@ -19,23 +19,25 @@ vo_account_service_profile_load (VoAccountService *self)
   VoServiceProfile *profile = g_new0 (VoServiceProfile, 1);
   g_autofree char *capabilities = vo_config_get_string (self->config, VO_PROFILE_GROUP,
                                                         "capabilities");
-  const char *type;
 
   profile->username = g_strdup (self->user);
   profile->display_name = vo_config_get_string (self->config, VO_PROFILE_GROUP, "display-name");
   profile->extension = vo_config_get_string (self->config, VO_PROFILE_GROUP, "extension");
   profile->company = vo_config_get_string (self->config, VO_PROFILE_GROUP, "company");
   profile->sip_uri = vo_config_get_string (self->config, VO_PROFILE_GROUP, "sip-uri");
+  /* Saved as "" when there is no photo. */
   profile->photo_etag = vo_config_get_string (self->config, VO_PROFILE_GROUP, "photo-etag");
   profile->photo_content_type = vo_config_get_string (self->config, VO_PROFILE_GROUP, "photo-type");
+  if (!*profile->photo_etag || !*profile->photo_content_type) {
+    g_clear_pointer (&profile->photo_etag, g_free);
+    g_clear_pointer (&profile->photo_content_type, g_free);
+  }
   profile->capabilities = g_strsplit (capabilities ? capabilities : "", ";", -1);
   g_clear_pointer (&self->profile, vo_service_profile_free);
   self->profile = profile;
-  type = profile->photo_content_type;
-  if (profile->photo_etag && type) {
-    g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "virtual-office", NULL);
-    g_autofree char *path = g_build_filename (dir, g_strcmp0 (type, "image/png") == 0
-                                                     ? "photo.png" : "photo.jpg", NULL);
+  if (profile->photo_etag) {
+    g_autofree char *path = vo_account_photo_cached_path (profile->photo_content_type);
+
     if (g_file_test (path, G_FILE_TEST_EXISTS))
       self->photo_path = g_steal_pointer (&path);
   }
@@ -69,18 +71,19 @@ on_photo_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(VoAccountService) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *etag = NULL;
-  g_autofree char *type = NULL;
   g_autoptr(GBytes) image = vo_service_client_get_photo_finish (VO_SERVICE_CLIENT (source),
-                                                                result, &etag, &type, &error);
+                                                                result, NULL, NULL, &error);
   g_autofree char *path = NULL;
+  const char *type;
 
   if (!image) {
     if (!g_error_matches (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_CANCELLED))
       g_message ("The profile photo could not be fetched: %s", error->message);
     return;
   }
-  if (!vo_account_photo_check (image, NULL)) {
+  /* Cached as what it is, whatever the service called it. */
+  type = vo_account_photo_check (image, NULL);
+  if (!type) {
     g_message ("The service's profile photo is not a JPEG or PNG image; not shown");
     return;
   }

@@ -200,13 +200,6 @@ on_handle_set_profile_photo (VoDbusAccount1 *skeleton, GDBusMethodInvocation *in
                                                    "open image file (JPEG or PNG)");
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   }
-  if (vo_account_service_get_client (vo_account_get_service (account_of (skeleton))) == NULL) {
-    g_dbus_method_invocation_return_error_literal (invocation, VO_ERROR, VO_ERROR_NOT_SUPPORTED,
-                                                   "Setting a profile photo needs an account "
-                                                   "signed in through the Virtual Office "
-                                                   "service; this one is SIP-only or signed out");
-    return G_DBUS_METHOD_INVOCATION_HANDLED;
-  }
   fd = g_unix_fd_list_get (fds, index, &error);
   if (fd < 0) {
     vo_error_return (invocation, VO_ERROR_INVALID_ARGUMENT,
