@@ -61,8 +61,8 @@ on_service_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
 /* SignIn with only a user name and password at the Virtual Office service
  * at @url (NULL: vo.conf's). */
 void
-vo_account_sign_in_provisioned (VoAccount *self, const char *url, const char *user, const char *password,
-                     GHashTable *options)
+vo_account_sign_in_provisioned (VoAccount *self, const char *url, const char *user,
+                                const char *password, GHashTable *options)
 {
   GError *error = NULL;
 
@@ -148,7 +148,8 @@ on_reprovision_password (GObject *source, GAsyncResult *result, gpointer user_da
 /* The service's provisioning, fetched at every sync: register again when
  * it differs from what we register with. */
 void
-vo_account_on_service_sip_account (VoAccountService *service, VoServiceSipAccount *sip, gpointer user_data)
+vo_account_on_service_sip_account (VoAccountService *service, VoServiceSipAccount *sip,
+                                   gpointer user_data)
 {
   VoAccount *self = user_data;
   g_autoptr(GError) error = NULL;

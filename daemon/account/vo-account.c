@@ -245,14 +245,16 @@ on_registration_changed (VoSipRegistration *registration, gpointer user_data)
   if (state == VO_REGISTRATION_FAILED && failure == VO_SIP_FAILURE_AUTH) {
     vo_account_set_state (self, VO_ACCOUNT_STATE_ERROR);
     if (self->sign_in_task)
-      vo_account_sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_AUTH_FAILED, error));
+      vo_account_sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_AUTH_FAILED,
+                                                              error));
     return;
   }
   /* Not retried either (not even on a network change): SignIn tries again. */
   if (state == VO_REGISTRATION_FAILED && failure == VO_SIP_FAILURE_CERTIFICATE) {
     vo_account_set_state (self, VO_ACCOUNT_STATE_ERROR);
     if (self->sign_in_task)
-      vo_account_sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_NETWORK, error));
+      vo_account_sign_in_complete (self, g_error_new_literal (VO_ERROR, VO_ERROR_NETWORK,
+                                                              error));
     return;
   }
   if (self->state != VO_ACCOUNT_STATE_SIGNING_IN)
@@ -727,6 +729,7 @@ vo_account_new (VoConfig *config, VoCredentials *credentials, VoSipStack *stack,
   self->service = vo_account_service_new (config, credentials);
   g_signal_connect (self->service, "notify", G_CALLBACK (on_service_notify), self);
   g_signal_connect (self->service, "session-ended", G_CALLBACK (on_service_session_ended), self);
-  g_signal_connect (self->service, "sip-account", G_CALLBACK (vo_account_on_service_sip_account), self);
+  g_signal_connect (self->service, "sip-account",
+                    G_CALLBACK (vo_account_on_service_sip_account), self);
   return self;
 }
