@@ -7,13 +7,10 @@ modes. Everything is real: kamailio, the service over HTTPS with a test CA,
 an SMTP sink, vo-daemons on private buses."""
 
 import configparser
-import json
 import os
 import re
-import ssl
 import stat
-import urllib.error
-import urllib.request
+import urllib.parse
 
 import pytest
 from gi.repository import Gio, GLib
@@ -78,22 +75,6 @@ def mail_text(message):
     return part.get_content()
 
 
-def https(svc, method, path, body=None, token=None):
-    """One request to the service as any client would make it."""
-    ctx = ssl.create_default_context(cafile=svc.ca_file)
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(svc.url + path, data=data, method=method)
-    if data is not None:
-        req.add_header('Content-Type', 'application/json')
-    if token:
-        req.add_header('Authorization', f'Bearer {token}')
-    try:
-        with urllib.request.urlopen(req, context=ctx, timeout=10) as resp:
-            return resp.status, resp.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
-
-
 def log_text(svc):
     with open(svc.log, errors='replace') as f:
         return f.read()
@@ -106,15 +87,13 @@ def sip_password(svc, user):
 
 def service_photo(svc, user='alice'):
     """The user's photo as the service serves it, or None."""
-    status, body = https(svc, 'POST', '/v1/session',
-                         {'username': user, 'password': USERS[user]['password']})
-    assert status == 201, body
-    token = json.loads(body)['access-token']
-    status, body = https(svc, 'GET', '/v1/me/photo', token=token)
-    if status == 404:
+    other_device = svc.client()
+    other_device.sign_in(user, USERS[user]['password'])
+    r = other_device.get('/v1/me/photo')
+    if r.status == 404:
         return None
-    assert status == 200, (status, body)
-    return body
+    assert r.status == 200, r
+    return r.body
 
 
 def set_photo(client, path):
@@ -333,11 +312,11 @@ def test_password_reset_mail_and_link(h, world):
     link = re.search(r'https://\S+reset-password\?token=([A-Za-z0-9_\-.~%]+)', mail_text(message))
     assert link, mail_text(message)
     token = urllib.parse.unquote(link.group(1))
-    status, body = https(svc, 'GET', '/reset-password?token=' + link.group(1))
-    assert status == 200 and b'<form' in body
-    status, _ = https(svc, 'POST', '/v1/password-reset/confirm',
-                      {'token': token, 'password': 'Brand-new-pw-42'})
-    assert status == 204
+    browser = svc.client()
+    r = browser.get('/reset-password?token=' + link.group(1))
+    assert r.status == 200 and b'<form' in r.body
+    r = browser.post('/v1/password-reset/confirm', {'token': token, 'password': 'Brand-new-pw-42'})
+    assert r.status == 204, r
     with pytest.raises(DBusCallError) as e:
         client.sign_in('alice', ALICE_PW)
     assert e.value.name == ERR.AuthFailed
@@ -357,7 +336,7 @@ def test_username_recovery_mail(h, world):
 
 
 def test_reset_without_a_service_is_not_supported(h):
-    d = h.daemon()
+    h.daemon()
     client = h.client()
     with pytest.raises(DBusCallError) as e:
         client.call('Account1', 'ResetPassword', '(s)', 'alice')
@@ -448,12 +427,11 @@ def test_a_rule_changed_elsewhere_arrives_by_the_event_socket(h, world):
     # (The service logs a socket when it closes; the daemon when it opens.)
     util.wait_until(lambda: 'Event socket open' in d.log_text(), util.scaled(10),
                     what='the daemon on the event socket')
-    status, body = https(svc, 'POST', '/v1/session', {'username': 'alice', 'password': ALICE_PW})
-    token = json.loads(body)['access-token']
-    status, body = https(svc, 'PUT', '/v1/forwarding/always',
-                         {'enabled': True, 'target': 'sip:carol@vo.test', 'timeout': 20},
-                         token=token)
-    assert status == 200, body
+    other_device = svc.client()
+    other_device.sign_in('alice', ALICE_PW)
+    r = other_device.put('/v1/forwarding/always',
+                         {'enabled': True, 'target': 'sip:carol@vo.test', 'timeout': 20})
+    assert r.status == 200, r
 
     def always():
         rule = {r['condition']: r for r in client.get(FORWARDING, 'Rules')}['always']
