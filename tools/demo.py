@@ -51,9 +51,10 @@ from vo_harness import (ACCOUNT, MIC, SPEAKER, DBusCallError, Harness, util,  # 
                         voctl_path)
 from vo_harness.client import pump  # noqa: E402
 from vo_harness.daemon import daemon_path  # noqa: E402
+from vo_harness.mail import text_of  # noqa: E402
 
-from demo_world import (COMPANY, DISPLAY_NAMES, DOMAIN, ECHO_PASSWORD, ECHO_USER,  # noqa: E402
-                        EXTENSIONS, USERS, daemon_conf, mail_text, service_sign_in, start_world)
+from demo_world import (COMPANY, DOMAIN, ECHO_PASSWORD, ECHO_USER,  # noqa: E402
+                        EXTENSIONS, USERS, daemon_conf, service_sign_in, start_world)
 
 NETWORK_KINDS = ('wifi', 'ethernet', 'cellular', 'none')
 # baresip codec modules for 200, in the order it prefers them, with the names
@@ -298,7 +299,7 @@ class Control:
                 for header in ('From', 'To', 'Subject', 'Date'):
                     if message.get(header):
                         f.write(f'{header}: {message[header]}\n')
-                f.write('\n' + mail_text(message))
+                f.write('\n' + text_of(message))
         newest = os.path.join(self.maildir, f'{len(messages)}.txt')
         return f'ok: {len(messages)} mail(s) in {self.maildir}; newest {newest}'
 

@@ -80,12 +80,3 @@ def service_sign_in(client, world, user):
 def daemon_conf(world):
     """vo.conf groups for the demo's daemon: see service_sign_in."""
     return {'service': {'url': world.service.url, 'ca-file': world.service.ca_file}}
-
-
-def mail_text(message):
-    """The text/plain part of an e-mail, decoded (quoted-printable, charset)."""
-    for part in message.walk():
-        if part.get_content_type() == 'text/plain':
-            payload = part.get_payload(decode=True) or b''
-            return payload.decode(part.get_content_charset() or 'utf-8', errors='replace')
-    return '(no text part)\n'

@@ -11,6 +11,7 @@ import zlib
 import pytest
 
 from test_voctl import assert_clean_error, parse_status
+from vo_harness.mail import text_of
 
 # A user only the service creates (the kamailio fixture's alice and bob are
 # written by the harness itself).
@@ -31,15 +32,6 @@ def png_bytes(width=2, height=2):
             + chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0))
             + chunk(b'IDAT', zlib.compress(rows))
             + chunk(b'IEND', b''))
-
-
-def text_of(message):
-    """The text/plain body of an e-mail (email.message.EmailMessage)."""
-    for part in message.walk():
-        if part.get_content_type() == 'text/plain':
-            payload = part.get_payload(decode=True)
-            return payload.decode(part.get_content_charset() or 'utf-8', errors='replace')
-    return ''
 
 
 def sent_to(address):

@@ -2,7 +2,7 @@
 
     mail = MailSink()                 # started
     msg = mail.wait_for(lambda m: m['To'] == 'alice@example.test')
-    print(msg.get_content())
+    print(text_of(msg))
     mail.stop()
 """
 
@@ -14,6 +14,16 @@ import time
 from aiosmtpd.controller import Controller
 
 from . import util
+
+
+def text_of(message):
+    """The text/plain body of an e-mail (email.message.EmailMessage), decoded
+    (quoted-printable or base64, its charset); '' when it has none."""
+    for part in message.walk():
+        if part.get_content_type() == 'text/plain':
+            payload = part.get_payload(decode=True) or b''
+            return payload.decode(part.get_content_charset() or 'utf-8', errors='replace')
+    return ''
 
 
 class _Handler:
