@@ -14,6 +14,7 @@
 #include "config.h"
 #include "vo-service-client-private.h"
 #include "vo-service-json.h"
+#include "vo-text.h"
 #include "vo-service-problem.h"
 
 #include <libsoup/soup.h>
@@ -437,7 +438,7 @@ call_return_answer (GTask *task, SoupMessage *message, GBytes *body)
     return;
   }
   if (!is_json (content_type)) {
-    g_autofree char *type = vo_service_json_printable (content_type, 60);
+    g_autofree char *type = vo_text_printable (content_type, 60);
     g_autofree char *reason = g_strdup_printf ("%s instead of JSON", type ? type : "no type");
 
     g_task_return_error (task, vo_service_error_unreadable (self->host, reason));

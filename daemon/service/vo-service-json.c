@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "vo-service"
 
 #include "vo-service-json.h"
+#include "vo-text.h"
 #include "vo-service-problem.h"
 
 #include <json-glib/json-glib.h>
@@ -163,23 +164,6 @@ text_is_clean (const char *text, FieldFlags flags)
   return TRUE;
 }
 
-/* Control characters as spaces (for text shown to a person). */
-static char *
-text_without_controls (const char *text)
-{
-  GString *clean = g_string_sized_new (strlen (text));
-
-  for (const char *p = text; *p; p = g_utf8_next_char (p)) {
-    gunichar c = g_utf8_get_char (p);
-
-    if (g_unichar_iscntrl (c) || c == 0x2028 || c == 0x2029)
-      g_string_append_c (clean, ' ');
-    else
-      g_string_append_unichar (clean, c);
-  }
-  return g_string_free (clean, FALSE);
-}
-
 /* Reads @key of @object into @out as @flags say; FALSE (and @error) when
  * it is not acceptable. */
 static gboolean
@@ -209,7 +193,7 @@ read_string (JsonObject *object, const char *key, FieldFlags flags, char **out, 
     return unreadable (error, host, "\"%s\" is not UTF-8", key);
   if (!text_is_clean (value, flags))
     return unreadable (error, host, "\"%s\" holds characters it may not", key);
-  *out = (flags & (FIELD_STRICT | FIELD_TOKEN)) ? g_strdup (value) : text_without_controls (value);
+  *out = (flags & (FIELD_STRICT | FIELD_TOKEN)) ? g_strdup (value) : vo_text_without_controls (value);
   return TRUE;
 }
 
@@ -580,26 +564,6 @@ vo_service_json_forwarding_rule (const VoServiceForwardingRule *rule)
   json_builder_add_int_value (builder, rule->timeout_s);
   json_builder_end_object (builder);
   return builder_bytes (builder, FALSE);
-}
-
-/* ---- text for people --------------------------------------------------- */
-
-char *
-vo_service_json_printable (const char *text, guint max_chars)
-{
-  g_autofree char *clean = NULL;
-  glong length;
-
-  if (!text || !g_utf8_validate (text, -1, NULL))
-    return NULL;
-  clean = g_strstrip (text_without_controls (text));
-  if (!*clean)
-    return NULL;
-  length = g_utf8_strlen (clean, -1);
-  if (length <= (glong)max_chars)
-    return g_steal_pointer (&clean);
-  *g_utf8_offset_to_pointer (clean, max_chars) = '\0';
-  return g_strconcat (g_strchomp (clean), "…", NULL);
 }
 
 const char *

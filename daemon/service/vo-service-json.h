@@ -63,11 +63,6 @@ GBytes *vo_service_json_refresh (const char *refresh_token);
 GBytes *vo_service_json_single (const char *key, const char *value);
 GBytes *vo_service_json_forwarding_rule (const VoServiceForwardingRule *rule);
 
-/* The text a service answer may carry to a person (a problem's detail):
- * valid UTF-8 only (else NULL), control characters as spaces, at most
- * @max_chars characters (then "…"). */
-char *vo_service_json_printable (const char *text, guint max_chars);
-
 /* "image/jpeg" for JPEG bytes, "image/png" for PNG, else NULL (§6). */
 const char *vo_service_photo_type (GBytes *image);
 

@@ -1,6 +1,6 @@
 /* vo-service-problem.c: HTTP problems, transport failures and certificate
  * refusals → VO_SERVICE_ERROR with one sentence a person can act on. The
- * certificate sentences say what sip/vo-sip-tls.c says for the registrar,
+ * certificate sentences are common/vo-tls-problem's, as for the registrar,
  * pointing at [service] ca-file instead of [sip] ca-file.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -9,6 +9,8 @@
 
 #include "vo-service-problem.h"
 #include "vo-service-json.h"
+#include "vo-text.h"
+#include "vo-tls-problem.h"
 
 #include <string.h>
 
@@ -128,7 +130,7 @@ vo_service_error_from_response (guint status, const char *content_type, GBytes *
     return g_error_new_literal (VO_SERVICE_ERROR, code,
                                 "Your Virtual Office session has ended; sign in again with your "
                                 "user name and password");
-  detail = vo_service_json_printable (raw_detail, VO_SERVICE_PROBLEM_MAX_DETAIL);
+  detail = vo_text_printable (raw_detail, VO_SERVICE_PROBLEM_MAX_DETAIL);
   for (guint i = 0; i < G_N_ELEMENTS (problem_words); i++) {
     if (problem_words[i].code != code)
       continue;
@@ -151,99 +153,13 @@ vo_service_error_unreadable (const char *host, const char *reason)
 
 /* ---- no answer ---------------------------------------------------------- */
 
-/* "a.example, 192.0.2.1": the names a certificate was issued for, or NULL. */
-static char *
-certificate_names (GTlsCertificate *peer)
-{
-  g_autoptr (GPtrArray) dns = NULL;
-  g_autoptr (GPtrArray) ips = NULL;
-  g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
-  g_auto (GStrv) list = NULL;
-  g_autofree char *joined = NULL;
-
-  if (!peer)
-    return NULL;
-  g_object_get (peer, "dns-names", &dns, "ip-addresses", &ips, NULL);
-  for (guint i = 0; dns && i < MIN (dns->len, 4); i++) {
-    GBytes *name = g_ptr_array_index (dns, i);
-    g_autofree char *text = g_strndup (g_bytes_get_data (name, NULL), g_bytes_get_size (name));
-
-    g_strv_builder_add (names, text);
-  }
-  for (guint i = 0; ips && i < MIN (ips->len, 4); i++) {
-    g_autofree char *text = g_inet_address_to_string (g_ptr_array_index (ips, i));
-
-    g_strv_builder_add (names, text);
-  }
-  list = g_strv_builder_end (names);
-  joined = g_strjoinv (", ", list);
-  return list[0] ? vo_service_json_printable (joined, 200) : NULL;
-}
-
-static char *
-certificate_date (GTlsCertificate *peer, gboolean not_after)
-{
-  g_autoptr (GDateTime) when = NULL;
-
-  if (peer)
-    when = not_after ? g_tls_certificate_get_not_valid_after (peer)
-                     : g_tls_certificate_get_not_valid_before (peer);
-  return when ? g_date_time_format (when, "%Y-%m-%d %H:%M UTC") : g_strdup ("an unknown date");
-}
-
-static char *
-describe_certificate (GTlsCertificateFlags errors, GTlsCertificate *peer, const char *host,
-                      const char *ca_file)
-{
-  g_autofree char *names = NULL;
-  g_autofree char *date = NULL;
-
-  if (errors & G_TLS_CERTIFICATE_UNKNOWN_CA) {
-    if (ca_file)
-      return g_strdup_printf ("The Virtual Office service's certificate for %s is not trusted "
-                              "(unknown CA): it is not signed by a CA in %s, the [service] "
-                              "ca-file of vo.conf; check that file, or someone may be "
-                              "impersonating the service",
-                              host, ca_file);
-    return g_strdup_printf ("The Virtual Office service's certificate for %s is not trusted "
-                            "(unknown CA): it is not signed by an authority this computer "
-                            "trusts. If your company uses its own CA, set [service] ca-file in "
-                            "vo.conf to its certificate (PEM) and restart vo-daemon; otherwise "
-                            "someone may be impersonating the service",
-                            host);
-  }
-  if (errors & G_TLS_CERTIFICATE_BAD_IDENTITY) {
-    names = certificate_names (peer);
-    return g_strdup_printf ("The Virtual Office service's certificate was issued for %s, not %s "
-                            "(wrong name): use the service's address as its certificate gives "
-                            "it, or ask the service's administrator for a certificate for %s",
-                            names ? names : "another name", host, host);
-  }
-  if (errors & G_TLS_CERTIFICATE_EXPIRED) {
-    date = certificate_date (peer, TRUE);
-    return g_strdup_printf ("The Virtual Office service's certificate for %s expired on %s: ask "
-                            "the service's administrator to renew it (or check this computer's "
-                            "clock)",
-                            host, date);
-  }
-  if (errors & G_TLS_CERTIFICATE_NOT_ACTIVATED) {
-    date = certificate_date (peer, FALSE);
-    return g_strdup_printf ("The Virtual Office service's certificate for %s is not valid "
-                            "before %s: check this computer's clock",
-                            host, date);
-  }
-  if (errors & G_TLS_CERTIFICATE_REVOKED)
-    return g_strdup_printf ("The Virtual Office service's certificate for %s has been revoked: "
-                            "ask the service's administrator for a new one",
-                            host);
-  if (errors & G_TLS_CERTIFICATE_INSECURE)
-    return g_strdup_printf ("The Virtual Office service's certificate for %s uses an insecure "
-                            "algorithm: ask the service's administrator for a new one",
-                            host);
-  return g_strdup_printf ("The Virtual Office service's certificate for %s could not be "
-                          "verified: ask the service's administrator to check it",
-                          host);
-}
+/* The service's words for vo_tls_problem_describe(). */
+static const VoTlsParty service_party = {
+  .whose = "The Virtual Office service's",
+  .owner = "service",
+  .ca_key = "[service] ca-file",
+  .right_name = "use the service's address as its certificate gives it",
+};
 
 /* "host" of "host:port" or "[v6]:port": certificates name hosts, not ports. */
 static char *
@@ -267,7 +183,8 @@ vo_service_error_from_transport (const GError *error, GTlsCertificateFlags certi
                         "The request to the Virtual Office service at %s was cancelled", host);
   if (certificate_errors || g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE)) {
     g_autofree char *name = host_without_port (host);
-    g_autofree char *message = describe_certificate (certificate_errors, peer, name, ca_file);
+    g_autofree char *message = vo_tls_problem_describe (&service_party, certificate_errors, peer,
+                                                        name, ca_file);
 
     return g_error_new_literal (VO_SERVICE_ERROR, VO_SERVICE_ERROR_CERTIFICATE, message);
   }
@@ -277,7 +194,7 @@ vo_service_error_from_transport (const GError *error, GTlsCertificateFlags certi
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     reason = g_strdup ("no answer in time");
   else
-    reason = vo_service_json_printable (error ? error->message : NULL, 200);
+    reason = vo_text_printable (error ? error->message : NULL, 200);
   return g_error_new (VO_SERVICE_ERROR, VO_SERVICE_ERROR_UNREACHABLE,
                       "Cannot reach the Virtual Office service at %s (%s); vo-daemon keeps trying",
                       host, reason ? reason : "no connection");

@@ -14,6 +14,7 @@
 
 #include "vo-sip-tls.h"
 #include "vo-error.h"
+#include "vo-tls-problem.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -132,29 +133,6 @@ check_data_free (CheckData *data)
   g_free (data);
 }
 
-/* The CN of @certificate's subject, or NULL. */
-static char *
-certificate_cn (GTlsCertificate *certificate)
-{
-  g_autofree char *subject = NULL;
-  g_auto(GStrv) parts = NULL;
-  char *cn = NULL;
-
-  g_object_get (certificate, "subject-name", &subject, NULL);
-  if (!subject)
-    return NULL;
-  parts = g_strsplit (subject, ",", -1);
-  for (guint i = 0; parts[i]; i++) {
-    const char *part = g_strstrip (parts[i]);
-
-    if (g_str_has_prefix (part, "CN=")) {
-      g_free (cn);
-      cn = g_strdup (part + 3);
-    }
-  }
-  return cn;
-}
-
 /* Sofia-SIP 1.12.11 checks a name against the subjectAltNames, or the CN
  * when there are none, and cannot read IP-address SANs: a server reached by
  * its IP address passes there only with that address as CN and no SANs,
@@ -172,7 +150,7 @@ identity_in_cn_only (GTlsCertificate *peer, const char *host)
   g_object_get (peer, "dns-names", &dns, "ip-addresses", &ips, NULL);
   if ((dns && dns->len) || (ips && ips->len))
     return FALSE;
-  cn = certificate_cn (peer);
+  cn = vo_tls_certificate_cn (peer);
   return g_strcmp0 (cn, host) == 0;
 }
 
@@ -207,85 +185,13 @@ on_client_event (GSocketClient *client, GSocketClientEvent event,
                            G_CALLBACK (on_accept_certificate), user_data, 0);
 }
 
-/* "a.example, b.example" from the certificate's names, or NULL. */
-static char *
-certificate_names (GTlsCertificate *certificate)
-{
-  g_autoptr(GPtrArray) dns = NULL;
-  g_autoptr(GPtrArray) ips = NULL;
-  g_autoptr(GString) names = g_string_new (NULL);
-
-  if (!certificate)
-    return NULL;
-  g_object_get (certificate, "dns-names", &dns, "ip-addresses", &ips, NULL);
-  for (guint i = 0; dns && i < dns->len && i < 4; i++) {
-    gsize size = 0;
-    const char *name = g_bytes_get_data (g_ptr_array_index (dns, i), &size);
-
-    g_string_append_printf (names, "%s%.*s", names->len ? ", " : "", (int) size, name);
-  }
-  for (guint i = 0; ips && i < ips->len && i < 4; i++) {
-    g_autofree char *ip = g_inet_address_to_string (g_ptr_array_index (ips, i));
-
-    g_string_append_printf (names, "%s%s", names->len ? ", " : "", ip);
-  }
-  if (!names->len)
-    return certificate_cn (certificate);
-  return g_string_free (g_steal_pointer (&names), FALSE);
-}
-
-static char *
-certificate_date (GTlsCertificate *certificate, gboolean after)
-{
-  g_autoptr(GDateTime) date = NULL;
-
-  if (certificate)
-    date = after ? g_tls_certificate_get_not_valid_after (certificate)
-                 : g_tls_certificate_get_not_valid_before (certificate);
-  return date ? g_date_time_format (date, "%Y-%m-%d %H:%M UTC") : g_strdup ("an unknown date");
-}
-
-/* One sentence a person can act on; the most telling flag first. */
-static char *
-check_describe (const CheckData *data)
-{
-  g_autofree char *names = NULL;
-  g_autofree char *date = NULL;
-  const char *host = data->host;
-
-  if (data->errors & G_TLS_CERTIFICATE_UNKNOWN_CA)
-    return g_strdup_printf ("The server's certificate for %s is not trusted (unknown CA): it is "
-                            "not signed by an authority this computer trusts. If your company "
-                            "uses its own CA, set [sip] ca-file in vo.conf to its certificate "
-                            "(PEM) and restart vo-daemon; otherwise someone may be "
-                            "impersonating the server", host);
-  if (data->errors & G_TLS_CERTIFICATE_BAD_IDENTITY) {
-    names = certificate_names (data->peer);
-    return g_strdup_printf ("The server's certificate was issued for %s, not %s (wrong name): "
-                            "sign in with the registrar's name as its certificate gives it, "
-                            "or ask the server's administrator for a certificate for %s",
-                            names ? names : "another name", host, host);
-  }
-  if (data->errors & G_TLS_CERTIFICATE_EXPIRED) {
-    date = certificate_date (data->peer, TRUE);
-    return g_strdup_printf ("The server's certificate for %s expired on %s: ask the server's "
-                            "administrator to renew it (or check this computer's clock)",
-                            host, date);
-  }
-  if (data->errors & G_TLS_CERTIFICATE_NOT_ACTIVATED) {
-    date = certificate_date (data->peer, FALSE);
-    return g_strdup_printf ("The server's certificate for %s is not valid before %s: check "
-                            "this computer's clock", host, date);
-  }
-  if (data->errors & G_TLS_CERTIFICATE_REVOKED)
-    return g_strdup_printf ("The server's certificate for %s has been revoked: ask the "
-                            "server's administrator for a new one", host);
-  if (data->errors & G_TLS_CERTIFICATE_INSECURE)
-    return g_strdup_printf ("The server's certificate for %s uses an insecure algorithm: ask "
-                            "the server's administrator for a new one", host);
-  return g_strdup_printf ("The server's certificate for %s could not be verified: ask the "
-                          "server's administrator to check it", host);
-}
+/* The registrar's words for vo_tls_problem_describe(). */
+static const VoTlsParty sip_server = {
+  .whose = "The server's",
+  .owner = "server",
+  .ca_key = "[sip] ca-file",
+  .right_name = "sign in with the registrar's name as its certificate gives it",
+};
 
 static void
 on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
@@ -302,7 +208,8 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   }
   if (data->refused) {
-    data->message = check_describe (data);
+    data->message = vo_tls_problem_describe (&sip_server, data->errors, data->peer, data->host,
+                                             NULL);
     g_task_return_int (task, VO_SIP_TLS_CHECK_BAD_CERTIFICATE);
     return;
   }

@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "vo-service-json.h"
+#include "vo-text.h"
 
 #include <string.h>
 
@@ -372,10 +373,10 @@ test_request_bodies (void)
 static void
 test_printable (void)
 {
-  g_autofree char *clean = vo_service_json_printable ("  bad\x1b[31m\r\nthing ", 100);
-  g_autofree char *cut = vo_service_json_printable ("ééééé", 3);
-  g_autofree char *blank = vo_service_json_printable ("\n\t", 10);
-  g_autofree char *latin1 = vo_service_json_printable ("caf\xe9", 10);
+  g_autofree char *clean = vo_text_printable ("  bad\x1b[31m\r\nthing ", 100);
+  g_autofree char *cut = vo_text_printable ("ééééé", 3);
+  g_autofree char *blank = vo_text_printable ("\n\t", 10);
+  g_autofree char *latin1 = vo_text_printable ("caf\xe9", 10);
 
   g_assert_cmpstr (clean, ==, "bad [31m  thing");
   g_assert_cmpstr (cut, ==, "ééé…");
