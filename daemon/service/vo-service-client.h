@@ -46,6 +46,7 @@ typedef struct {
   char *sip_uri;
   char *photo_etag;          /* NULL when the user has no photo */
   char *photo_content_type;  /* NULL when the user has no photo */
+  char *country;             /* ISO 3166-1 alpha-2 region ("NL") or "" */
   char **capabilities;       /* never NULL */
 } VoServiceProfile;
 
@@ -62,6 +63,35 @@ typedef struct {
 
 void vo_service_forwarding_rule_free (VoServiceForwardingRule *rule);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (VoServiceForwardingRule, vo_service_forwarding_rule_free)
+
+/* One entry of GET /v1/directory (docs/service-api.md §9). Strings are ""
+ * when the service has none; the arrays are never NULL. */
+typedef struct {
+  char *id;                 /* the colleague's user name */
+  char *display_name;
+  char *extension;
+  char *sip_uri;            /* a sip:/sips: URI or "" */
+  char **numbers;
+  char **emails;
+  char *company;
+  char *department;
+  char *photo_etag;         /* NULL when the entry has no photo */
+  char *photo_content_type; /* NULL when the entry has no photo */
+} VoServiceDirectoryEntry;
+
+void vo_service_directory_entry_free (VoServiceDirectoryEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VoServiceDirectoryEntry, vo_service_directory_entry_free)
+
+/* One page of a delta-synced collection (§2.4). */
+typedef struct {
+  GPtrArray *items;   /* VoServiceDirectoryEntry */
+  char **deleted;     /* ids; never NULL */
+  char *next;         /* the path of the next page, or NULL on the last */
+  char *sync_token;   /* on the last page, else NULL */
+} VoServiceDirectoryPage;
+
+void vo_service_directory_page_free (VoServiceDirectoryPage *page);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (VoServiceDirectoryPage, vo_service_directory_page_free)
 
 /* The photo size cap of docs/service-api.md §6. */
 #define VO_SERVICE_PHOTO_MAX_BYTES (2 * 1024 * 1024)
@@ -171,5 +201,40 @@ void vo_service_client_put_forwarding_rule_async (VoServiceClient *self,
                                                   gpointer user_data);
 gboolean vo_service_client_put_forwarding_rule_finish (VoServiceClient *self,
                                                        GAsyncResult *result, GError **error);
+
+/* GET /v1/directory. @next: a page's "next" path to follow, or NULL for
+ * the first page; @since: a sync token (only with @next NULL) or NULL for
+ * everything. An expired token fails VO_SERVICE_ERROR_SYNC_EXPIRED: start
+ * again without one. */
+void vo_service_client_get_directory_page_async (VoServiceClient *self, const char *next,
+                                                 const char *since, GCancellable *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer user_data);
+VoServiceDirectoryPage *vo_service_client_get_directory_page_finish (VoServiceClient *self,
+                                                                     GAsyncResult *result,
+                                                                     GError **error);
+
+/* GET /v1/directory/{id}/photo: the image (NOT_FOUND when there is none);
+ * @content_type_out (optional) gets its type. */
+void vo_service_client_get_directory_photo_async (VoServiceClient *self, const char *id,
+                                                  GCancellable *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer user_data);
+GBytes *vo_service_client_get_directory_photo_finish (VoServiceClient *self,
+                                                      GAsyncResult *result,
+                                                      char **content_type_out, GError **error);
+
+/* GET /v1/favorites: the ids, in the order they were added. */
+void vo_service_client_get_favorites_async (VoServiceClient *self, GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+GStrv vo_service_client_get_favorites_finish (VoServiceClient *self, GAsyncResult *result,
+                                              GError **error);
+
+/* PUT (@favorite TRUE) or DELETE /v1/favorites/{id}. */
+void vo_service_client_set_favorite_async (VoServiceClient *self, const char *id,
+                                           gboolean favorite, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
+gboolean vo_service_client_set_favorite_finish (VoServiceClient *self, GAsyncResult *result,
+                                                GError **error);
 
 G_END_DECLS

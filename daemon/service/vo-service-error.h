@@ -32,6 +32,8 @@ typedef enum {
   VO_SERVICE_ERROR_TOO_LARGE,        /* 413 */
   VO_SERVICE_ERROR_UNSUPPORTED_TYPE, /* 415 */
   VO_SERVICE_ERROR_CANCELLED,        /* the caller cancelled */
+  VO_SERVICE_ERROR_SYNC_EXPIRED,     /* 410 sync-token-expired: sync again from scratch */
+  VO_SERVICE_ERROR_CONFLICT,         /* 409 (e.g. too many favorites) */
 } VoServiceErrorCode;
 
 /* TRUE for UNREACHABLE, SERVER and UNREADABLE: try again later. */
