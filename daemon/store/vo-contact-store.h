@@ -27,8 +27,9 @@ typedef struct {
   char **numbers;    /* as the source has them */
   char **uris;       /* sip:/sips: URIs */
   char **emails;
-  char *photo;       /* a local file path, or "" */
-  char *photo_etag;  /* the service's ETag of the photo not yet fetched (company), or "" */
+  char *photo;       /* a local file path (the photo is cached there), or "" */
+  char *photo_etag;  /* company: the service's ETag of the entry's photo ("" when it has
+                      * none); the photo is fetched lazily, so photo may still be "" */
   char *note;
   gint64 changed_us; /* when the row was last written */
   gboolean favorite; /* read: whether id is in the favorites (written with set_favorite) */
