@@ -11,6 +11,7 @@ import re
 import signal
 import socket
 import ssl
+import time
 import urllib.parse
 
 import aiohttp
@@ -571,6 +572,271 @@ def test_restart_keeps_users_sessions_photo_and_rules(svc, alice):
     got, _ = read_events(svc, alice.token, after=event['id'] - 1, count=1)
     assert got == [event] and event['type'] == 'forwarding.changed'
     assert svc.client().sign_in('bob', BOB_PW)['username'] == 'bob'
+
+
+# -- the company directory (§9, §12) ---------------------------------------------------
+def directory_page(client, path):
+    r = client.get(path)
+    assert r.status == 200, r
+    return r.json()
+
+
+def test_directory_lists_users_and_colleagues_in_pages(svc, alice):
+    ids = svc.generate_directory(250, seed=3)
+    assert ids[:2] == ['gen00001', 'gen00002'] and len(ids) == 250
+    page = directory_page(alice, '/v1/directory?limit=100')
+    assert len(page['items']) == 100 and page['deleted'] == [] and 'sync-token' not in page
+    assert page['next'].startswith('/v1/directory?')
+    items, deleted, token, pages = alice.directory(limit=100)
+    assert pages == 3 and deleted == [] and token
+    assert set(items) == {'alice', 'bob', 'carol', *ids}      # the user included
+    assert items['alice'] == {
+        'id': 'alice', 'display-name': 'Alice Example', 'extension': '201',
+        'sip-uri': f'sip:alice@{DOMAIN}', 'numbers': ['201', '+31612345678'],
+        'emails': ['alice@example.test'], 'company': 'Example BV', 'department': 'Sales',
+        'photo': None}
+    assert items['carol']['numbers'] == [] and items['carol']['emails'] == []
+    assert items['gen00250']['extension'] == '500250'
+    assert len(alice.directory()[0]) == 253          # default limit 100, same entries
+    for bad in ('0', '501', 'x', '-1', '١'):
+        assert_problem(alice.get(f'/v1/directory?limit={urllib.parse.quote(bad)}'), 400,
+                       'invalid-request')
+    assert_problem(alice.get('/v1/directory?cursor=not-ours'), 400, 'invalid-request')
+
+
+def test_directory_delta_sync_names_changes_and_deletions(svc, alice):
+    svc.generate_directory(5)
+    items, _, first_token, _ = alice.directory()
+    svc.put_directory_entry('dora', display_name='Dora Zoë Explorer', extension='301',
+                            numbers=['+31201110000'], emails=['dora@example.test'],
+                            sip_uri='sip:dora@vo.test', company='Example BV',
+                            department='Travel')
+    svc.update_user('bob', display_name='Bob the Builder')
+    svc.delete_directory_entry('gen00002')
+    svc.put_directory_entry('gone', display_name='Here and gone')
+    svc.delete_directory_entry('gone')
+    svc.delete_user('carol')
+    changed, deleted, token, _ = alice.directory(since=first_token)
+    assert set(changed) == {'dora', 'bob'}
+    assert changed['dora']['display-name'] == 'Dora Zoë Explorer'
+    assert changed['bob']['display-name'] == 'Bob the Builder'
+    assert sorted(deleted) == ['carol', 'gen00002', 'gone']
+    assert token != first_token
+    assert alice.directory(since=token)[:2] == ({}, [])      # nothing since
+    # A full listing has only live entries, and replaced ones once.
+    items, deleted, _, _ = alice.directory()
+    assert deleted == [] and {'carol', 'gen00002', 'gone'}.isdisjoint(items)
+    assert items['dora']['department'] == 'Travel'
+    # An entry deleted while a client pages is in the delta after it.
+    first = directory_page(alice, '/v1/directory?limit=3')
+    victim = next(i['id'] for i in first['items'] if i['id'].startswith('gen'))
+    svc.delete_directory_entry(victim)
+    svc.put_directory_entry('late', display_name='Late Arrival')
+    path = first['next']
+    while path:
+        page = directory_page(alice, path)
+        path = page['next']
+    changed, deleted, _, _ = alice.directory(since=page['sync-token'])
+    assert victim in deleted and 'late' in changed
+
+
+def test_directory_unknown_sync_token_is_410(svc, alice):
+    svc.generate_directory(3)
+    _, _, token, _ = alice.directory()
+    epoch, _, revision = token.partition('.')
+    for bad in ('garbage', '', f'{epoch}.{int(revision) + 1000}', f'other.{revision}',
+                f'{epoch}.x', 'é'):
+        assert_problem(alice.get('/v1/directory?since=' + urllib.parse.quote(bad)), 410,
+                       'sync-token-expired')
+    page = directory_page(alice, '/v1/directory?limit=1')
+    assert alice.get('/v1/directory?since=' + token).status == 200
+    svc.expire_directory_sync_tokens()
+    assert_problem(alice.get('/v1/directory?since=' + token), 410, 'sync-token-expired')
+    assert_problem(alice.get(page['next']), 410, 'sync-token-expired')
+    assert len(alice.directory()[0]) == 6            # starting over works
+
+
+def test_directory_photo_etag_range_and_404(svc, alice):
+    svc.put_directory_entry('dora', display_name='Dora')
+    assert_problem(alice.get('/v1/directory/dora/photo'), 404, 'not-found')
+    assert_problem(alice.get('/v1/directory/nobody/photo'), 404, 'not-found')
+    svc.set_directory_photo('dora', PNG)
+    photo = alice.directory()[0]['dora']['photo']
+    assert photo['path'] == '/v1/directory/dora/photo' and photo['size'] == len(PNG)
+    assert photo['content-type'] == 'image/png'
+    r = alice.get(photo['path'])
+    assert r.status == 200 and r.body == PNG and r.headers['ETag'] == photo['etag']
+    assert r.headers['Content-Type'] == 'image/png'
+    r = alice.get(photo['path'], headers={'If-None-Match': photo['etag']})
+    assert r.status == 304 and r.body == b''
+    r = alice.get(photo['path'], headers={'Range': 'bytes=8-15'})
+    assert r.status == 206 and r.body == PNG[8:16]
+    assert r.headers['Content-Range'] == f'bytes 8-15/{len(PNG)}'
+    assert_problem(alice.get(photo['path'], headers={'Range': f'bytes={len(PNG)}-'}), 416,
+                   'range-not-satisfiable')
+    admin = svc.client(token=svc.admin_token)
+    assert_problem(admin.request('PUT', '/admin/v1/directory/dora/photo', data=b'GIF89a',
+                                 content_type='image/png'), 415, 'unsupported-media-type')
+    # A user's own photo is their directory photo.
+    bob = svc.client()
+    bob.sign_in('bob', BOB_PW)
+    assert bob.put('/v1/me/photo', data=JPEG, content_type='image/jpeg').status == 200
+    bob_photo = alice.directory()[0]['bob']['photo']
+    assert alice.get(bob_photo['path']).body == JPEG
+    assert bob_photo['etag'] == bob.get('/v1/me').json()['photo']['etag']
+    svc.set_directory_photo('dora', None)
+    assert alice.directory()[0]['dora']['photo'] is None
+    assert_problem(alice.get(photo['path']), 404, 'not-found')
+    svc.delete_directory_entry('dora')
+    assert_problem(alice.get(photo['path']), 404, 'not-found')
+
+
+def test_directory_changed_on_every_socket_one_per_change(svc, alice):
+    bob = svc.client()
+    bob.sign_in('bob', BOB_PW)
+
+    def changes():
+        svc.generate_directory(500)       # one transaction: one event
+        svc.put_directory_entry('dora', display_name='Dora')
+        assert alice.put('/v1/forwarding/busy', {'enabled': False}).status == 200
+    events, _ = read_events(svc, alice.token, count=3, action=changes)
+    assert [(e['type'], e['data']) for e in events] == [
+        ('directory.changed', {}), ('directory.changed', {}),
+        ('forwarding.changed', {'condition': 'busy'})]
+    got, _ = read_events(svc, bob.token, count=1,
+                         action=lambda: svc.delete_directory_entry('dora'))
+    assert got[0]['type'] == 'directory.changed'
+
+
+def test_admin_directory_validation(svc, alice):
+    admin = svc.client(token=svc.admin_token)
+    for body in ({'numbers': '+31201110000'}, {'numbers': [1]}, {'display-name': 3},
+                 {'sip-uri': 'http://x'}, {'nickname': 'x'}):
+        assert_problem(admin.put('/admin/v1/directory/dora', body), 400, 'invalid-request')
+    assert_problem(admin.put('/admin/v1/directory/' + 'x' * 129, {}), 400, 'invalid-request')
+    assert_problem(admin.put('/admin/v1/directory/a%25b', {}), 400, 'invalid-request')
+    assert_problem(admin.put('/admin/v1/directory/alice', {}), 409, 'conflict')
+    assert_problem(admin.delete('/admin/v1/directory/alice'), 409, 'conflict')
+    assert_problem(admin.delete('/admin/v1/directory/nobody'), 404, 'not-found')
+    assert_problem(svc.client(token='wrong').put('/admin/v1/directory/dora', {}), 403,
+                   'forbidden')
+    for body in ({'count': -1}, {'count': 200001}, {'count': 2, 'photos': 3},
+                 {'count': 2, 'prefix': 'a/b'}, {'count': True}, {}):
+        assert_problem(admin.post('/admin/v1/directory/generate', body), 400,
+                       'invalid-request')
+    svc.add_user('zz00002', 'Zz-pw-1234')
+    assert_problem(admin.post('/admin/v1/directory/generate', {'count': 3, 'prefix': 'zz'}),
+                   409, 'conflict')
+    assert set(alice.directory()[0]) == {'alice', 'bob', 'carol', 'zz00002'}   # nothing stored
+    # country: a profile field, NL by default.
+    assert svc.update_user('bob', country='BE')['country'] == 'BE'
+    assert_problem(admin.request('PATCH', '/admin/v1/users/bob', body={'country': 'nl'}), 400,
+                   'invalid-request')
+    assert svc.update_user('bob', country='')['country'] == ''
+    assert alice.get('/v1/me').json()['country'] == 'NL'
+
+
+def test_generate_is_deterministic_with_accents_shared_names_and_photos(svc, alice):
+    first = svc.generate_directory(400, photos=4, seed=7, prefix='a')
+    svc.generate_directory(400, photos=4, seed=7, prefix='b')
+    svc.generate_directory(400, seed=8, prefix='c')
+    items = alice.directory(limit=500)[0]
+
+    def people(prefix, keys=('display-name', 'extension', 'numbers', 'emails', 'department')):
+        return [tuple(str(items[f'{prefix}{n:05d}'][k]) for k in keys) for n in range(1, 401)]
+    assert people('a') == people('b') != people('c')
+    names = [items[i]['display-name'] for i in first]
+    assert any(not n.isascii() for n in names)                  # Zoë Müller, José Álvarez...
+    firsts = [n.split()[0] for n in names]
+    assert max(firsts.count(f) for f in firsts) > 1             # searches are ambiguous
+    assert len(set(names)) < len(names)
+    assert all(len(items[i]['numbers']) == 2 and items[i]['emails'] for i in first)
+    with_photo = [i for i in first if items[i]['photo']]
+    assert with_photo == first[:4]
+    photos = [alice.get(items[i]['photo']['path']).body for i in with_photo]
+    assert all(p.startswith(b'\x89PNG\r\n\x1a\n') and p[12:16] == b'IHDR' for p in photos)
+    assert photos == [alice.get(items['b' + i[1:]]['photo']['path']).body for i in with_photo]
+    # The same seed again replaces the entries with equal ones.
+    _, _, token, _ = alice.directory()
+    assert svc.generate_directory(400, photos=4, seed=7, prefix='a') == first
+    again = alice.directory(since=token)[0]
+    assert set(again) == set(first) and all(again[i] == items[i] for i in first)
+
+
+def test_directory_generate_and_page_100000_fast(svc, alice):
+    start = time.monotonic()
+    svc.generate_directory(10000, photos=100, prefix='ten')
+    ten_thousand = time.monotonic() - start
+    start = time.monotonic()
+    svc.generate_directory(100000, prefix='big')
+    hundred_thousand = time.monotonic() - start
+    page_times = []
+    path, count = '/v1/directory?limit=500', 0
+    while path:
+        start = time.monotonic()
+        page = directory_page(alice, path)
+        page_times.append(time.monotonic() - start)
+        count += len(page['items'])
+        path = page['next']
+    page_times.sort()
+    print(f'generate 10,000 (100 photos): {ten_thousand:.2f} s; 100,000: '
+          f'{hundred_thousand:.2f} s; {len(page_times)} pages of 500: median '
+          f'{page_times[len(page_times) // 2] * 1000:.0f} ms, max {page_times[-1] * 1000:.0f} ms')
+    assert count == 110003
+    assert ten_thousand < util.scaled(5) and hundred_thousand < util.scaled(60)
+    assert page_times[len(page_times) // 2] < util.scaled(0.5)
+
+
+# -- favorites (§10) -------------------------------------------------------------------
+async def _put_favorites(svc, token, ids):
+    """PUT the ids, several at a time on keep-alive connections; the statuses."""
+    headers = {'Authorization': f'Bearer {token}'}
+    tls = ssl_context(svc)     # one context: connections are reused per context
+    async with aiohttp.ClientSession(headers=headers) as session:
+        async def put(fav):
+            async with session.put(f'{svc.url}/v1/favorites/{urllib.parse.quote(fav, safe="")}',
+                                   ssl=tls) as r:
+                return r.status
+        return await asyncio.gather(*(put(fav) for fav in ids))
+
+
+def test_favorites_crud_limits_and_events(svc, alice):
+    r = alice.get('/v1/favorites')
+    assert r.status == 200 and r.json() == {'items': []}
+    empty_etag = r.headers['ETag']
+    odd = 'personal:6f1c/a b%c?d#e'
+
+    def add():
+        for fav in ('company:bob', odd, 'company:bob'):
+            assert alice.put('/v1/favorites/' + urllib.parse.quote(fav, safe='')).status == 204
+    events, _ = read_events(svc, alice.token, count=2, action=add)
+    assert [e['type'] for e in events] == ['favorites.changed'] * 2   # not for the repeat
+    r = alice.get('/v1/favorites', headers={'If-None-Match': empty_etag})
+    assert r.status == 200 and r.json()['items'] == ['company:bob', odd]
+    assert alice.get('/v1/favorites', headers={'If-None-Match': r.headers['ETag']}).status \
+        == 304
+    # Only alice's sockets hear of her favorites: bob's next event is his own.
+    bob = svc.client()
+    bob.sign_in('bob', BOB_PW)
+
+    def alice_then_bob():
+        assert alice.delete('/v1/favorites/company%3Abob').status == 204
+        assert alice.delete('/v1/favorites/company%3Abob').status == 204   # none: no event
+        assert bob.put('/v1/favorites/company%3Aalice').status == 204
+    (bob_event,), _ = read_events(svc, bob.token, count=1, action=alice_then_bob)
+    assert bob_event['type'] == 'favorites.changed'
+    assert alice.get('/v1/favorites').json()['items'] == [odd]
+    assert bob.get('/v1/favorites').json()['items'] == ['company:alice']
+    for bad in ('x' * 257, 'caf%C3%A9', 'tab%09'):
+        assert_problem(alice.put('/v1/favorites/' + bad), 400, 'invalid-request')
+    many = [f'company:gen{n:05d}' for n in range(999)]
+    assert asyncio.run(_put_favorites(svc, alice.token, many)) == [204] * 999
+    assert_problem(alice.put('/v1/favorites/one-too-many'), 409, 'conflict')
+    assert alice.put('/v1/favorites/company%3Agen00000').status == 204   # already one
+    items = alice.get('/v1/favorites').json()['items']
+    assert len(items) == 1000 and items[0] == odd and set(items[1:]) == set(many)
+    svc.restart()
+    assert alice.get('/v1/favorites').json()['items'] == items
 
 
 # -- server-side forwarding in kamailio ----------------------------------------------------

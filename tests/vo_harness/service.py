@@ -7,6 +7,9 @@
     c = svc.client()                      # HTTPS client trusting svc.ca_file
     r = c.post('/v1/session', {'username': 'alice', 'password': 'Alice-pw-1'})
     svc.faults('500', paths=['/v1/me'], count=1)
+    svc.generate_directory(10000, photos=100)   # colleagues gen00001...
+    svc.put_directory_entry('dora', display_name='Dora Zoë', numbers=['+31201110000'])
+    items, deleted, token, pages = c.directory(since=None, limit=500)
     svc.restart()                          # same port, same state
 """
 
@@ -18,6 +21,7 @@ import sqlite3
 import ssl
 import tempfile
 import time
+import urllib.parse
 
 from . import util
 from .tlsca import TestCA
@@ -29,6 +33,10 @@ READY = 'vo-service listening on '
 
 class ServiceError(RuntimeError):
     pass
+
+
+def _quoted(path_segment):
+    return urllib.parse.quote(path_segment, safe='')
 
 
 class Response:
@@ -84,6 +92,23 @@ class ServiceClient:
 
     def get(self, path, **kw):
         return self.request('GET', path, **kw)
+
+    def directory(self, since=None, limit=None):
+        """Every page of GET /v1/directory (following `next`): (items by id,
+        deleted ids, sync token, number of pages)."""
+        query = {k: v for k, v in (('since', since), ('limit', limit)) if v is not None}
+        path = '/v1/directory' + ('?' + urllib.parse.urlencode(query) if query else '')
+        items, deleted, pages = {}, [], 0
+        while path:
+            r = self.get(path)
+            if r.status != 200:
+                raise ServiceError(f'GET {path} failed: {r}')
+            page = r.json()
+            pages += 1
+            items.update((item['id'], item) for item in page['items'])
+            deleted += page['deleted']
+            path = page['next']
+        return items, deleted, page['sync-token'], pages
 
     def post(self, path, body=None, **kw):
         return self.request('POST', path, body=body, **kw)
@@ -174,7 +199,10 @@ class Service(util.ChildProcess):
             if self.proc.poll() is not None:
                 raise ServiceError(f'vo-service exited with {self.proc.returncode}:\n'
                                    + util.tail(self.log, 40))
-            return READY in util.read_text(self.log)[offset:]
+            # offset counts bytes: read bytes (the log may hold non-ASCII paths).
+            with open(self.log, 'rb') as logf:
+                logf.seek(offset)
+                return READY.encode() in logf.read()
         try:
             util.wait_until(ready, util.scaled(timeout), interval=0.02,
                             what='vo-service to listen')
@@ -231,6 +259,42 @@ class Service(util.ChildProcess):
     def revoke(self, username):
         """End every session of the user (open event sockets close 4403)."""
         self._admin('POST', f'/admin/v1/users/{username}/revoke')
+
+    # -- the company directory (docs/service-api.md §9, §12) -------------
+    def put_directory_entry(self, entry_id, **fields):
+        """Create or replace a directory-only colleague: display_name=...,
+        extension=..., sip_uri=..., numbers=[...], emails=[...], company=...,
+        department=... Returns the item of GET /v1/directory. Emits
+        directory.changed."""
+        body = {key.replace('_', '-'): value for key, value in fields.items()}
+        return self._admin('PUT', f'/admin/v1/directory/{_quoted(entry_id)}', body).json()
+
+    def delete_directory_entry(self, entry_id):
+        self._admin('DELETE', f'/admin/v1/directory/{_quoted(entry_id)}')
+
+    def set_directory_photo(self, entry_id, data):
+        """data: PNG or JPEG bytes, or None to remove the photo. A user's
+        photo is their own (/v1/me/photo)."""
+        path = f'/admin/v1/directory/{_quoted(entry_id)}/photo'
+        if data is None:
+            self._admin('DELETE', path)
+            return
+        kind = 'image/png' if data.startswith(b'\x89PNG') else 'image/jpeg'
+        r = self.client(token=self.admin_token).request('PUT', path, data=data,
+                                                        content_type=kind)
+        if r.status != 200:
+            raise ServiceError(f'PUT {path} failed: {r}')
+
+    def generate_directory(self, count, photos=0, seed=1, prefix='gen'):
+        """`count` generated colleagues PREFIX00001... (the first `photos`
+        with a PNG), the same for the same seed, in one transaction and one
+        directory.changed. Returns their ids."""
+        body = {'count': count, 'photos': photos, 'seed': seed, 'prefix': prefix}
+        return self._admin('POST', '/admin/v1/directory/generate', body).json()['ids']
+
+    def expire_directory_sync_tokens(self):
+        """Every sync token handed out answers 410 sync-token-expired from now on."""
+        self._admin('POST', '/admin/v1/directory/expire-sync-tokens')
 
     def faults(self, mode, paths=None, count=None):
         """Make the next `count` (default all) client requests under `paths`
