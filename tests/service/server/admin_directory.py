@@ -9,11 +9,12 @@ from aiohttp import web
 from . import generate
 from .admin import check_admin
 from .common import read_json
-from .directory import announce, item_of, save_user_entry
+from .directory import announce, item_of
 from .directory_store import KEEP
 from .forwarding import SIP_URI
 from .photos import photo_etag, read_image
 from .problems import ProblemError, invalid
+from .profile import set_user_photo
 
 STRING_FIELDS = ('display-name', 'extension', 'company', 'department')
 LIST_FIELDS = ('numbers', 'emails')
@@ -82,37 +83,38 @@ async def delete_entry(request):
     return web.Response(status=204)
 
 
-async def put_photo(request):
-    """A colleague's photo; for a user it is their own (/v1/me/photo)."""
-    check_admin(request)
-    vo = request.app['vo']
-    ident = entry_id(request)
-    row = existing_entry(vo, ident)
-    data, content_type = await read_image(request)
-    if row['is_user']:
-        vo.store.set_photo(ident, data, content_type, photo_etag(data))
-        vo.hub.emit(ident, 'photo.changed', {})
-        save_user_entry(vo, ident)
+def set_colleague_photo(vo, ident, data, content_type):
+    """data None removes it."""
+    if data is None:
+        vo.directory.remove_photo_file(ident)
+        vo.directory.set_photo(ident, None)
     else:
         write_file(vo.directory.photo_path(ident), data)
         vo.directory.set_photo(ident, (content_type, len(data), photo_etag(data)))
-        announce(vo)
-    return web.json_response(item_of(vo.directory.entry(ident)))
+    announce(vo)
+
+
+def set_entry_photo(vo, row, data, content_type):
+    """A colleague's photo; for a user it is their own (/v1/me/photo)."""
+    setter = set_user_photo if row['is_user'] else set_colleague_photo
+    setter(vo, row['id'], data, content_type)
+
+
+async def put_photo(request):
+    check_admin(request)
+    vo = request.app['vo']
+    row = existing_entry(vo, entry_id(request))
+    data, content_type = await read_image(request)
+    set_entry_photo(vo, row, data, content_type)
+    return web.json_response(item_of(vo.directory.entry(row['id'])))
 
 
 async def delete_photo(request):
     check_admin(request)
     vo = request.app['vo']
-    ident = entry_id(request)
-    row = existing_entry(vo, ident)
-    if row['photo_etag'] and row['is_user']:
-        vo.store.clear_photo(ident)
-        vo.hub.emit(ident, 'photo.changed', {})
-        save_user_entry(vo, ident)
-    elif row['photo_etag']:
-        vo.directory.set_photo(ident, None)
-        os.unlink(vo.directory.photo_path(ident))
-        announce(vo)
+    row = existing_entry(vo, entry_id(request))
+    if row['photo_etag']:
+        set_entry_photo(vo, row, None, None)
     return web.Response(status=204)
 
 

@@ -129,6 +129,9 @@ class DirectoryStore:
             self.db.execute("UPDATE directory SET revision=?, deleted=1, fields='{}', "
                             'photo_type=NULL, photo_size=NULL, photo_etag=NULL WHERE id=?',
                             (revision, entry_id))
+        self.remove_photo_file(entry_id)
+
+    def remove_photo_file(self, entry_id):
         try:
             os.unlink(self.photo_path(entry_id))
         except FileNotFoundError:

@@ -70,13 +70,21 @@ async def get_me(request):
     return conditional_json(request, me_object(vo, current_user(request)))
 
 
+def set_user_photo(vo, username, data, content_type):
+    """data None removes it. The photo is the user's directory photo too."""
+    if data is None:
+        vo.store.clear_photo(username)
+    else:
+        vo.store.set_photo(username, data, content_type, photo_etag(data))
+    vo.hub.emit(username, 'photo.changed', {})
+    save_user_entry(vo, username)
+
+
 async def put_photo(request):
     vo = request.app['vo']
     user = current_user(request)
     data, content_type = await read_image(request)
-    vo.store.set_photo(user['username'], data, content_type, photo_etag(data))
-    vo.hub.emit(user['username'], 'photo.changed', {})
-    save_user_entry(vo, user['username'])
+    set_user_photo(vo, user['username'], data, content_type)
     return web.json_response(photo_object(vo.store.user(user['username'])))
 
 
@@ -91,9 +99,7 @@ async def delete_photo(request):
     vo = request.app['vo']
     user = current_user(request)
     if user['photo_etag']:
-        vo.store.clear_photo(user['username'])
-        vo.hub.emit(user['username'], 'photo.changed', {})
-        save_user_entry(vo, user['username'])
+        set_user_photo(vo, user['username'], None, None)
     return web.Response(status=204)
 
 
