@@ -142,21 +142,22 @@ async def generate_entries(request):
     if not isinstance(prefix, str) or not 1 <= len(prefix) <= 64 or \
             not all(c.isascii() and (c.isalnum() or c in '-._') for c in prefix):
         raise invalid('"prefix" must be 1 to 64 letters, digits, "-", "." or "_".')
-    people = generate.colleagues(count, seed, prefix, vo.sip_domain)
-    taken = {ident for ident, _ in people} & set(vo.store.usernames())
+    ids = [generate.entry_id(prefix, number) for number in range(1, count + 1)]
+    taken = set(ids) & set(vo.store.usernames())
     if taken:
         raise ProblemError('conflict', f'{min(taken)} is a user: use another "prefix".')
-    entries = []
-    for number, (ident, fields) in enumerate(people, start=1):
-        photo = None
-        if number <= photos:
-            data = generate.png(seed, number)
-            write_file(vo.directory.photo_path(ident), data)
-            photo = ('image/png', len(data), photo_etag(data))
-        entries.append((ident, fields, photo))
-    vo.directory.put_many(entries)
+
+    def entries():
+        for number, ident, fields in generate.colleagues(count, seed, prefix, vo.sip_domain):
+            photo = None
+            if number <= photos:
+                data = generate.png(seed, number)
+                write_file(vo.directory.photo_path(ident), data)
+                photo = ('image/png', len(data), photo_etag(data))
+            yield ident, fields, photo
+    vo.directory.put_many(entries(), count)
     announce(vo)
-    return web.json_response({'ids': [i for i, _ in people]}, status=201)
+    return web.json_response({'ids': ids}, status=201)
 
 
 async def expire_sync_tokens(request):

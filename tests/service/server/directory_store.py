@@ -105,11 +105,11 @@ class DirectoryStore:
             self.db.execute(sql, (entry_id, revision, int(is_user), json.dumps(fields),
                                   *((None,) * 3 if kept or photo is None else photo)))
 
-    def put_many(self, entries):
-        """Create or replace many directory-only entries in one transaction:
-        entries are (id, fields, (type, size, etag) or None)."""
+    def put_many(self, entries, count):
+        """Create or replace `count` directory-only entries in one transaction:
+        entries yields (id, fields, (type, size, etag) or None)."""
         with self.transaction():
-            first = self._take_revisions(len(entries))
+            first = self._take_revisions(count)
             self.db.executemany(UPSERT.format(photo=PHOTO_REPLACED), (
                 (entry_id, first + i, 0, json.dumps(fields), *(photo or (None, None, None)))
                 for i, (entry_id, fields, photo) in enumerate(entries)))
