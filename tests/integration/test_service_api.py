@@ -684,6 +684,12 @@ def test_directory_photo_etag_range_and_404(svc, alice):
     bob_photo = alice.directory()[0]['bob']['photo']
     assert alice.get(bob_photo['path']).body == JPEG
     assert bob_photo['etag'] == bob.get('/v1/me').json()['photo']['etag']
+    # An id with characters a path must encode: its photo path is encoded.
+    svc.put_directory_entry('ext 5:x@y&z', display_name='Odd Id')
+    svc.set_directory_photo('ext 5:x@y&z', JPEG)
+    odd = alice.directory()[0]['ext 5:x@y&z']['photo']
+    assert odd['path'] == '/v1/directory/ext%205%3Ax%40y%26z/photo'
+    assert alice.get(odd['path']).body == JPEG
     svc.set_directory_photo('dora', None)
     assert alice.directory()[0]['dora']['photo'] is None
     assert_problem(alice.get(photo['path']), 404, 'not-found')
