@@ -460,10 +460,10 @@ page_entry (VoServiceDirectoryPage *page, guint index)
 static void
 test_directory_page (void)
 {
-  g_autofree char *json = g_strdup_printf (
-      "{\"items\": [%s, {\"id\": \"bob.o'neil+x@vo\"}], \"deleted\": [],"
-      " \"next\": \"/v1/directory?cursor=abc&limit=500\", \"sync-token\": null}",
-      alice_json);
+  g_autofree char *json
+      = g_strdup_printf ("{\"items\": [%s, {\"id\": \"bob.o'neil+x@vo\"}], \"deleted\": [],"
+                         " \"next\": \"/v1/directory?cursor=abc&limit=500\", \"sync-token\": null}",
+                         alice_json);
   g_autoptr (GError) error = NULL;
   g_autoptr (VoServiceDirectoryPage) page = parse_page (json, &error);
   VoServiceDirectoryEntry *alice, *bob;
@@ -691,8 +691,7 @@ test_directory_huge_page (void)
   g_clear_error (&error);
 
   g_free (json);
-  json = g_strdup_printf ("{\"items\": [], \"deleted\": %s, \"sync-token\": \"t\"}",
-                          deleted_over);
+  json = g_strdup_printf ("{\"items\": [], \"deleted\": %s, \"sync-token\": \"t\"}", deleted_over);
   g_assert_null (parse_page (json, &error));
   assert_unreadable (error, "\"deleted\" has more than 100000 elements");
 }
