@@ -57,8 +57,8 @@ check_directory_page (GBytes *body)
     g_assert (vo_service_directory_id_is_valid (entry->id));
     g_assert (entry->numbers && g_strv_length (entry->numbers) <= VO_SERVICE_DIRECTORY_MAX_VALUES);
     g_assert (entry->emails && g_strv_length (entry->emails) <= VO_SERVICE_DIRECTORY_MAX_VALUES);
-    g_assert (g_utf8_validate (entry->display_name, -1, NULL) && entry->company
-              && entry->department && !strpbrk (entry->sip_uri, "\r\n"));
+    g_assert (g_utf8_validate (entry->display_name, -1, NULL) && entry->company && entry->department
+              && !strpbrk (entry->sip_uri, "\r\n"));
   }
   for (guint i = 0; page->deleted[i]; i++)
     g_assert (vo_service_directory_id_is_valid (page->deleted[i]));
