@@ -978,7 +978,7 @@ static void
 test_favorites (Fixture *fixture, gconstpointer data)
 {
   g_autofree char *too_long = g_strnfill (257, 'f');
-  const char *const bad_ids[] = { "", too_long, "personal:caf\xc3\xa9", "a b", "a\nb" };
+  const char *const bad_ids[] = { "", too_long, "personal:caf\xc3\xa9", "a\tb", "a\nb" };
   g_autoptr (GError) error = NULL;
   g_autoptr (GError) vo_error = NULL;
   g_auto (GStrv) ids = NULL;

@@ -550,7 +550,7 @@ test_directory_bad_items (void)
     "{\"id\": \"a?b\"}",
     "{\"id\": \"a#b\"}",
     "{\"id\": \"a%2Fb\"}",
-    "{\"id\": \"a b\"}",
+    "{\"id\": \"a\\tb\"}",
     "{\"id\": \"caf\\u00e9\"}",
     "{\"id\": \"x\", \"display-name\": 5}",
     "{\"id\": \"x\", \"extension\": \"20\\r\\n1\"}",
@@ -635,6 +635,7 @@ test_directory_bad_page (void)
     { "{\"items\": [], \"next\": \"/v1/directory?a=1#frag\"}", "outside /v1/directory" },
     { "{\"items\": [], \"next\": \"/v1/directory?a=\\\\evil\"}", "outside /v1/directory" },
     { "{\"items\": [], \"next\": \"/v1/directory?a= b\"}", "\"next\" holds characters" },
+    { "{\"items\": [], \"next\": \"/v1/directory?a=\\u0001\"}", "\"next\" holds characters" },
     /* The last page carries the token of the next delta sync. */
     { "{\"items\": [], \"next\": null}", "\"sync-token\" is missing" },
     { "{\"items\": []}", "\"sync-token\" is missing" },
@@ -705,6 +706,8 @@ test_directory_ids (void)
   g_autofree char *favorite_over = g_strnfill (VO_SERVICE_FAVORITE_ID_MAX + 1, 'f');
 
   g_assert_true (vo_service_directory_id_is_valid ("alice"));
+  /* The service takes a space in an id (printable ASCII). */
+  g_assert_true (vo_service_directory_id_is_valid ("Jan de Vries"));
   g_assert_true (vo_service_directory_id_is_valid (id_max));
   g_assert_false (vo_service_directory_id_is_valid (id_over));
   g_assert_false (vo_service_directory_id_is_valid (""));
@@ -715,6 +718,7 @@ test_directory_ids (void)
 
   g_assert_true (vo_service_favorite_id_is_valid ("company:alice"));
   g_assert_true (vo_service_favorite_id_is_valid ("device:a/b?c#d%e"));
+  g_assert_true (vo_service_favorite_id_is_valid ("company:Jan de Vries"));
   g_assert_true (vo_service_favorite_id_is_valid (favorite_max));
   g_assert_false (vo_service_favorite_id_is_valid (favorite_over));
   g_assert_false (vo_service_favorite_id_is_valid (""));
@@ -725,6 +729,7 @@ test_directory_ids (void)
   g_assert_true (vo_service_directory_next_is_valid ("/v1/directory?cursor=x&limit=500"));
   g_assert_false (vo_service_directory_next_is_valid ("/v1/directory/../me"));
   g_assert_false (vo_service_directory_next_is_valid ("/v1/favorites"));
+  g_assert_false (vo_service_directory_next_is_valid ("/v1/directory?a= b"));
   g_assert_false (vo_service_directory_next_is_valid ("https://vo.example/v1/directory"));
   g_assert_false (vo_service_directory_next_is_valid (NULL));
 }
@@ -737,7 +742,7 @@ test_favorites (void)
   g_autofree char *too_long = g_strnfill (VO_SERVICE_FAVORITE_ID_MAX + 1, 'f');
   g_autofree char *json = g_strdup_printf (
       "{\"items\": [\"company:alice\", \"personal:6f1c\", 7, null, \"\", \"company:alice\","
-      " \"%s\", \"caf\\u00e9\", \"a b\", \"device:x/y\"]}",
+      " \"%s\", \"caf\\u00e9\", \"a\\tb\", \"device:x/y\"]}",
       too_long);
   g_autoptr (GBytes) body = text (json);
   g_autoptr (GBytes) none = text ("{\"items\": []}");
