@@ -77,6 +77,7 @@ gboolean
 vo_service_directory_next_is_valid (const char *path)
 {
   static const char prefix[] = "/v1/directory";
+  g_autofree char *url = NULL;
   const char *rest;
 
   /* No space, no "#", nothing but ASCII: then nothing after the prefix can
@@ -85,7 +86,14 @@ vo_service_directory_next_is_valid (const char *path)
       || !is_printable_ascii (path, VO_SERVICE_JSON_MAX_STRING, " #\\"))
     return FALSE;
   rest = path + strlen (prefix);
-  return *rest == '\0' || *rest == '?';
+  if (*rest != '\0' && *rest != '?')
+    return FALSE;
+  /* libsoup takes no URI GLib cannot parse ("%zz"), and the client has no
+   * way to send what it cannot make a request of: check as libsoup will. */
+  url = g_strconcat ("https://service.invalid", path, NULL);
+  return g_uri_is_valid (
+      url, G_URI_FLAGS_ENCODED_PATH | G_URI_FLAGS_ENCODED_QUERY | G_URI_FLAGS_ENCODED_FRAGMENT,
+      NULL);
 }
 
 /* ---- one entry ---------------------------------------------------------- */

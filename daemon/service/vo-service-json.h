@@ -85,8 +85,8 @@ gboolean vo_service_directory_id_is_valid (const char *id);
  * favorite's id (§10). */
 gboolean vo_service_favorite_id_is_valid (const char *id);
 /* "/v1/directory" or "/v1/directory?…" in printable ASCII without a space,
- * "#" or "\": a "next" path the client may follow (never another host or
- * path). */
+ * "#" or "\", its %-escapes whole: a "next" path the client may follow
+ * (never another host or path). */
 gboolean vo_service_directory_next_is_valid (const char *path);
 
 /* A problem+json body (§2.2): its "type" and "detail" when they are

@@ -884,6 +884,7 @@ test_directory_next_refused (Fixture *fixture, gconstpointer data)
   static const char *const elsewhere[] = {
     "https://evil.example/v1/directory", "//evil.example/v1/directory", "/v1/me",
     "/v1/directory/alice/photo",         "/v1/directory?x=1#y",         "/v1/directory?x= 1",
+    "/v1/directory?cursor=%zz",
   };
   g_autoptr (GError) error = NULL;
 

@@ -635,6 +635,9 @@ test_directory_bad_page (void)
     { "{\"items\": [], \"next\": \"/v1/directory?a=1#frag\"}", "outside /v1/directory" },
     { "{\"items\": [], \"next\": \"/v1/directory?a=\\\\evil\"}", "outside /v1/directory" },
     { "{\"items\": [], \"next\": \"/v1/directory?a= b\"}", "\"next\" holds characters" },
+    /* libsoup makes no request of a broken %-escape. */
+    { "{\"items\": [], \"next\": \"/v1/directory?cursor=%zz\"}", "outside /v1/directory" },
+    { "{\"items\": [], \"next\": \"/v1/directory?cursor=%2\"}", "outside /v1/directory" },
     { "{\"items\": [], \"next\": \"/v1/directory?a=\\u0001\"}", "\"next\" holds characters" },
     /* The last page carries the token of the next delta sync. */
     { "{\"items\": [], \"next\": null}", "\"sync-token\" is missing" },
@@ -730,6 +733,8 @@ test_directory_ids (void)
   g_assert_false (vo_service_directory_next_is_valid ("/v1/directory/../me"));
   g_assert_false (vo_service_directory_next_is_valid ("/v1/favorites"));
   g_assert_false (vo_service_directory_next_is_valid ("/v1/directory?a= b"));
+  g_assert_false (vo_service_directory_next_is_valid ("/v1/directory?a=%zz"));
+  g_assert_true (vo_service_directory_next_is_valid ("/v1/directory?a=%2F%3d"));
   g_assert_false (vo_service_directory_next_is_valid ("https://vo.example/v1/directory"));
   g_assert_false (vo_service_directory_next_is_valid (NULL));
 }
