@@ -17,6 +17,10 @@
 
 #define LIST_SEPARATOR "\x1f"
 
+/* The columns contacts_fts indexes, in its order. */
+#define INDEXED_COLUMNS "name, company, department, extension, emails, terms"
+#define N_INDEXED 6
+
 #define CONTACT_COLUMNS                                                                       \
   "c.id, c.source, c.name, c.company, c.department, c.extension, c.numbers, c.uris, "       \
   "c.emails, c.photo, c.photo_etag, c.note, c.changed_us, "                                 \
@@ -37,10 +41,16 @@ typedef enum {
   STMT_BEGIN,
   STMT_COMMIT,
   STMT_ROLLBACK,
-  STMT_UPSERT,
+  STMT_INDEXED,
+  STMT_INSERT,
+  STMT_UPDATE,
+  STMT_FTS_INSERT,
+  STMT_FTS_DELETE,
   STMT_KEYS_CLEAR,
   STMT_KEY_INSERT,
   STMT_DELETE,
+  STMT_FTS_DELETE_SOURCE,
+  STMT_KEYS_DELETE_SOURCE,
   STMT_DELETE_SOURCE,
   STMT_GET,
   STMT_IDS,
@@ -70,23 +80,29 @@ static const char *const stmt_sql[N_STMTS] = {
   [STMT_BEGIN] = "BEGIN IMMEDIATE",
   [STMT_COMMIT] = "COMMIT",
   [STMT_ROLLBACK] = "ROLLBACK",
-  /* An upsert, not INSERT OR REPLACE: the row keeps its rowid, the update
-   * trigger replaces its full-text entry, and no cascade drops the keys
-   * mid-way (put replaces them itself). */
-  [STMT_UPSERT] = "INSERT INTO contacts (id, source, name, sort_key, company, department, "
+  /* What the full-text index holds for a row: the 'delete' command
+   * needs exactly that (the index is external-content). */
+  [STMT_INDEXED] = "SELECT rowid, " INDEXED_COLUMNS " FROM contacts WHERE id = ?1",
+  /* Both bind ?1 = id, then the row's columns in the same order. */
+  [STMT_INSERT] = "INSERT INTO contacts (id, source, name, sort_key, company, department, "
                   "extension, numbers, uris, emails, terms, photo, photo_etag, note, changed_us) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
-                  "ON CONFLICT (id) DO UPDATE SET source = excluded.source, "
-                  "name = excluded.name, sort_key = excluded.sort_key, "
-                  "company = excluded.company, department = excluded.department, "
-                  "extension = excluded.extension, numbers = excluded.numbers, "
-                  "uris = excluded.uris, emails = excluded.emails, terms = excluded.terms, "
-                  "photo = excluded.photo, photo_etag = excluded.photo_etag, "
-                  "note = excluded.note, changed_us = excluded.changed_us",
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+  [STMT_UPDATE] = "UPDATE contacts SET source = ?2, name = ?3, sort_key = ?4, company = ?5, "
+                  "department = ?6, extension = ?7, numbers = ?8, uris = ?9, emails = ?10, "
+                  "terms = ?11, photo = ?12, photo_etag = ?13, note = ?14, changed_us = ?15 "
+                  "WHERE id = ?1",
+  [STMT_FTS_INSERT] = "INSERT INTO contacts_fts (rowid, " INDEXED_COLUMNS ") "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+  [STMT_FTS_DELETE] = "INSERT INTO contacts_fts (contacts_fts, rowid, " INDEXED_COLUMNS ") "
+                      "VALUES ('delete', ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
   [STMT_KEYS_CLEAR] = "DELETE FROM contact_keys WHERE contact_id = ?1",
   [STMT_KEY_INSERT] = "INSERT OR IGNORE INTO contact_keys (key, contact_id) VALUES (?1, ?2)",
-  /* Keys follow by cascade, the full-text entry by trigger. */
   [STMT_DELETE] = "DELETE FROM contacts WHERE id = ?1",
+  [STMT_FTS_DELETE_SOURCE] = "INSERT INTO contacts_fts (contacts_fts, rowid, " INDEXED_COLUMNS
+                             ") SELECT 'delete', rowid, " INDEXED_COLUMNS
+                             " FROM contacts WHERE source = ?1",
+  [STMT_KEYS_DELETE_SOURCE] = "DELETE FROM contact_keys WHERE contact_id IN "
+                              "(SELECT id FROM contacts WHERE source = ?1)",
   [STMT_DELETE_SOURCE] = "DELETE FROM contacts WHERE source = ?1",
   [STMT_GET] = "SELECT " CONTACT_COLUMNS " FROM contacts c WHERE c.id = ?1",
   [STMT_IDS] = "SELECT id FROM contacts WHERE source = ?1 ORDER BY id",
@@ -427,35 +443,101 @@ check_row (const VoContactRow *row, const char *const *keys, const char *const *
          check_list ("keys", keys, error) && check_list ("search terms", terms, error);
 }
 
-static gboolean
-put_row (VoContactStore *self, const VoContactRow *row, const char *const *terms,
-         GError **error)
+/* A row's full-text entry: its rowid and the text of INDEXED_COLUMNS. */
+typedef struct {
+  sqlite3_int64 rowid;
+  char *text[N_INDEXED];
+} IndexEntry;
+
+static void
+index_entry_clear (IndexEntry *entry)
 {
-  g_autoptr(VoStoreStmt) stmt = store_stmt (self, STMT_UPSERT, error);
-  g_autofree char *sort_key = NULL;
-  g_autofree char *numbers = NULL;
-  g_autofree char *uris = NULL;
-  g_autofree char *emails = NULL;
-  g_autofree char *joined_terms = NULL;
+  for (guint i = 0; i < N_INDEXED; i++)
+    g_free (entry->text[i]);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (IndexEntry, index_entry_clear)
+
+static void
+set_contact_not_found (GError **error, const char *id)
+{
+  g_set_error (error, VO_ERROR, VO_ERROR_NOT_FOUND, "There is no contact with the id '%s'", id);
+}
+
+/* The entry of the row with @id into *@entry, *@found FALSE when there is
+ * no such row. FALSE only when the database fails. */
+static gboolean
+index_entry_get (VoContactStore *self, const char *id, IndexEntry *entry, gboolean *found,
+                 GError **error)
+{
+  g_autoptr(VoStoreStmt) stmt = store_stmt (self, STMT_INDEXED, error);
+  int rc;
 
   if (!stmt)
     return FALSE;
-  sort_key = sort_key_of (row->name ? row->name : "");
+  vo_store_bind_text (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  *found = rc == SQLITE_ROW;
+  if (rc != SQLITE_ROW)
+    return rc == SQLITE_DONE || store_fail (self, error);
+  entry->rowid = sqlite3_column_int64 (stmt, 0);
+  for (guint i = 0; i < N_INDEXED; i++)
+    entry->text[i] = vo_store_column_text (stmt, (int) i + 1);
+  return TRUE;
+}
+
+static gboolean
+index_entry_equal (const IndexEntry *a, const IndexEntry *b)
+{
+  for (guint i = 0; i < N_INDEXED; i++)
+    if (!g_str_equal (a->text[i], b->text[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* Adds (STMT_FTS_INSERT) or removes (STMT_FTS_DELETE) @entry. */
+static gboolean
+index_entry_run (VoContactStore *self, Stmt which, const IndexEntry *entry, GError **error)
+{
+  g_autoptr(VoStoreStmt) stmt = store_stmt (self, which, error);
+
+  if (!stmt)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, entry->rowid);
+  for (guint i = 0; i < N_INDEXED; i++)
+    vo_store_bind_text (stmt, (int) i + 2, entry->text[i]);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return store_fail (self, error);
+  return TRUE;
+}
+
+/* Writes the row (insert or update) with INSERT's/UPDATE's parameters;
+ * @entry holds the indexed text, in the order of INDEXED_COLUMNS. */
+static gboolean
+row_write (VoContactStore *self, Stmt which, const VoContactRow *row, const IndexEntry *entry,
+           GError **error)
+{
+  g_autoptr(VoStoreStmt) stmt = store_stmt (self, which, error);
+  g_autofree char *sort_key = NULL;
+  g_autofree char *numbers = NULL;
+  g_autofree char *uris = NULL;
+
+  if (!stmt)
+    return FALSE;
+  sort_key = sort_key_of (entry->text[0]);
   numbers = list_join ((const char *const *) row->numbers);
   uris = list_join ((const char *const *) row->uris);
-  emails = list_join ((const char *const *) row->emails);
-  joined_terms = list_join (terms);
   vo_store_bind_text (stmt, 1, row->id);
   vo_store_bind_text (stmt, 2, row->source);
-  vo_store_bind_text (stmt, 3, row->name);
+  vo_store_bind_text (stmt, 3, entry->text[0]);
   vo_store_bind_text (stmt, 4, sort_key);
-  vo_store_bind_text (stmt, 5, row->company);
-  vo_store_bind_text (stmt, 6, row->department);
-  vo_store_bind_text (stmt, 7, row->extension);
+  vo_store_bind_text (stmt, 5, entry->text[1]);
+  vo_store_bind_text (stmt, 6, entry->text[2]);
+  vo_store_bind_text (stmt, 7, entry->text[3]);
   vo_store_bind_text (stmt, 8, numbers);
   vo_store_bind_text (stmt, 9, uris);
-  vo_store_bind_text (stmt, 10, emails);
-  vo_store_bind_text (stmt, 11, joined_terms);
+  vo_store_bind_text (stmt, 10, entry->text[4]);
+  vo_store_bind_text (stmt, 11, entry->text[5]);
   vo_store_bind_text (stmt, 12, row->photo);
   vo_store_bind_text (stmt, 13, row->photo_etag);
   vo_store_bind_text (stmt, 14, row->note);
@@ -463,6 +545,32 @@ put_row (VoContactStore *self, const VoContactRow *row, const char *const *terms
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return store_fail (self, error);
   return TRUE;
+}
+
+/* The row and its index entry; the entry is rewritten only when its text
+ * changed (a directory sync mostly rewrites rows as they were). */
+static gboolean
+put_row (VoContactStore *self, const VoContactRow *row, const char *const *terms,
+         GError **error)
+{
+  g_auto(IndexEntry) old = { 0 };
+  g_auto(IndexEntry) entry = { 0 };
+  gboolean found;
+
+  entry.text[0] = g_strdup (row->name ? row->name : "");
+  entry.text[1] = g_strdup (row->company ? row->company : "");
+  entry.text[2] = g_strdup (row->department ? row->department : "");
+  entry.text[3] = g_strdup (row->extension ? row->extension : "");
+  entry.text[4] = list_join ((const char *const *) row->emails);
+  entry.text[5] = list_join (terms);
+  if (!index_entry_get (self, row->id, &old, &found, error) ||
+      !row_write (self, found ? STMT_UPDATE : STMT_INSERT, row, &entry, error))
+    return FALSE;
+  if (found && index_entry_equal (&old, &entry))
+    return TRUE;
+  entry.rowid = found ? old.rowid : sqlite3_last_insert_rowid (self->db);
+  return (!found || index_entry_run (self, STMT_FTS_DELETE, &old, error)) &&
+         index_entry_run (self, STMT_FTS_INSERT, &entry, error);
 }
 
 static gboolean
@@ -507,32 +615,43 @@ vo_contact_store_put (VoContactStore *self, const VoContactRow *row, const char 
 gboolean
 vo_contact_store_delete (VoContactStore *self, const char *id, GError **error)
 {
+  g_auto(IndexEntry) old = { 0 };
+  gboolean found = FALSE;
+  gboolean own;
+  gboolean ok;
+
   g_return_val_if_fail (VO_IS_CONTACT_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
-  /* One statement (the keys by cascade, the index by trigger): atomic. */
-  if (!store_run (self, STMT_DELETE, id, error))
+  if (!write_begin (self, &own, error))
     return FALSE;
-  if (sqlite3_changes (self->db) == 0) {
-    g_set_error (error, VO_ERROR, VO_ERROR_NOT_FOUND, "There is no contact with the id '%s'",
-                 id);
-    return FALSE;
-  }
-  return TRUE;
+  ok = index_entry_get (self, id, &old, &found, error);
+  if (ok && !found)
+    set_contact_not_found (error, id);
+  ok = ok && found && index_entry_run (self, STMT_FTS_DELETE, &old, error) &&
+       store_run (self, STMT_KEYS_CLEAR, id, error) && store_run (self, STMT_DELETE, id, error);
+  return write_end (self, own, ok, error);
 }
 
 gboolean
 vo_contact_store_delete_source (VoContactStore *self, const char *source, guint *n_deleted,
                                 GError **error)
 {
+  gboolean own;
+  gboolean ok;
+
   g_return_val_if_fail (VO_IS_CONTACT_STORE (self), FALSE);
   g_return_val_if_fail (source != NULL, FALSE);
 
-  if (!store_run (self, STMT_DELETE_SOURCE, source, error))
+  if (!write_begin (self, &own, error))
     return FALSE;
-  if (n_deleted)
+  /* The index entries and keys while the rows still say which they are. */
+  ok = store_run (self, STMT_FTS_DELETE_SOURCE, source, error) &&
+       store_run (self, STMT_KEYS_DELETE_SOURCE, source, error) &&
+       store_run (self, STMT_DELETE_SOURCE, source, error);
+  if (ok && n_deleted)
     *n_deleted = (guint) sqlite3_changes (self->db);
-  return TRUE;
+  return write_end (self, own, ok, error);
 }
 
 /* ---- reading contacts ---------------------------------------------------- */
@@ -602,8 +721,7 @@ vo_contact_store_get (VoContactStore *self, const char *id, GError **error)
   if (rc == SQLITE_ROW)
     return contact_from_stmt (stmt);
   if (rc == SQLITE_DONE)
-    g_set_error (error, VO_ERROR, VO_ERROR_NOT_FOUND, "There is no contact with the id '%s'",
-                 id);
+    set_contact_not_found (error, id);
   else
     store_fail (self, error);
   return NULL;

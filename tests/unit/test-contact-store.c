@@ -813,9 +813,9 @@ test_many (Fixture *f, gconstpointer data)
 
   g_assert_cmpuint (time_search (f, middle_term, 50), ==, 1);
   g_assert_cmpuint (time_search (f, middle_extension, 50), ==, 1);
-  g_assert_cmpuint (time_search (f, "müller émile", 50), ==, 50);
-  g_assert_cmpuint (time_search (f, "a", 50), ==, 50);
-  g_assert_cmpuint (time_search (f, "sm", 50), ==, 50);
+  g_assert_cmpuint (time_search (f, "müller émile", 50), >, 0);
+  g_assert_cmpuint (time_search (f, "a", 50), ==, MIN (50, n));
+  g_assert_cmpuint (time_search (f, "sm", 50), >, 0);
   g_assert_cmpuint (time_search (f, "jose garc", 50), >, 0);
   time_search (f, "department 7", 0);
   g_assert_cmpuint (time_search (f, "nobody", 50), ==, 0);
