@@ -47,12 +47,28 @@ fixture_set_up (Fixture *f, gconstpointer data)
   fixture_open (f);
 }
 
+/* The store writes the full-text entries itself: FTS5 checks that they
+ * match the rows exactly (rank 1: against the content table too). */
+static void
+assert_index_intact (Fixture *f)
+{
+  char *message = NULL;
+  int rc = sqlite3_exec (vo_store_get_db (f->store),
+                         "INSERT INTO contacts_fts (contacts_fts, rank) "
+                         "VALUES ('integrity-check', 1)",
+                         NULL, NULL, &message);
+
+  g_assert_cmpstr (message, ==, NULL);
+  g_assert_cmpint (rc, ==, SQLITE_OK);
+}
+
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
+  assert_index_intact (f);
   fixture_close (f);
   /* The database and whatever journal files sqlite left beside it. */
   dir = g_dir_open (f->dir, 0, NULL);
@@ -240,6 +256,30 @@ test_put_get (Fixture *f, gconstpointer data)
   assert_owned_str (list_ids (f, NULL, 0, 0), "company:Ann Lee");
 
   assert_not_found (f, "company:nobody");
+}
+
+static void
+test_put_again (Fixture *f, gconstpointer data)
+{
+  g_autoptr(VoContactRow) row = row_new ("device", "Hal");
+  const char *terms[] = { "31201234567", NULL };
+  const char *other_terms[] = { "31207654321", NULL };
+  g_autoptr(VoContactRow) got = NULL;
+
+  put (f, row, NULL, terms);
+  /* The same text again (the index entry stays), then other terms. */
+  put (f, row, NULL, terms);
+  assert_owned_str (search_ids (f, "hal 3120123", NULL), "device:Hal");
+  g_free (row->note);
+  row->note = g_strdup ("not indexed");
+  put (f, row, NULL, terms);
+  got = vo_contact_store_get (f->contacts, "device:Hal", NULL);
+  g_assert_cmpstr (got->note, ==, "not indexed");
+  assert_owned_str (search_ids (f, "hal", NULL), "device:Hal");
+  put (f, row, NULL, other_terms);
+  assert_owned_str (search_ids (f, "3120123", NULL), "");
+  assert_owned_str (search_ids (f, "3120765", NULL), "device:Hal");
+  assert_index_intact (f);
 }
 
 static void
@@ -829,6 +869,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 
   ADD ("/contact-store/put-get", test_put_get);
+  ADD ("/contact-store/put-again", test_put_again);
   ADD ("/contact-store/put-refuses-bad-rows", test_put_refuses_bad_rows);
   ADD ("/contact-store/list-order", test_list_order);
   ADD ("/contact-store/ids", test_ids);
