@@ -1,21 +1,15 @@
 /* vo-contact-store.c: contacts rows, their Resolve keys, their full-text
  * index, favorites and sync state in SQLite, with cached prepared
  * statements and every value bound as a parameter (user text reaches FTS5
- * only as quoted strings).
- *
- * Lists (numbers, uris, emails, search terms) are stored joined with
- * U+001F, which no element may contain; empty elements are dropped.
+ * only as quoted strings). The rows' text rules are in vo-contact-row.c
+ * and vo-contact-text.c.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #define G_LOG_DOMAIN "vo-store"
 
-#include "vo-contact-store.h"
+#include "vo-contact-store-private.h"
 #include "vo-error.h"
-
-#include <string.h>
-
-#define LIST_SEPARATOR "\x1f"
 
 /* The columns contacts_fts indexes, in its order. */
 #define INDEXED_COLUMNS "name, company, department, extension, emails, terms"
@@ -152,76 +146,6 @@ struct _VoContactStore {
 
 G_DEFINE_FINAL_TYPE (VoContactStore, vo_contact_store, G_TYPE_OBJECT)
 
-/* ---- rows ---------------------------------------------------------------- */
-
-VoContactRow *
-vo_contact_row_new (void)
-{
-  VoContactRow *row = g_new0 (VoContactRow, 1);
-
-  row->id = g_strdup ("");
-  row->source = g_strdup ("");
-  row->name = g_strdup ("");
-  row->company = g_strdup ("");
-  row->department = g_strdup ("");
-  row->extension = g_strdup ("");
-  row->numbers = g_new0 (char *, 1);
-  row->uris = g_new0 (char *, 1);
-  row->emails = g_new0 (char *, 1);
-  row->photo = g_strdup ("");
-  row->photo_etag = g_strdup ("");
-  row->note = g_strdup ("");
-  return row;
-}
-
-static char **
-strv_copy_or_empty (char **strv)
-{
-  return strv ? g_strdupv (strv) : g_new0 (char *, 1);
-}
-
-VoContactRow *
-vo_contact_row_copy (const VoContactRow *row)
-{
-  VoContactRow *copy = g_new0 (VoContactRow, 1);
-
-  copy->id = g_strdup (row->id ? row->id : "");
-  copy->source = g_strdup (row->source ? row->source : "");
-  copy->name = g_strdup (row->name ? row->name : "");
-  copy->company = g_strdup (row->company ? row->company : "");
-  copy->department = g_strdup (row->department ? row->department : "");
-  copy->extension = g_strdup (row->extension ? row->extension : "");
-  copy->numbers = strv_copy_or_empty (row->numbers);
-  copy->uris = strv_copy_or_empty (row->uris);
-  copy->emails = strv_copy_or_empty (row->emails);
-  copy->photo = g_strdup (row->photo ? row->photo : "");
-  copy->photo_etag = g_strdup (row->photo_etag ? row->photo_etag : "");
-  copy->note = g_strdup (row->note ? row->note : "");
-  copy->changed_us = row->changed_us;
-  copy->favorite = row->favorite;
-  return copy;
-}
-
-void
-vo_contact_row_free (VoContactRow *row)
-{
-  if (!row)
-    return;
-  g_free (row->id);
-  g_free (row->source);
-  g_free (row->name);
-  g_free (row->company);
-  g_free (row->department);
-  g_free (row->extension);
-  g_strfreev (row->numbers);
-  g_strfreev (row->uris);
-  g_strfreev (row->emails);
-  g_free (row->photo);
-  g_free (row->photo_etag);
-  g_free (row->note);
-  g_free (row);
-}
-
 /* ---- the object ---------------------------------------------------------- */
 
 static void
@@ -341,108 +265,6 @@ write_end (VoContactStore *self, gboolean own, gboolean ok, GError **error)
 
 /* ---- writing contacts ---------------------------------------------------- */
 
-/* The name as List sorts it: compatibility-decomposed, without the
- * combining marks (accents), case-folded: "Émile" sorts as "emile". */
-static char *
-sort_key_of (const char *name)
-{
-  g_autofree char *decomposed = g_utf8_normalize (name, -1, G_NORMALIZE_NFKD);
-  g_autoptr(GString) bare = NULL;
-
-  if (!decomposed)
-    return g_strdup ("");
-  bare = g_string_sized_new (strlen (decomposed));
-  for (const char *p = decomposed; *p; p = g_utf8_next_char (p)) {
-    gunichar c = g_utf8_get_char (p);
-
-    switch (g_unichar_type (c)) {
-    case G_UNICODE_NON_SPACING_MARK:
-    case G_UNICODE_SPACING_MARK:
-    case G_UNICODE_ENCLOSING_MARK:
-      break;
-    default:
-      g_string_append_unichar (bare, c);
-    }
-  }
-  return g_utf8_casefold (bare->str, (gssize) bare->len);
-}
-
-/* @list joined with the separator, empty elements left out. */
-static char *
-list_join (const char *const *list)
-{
-  g_autoptr(GString) joined = g_string_new (NULL);
-
-  for (guint i = 0; list && list[i]; i++) {
-    if (!*list[i])
-      continue;
-    if (joined->len)
-      g_string_append (joined, LIST_SEPARATOR);
-    g_string_append (joined, list[i]);
-  }
-  return g_string_free (g_steal_pointer (&joined), FALSE);
-}
-
-static char **
-list_split (const char *joined)
-{
-  if (!joined || !*joined)
-    return g_new0 (char *, 1);
-  return g_strsplit (joined, LIST_SEPARATOR, -1);
-}
-
-static gboolean
-check_text (const char *field, const char *text, gboolean in_list, GError **error)
-{
-  if (!text)
-    return TRUE;
-  if (!g_utf8_validate (text, -1, NULL)) {
-    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                 "The contact's %s is not valid UTF-8 text", field);
-    return FALSE;
-  }
-  if (in_list && strchr (text, LIST_SEPARATOR[0])) {
-    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                 "The contact's %s holds the control character U+001F", field);
-    return FALSE;
-  }
-  return TRUE;
-}
-
-static gboolean
-check_list (const char *field, const char *const *list, GError **error)
-{
-  for (guint i = 0; list && list[i]; i++)
-    if (!check_text (field, list[i], TRUE, error))
-      return FALSE;
-  return TRUE;
-}
-
-/* What put refuses before touching the database. */
-static gboolean
-check_row (const VoContactRow *row, const char *const *keys, const char *const *terms,
-           GError **error)
-{
-  if (!row->id || !*row->id || !row->source || !*row->source) {
-    g_set_error_literal (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                         "A contact needs an id and a source");
-    return FALSE;
-  }
-  return check_text ("id", row->id, FALSE, error) &&
-         check_text ("source", row->source, FALSE, error) &&
-         check_text ("name", row->name, FALSE, error) &&
-         check_text ("company", row->company, FALSE, error) &&
-         check_text ("department", row->department, FALSE, error) &&
-         check_text ("extension", row->extension, FALSE, error) &&
-         check_text ("photo", row->photo, FALSE, error) &&
-         check_text ("photo ETag", row->photo_etag, FALSE, error) &&
-         check_text ("note", row->note, FALSE, error) &&
-         check_list ("numbers", (const char *const *) row->numbers, error) &&
-         check_list ("URIs", (const char *const *) row->uris, error) &&
-         check_list ("e-mail addresses", (const char *const *) row->emails, error) &&
-         check_list ("keys", keys, error) && check_list ("search terms", terms, error);
-}
-
 /* A row's full-text entry: its rowid and the text of INDEXED_COLUMNS. */
 typedef struct {
   sqlite3_int64 rowid;
@@ -524,9 +346,9 @@ row_write (VoContactStore *self, Stmt which, const VoContactRow *row, const Inde
 
   if (!stmt)
     return FALSE;
-  sort_key = sort_key_of (entry->text[0]);
-  numbers = list_join ((const char *const *) row->numbers);
-  uris = list_join ((const char *const *) row->uris);
+  sort_key = vo_contact_sort_key (entry->text[0]);
+  numbers = vo_contact_list_join ((const char *const *) row->numbers);
+  uris = vo_contact_list_join ((const char *const *) row->uris);
   vo_store_bind_text (stmt, 1, row->id);
   vo_store_bind_text (stmt, 2, row->source);
   vo_store_bind_text (stmt, 3, entry->text[0]);
@@ -561,8 +383,8 @@ put_row (VoContactStore *self, const VoContactRow *row, const char *const *terms
   entry.text[1] = g_strdup (row->company ? row->company : "");
   entry.text[2] = g_strdup (row->department ? row->department : "");
   entry.text[3] = g_strdup (row->extension ? row->extension : "");
-  entry.text[4] = list_join ((const char *const *) row->emails);
-  entry.text[5] = list_join (terms);
+  entry.text[4] = vo_contact_list_join ((const char *const *) row->emails);
+  entry.text[5] = vo_contact_list_join (terms);
   if (!index_entry_get (self, row->id, &old, &found, error) ||
       !row_write (self, found ? STMT_UPDATE : STMT_INSERT, row, &entry, error))
     return FALSE;
@@ -604,7 +426,7 @@ vo_contact_store_put (VoContactStore *self, const VoContactRow *row, const char 
   g_return_val_if_fail (VO_IS_CONTACT_STORE (self), FALSE);
   g_return_val_if_fail (row != NULL, FALSE);
 
-  if (!check_row (row, keys, terms, error))
+  if (!vo_contact_row_check (row, keys, terms, error))
     return FALSE;
   if (!write_begin (self, &own, error))
     return FALSE;
@@ -677,9 +499,9 @@ contact_from_stmt (sqlite3_stmt *stmt)
   row->company = vo_store_column_text (stmt, 3);
   row->department = vo_store_column_text (stmt, 4);
   row->extension = vo_store_column_text (stmt, 5);
-  row->numbers = list_split (column_text (stmt, 6));
-  row->uris = list_split (column_text (stmt, 7));
-  row->emails = list_split (column_text (stmt, 8));
+  row->numbers = vo_contact_list_split (column_text (stmt, 6));
+  row->uris = vo_contact_list_split (column_text (stmt, 7));
+  row->emails = vo_contact_list_split (column_text (stmt, 8));
   row->photo = vo_store_column_text (stmt, 9);
   row->photo_etag = vo_store_column_text (stmt, 10);
   row->note = vo_store_column_text (stmt, 11);
@@ -789,43 +611,6 @@ vo_contact_store_list (VoContactStore *self, const char *source, guint offset, g
   return contacts_collect (self, stmt, error);
 }
 
-/* Whether the tokenizer finds a word in @word: it keeps letters and
- * digits and drops the rest (accents it folds away). */
-static gboolean
-has_searchable_character (const char *word)
-{
-  for (const char *p = word; *p; p = g_utf8_next_char (p))
-    if (g_unichar_isalnum (g_utf8_get_char (p)))
-      return TRUE;
-  return FALSE;
-}
-
-/* The FTS5 expression for @words: each a quoted prefix ("wo""rd"*),
- * all ANDed, so no typed text is ever FTS5 syntax. Words without a letter
- * or digit (or not UTF-8) are left out; NULL when none is left. */
-static char *
-search_expression (const char *const *words)
-{
-  g_autoptr(GString) expression = g_string_new (NULL);
-
-  for (guint i = 0; words && words[i]; i++) {
-    if (!g_utf8_validate (words[i], -1, NULL) || !has_searchable_character (words[i]))
-      continue;
-    if (expression->len)
-      g_string_append (expression, " AND ");
-    g_string_append_c (expression, '"');
-    for (const char *p = words[i]; *p; p++) {
-      g_string_append_c (expression, *p);
-      if (*p == '"')
-        g_string_append_c (expression, '"');
-    }
-    g_string_append (expression, "\"*");
-  }
-  if (!expression->len)
-    return NULL;
-  return g_string_free (g_steal_pointer (&expression), FALSE);
-}
-
 GPtrArray *
 vo_contact_store_search (VoContactStore *self, const char *const *words, const char *source,
                          guint offset, guint limit, GError **error)
@@ -835,7 +620,7 @@ vo_contact_store_search (VoContactStore *self, const char *const *words, const c
 
   g_return_val_if_fail (VO_IS_CONTACT_STORE (self), NULL);
 
-  expression = search_expression (words);
+  expression = vo_contact_search_expression (words);
   if (!expression)
     return g_ptr_array_new_with_free_func ((GDestroyNotify) vo_contact_row_free);
   stmt = page_stmt (self, STMT_SEARCH_ALL, source, offset, limit, error);

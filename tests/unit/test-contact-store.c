@@ -8,7 +8,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "vo-error.h"
-#include "vo-contact-store.h"
+#include "vo-contact-store-private.h"
 
 #include <glib/gstdio.h>
 #include <sys/wait.h>
@@ -354,6 +354,29 @@ test_ids (Fixture *f, gconstpointer data)
 }
 
 /* ---- Search -------------------------------------------------------------- */
+
+static void
+test_search_expression (void)
+{
+  const struct {
+    const char *words[4];
+    const char *expression;
+  } cases[] = {
+    { { "ann", NULL }, "\"ann\"*" },
+    { { "Ann", "smi", NULL }, "\"Ann\"* AND \"smi\"*" },
+    { { "wo\"rd", NULL }, "\"wo\"\"rd\"*" },
+    { { "NEAR(", "a:b", NULL }, "\"NEAR(\"* AND \"a:b\"*" },
+    { { "*", "-", "ann", NULL }, "\"ann\"*" },
+    { { "^", "\"", "\xff", NULL }, NULL },
+    { { NULL }, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    assert_owned_str (vo_contact_search_expression (cases[i].words), cases[i].expression);
+  assert_owned_str (vo_contact_sort_key ("Émile ÅSTRÖM"), "emile astrom");
+  assert_owned_str (vo_contact_sort_key ("Straße"), "strasse");
+  assert_owned_str (vo_contact_sort_key ("\xff"), "");
+}
 
 static void
 put_searchable (Fixture *f)
@@ -905,6 +928,7 @@ main (int argc, char **argv)
   ADD ("/contact-store/put-refuses-bad-rows", test_put_refuses_bad_rows);
   ADD ("/contact-store/list-order", test_list_order);
   ADD ("/contact-store/ids", test_ids);
+  g_test_add_func ("/contact-store/search-expression", test_search_expression);
   ADD ("/contact-store/search", test_search);
   ADD ("/contact-store/search-pages", test_search_pages);
   ADD ("/contact-store/search-syntax-is-harmless", test_search_syntax_is_harmless);
