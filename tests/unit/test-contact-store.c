@@ -11,6 +11,7 @@
 #include "vo-contact-store-private.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -711,16 +712,22 @@ test_rollback (Fixture *f, gconstpointer data)
 static void
 test_crash_mid_transaction (Fixture *f, gconstpointer data)
 {
+  int ready[2];
+  char byte = 0;
   pid_t child;
   int status = 0;
 
   put_simple (f, "personal", "Kept", NULL);
-  /* The child gets its own connection and dies holding the transaction
-   * open, as a killed daemon would. */
+  /* The child gets its own connection, writes in a transaction it never
+   * commits, says so, and waits to be killed as a daemon can be: SIGKILL
+   * from outside, after which nothing of it runs (not even valgrind's
+   * leak check of it). */
   fixture_close (f);
+  g_assert_cmpint (pipe (ready), ==, 0);
   child = fork ();
   g_assert_cmpint (child, >=, 0);
   if (child == 0) {
+    close (ready[0]);
     fixture_open (f);
     if (!vo_contact_store_begin (f->contacts, NULL))
       _exit (2);
@@ -731,11 +738,19 @@ test_crash_mid_transaction (Fixture *f, gconstpointer data)
     }
     set_favorite (f, "company:Lost 1", TRUE, FALSE);
     vo_contact_store_set_state (f->contacts, "directory-sync-token", "lost", NULL);
-    _exit (0);
+    if (write (ready[1], "x", 1) != 1)
+      _exit (3);
+    for (;;)
+      pause ();
   }
+  close (ready[1]);
+  /* Blocks until the child has written (or died: then it reads 0 bytes). */
+  g_assert_cmpint (read (ready[0], &byte, 1), ==, 1);
+  close (ready[0]);
+  g_assert_cmpint (kill (child, SIGKILL), ==, 0);
   g_assert_cmpint (waitpid (child, &status, 0), ==, child);
-  g_assert_true (WIFEXITED (status));
-  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_true (WIFSIGNALED (status));
+  g_assert_cmpint (WTERMSIG (status), ==, SIGKILL);
 
   fixture_open (f);
   assert_owned_str (list_ids (f, NULL, 0, 0), "personal:Kept");
@@ -909,7 +924,7 @@ test_many (Fixture *f, gconstpointer data)
   g_assert_cmpuint (time_search (f, middle_term, 50), ==, 1);
   g_assert_cmpuint (time_search (f, middle_extension, 50), ==, 1);
   g_assert_cmpuint (time_search (f, "müller émile", 50), >, 0);
-  g_assert_cmpuint (time_search (f, "a", 50), ==, MIN (50, n));
+  g_assert_cmpuint (time_search (f, "a", 50), ==, MIN (50, n / G_N_ELEMENTS (given_names)));
   g_assert_cmpuint (time_search (f, "sm", 50), >, 0);
   g_assert_cmpuint (time_search (f, "jose garc", 50), >, 0);
   time_search (f, "department 7", 0);
