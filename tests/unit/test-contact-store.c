@@ -707,6 +707,17 @@ test_rollback (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   assert_owned_str (list_ids (f, NULL, 0, 0), "personal:Gus");
   assert_owned_str (find_key_ids (f, "tel:+31204444444"), "personal:Gus");
+
+  /* Deletions rolled back: the row, its keys and its index entry return. */
+  g_assert_true (vo_contact_store_begin (f->contacts, &error));
+  g_assert_true (vo_contact_store_delete (f->contacts, "personal:Gus", &error));
+  g_assert_true (vo_contact_store_delete_source (f->contacts, "personal", NULL, &error));
+  g_assert_no_error (error);
+  assert_owned_str (list_ids (f, NULL, 0, 0), "");
+  vo_contact_store_rollback (f->contacts);
+  assert_owned_str (list_ids (f, NULL, 0, 0), "personal:Gus");
+  assert_owned_str (find_key_ids (f, "tel:+31204444444"), "personal:Gus");
+  assert_owned_str (search_ids (f, "gus", NULL), "personal:Gus");
 }
 
 static void
