@@ -98,8 +98,9 @@ GPtrArray *vo_contact_store_list (VoContactStore *self, const char *source, guin
  * company, department, extension, an e-mail or a term (case- and
  * accent-insensitive, any order), restricted to @source as for list (NULL:
  * all). Best match first (FTS5 rank), then by name. @words may hold
- * anything a person typed: the store quotes them for FTS5. An empty
- * @words gives an empty array. */
+ * anything a person typed: the store quotes them for FTS5 and leaves out
+ * a word without a letter or digit. An empty @words (or one with nothing
+ * searchable) gives an empty array. @limit 0: no limit. */
 GPtrArray *vo_contact_store_search (VoContactStore *self, const char *const *words,
                                     const char *source, guint offset, guint limit,
                                     GError **error);
