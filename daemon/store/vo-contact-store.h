@@ -31,7 +31,7 @@ typedef struct {
   char *photo_etag;  /* company: the service's ETag of the entry's photo ("" when it has
                       * none); the photo is fetched lazily, so photo may still be "" */
   char *note;
-  gint64 changed_us; /* when the row was last written */
+  gint64 changed_us; /* when the row was last written (put stores this; 0: now) */
   gboolean favorite; /* read: whether id is in the favorites (written with set_favorite) */
 } VoContactRow;
 
@@ -46,13 +46,22 @@ G_DECLARE_FINAL_TYPE (VoContactStore, vo_contact_store, VO, CONTACT_STORE, GObje
 VoContactStore *vo_contact_store_new (VoStore *store);
 
 /* Transactions around many puts/deletes (a directory page, an import):
- * nothing of them is visible, or kept after a crash, until commit. Not
- * nested. rollback never fails. */
+ * nothing of them is visible to other connections, or kept after a crash,
+ * until commit; many puts are also much faster in one (one sync to disk). Not
+ * nested: begin inside an open transaction fails with
+ * VO_ERROR_INVALID_STATE. When a write inside fails, roll back: a failed
+ * put may have written part of its row. rollback never fails. */
 gboolean vo_contact_store_begin (VoContactStore *self, GError **error);
 gboolean vo_contact_store_commit (VoContactStore *self, GError **error);
 void vo_contact_store_rollback (VoContactStore *self);
 
-/* Inserts or replaces the row with @row->id (favorite is ignored).
+/* Inserts or replaces the row with @row->id (favorite is ignored). The row,
+ * its keys and its index entry are written together or not at all (in a
+ * transaction of its own unless the caller holds one). Refuses with
+ * VO_ERROR_INVALID_ARGUMENT, storing nothing, a row without id or source,
+ * text that is not UTF-8, and list elements (numbers, uris, emails, keys,
+ * terms) holding U+001F, the separator they are stored with; empty
+ * elements are dropped.
  * @keys: the exact-match keys Resolve looks up ("tel:+31201234567",
  * "ext:201", "sip:alice@vo.test"; lowercase as the core made them).
  * @terms: extra search words indexed beside name, company, department,
@@ -62,12 +71,14 @@ gboolean vo_contact_store_put (VoContactStore *self, const VoContactRow *row,
                                const char *const *keys, const char *const *terms,
                                GError **error);
 
-/* Removes the row with @id (and its keys and index entry; the favorite
- * mark stays, so a contact that comes back is still a favorite). FALSE with
+/* Removes the row with @id and its keys and index entry (in a transaction
+ * of its own unless the caller holds one); the favorite mark stays, so a
+ * contact that comes back is still a favorite. FALSE with
  * VO_ERROR_NOT_FOUND when there is none. */
 gboolean vo_contact_store_delete (VoContactStore *self, const char *id, GError **error);
 
-/* Removes every row of @source; *@n_deleted (optional) gets how many. */
+/* Removes every row of @source (with their keys and index entries; favorite
+ * marks stay); *@n_deleted (optional) gets how many. */
 gboolean vo_contact_store_delete_source (VoContactStore *self, const char *source,
                                          guint *n_deleted, GError **error);
 
@@ -79,7 +90,7 @@ GStrv vo_contact_store_ids (VoContactStore *self, const char *source, GError **e
 
 /* Rows of @source ("company", "personal", "device"; "favorites": those
  * marked favorite; NULL: all), by name (case- and accent-insensitive, then
- * id), skipping @offset, at most @limit: VoContactRow. */
+ * id), skipping @offset, at most @limit (0: no limit): VoContactRow. */
 GPtrArray *vo_contact_store_list (VoContactStore *self, const char *source, guint offset,
                                   guint limit, GError **error);
 
@@ -87,8 +98,9 @@ GPtrArray *vo_contact_store_list (VoContactStore *self, const char *source, guin
  * company, department, extension, an e-mail or a term (case- and
  * accent-insensitive, any order), restricted to @source as for list (NULL:
  * all). Best match first (FTS5 rank), then by name. @words may hold
- * anything a person typed: the store quotes them for FTS5. An empty
- * @words gives an empty array. */
+ * anything a person typed: the store quotes them for FTS5 and leaves out
+ * a word without a letter or digit. An empty @words (or one with nothing
+ * searchable) gives an empty array. @limit 0: no limit. */
 GPtrArray *vo_contact_store_search (VoContactStore *self, const char *const *words,
                                     const char *source, guint offset, guint limit,
                                     GError **error);
@@ -113,7 +125,8 @@ gboolean vo_contact_store_replace_favorites (VoContactStore *self, const char *c
 gboolean vo_contact_store_unsynced_favorites (VoContactStore *self, GStrv *ids_out,
                                               GArray **favorite_out, GError **error);
 
-/* Small sync state ("directory-sync-token"): NULL when unset. */
+/* Small sync state ("directory-sync-token"): NULL when unset (without an
+ * error); setting NULL unsets it. */
 char *vo_contact_store_get_state (VoContactStore *self, const char *key, GError **error);
 gboolean vo_contact_store_set_state (VoContactStore *self, const char *key, const char *value,
                                      GError **error);
