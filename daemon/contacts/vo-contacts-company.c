@@ -79,6 +79,7 @@ store_page_rows (VoContacts *self, VoServiceDirectoryPage *page, GError **error)
   for (guint i = 0; i < page->items->len; i++) {
     g_autoptr(VoContactRow) row = row_from_entry (self, g_ptr_array_index (page->items, i));
 
+    vo_contacts_photo_carry_over (self, row);
     if (!vo_contacts_put_row (self, row, error))
       return FALSE;
     if (self->sync_seen)

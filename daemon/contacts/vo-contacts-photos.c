@@ -41,6 +41,27 @@ vo_contacts_photo_cached (VoContacts *self, const char *id, const char *etag)
   return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&path) : g_strdup ("");
 }
 
+/* The directory changed @row's entry: a changed photo's old file is shown
+ * until the new one is fetched (which removes it); a removed photo's file
+ * goes now. */
+void
+vo_contacts_photo_carry_over (VoContacts *self, VoContactRow *row)
+{
+  g_autoptr(VoContactRow) old = NULL;
+
+  if (*row->photo)
+    return;  /* this etag's photo is cached already */
+  old = vo_contact_store_get (self->rows, row->id, NULL);
+  if (!old || !*old->photo)
+    return;
+  if (*row->photo_etag) {
+    g_free (row->photo);
+    row->photo = g_strdup (old->photo);
+  } else if (g_str_has_prefix (old->photo, self->photo_dir)) {
+    g_unlink (old->photo);
+  }
+}
+
 typedef struct {
   VoContacts *self;
   char *id;

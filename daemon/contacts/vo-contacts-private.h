@@ -77,6 +77,7 @@ void vo_contacts_company_sync (VoContacts *self, gboolean full);
 void vo_contacts_company_forget (VoContacts *self);
 /* vo-contacts-photos.c */
 char *vo_contacts_photo_cached (VoContacts *self, const char *id, const char *etag);
+void vo_contacts_photo_carry_over (VoContacts *self, VoContactRow *row);
 void vo_contacts_photo_want (VoContacts *self, const VoContactRow *row);
 void vo_contacts_photo_remove (VoContacts *self, const char *id);
 void vo_contacts_photos_clear (VoContacts *self);
