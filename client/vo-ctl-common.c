@@ -198,6 +198,23 @@ vo_ctl_print_variant_json (GVariant *value)
 }
 
 void
+vo_ctl_print_text (VoCtl *ctl, const char *key, const char *text)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  if (!ctl->json) {
+    g_print ("%s\n", text);
+    return;
+  }
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, key);
+  json_builder_add_string_value (builder, text);
+  json_builder_end_object (builder);
+  vo_ctl_print_builder_json (builder);
+}
+
+void
 vo_ctl_print_builder_json (JsonBuilder *builder)
 {
   g_autoptr (JsonNode) root = json_builder_get_root (builder);

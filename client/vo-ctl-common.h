@@ -190,6 +190,9 @@ void vo_ctl_json_add_member (JsonBuilder *builder, const char *name, GVariant *v
 /* VALUE as pretty JSON on stdout. */
 void vo_ctl_print_variant_json (GVariant *value);
 
+/* TEXT and a newline, or {"KEY": TEXT} with --json. */
+void vo_ctl_print_text (VoCtl *ctl, const char *key, const char *text);
+
 /* What BUILDER holds (complete) as pretty JSON on stdout. */
 void vo_ctl_print_builder_json (JsonBuilder *builder);
 

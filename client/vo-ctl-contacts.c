@@ -269,23 +269,6 @@ contact_fields (ContactsOptions *options, const char *name)
   return g_variant_builder_end (&fields);
 }
 
-static void
-print_id (VoCtl *ctl, const char *id)
-{
-  g_autoptr (JsonBuilder) builder = NULL;
-
-  if (!ctl->json) {
-    g_print ("%s\n", id);
-    return;
-  }
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, id);
-  json_builder_end_object (builder);
-  vo_ctl_print_builder_json (builder);
-}
-
 static int
 contacts_add (VoCtl *ctl, const char *name, ContactsOptions *options)
 {
@@ -297,7 +280,7 @@ contacts_add (VoCtl *ctl, const char *name, ContactsOptions *options)
       !vo_dbus_contacts1_call_create_sync (contacts, contact_fields (options, name),
                                            G_DBUS_CALL_FLAGS_NONE, -1, &id, NULL, &error))
     return vo_ctl_fail (error);
-  print_id (ctl, id);
+  vo_ctl_print_text (ctl, "id", id);
   return VO_CTL_EXIT_OK;
 }
 

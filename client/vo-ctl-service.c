@@ -30,24 +30,6 @@
   "\n" \
   "Needs an account signed in through the Virtual Office service."
 
-/* Prints MESSAGE, or {"message": MESSAGE} with --json. */
-static void
-print_message (VoCtl *ctl, const char *message)
-{
-  g_autoptr (JsonBuilder) builder = NULL;
-
-  if (!ctl->json) {
-    g_print ("%s\n", message);
-    return;
-  }
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  json_builder_end_object (builder);
-  vo_ctl_print_builder_json (builder);
-}
-
 /* reset-password, recover-username */
 
 /* Both commands take exactly one argument, of which the service does not
@@ -103,7 +85,7 @@ run_recovery (const Recovery *recovery, VoCtl *ctl, int argc, char **argv)
     return vo_ctl_fail (error);
 
   message = g_strconcat ("If ", argv[1], recovery->done, NULL);
-  print_message (ctl, message);
+  vo_ctl_print_text (ctl, "message", message);
   return VO_CTL_EXIT_OK;
 }
 

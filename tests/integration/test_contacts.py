@@ -7,31 +7,18 @@ the reference service being read-only."""
 
 import base64
 import os
-import struct
 import tempfile
-import zlib
 
 import pytest
 from gi.repository import Gio, GLib
 
+from test_voctl_service import png_bytes
 from vo_harness import ERR, DBusCallError, pump, scaled, wait_until
 
 CONTACTS = 'org.virtualoffice.Contacts1'
 MAX_FIELD = 1024          # VO_CONTACTS_MAX_FIELD
 MAX_VALUES = 50           # VO_CONTACTS_MAX_VALUES
 MAX_VCARD_BYTES = 16 * 1024 * 1024
-
-
-def png_bytes(width=2, height=2):
-    """A real PNG (signature, IHDR, IDAT, IEND with their CRCs)."""
-    def chunk(kind, data):
-        return (struct.pack('>I', len(data)) + kind + data
-                + struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff))
-    rows = b''.join(b'\0' + bytes([20, 130, 90]) * width for _ in range(height))
-    return (b'\x89PNG\r\n\x1a\n'
-            + chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0))
-            + chunk(b'IDAT', zlib.compress(rows))
-            + chunk(b'IEND', b''))
 
 
 PNG = png_bytes()
