@@ -84,8 +84,21 @@ def test_sync_push_photo_expiry_sign_out(h, kam, service):
     assert 'fetching all of it again' in d.log_text()
     assert 'Company directory fetched: 31 entries' in d.log_text()
 
-    # Sign-out: company contacts and favorites go; personal ones stay.
+    # Favorites: one set here reaches the service; one set elsewhere (another
+    # device of vera's) shows here through favorites.changed.
+    other_device = service.client()
+    other_device.sign_in('vera', 'Vera-pw-5e1')
     client.call(CONTACTS, 'SetFavorite', '(sb)', 'company:gen00002', True)
+    wait_until(lambda: 'company:gen00002' in other_device.get('/v1/favorites').json()['items'],
+               scaled(10), what='the favorite at the service')
+    since = client.mark()
+    assert other_device.put('/v1/favorites/company:gen00003').status == 204
+    wait_changed(client, since, 'company:gen00003')
+    assert get(client, 'company:gen00003')['favorite'] is True
+    assert {c['id'] for c in list_(client, 'favorites')} == {'company:gen00002',
+                                                              'company:gen00003'}
+
+    # Sign-out: company contacts and favorites go; personal ones stay.
     client.sign_out()
     wait_until(lambda: not company_ids(client), scaled(10), what='company contacts dropped')
     assert list_(client, 'favorites') == []
