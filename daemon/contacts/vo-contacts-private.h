@@ -22,6 +22,7 @@ struct _VoContacts {
   VoConfig *config;
   char *photo_dir;            /* $XDG_CACHE_HOME/virtual-office/contacts */
   char *region;               /* the last vo_contacts_region() */
+  char *keyed_region;         /* the region the personal contacts' keys are in */
   GCancellable *cancellable;  /* every service request; cancelled at shutdown */
   gboolean started;
   gboolean shut_down;

@@ -14,10 +14,13 @@ static void
 add_unique (GPtrArray *all, GHashTable *seen, char **more)
 {
   for (guint i = 0; more[i]; i++) {
-    if (g_hash_table_add (seen, more[i]))
-      g_ptr_array_add (all, more[i]);
-    else
+    /* Not g_hash_table_add() alone: it would keep the new copy as the key. */
+    if (g_hash_table_contains (seen, more[i])) {
       g_free (more[i]);
+    } else {
+      g_hash_table_add (seen, more[i]);
+      g_ptr_array_add (all, more[i]);
+    }
   }
   g_free (more);
 }

@@ -50,6 +50,7 @@ vo_contacts_finalize (GObject *object)
   g_clear_pointer (&self->sync_seen, g_hash_table_unref);
   g_free (self->photo_dir);
   g_free (self->region);
+  g_free (self->keyed_region);
   G_OBJECT_CLASS (vo_contacts_parent_class)->finalize (object);
 }
 
@@ -90,6 +91,41 @@ on_service_state (VoAccountService *service, GParamSpec *pspec, VoContacts *self
   /* Signed out (not a SIP-only start): the next account is someone else. */
   if (state == VO_SERVICE_STATE_NONE && was != VO_SERVICE_STATE_NONE)
     vo_contacts_company_forget (self);
+}
+
+/* Personal contacts' keys depend on the region national numbers are read
+ * in: when it changes (the profile's country arrived), they are made again. */
+static void
+on_country (VoAccountService *service, GParamSpec *pspec, VoContacts *self)
+{
+  g_autofree char *region = g_strdup (vo_contacts_region (self));
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) ids = NULL;
+
+  if (g_strcmp0 (region, self->keyed_region) == 0)
+    return;
+  g_free (self->keyed_region);
+  self->keyed_region = g_steal_pointer (&region);
+  if (self->device)
+    vo_contacts_device_set_region (self->device, self->keyed_region);
+  ids = vo_contact_store_ids (self->rows, "personal", &error);
+  if (!ids || !vo_contact_store_begin (self->rows, &error)) {
+    g_warning ("Re-keying the personal contacts: %s", error->message);
+    return;
+  }
+  for (guint i = 0; ids[i]; i++) {
+    g_autoptr(VoContactRow) row = vo_contact_store_get (self->rows, ids[i], &error);
+
+    if (!row || !vo_contacts_put_row (self, row, &error)) {
+      g_warning ("Re-keying the personal contacts: %s", error->message);
+      vo_contact_store_rollback (self->rows);
+      return;
+    }
+  }
+  if (!vo_contact_store_commit (self->rows, &error)) {
+    g_warning ("Re-keying the personal contacts: %s", error->message);
+    vo_contact_store_rollback (self->rows);
+  }
 }
 
 static void
@@ -172,6 +208,9 @@ vo_contacts_start (VoContacts *self)
     self->service_state = vo_account_service_get_state (self->service);
     g_signal_connect_object (self->service, "notify::state", G_CALLBACK (on_service_state),
                              self, 0);
+    self->keyed_region = g_strdup (vo_contacts_region (self));
+    g_signal_connect_object (self->service, "notify::country", G_CALLBACK (on_country), self,
+                             0);
     g_signal_connect_object (self->service, "directory-changed",
                              G_CALLBACK (on_directory_changed), self, 0);
     g_signal_connect_object (self->service, "favorites-changed",

@@ -103,3 +103,19 @@ def test_sync_push_photo_expiry_sign_out(h, kam, service):
     wait_until(lambda: not company_ids(client), scaled(10), what='company contacts dropped')
     assert list_(client, 'favorites') == []
     assert get(client, mine)['name'] == 'Personal Pat'
+
+
+def test_national_numbers_follow_the_profiles_country(h, kam, service):
+    # Created before the sign-in, when no region is known: once the profile
+    # says NL, 020-… is the same number as +31 20….
+    service.add_user('wim', 'Wim-pw-4c2', email='wim@mail.vo.test', extension='241')
+    d = h.daemon(start=False)
+    d.write_conf({'service': {'ca-file': service.ca_file}})
+    d.start()
+    client = h.client()
+    pat = create(client, name='Pat Local', numbers=['020-5550000'])
+    client.sign_in('wim', 'Wim-pw-4c2', service=service.url)
+    found = wait_until(lambda: client.call(CONTACTS, 'Resolve', '(s)', '+31205550000')[0]
+                       if 'company:wim' in company_ids(client) else None,
+                       scaled(20), what='Resolve in the profile\'s region')
+    assert found['id'] == pat

@@ -502,6 +502,30 @@ test_vcard_round_trip (Fixture *f, gconstpointer data)
   g_assert_error (error, VO_ERROR, VO_ERROR_NOT_FOUND);
 }
 
+/* Every key once, however many ways a row has it. */
+static void
+test_row_keys (void)
+{
+  g_autoptr(VoContactRow) row = vo_contact_row_new ();
+  g_auto(GStrv) keys = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  const char *numbers[] = { "020-1234567", "+31 20 123 4567", "0031201234567", NULL };
+  const char *uris[] = { "sip:201@vo.test", "sip:alice@vo.test", "sip:Alice@vo.test", NULL };
+
+  g_strfreev (row->numbers);
+  row->numbers = g_strdupv ((char **) numbers);
+  g_strfreev (row->uris);
+  row->uris = g_strdupv ((char **) uris);
+  g_free (row->extension);
+  row->extension = g_strdup ("201");
+  keys = vo_contacts_row_keys (row, "NL");
+  for (guint i = 0; keys[i]; i++)
+    g_assert_true (g_hash_table_add (seen, keys[i]));
+  g_assert_true (g_strv_contains ((const char *const *) keys, "tel:+31201234567"));
+  g_assert_true (g_strv_contains ((const char *const *) keys, "ext:201"));
+  g_assert_true (g_strv_contains ((const char *const *) keys, "sip:alice@vo.test"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -524,6 +548,7 @@ main (int argc, char *argv[])
   ADD ("changed-batched", test_changed_batched);
   ADD ("vcard-round-trip", test_vcard_round_trip);
 #undef ADD
+  g_test_add_func ("/contacts/row-keys", test_row_keys);
   status = g_test_run ();
   if (system (cmd) != 0)
     status = 1;
