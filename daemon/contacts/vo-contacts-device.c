@@ -20,8 +20,10 @@ G_GNUC_BEGIN_IGNORE_DEPRECATIONS
 #include <libebook/libebook.h>
 G_GNUC_END_IGNORE_DEPRECATIONS
 
-/* How long e_book_client_connect waits for an address book to come online. */
-#define CONNECT_WAIT_SECONDS 30
+/* e_book_client_connect's "do not wait for the connected state": the
+ * mirror only reads, and a book that is offline still answers from its
+ * cache (waiting runs to its timeout where nothing ever says "connected"). */
+#define CONNECT_NO_WAIT ((guint32) -1)
 
 enum { SIGNAL_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -374,7 +376,7 @@ follow_book (VoContactsDevice *self, ESource *source)
     return;
   book = book_new (self, uid);
   g_hash_table_insert (self->books, g_strdup (uid), book);
-  e_book_client_connect (source, CONNECT_WAIT_SECONDS, book->cancellable, on_client_connected,
+  e_book_client_connect (source, CONNECT_NO_WAIT, book->cancellable, on_client_connected,
                          g_rc_box_acquire (book));
 }
 
