@@ -43,6 +43,11 @@ void vo_service_client_call_async (VoServiceClient *self, const char *method, co
 gboolean vo_service_client_call_finish (VoServiceClient *self, GAsyncResult *result,
                                         gpointer *result_out, GError **error);
 
+/* vo_service_client_call_finish() for a call that finishes with its
+ * value: the parsed struct, the VoServiceResponse, or NULL (and @error). */
+gpointer vo_service_client_call_result (VoServiceClient *self, GAsyncResult *result,
+                                        GError **error);
+
 /* Stores a new pair (sign-in, refresh) and emits "refresh-token-changed". */
 void vo_service_client_take_tokens (VoServiceClient *self, char *access_token, char *refresh_token);
 /* Forgets both tokens; emits "refresh-token-changed" (NULL) if it had any. */

@@ -22,8 +22,8 @@ call (VoServiceClient *self, const char *method, const char *path, GBytes *body,
                                 free_result, cancellable, callback, user_data);
 }
 
-static gpointer
-call_result (VoServiceClient *self, GAsyncResult *result, GError **error)
+gpointer
+vo_service_client_call_result (VoServiceClient *self, GAsyncResult *result, GError **error)
 {
   gpointer value = NULL;
 
@@ -132,7 +132,7 @@ VoServiceSipAccount *
 vo_service_client_get_sip_account_finish (VoServiceClient *self, GAsyncResult *result,
                                           GError **error)
 {
-  return call_result (self, result, error);
+  return vo_service_client_call_result (self, result, error);
 }
 
 void
@@ -147,7 +147,7 @@ vo_service_client_get_me_async (VoServiceClient *self, GCancellable *cancellable
 VoServiceProfile *
 vo_service_client_get_me_finish (VoServiceClient *self, GAsyncResult *result, GError **error)
 {
-  return call_result (self, result, error);
+  return vo_service_client_call_result (self, result, error);
 }
 
 /* ---- photo ------------------------------------------------------------------ */
@@ -167,7 +167,7 @@ vo_service_client_put_photo_async (VoServiceClient *self, GBytes *image, const c
 char *
 vo_service_client_put_photo_finish (VoServiceClient *self, GAsyncResult *result, GError **error)
 {
-  return call_result (self, result, error);
+  return vo_service_client_call_result (self, result, error);
 }
 
 void
@@ -182,7 +182,7 @@ GBytes *
 vo_service_client_get_photo_finish (VoServiceClient *self, GAsyncResult *result, char **etag_out,
                                     char **content_type_out, GError **error)
 {
-  g_autoptr (VoServiceResponse) response = call_result (self, result, error);
+  g_autoptr (VoServiceResponse) response = vo_service_client_call_result (self, result, error);
 
   if (!response)
     return NULL;
@@ -264,7 +264,7 @@ GPtrArray *
 vo_service_client_get_forwarding_finish (VoServiceClient *self, GAsyncResult *result,
                                          GError **error)
 {
-  return call_result (self, result, error);
+  return vo_service_client_call_result (self, result, error);
 }
 
 void

@@ -44,6 +44,10 @@ vo_service_error_to_vo (const GError *error)
   case VO_SERVICE_ERROR_NOT_FOUND:
     code = VO_ERROR_NOT_FOUND;
     break;
+  case VO_SERVICE_ERROR_CONFLICT:
+    code = VO_ERROR_INVALID_STATE;
+    break;
+  case VO_SERVICE_ERROR_SYNC_EXPIRED:
   case VO_SERVICE_ERROR_CANCELLED:
   default:
     code = VO_ERROR_FAILED;

@@ -43,7 +43,9 @@ gboolean vo_service_error_is_transient (const GError *error);
  * INVALID_CREDENTIALS/SESSION_ENDED → AUTH_FAILED, FORBIDDEN →
  * PERMISSION_DENIED, UNREACHABLE/SERVER/UNREADABLE/CERTIFICATE → NETWORK,
  * INVALID_REQUEST/TOO_LARGE/UNSUPPORTED_TYPE → INVALID_ARGUMENT, NOT_FOUND →
- * NOT_FOUND, CANCELLED → FAILED. Errors of other domains are copied. */
+ * NOT_FOUND, CONFLICT → INVALID_STATE, SYNC_EXPIRED (the core syncs again,
+ * it should not reach a caller) and CANCELLED → FAILED. Errors of other
+ * domains are copied. */
 GError *vo_service_error_to_vo (const GError *error);
 
 G_END_DECLS

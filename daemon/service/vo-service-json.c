@@ -6,20 +6,11 @@
  */
 #define G_LOG_DOMAIN "vo-service"
 
-#include "vo-service-json.h"
+#include "vo-service-json-private.h"
 #include "vo-text.h"
 #include "vo-service-problem.h"
 
-#include <json-glib/json-glib.h>
 #include <string.h>
-
-/* How a string field is read. */
-typedef enum {
-  FIELD_REQUIRED = 1 << 0, /* missing or null: unreadable */
-  FIELD_NULLABLE = 1 << 1, /* missing or null: NULL (else "") */
-  FIELD_STRICT = 1 << 2,   /* control characters: unreadable (SIP, headers) */
-  FIELD_TOKEN = 1 << 3,    /* printable ASCII, at most VO_SERVICE_JSON_MAX_TOKEN */
-} FieldFlags;
 
 static const char *const forwarding_conditions[]
     = { "always", "busy", "no-answer", "unreachable", NULL };
@@ -56,6 +47,7 @@ vo_service_profile_free (VoServiceProfile *profile)
   g_free (profile->sip_uri);
   g_free (profile->photo_etag);
   g_free (profile->photo_content_type);
+  g_free (profile->country);
   g_strfreev (profile->capabilities);
   g_free (profile);
 }
@@ -100,11 +92,8 @@ vo_service_event_free (VoServiceEvent *event)
 
 /* ---- reading ---------------------------------------------------------- */
 
-static gboolean unreadable (GError **error, const char *host, const char *format, ...)
-    G_GNUC_PRINTF (3, 4);
-
-static gboolean
-unreadable (GError **error, const char *host, const char *format, ...)
+gboolean
+vo_service_json_unreadable (GError **error, const char *host, const char *format, ...)
 {
   g_autofree char *reason = NULL;
   va_list args;
@@ -117,8 +106,8 @@ unreadable (GError **error, const char *host, const char *format, ...)
 }
 
 /* The body as a JSON object, or NULL. The parser keeps the nodes alive. */
-static JsonObject *
-body_object (JsonParser *parser, GBytes *body, const char *host, GError **error)
+JsonObject *
+vo_service_json_body_object (JsonParser *parser, GBytes *body, const char *host, GError **error)
 {
   g_autoptr (GError) local = NULL;
   gsize size = 0;
@@ -126,32 +115,32 @@ body_object (JsonParser *parser, GBytes *body, const char *host, GError **error)
   JsonNode *root;
 
   if (!data || size == 0) {
-    unreadable (error, host, "an empty body");
+    vo_service_json_unreadable (error, host, "an empty body");
     return NULL;
   }
   /* json-glib reads up to a NUL; a NUL inside is not JSON either. */
   if (memchr (data, '\0', size)) {
-    unreadable (error, host, "a NUL byte in the body");
+    vo_service_json_unreadable (error, host, "a NUL byte in the body");
     return NULL;
   }
   if (!g_utf8_validate (data, (gssize)size, NULL)) {
-    unreadable (error, host, "a body that is not UTF-8");
+    vo_service_json_unreadable (error, host, "a body that is not UTF-8");
     return NULL;
   }
   if (!json_parser_load_from_data (parser, data, (gssize)size, &local)) {
-    unreadable (error, host, "not JSON");
+    vo_service_json_unreadable (error, host, "not JSON");
     return NULL;
   }
   root = json_parser_get_root (parser);
   if (!root || !JSON_NODE_HOLDS_OBJECT (root)) {
-    unreadable (error, host, "not a JSON object");
+    vo_service_json_unreadable (error, host, "not a JSON object");
     return NULL;
   }
   return json_node_get_object (root);
 }
 
-static gboolean
-text_is_clean (const char *text, FieldFlags flags)
+gboolean
+vo_service_json_text_is_clean (const char *text, FieldFlags flags)
 {
   for (const char *p = text; *p; p = g_utf8_next_char (p)) {
     gunichar c = g_utf8_get_char (p);
@@ -164,36 +153,43 @@ text_is_clean (const char *text, FieldFlags flags)
   return TRUE;
 }
 
-/* Reads @key of @object into @out as @flags say; FALSE (and @error) when
- * it is not acceptable. */
-static gboolean
-read_string (JsonObject *object, const char *key, FieldFlags flags, char **out, const char *host,
-             GError **error)
+gboolean
+vo_service_json_read_string (JsonObject *object, const char *key, FieldFlags flags, char **out,
+                             const char *host, GError **error)
 {
-  JsonNode *node = json_object_get_member (object, key);
+  return vo_service_json_read_node_string (json_object_get_member (object, key), key, flags, out,
+                                           host, error);
+}
+
+gboolean
+vo_service_json_read_node_string (JsonNode *node, const char *key, FieldFlags flags, char **out,
+                                  const char *host, GError **error)
+{
   const char *value;
   gsize max = (flags & FIELD_TOKEN) ? VO_SERVICE_JSON_MAX_TOKEN : VO_SERVICE_JSON_MAX_STRING;
 
   if (!node || JSON_NODE_HOLDS_NULL (node)) {
     if (flags & FIELD_REQUIRED)
-      return unreadable (error, host, "\"%s\" is missing", key);
+      return vo_service_json_unreadable (error, host, "\"%s\" is missing", key);
     *out = (flags & FIELD_NULLABLE) ? NULL : g_strdup ("");
     return TRUE;
   }
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return unreadable (error, host, "\"%s\" is not a string", key);
+    return vo_service_json_unreadable (error, host, "\"%s\" is not a string", key);
   value = json_node_get_string (node);
   if (strlen (value) > max)
-    return unreadable (error, host, "\"%s\" is longer than %" G_GSIZE_FORMAT " bytes", key, max);
+    return vo_service_json_unreadable (error, host,
+                                       "\"%s\" is longer than %" G_GSIZE_FORMAT " bytes", key, max);
   if ((flags & FIELD_REQUIRED) && !*value)
-    return unreadable (error, host, "\"%s\" is empty", key);
+    return vo_service_json_unreadable (error, host, "\"%s\" is empty", key);
   /* The body was checked for UTF-8, but json-glib 1.6 decodes a lone
    * surrogate escape ("\ud800") into bytes that are not (fuzzing found it). */
   if (!g_utf8_validate (value, -1, NULL))
-    return unreadable (error, host, "\"%s\" is not UTF-8", key);
-  if (!text_is_clean (value, flags))
-    return unreadable (error, host, "\"%s\" holds characters it may not", key);
-  *out = (flags & (FIELD_STRICT | FIELD_TOKEN)) ? g_strdup (value) : vo_text_without_controls (value);
+    return vo_service_json_unreadable (error, host, "\"%s\" is not UTF-8", key);
+  if (!vo_service_json_text_is_clean (value, flags))
+    return vo_service_json_unreadable (error, host, "\"%s\" holds characters it may not", key);
+  *out = (flags & (FIELD_STRICT | FIELD_TOKEN)) ? g_strdup (value)
+                                                : vo_text_without_controls (value);
   return TRUE;
 }
 
@@ -206,14 +202,14 @@ read_int (JsonObject *object, const char *key, gint64 min, gint64 max, gboolean 
 
   if (!node || JSON_NODE_HOLDS_NULL (node)) {
     if (required)
-      return unreadable (error, host, "\"%s\" is missing", key);
+      return vo_service_json_unreadable (error, host, "\"%s\" is missing", key);
     return TRUE;
   }
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return unreadable (error, host, "\"%s\" is not an integer", key);
+    return vo_service_json_unreadable (error, host, "\"%s\" is not an integer", key);
   value = json_node_get_int (node);
   if (value < min || value > max)
-    return unreadable (error, host, "\"%s\" is out of range", key);
+    return vo_service_json_unreadable (error, host, "\"%s\" is out of range", key);
   *out = value;
   return TRUE;
 }
@@ -224,13 +220,13 @@ read_boolean (JsonObject *object, const char *key, gboolean *out, const char *ho
   JsonNode *node = json_object_get_member (object, key);
 
   if (!node || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return unreadable (error, host, "\"%s\" is missing or not true/false", key);
+    return vo_service_json_unreadable (error, host, "\"%s\" is missing or not true/false", key);
   *out = json_node_get_boolean (node);
   return TRUE;
 }
 
-static gboolean
-is_sip_uri (const char *text)
+gboolean
+vo_service_json_is_sip_uri (const char *text)
 {
   return g_ascii_strncasecmp (text, "sip:", 4) == 0 || g_ascii_strncasecmp (text, "sips:", 5) == 0;
 }
@@ -241,21 +237,22 @@ vo_service_parse_tokens (GBytes *body, const char *host, GError **error)
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (VoServiceTokens) tokens = g_new0 (VoServiceTokens, 1);
   g_autofree char *type = NULL;
-  JsonObject *object = body_object (parser, body, host, error);
+  JsonObject *object = vo_service_json_body_object (parser, body, host, error);
 
   tokens->expires_in_s = 900;
   if (!object
-      || !read_string (object, "access-token", FIELD_REQUIRED | FIELD_TOKEN, &tokens->access_token,
-                       host, error)
-      || !read_string (object, "refresh-token", FIELD_REQUIRED | FIELD_TOKEN,
-                       &tokens->refresh_token, host, error)
-      || !read_string (object, "token-type", FIELD_NULLABLE | FIELD_STRICT, &type, host, error)
+      || !vo_service_json_read_string (object, "access-token", FIELD_REQUIRED | FIELD_TOKEN,
+                                       &tokens->access_token, host, error)
+      || !vo_service_json_read_string (object, "refresh-token", FIELD_REQUIRED | FIELD_TOKEN,
+                                       &tokens->refresh_token, host, error)
+      || !vo_service_json_read_string (object, "token-type", FIELD_NULLABLE | FIELD_STRICT, &type,
+                                       host, error)
       || !read_int (object, "expires-in", 1, G_MAXINT32, FALSE, &tokens->expires_in_s, host, error)
-      || !read_string (object, "username", FIELD_NULLABLE | FIELD_STRICT, &tokens->username, host,
-                       error))
+      || !vo_service_json_read_string (object, "username", FIELD_NULLABLE | FIELD_STRICT,
+                                       &tokens->username, host, error))
     return NULL;
   if (type && g_ascii_strcasecmp (type, "Bearer") != 0) {
-    unreadable (error, host, "a token type other than Bearer");
+    vo_service_json_unreadable (error, host, "a token type other than Bearer");
     return NULL;
   }
   return g_steal_pointer (&tokens);
@@ -266,38 +263,45 @@ vo_service_parse_sip_account (GBytes *body, const char *host, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (VoServiceSipAccount) account = g_new0 (VoServiceSipAccount, 1);
-  JsonObject *object = body_object (parser, body, host, error);
+  JsonObject *object = vo_service_json_body_object (parser, body, host, error);
   const FieldFlags required = FIELD_REQUIRED | FIELD_STRICT;
 
-  if (!object || !read_string (object, "auth-user", required, &account->auth_user, host, error)
-      || !read_string (object, "password", required, &account->password, host, error)
-      || !read_string (object, "domain", required, &account->domain, host, error)
-      || !read_string (object, "registrar", required, &account->registrar, host, error)
-      || !read_string (object, "outbound-proxy", FIELD_NULLABLE | FIELD_STRICT,
-                       &account->outbound_proxy, host, error)
-      || !read_string (object, "transport", required, &account->transport, host, error)
-      || !read_string (object, "display-name", FIELD_NULLABLE, &account->display_name, host, error))
+  if (!object
+      || !vo_service_json_read_string (object, "auth-user", required, &account->auth_user, host,
+                                       error)
+      || !vo_service_json_read_string (object, "password", required, &account->password, host,
+                                       error)
+      || !vo_service_json_read_string (object, "domain", required, &account->domain, host, error)
+      || !vo_service_json_read_string (object, "registrar", required, &account->registrar, host,
+                                       error)
+      || !vo_service_json_read_string (object, "outbound-proxy", FIELD_NULLABLE | FIELD_STRICT,
+                                       &account->outbound_proxy, host, error)
+      || !vo_service_json_read_string (object, "transport", required, &account->transport, host,
+                                       error)
+      || !vo_service_json_read_string (object, "display-name", FIELD_NULLABLE,
+                                       &account->display_name, host, error))
     return NULL;
-  if (!is_sip_uri (account->registrar)) {
-    unreadable (error, host, "\"registrar\" is not a sip: or sips: URI");
+  if (!vo_service_json_is_sip_uri (account->registrar)) {
+    vo_service_json_unreadable (error, host, "\"registrar\" is not a sip: or sips: URI");
     return NULL;
   }
   if (account->outbound_proxy && !*account->outbound_proxy)
     g_clear_pointer (&account->outbound_proxy, g_free);
-  if (account->outbound_proxy && !is_sip_uri (account->outbound_proxy)) {
-    unreadable (error, host, "\"outbound-proxy\" is not a sip: or sips: URI");
+  if (account->outbound_proxy && !vo_service_json_is_sip_uri (account->outbound_proxy)) {
+    vo_service_json_unreadable (error, host, "\"outbound-proxy\" is not a sip: or sips: URI");
     return NULL;
   }
   if (!g_str_equal (account->transport, "udp") && !g_str_equal (account->transport, "tcp")
       && !g_str_equal (account->transport, "tls")) {
-    unreadable (error, host, "\"transport\" is not udp, tcp or tls");
+    vo_service_json_unreadable (error, host, "\"transport\" is not udp, tcp or tls");
     return NULL;
   }
   return g_steal_pointer (&account);
 }
 
-static gboolean
-read_photo (JsonObject *object, VoServiceProfile *profile, const char *host, GError **error)
+gboolean
+vo_service_json_read_photo (JsonObject *object, char **etag, char **content_type, const char *host,
+                            GError **error)
 {
   JsonNode *node = json_object_get_member (object, "photo");
   JsonObject *photo;
@@ -305,12 +309,31 @@ read_photo (JsonObject *object, VoServiceProfile *profile, const char *host, GEr
   if (!node || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return unreadable (error, host, "\"photo\" is not an object");
+    return vo_service_json_unreadable (error, host, "\"photo\" is not an object");
   photo = json_node_get_object (node);
-  return read_string (photo, "etag", FIELD_REQUIRED | FIELD_STRICT, &profile->photo_etag, host,
-                      error)
-         && read_string (photo, "content-type", FIELD_REQUIRED | FIELD_STRICT,
-                         &profile->photo_content_type, host, error);
+  return vo_service_json_read_string (photo, "etag", FIELD_REQUIRED | FIELD_STRICT, etag, host,
+                                      error)
+         && vo_service_json_read_string (photo, "content-type", FIELD_REQUIRED | FIELD_STRICT,
+                                         content_type, host, error);
+}
+
+/* §5: an ISO 3166-1 alpha-2 region, upper-cased; anything else (a name, a
+ * number, three letters, not a string) is a region vo-daemon cannot read
+ * numbers in, so it is "" as if the service had none: a failed /v1/me
+ * would cost more than national numbers that do not resolve. */
+static void
+read_country (JsonObject *object, VoServiceProfile *profile)
+{
+  JsonNode *node = json_object_get_member (object, "country");
+  const char *country = NULL;
+
+  if (node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    country = json_node_get_string (node);
+  if (country && strlen (country) == 2 && g_ascii_isalpha (country[0])
+      && g_ascii_isalpha (country[1]))
+    profile->country = g_ascii_strup (country, -1);
+  else
+    profile->country = g_strdup ("");
 }
 
 static gboolean
@@ -322,18 +345,18 @@ read_capabilities (JsonObject *object, VoServiceProfile *profile, const char *ho
 
   if (node && !JSON_NODE_HOLDS_NULL (node)) {
     if (!JSON_NODE_HOLDS_ARRAY (node))
-      return unreadable (error, host, "\"capabilities\" is not a list");
+      return vo_service_json_unreadable (error, host, "\"capabilities\" is not a list");
     array = json_node_get_array (node);
     for (guint i = 0; i < json_array_get_length (array) && i < 64; i++) {
       JsonNode *item = json_array_get_element (array, i);
       const char *name;
 
       if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
-        return unreadable (error, host, "a capability is not a string");
+        return vo_service_json_unreadable (error, host, "a capability is not a string");
       name = json_node_get_string (item);
       /* Names are lowercase words: anything else is not one we know. */
       if (*name && strlen (name) <= 64 && g_utf8_validate (name, -1, NULL)
-          && text_is_clean (name, FIELD_TOKEN))
+          && vo_service_json_text_is_clean (name, FIELD_TOKEN))
         g_strv_builder_add (names, name);
     }
   }
@@ -346,23 +369,29 @@ vo_service_parse_profile (GBytes *body, const char *host, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (VoServiceProfile) profile = g_new0 (VoServiceProfile, 1);
-  JsonObject *object = body_object (parser, body, host, error);
+  JsonObject *object = vo_service_json_body_object (parser, body, host, error);
 
   if (!object
-      || !read_string (object, "username", FIELD_REQUIRED | FIELD_STRICT, &profile->username, host,
-                       error)
-      || !read_string (object, "display-name", 0, &profile->display_name, host, error)
-      || !read_string (object, "extension", FIELD_STRICT, &profile->extension, host, error)
-      || !read_string (object, "company", 0, &profile->company, host, error)
-      || !read_string (object, "department", 0, &profile->department, host, error)
-      || !read_string (object, "email", FIELD_STRICT, &profile->email, host, error)
-      || !read_string (object, "mobile", FIELD_STRICT, &profile->mobile, host, error)
-      || !read_string (object, "sip-uri", FIELD_STRICT, &profile->sip_uri, host, error)
-      || !read_photo (object, profile, host, error)
+      || !vo_service_json_read_string (object, "username", FIELD_REQUIRED | FIELD_STRICT,
+                                       &profile->username, host, error)
+      || !vo_service_json_read_string (object, "display-name", 0, &profile->display_name, host,
+                                       error)
+      || !vo_service_json_read_string (object, "extension", FIELD_STRICT, &profile->extension, host,
+                                       error)
+      || !vo_service_json_read_string (object, "company", 0, &profile->company, host, error)
+      || !vo_service_json_read_string (object, "department", 0, &profile->department, host, error)
+      || !vo_service_json_read_string (object, "email", FIELD_STRICT, &profile->email, host, error)
+      || !vo_service_json_read_string (object, "mobile", FIELD_STRICT, &profile->mobile, host,
+                                       error)
+      || !vo_service_json_read_string (object, "sip-uri", FIELD_STRICT, &profile->sip_uri, host,
+                                       error)
+      || !vo_service_json_read_photo (object, &profile->photo_etag, &profile->photo_content_type,
+                                      host, error)
       || !read_capabilities (object, profile, host, error))
     return NULL;
-  if (*profile->sip_uri && !is_sip_uri (profile->sip_uri)) {
-    unreadable (error, host, "\"sip-uri\" is not a sip: or sips: URI");
+  read_country (object, profile);
+  if (*profile->sip_uri && !vo_service_json_is_sip_uri (profile->sip_uri)) {
+    vo_service_json_unreadable (error, host, "\"sip-uri\" is not a sip: or sips: URI");
     return NULL;
   }
   return g_steal_pointer (&profile);
@@ -374,14 +403,14 @@ read_rule (JsonObject *object, const char *host, GError **error)
   g_autoptr (VoServiceForwardingRule) rule = g_new0 (VoServiceForwardingRule, 1);
   gint64 timeout = 20;
 
-  if (!read_string (object, "condition", FIELD_REQUIRED | FIELD_STRICT, &rule->condition, host,
-                    error)
+  if (!vo_service_json_read_string (object, "condition", FIELD_REQUIRED | FIELD_STRICT,
+                                    &rule->condition, host, error)
       || !read_boolean (object, "enabled", &rule->enabled, host, error)
-      || !read_string (object, "target", FIELD_STRICT, &rule->target, host, error)
+      || !vo_service_json_read_string (object, "target", FIELD_STRICT, &rule->target, host, error)
       || !read_int (object, "timeout", 0, 3600, FALSE, &timeout, host, error))
     return NULL;
-  if (*rule->target && !is_sip_uri (rule->target)) {
-    unreadable (error, host, "a forwarding \"target\" is not a sip: or sips: URI");
+  if (*rule->target && !vo_service_json_is_sip_uri (rule->target)) {
+    vo_service_json_unreadable (error, host, "a forwarding \"target\" is not a sip: or sips: URI");
     return NULL;
   }
   rule->timeout_s = (guint)timeout;
@@ -394,7 +423,7 @@ vo_service_parse_forwarding (GBytes *body, const char *host, GError **error)
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GPtrArray) rules
       = g_ptr_array_new_with_free_func ((GDestroyNotify)vo_service_forwarding_rule_free);
-  JsonObject *object = body_object (parser, body, host, error);
+  JsonObject *object = vo_service_json_body_object (parser, body, host, error);
   JsonNode *node;
   JsonArray *array;
 
@@ -402,7 +431,7 @@ vo_service_parse_forwarding (GBytes *body, const char *host, GError **error)
     return NULL;
   node = json_object_get_member (object, "rules");
   if (!node || !JSON_NODE_HOLDS_ARRAY (node)) {
-    unreadable (error, host, "\"rules\" is missing or not a list");
+    vo_service_json_unreadable (error, host, "\"rules\" is missing or not a list");
     return NULL;
   }
   array = json_node_get_array (node);
@@ -411,7 +440,7 @@ vo_service_parse_forwarding (GBytes *body, const char *host, GError **error)
     g_autoptr (VoServiceForwardingRule) rule = NULL;
 
     if (!JSON_NODE_HOLDS_OBJECT (item)) {
-      unreadable (error, host, "a forwarding rule is not an object");
+      vo_service_json_unreadable (error, host, "a forwarding rule is not an object");
       return NULL;
     }
     rule = read_rule (json_node_get_object (item), host, error);
@@ -424,7 +453,8 @@ vo_service_parse_forwarding (GBytes *body, const char *host, GError **error)
       VoServiceForwardingRule *seen = g_ptr_array_index (rules, j);
 
       if (g_str_equal (seen->condition, rule->condition)) {
-        unreadable (error, host, "the forwarding rule \"%s\" twice", rule->condition);
+        vo_service_json_unreadable (error, host, "the forwarding rule \"%s\" twice",
+                                    rule->condition);
         return NULL;
       }
     }
@@ -437,7 +467,7 @@ VoServiceForwardingRule *
 vo_service_parse_forwarding_rule (GBytes *body, const char *host, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
-  JsonObject *object = body_object (parser, body, host, error);
+  JsonObject *object = vo_service_json_body_object (parser, body, host, error);
 
   return object ? read_rule (object, host, error) : NULL;
 }
@@ -446,10 +476,12 @@ char *
 vo_service_parse_photo_etag (GBytes *body, const char *host, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
-  JsonObject *object = body_object (parser, body, host, error);
+  JsonObject *object = vo_service_json_body_object (parser, body, host, error);
   char *etag = NULL;
 
-  if (!object || !read_string (object, "etag", FIELD_REQUIRED | FIELD_STRICT, &etag, host, error))
+  if (!object
+      || !vo_service_json_read_string (object, "etag", FIELD_REQUIRED | FIELD_STRICT, &etag, host,
+                                       error))
     return NULL;
   return etag;
 }
@@ -459,10 +491,11 @@ vo_service_parse_event (GBytes *body, const char *host, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (VoServiceEvent) event = g_new0 (VoServiceEvent, 1);
-  JsonObject *object = body_object (parser, body, host, error);
+  JsonObject *object = vo_service_json_body_object (parser, body, host, error);
 
   if (!object || !read_int (object, "id", 1, G_MAXINT64, TRUE, &event->id, host, error)
-      || !read_string (object, "type", FIELD_REQUIRED | FIELD_TOKEN, &event->type, host, error))
+      || !vo_service_json_read_string (object, "type", FIELD_REQUIRED | FIELD_TOKEN, &event->type,
+                                       host, error))
     return NULL;
   return g_steal_pointer (&event);
 }
@@ -483,7 +516,7 @@ gboolean
 vo_service_parse_problem (GBytes *body, char **type, char **detail)
 {
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
-  JsonObject *object = body_object (parser, body, "", NULL);
+  JsonObject *object = vo_service_json_body_object (parser, body, "", NULL);
 
   *type = object ? problem_string (object, "type") : NULL;
   *detail = object ? problem_string (object, "detail") : NULL;

@@ -52,6 +52,41 @@ VoServiceForwardingRule *vo_service_parse_forwarding_rule (GBytes *body, const c
 /* The answer of PUT /v1/me/photo (the photo object of §5): its ETag. */
 char *vo_service_parse_photo_etag (GBytes *body, const char *host, GError **error);
 VoServiceEvent *vo_service_parse_event (GBytes *body, const char *host, GError **error);
+
+/* Limits of what the directory and the favorites may hold
+ * (docs/service-api.md §9, §10). A page over the item or deleted limit is
+ * UNREADABLE; an entry over the values limit is skipped. */
+#define VO_SERVICE_DIRECTORY_ID_MAX 128
+#define VO_SERVICE_DIRECTORY_MAX_ITEMS 1000
+#define VO_SERVICE_DIRECTORY_MAX_DELETED 100000
+#define VO_SERVICE_DIRECTORY_MAX_VALUES 50 /* numbers, e-mails of one entry */
+#define VO_SERVICE_FAVORITE_ID_MAX 256
+#define VO_SERVICE_FAVORITES_MAX 1000
+
+/* A page of GET /v1/directory (§2.4, §9). "items" must be a list and
+ * "deleted" one or missing; an entry that is no object, has no good "id"
+ * (VO_SERVICE_DIRECTORY_ID_MAX printable ASCII without / ? # %), a field of
+ * the wrong type or a bad string is skipped (g_debug), and so is a deleted
+ * id that is no good id. "next" must be a path inside /v1/directory
+ * (vo_service_directory_next_is_valid); the last page (no "next") must
+ * carry a "sync-token". */
+VoServiceDirectoryPage *vo_service_parse_directory_page (GBytes *body, const char *host,
+                                                         GError **error);
+/* GET /v1/favorites: the ids of "items" in order, each once; ids that are
+ * not 1–VO_SERVICE_FAVORITE_ID_MAX printable ASCII characters are
+ * skipped. */
+GStrv vo_service_parse_favorites (GBytes *body, const char *host, GError **error);
+
+/* 1–VO_SERVICE_DIRECTORY_ID_MAX printable ASCII characters (0x21–0x7e)
+ * without "/", "?", "#" or "%": a directory entry's id (§9). */
+gboolean vo_service_directory_id_is_valid (const char *id);
+/* 1–VO_SERVICE_FAVORITE_ID_MAX printable ASCII characters (0x21–0x7e): a
+ * favorite's id (§10). */
+gboolean vo_service_favorite_id_is_valid (const char *id);
+/* "/v1/directory" or "/v1/directory?…" in printable ASCII without "#" or
+ * "\": a "next" path the client may follow (never another host or path). */
+gboolean vo_service_directory_next_is_valid (const char *path);
+
 /* A problem+json body (§2.2): its "type" and "detail" when they are
  * strings (else NULL; both may be NULL); FALSE when it is no JSON object. */
 gboolean vo_service_parse_problem (GBytes *body, char **type, char **detail);

@@ -28,7 +28,8 @@ static const ProblemType problem_types[] = {
   { "invalid-refresh-token", VO_SERVICE_ERROR_SESSION_ENDED },
   { "account-disabled", VO_SERVICE_ERROR_FORBIDDEN },
   { "not-found", VO_SERVICE_ERROR_NOT_FOUND },
-  { "sync-token-expired", VO_SERVICE_ERROR_NOT_FOUND },
+  { "conflict", VO_SERVICE_ERROR_CONFLICT },
+  { "sync-token-expired", VO_SERVICE_ERROR_SYNC_EXPIRED },
   { "precondition-failed", VO_SERVICE_ERROR_INVALID_REQUEST },
   { "payload-too-large", VO_SERVICE_ERROR_TOO_LARGE },
   { "unsupported-media-type", VO_SERVICE_ERROR_UNSUPPORTED_TYPE },
@@ -54,6 +55,10 @@ static const ProblemWords problem_words[] = {
   { VO_SERVICE_ERROR_NOT_FOUND, "has no such thing", "" },
   { VO_SERVICE_ERROR_TOO_LARGE, "refused the request as too large", "" },
   { VO_SERVICE_ERROR_UNSUPPORTED_TYPE, "does not take this type of content", "" },
+  { VO_SERVICE_ERROR_SYNC_EXPIRED, "no longer knows where the last sync ended",
+    "; vo-daemon syncs everything again" },
+  { VO_SERVICE_ERROR_CONFLICT, "refused a change that conflicts with what it holds",
+    " (favorites: at most 1000; remove one first)" },
 };
 
 static gboolean
@@ -90,8 +95,11 @@ code_from_status (guint status)
   case 403:
     return VO_SERVICE_ERROR_FORBIDDEN;
   case 404:
-  case 410:
     return VO_SERVICE_ERROR_NOT_FOUND;
+  case 409:
+    return VO_SERVICE_ERROR_CONFLICT;
+  case 410:
+    return VO_SERVICE_ERROR_SYNC_EXPIRED;
   case 413:
     return VO_SERVICE_ERROR_TOO_LARGE;
   case 415:
@@ -183,8 +191,8 @@ vo_service_error_from_transport (const GError *error, GTlsCertificateFlags certi
                         "The request to the Virtual Office service at %s was cancelled", host);
   if (certificate_errors || g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE)) {
     g_autofree char *name = host_without_port (host);
-    g_autofree char *message = vo_tls_problem_describe (&service_party, certificate_errors, peer,
-                                                        name, ca_file);
+    g_autofree char *message
+        = vo_tls_problem_describe (&service_party, certificate_errors, peer, name, ca_file);
 
     return g_error_new_literal (VO_SERVICE_ERROR, VO_SERVICE_ERROR_CERTIFICATE, message);
   }

@@ -401,6 +401,385 @@ test_photo_type (void)
   g_assert_null (vo_service_photo_type (NULL));
 }
 
+/* ---- /v1/me's country ------------------------------------------------- */
+
+static void
+test_profile_country (void)
+{
+  static const struct {
+    const char *field;
+    const char *country;
+  } cases[] = {
+    { ", \"country\": \"NL\"", "NL" },
+    { ", \"country\": \"be\"", "BE" },
+    { "", "" },
+    { ", \"country\": null", "" },
+    { ", \"country\": \"\"", "" },
+    { ", \"country\": \"NLD\"", "" },
+    { ", \"country\": \"N1\"", "" },
+    { ", \"country\": \"\\u00c9S\"", "" },
+    { ", \"country\": 31", "" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autofree char *json = g_strdup_printf ("{\"username\": \"alice\"%s}", cases[i].field);
+    g_autoptr (GBytes) body = text (json);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (VoServiceProfile) profile = vo_service_parse_profile (body, HOST, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (profile->country, ==, cases[i].country);
+  }
+}
+
+/* ---- /v1/directory ------------------------------------------------------ */
+
+static const char alice_json[]
+    = "{\"id\": \"alice\", \"display-name\": \"Alice\\u0007 Smith\", \"extension\": \"201\","
+      " \"sip-uri\": \"sip:alice@vo.test\", \"numbers\": [\"+31201234567\", \"\", \"06-12345678\"],"
+      " \"emails\": [\"alice@example.test\"], \"company\": \"Example BV\","
+      " \"department\": \"Sales\", \"later-field\": {\"x\": 1},"
+      " \"photo\": {\"path\": \"/v1/directory/alice/photo\", \"etag\": \"\\\"a1\\\"\","
+      " \"content-type\": \"image/png\", \"size\": 1234}}";
+
+static VoServiceDirectoryPage *
+parse_page (const char *json, GError **error)
+{
+  g_autoptr (GBytes) body = text (json);
+
+  return vo_service_parse_directory_page (body, HOST, error);
+}
+
+static VoServiceDirectoryEntry *
+page_entry (VoServiceDirectoryPage *page, guint index)
+{
+  g_assert_cmpuint (index, <, page->items->len);
+  return g_ptr_array_index (page->items, index);
+}
+
+static void
+test_directory_page (void)
+{
+  g_autofree char *json = g_strdup_printf (
+      "{\"items\": [%s, {\"id\": \"bob.o'neil+x@vo\"}], \"deleted\": [],"
+      " \"next\": \"/v1/directory?cursor=abc&limit=500\", \"sync-token\": null}",
+      alice_json);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VoServiceDirectoryPage) page = parse_page (json, &error);
+  VoServiceDirectoryEntry *alice, *bob;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->items->len, ==, 2);
+  alice = page_entry (page, 0);
+  g_assert_cmpstr (alice->id, ==, "alice");
+  /* Text for people: a control character becomes a space. */
+  g_assert_cmpstr (alice->display_name, ==, "Alice  Smith");
+  g_assert_cmpstr (alice->extension, ==, "201");
+  g_assert_cmpstr (alice->sip_uri, ==, "sip:alice@vo.test");
+  /* An empty number is no number. */
+  g_assert_cmpuint (g_strv_length (alice->numbers), ==, 2);
+  g_assert_cmpstr (alice->numbers[0], ==, "+31201234567");
+  g_assert_cmpstr (alice->numbers[1], ==, "06-12345678");
+  g_assert_cmpuint (g_strv_length (alice->emails), ==, 1);
+  g_assert_cmpstr (alice->emails[0], ==, "alice@example.test");
+  g_assert_cmpstr (alice->company, ==, "Example BV");
+  g_assert_cmpstr (alice->department, ==, "Sales");
+  g_assert_cmpstr (alice->photo_etag, ==, "\"a1\"");
+  g_assert_cmpstr (alice->photo_content_type, ==, "image/png");
+
+  /* Every other field may be absent: "" and empty lists, never NULL. */
+  bob = page_entry (page, 1);
+  g_assert_cmpstr (bob->id, ==, "bob.o'neil+x@vo");
+  g_assert_cmpstr (bob->display_name, ==, "");
+  g_assert_cmpstr (bob->extension, ==, "");
+  g_assert_cmpstr (bob->sip_uri, ==, "");
+  g_assert_nonnull (bob->numbers);
+  g_assert_cmpuint (g_strv_length (bob->numbers), ==, 0);
+  g_assert_nonnull (bob->emails);
+  g_assert_cmpuint (g_strv_length (bob->emails), ==, 0);
+  g_assert_null (bob->photo_etag);
+  g_assert_null (bob->photo_content_type);
+
+  g_assert_cmpstr (page->next, ==, "/v1/directory?cursor=abc&limit=500");
+  g_assert_null (page->sync_token);
+  g_assert_nonnull (page->deleted);
+  g_assert_cmpuint (g_strv_length (page->deleted), ==, 0);
+}
+
+static void
+test_directory_last_page (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VoServiceDirectoryPage) page
+      = parse_page ("{\"items\": [{\"id\": \"carol\", \"photo\": null}],"
+                    " \"deleted\": [\"dave\", \"erin\"], \"next\": null,"
+                    " \"sync-token\": \"s-42.x\"}",
+                    &error);
+  g_autoptr (VoServiceDirectoryPage) empty = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->items->len, ==, 1);
+  g_assert_cmpstr (page_entry (page, 0)->id, ==, "carol");
+  g_assert_cmpuint (g_strv_length (page->deleted), ==, 2);
+  g_assert_cmpstr (page->deleted[0], ==, "dave");
+  g_assert_cmpstr (page->deleted[1], ==, "erin");
+  g_assert_null (page->next);
+  g_assert_cmpstr (page->sync_token, ==, "s-42.x");
+
+  /* Nothing changed since the token: no items, no "deleted", no "next". */
+  empty = parse_page ("{\"items\": [], \"sync-token\": \"s-43\"}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (empty->items->len, ==, 0);
+  g_assert_cmpuint (g_strv_length (empty->deleted), ==, 0);
+  g_assert_cmpstr (empty->sync_token, ==, "s-43");
+}
+
+/* One colleague with a broken field must not stop the others' sync: every
+ * bad entry below is skipped and the good one around them kept. */
+static void
+test_directory_bad_items (void)
+{
+  static const char *const bad_items[] = {
+    "\"alice\"",
+    "null",
+    "[1]",
+    "{\"display-name\": \"No Id\"}",
+    "{\"id\": \"\"}",
+    "{\"id\": 7}",
+    "{\"id\": \"a/b\"}",
+    "{\"id\": \"a?b\"}",
+    "{\"id\": \"a#b\"}",
+    "{\"id\": \"a%2Fb\"}",
+    "{\"id\": \"a b\"}",
+    "{\"id\": \"caf\\u00e9\"}",
+    "{\"id\": \"x\", \"display-name\": 5}",
+    "{\"id\": \"x\", \"extension\": \"20\\r\\n1\"}",
+    "{\"id\": \"x\", \"sip-uri\": \"http://vo.test\"}",
+    "{\"id\": \"x\", \"sip-uri\": \"sip:x@vo\\r\\nVia: y\"}",
+    "{\"id\": \"x\", \"numbers\": \"+3120\"}",
+    "{\"id\": \"x\", \"numbers\": [31201234567]}",
+    "{\"id\": \"x\", \"numbers\": [\"+31\\n20\"]}",
+    "{\"id\": \"x\", \"emails\": {\"a\": \"b\"}}",
+    "{\"id\": \"x\", \"emails\": [[\"a@b\"]]}",
+    "{\"id\": \"x\", \"company\": [\"Example\"]}",
+    "{\"id\": \"x\", \"department\": \"A\\ud800x\"}",
+    "{\"id\": \"x\", \"photo\": \"/v1/directory/x/photo\"}",
+    "{\"id\": \"x\", \"photo\": {\"content-type\": \"image/png\"}}",
+  };
+  g_autoptr (GString) json = g_string_new ("{\"items\": [{\"id\": \"first\"}, ");
+  g_autofree char *long_id = g_strnfill (VO_SERVICE_DIRECTORY_ID_MAX + 1, 'i');
+  g_autofree char *long_name = g_strnfill (VO_SERVICE_JSON_MAX_STRING + 1, 'n');
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VoServiceDirectoryPage) page = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_items); i++)
+    g_string_append_printf (json, "%s, ", bad_items[i]);
+  g_string_append_printf (json, "{\"id\": \"%s\"}, ", long_id);
+  g_string_append_printf (json, "{\"id\": \"x\", \"display-name\": \"%s\"}, ", long_name);
+  g_string_append (json, "{\"id\": \"x\", \"numbers\": [");
+  for (guint i = 0; i <= VO_SERVICE_DIRECTORY_MAX_VALUES; i++)
+    g_string_append_printf (json, "%s\"+3120%07u\"", i ? ", " : "", i);
+  g_string_append (json, "]}, {\"id\": \"last\"}], \"deleted\": [\"gone\", 5, \"a/b\", \"\","
+                         " null, \"also-gone\"], \"sync-token\": \"t\"}");
+
+  page = parse_page (json->str, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->items->len, ==, 2);
+  g_assert_cmpstr (page_entry (page, 0)->id, ==, "first");
+  g_assert_cmpstr (page_entry (page, 1)->id, ==, "last");
+  g_assert_cmpuint (g_strv_length (page->deleted), ==, 2);
+  g_assert_cmpstr (page->deleted[0], ==, "gone");
+  g_assert_cmpstr (page->deleted[1], ==, "also-gone");
+}
+
+/* The most an entry may hold is kept whole. */
+static void
+test_directory_entry_limits (void)
+{
+  g_autoptr (GString) json = g_string_new (NULL);
+  g_autofree char *long_id = g_strnfill (VO_SERVICE_DIRECTORY_ID_MAX, 'i');
+  g_autoptr (GError) error = NULL;
+  g_autoptr (VoServiceDirectoryPage) page = NULL;
+
+  g_string_append_printf (json, "{\"items\": [{\"id\": \"%s\", \"emails\": [", long_id);
+  for (guint i = 0; i < VO_SERVICE_DIRECTORY_MAX_VALUES; i++)
+    g_string_append_printf (json, "%s\"u%u@example.test\"", i ? ", " : "", i);
+  g_string_append (json, "]}], \"sync-token\": \"t\"}");
+  page = parse_page (json->str, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->items->len, ==, 1);
+  g_assert_cmpstr (page_entry (page, 0)->id, ==, long_id);
+  g_assert_cmpuint (g_strv_length (page_entry (page, 0)->emails), ==,
+                    VO_SERVICE_DIRECTORY_MAX_VALUES);
+}
+
+/* A page of the wrong shape fails as a whole. */
+static void
+test_directory_bad_page (void)
+{
+  static const BadCase cases[] = {
+    { "[{\"id\": \"alice\"}]", "not a JSON object" },
+    { "{\"deleted\": [], \"sync-token\": \"t\"}", "\"items\" is missing" },
+    { "{\"items\": null, \"sync-token\": \"t\"}", "\"items\" is missing" },
+    { "{\"items\": {\"id\": \"alice\"}, \"sync-token\": \"t\"}", "\"items\" is not a list" },
+    { "{\"items\": [], \"deleted\": \"alice\", \"sync-token\": \"t\"}",
+      "\"deleted\" is not a list" },
+    { "{\"items\": [], \"next\": 2}", "\"next\" is not a string" },
+    /* "next" is followed as it is: never to another host or path. */
+    { "{\"items\": [], \"next\": \"https://evil.example/v1/directory?cursor=1\"}",
+      "a \"next\" page outside /v1/directory" },
+    { "{\"items\": [], \"next\": \"//evil.example/v1/directory\"}", "outside /v1/directory" },
+    { "{\"items\": [], \"next\": \"/v1/me\"}", "outside /v1/directory" },
+    { "{\"items\": [], \"next\": \"/v1/directoryx?cursor=1\"}", "outside /v1/directory" },
+    { "{\"items\": [], \"next\": \"/v1/directory/alice/photo\"}", "outside /v1/directory" },
+    { "{\"items\": [], \"next\": \"/v1/directory?a=1#frag\"}", "outside /v1/directory" },
+    { "{\"items\": [], \"next\": \"/v1/directory?a=\\\\evil\"}", "outside /v1/directory" },
+    { "{\"items\": [], \"next\": \"/v1/directory?a= b\"}", "\"next\" holds characters" },
+    /* The last page carries the token of the next delta sync. */
+    { "{\"items\": [], \"next\": null}", "\"sync-token\" is missing" },
+    { "{\"items\": []}", "\"sync-token\" is missing" },
+    { "{\"items\": [], \"sync-token\": \"\"}", "\"sync-token\" is empty" },
+    { "{\"items\": [], \"sync-token\": \"a b\"}", "\"sync-token\" holds characters" },
+    { "{\"items\": [], \"sync-token\": 42}", "\"sync-token\" is not a string" },
+    { "{\"items\": [], \"sync-token\": \"t\"", "not JSON" },
+    { "", "an empty body" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (GError) error = NULL;
+
+    g_assert_null (parse_page (cases[i].json, &error));
+    assert_unreadable (error, cases[i].needle);
+  }
+}
+
+/* "[x, x, …]" with @count copies of @element. */
+static char *
+repeated_list (const char *element, guint count)
+{
+  g_autoptr (GString) list = g_string_new ("[");
+
+  for (guint i = 0; i < count; i++)
+    g_string_append_printf (list, "%s%s", i ? "," : "", element);
+  g_string_append_c (list, ']');
+  return g_string_free (g_steal_pointer (&list), FALSE);
+}
+
+static void
+test_directory_huge_page (void)
+{
+  g_autofree char *items_max = repeated_list ("{\"id\":\"a\"}", VO_SERVICE_DIRECTORY_MAX_ITEMS);
+  g_autofree char *items_over
+      = repeated_list ("{\"id\":\"a\"}", VO_SERVICE_DIRECTORY_MAX_ITEMS + 1);
+  g_autofree char *deleted_max = repeated_list ("\"d\"", VO_SERVICE_DIRECTORY_MAX_DELETED);
+  g_autofree char *deleted_over = repeated_list ("\"d\"", VO_SERVICE_DIRECTORY_MAX_DELETED + 1);
+  g_autofree char *json = NULL;
+  g_autoptr (VoServiceDirectoryPage) page = NULL;
+  g_autoptr (GError) error = NULL;
+
+  json = g_strdup_printf ("{\"items\": %s, \"deleted\": %s, \"sync-token\": \"t\"}", items_max,
+                          deleted_max);
+  page = parse_page (json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->items->len, ==, VO_SERVICE_DIRECTORY_MAX_ITEMS);
+  g_assert_cmpuint (g_strv_length (page->deleted), ==, VO_SERVICE_DIRECTORY_MAX_DELETED);
+
+  g_free (json);
+  json = g_strdup_printf ("{\"items\": %s, \"sync-token\": \"t\"}", items_over);
+  g_assert_null (parse_page (json, &error));
+  assert_unreadable (error, "\"items\" has more than 1000 elements");
+  g_clear_error (&error);
+
+  g_free (json);
+  json = g_strdup_printf ("{\"items\": [], \"deleted\": %s, \"sync-token\": \"t\"}",
+                          deleted_over);
+  g_assert_null (parse_page (json, &error));
+  assert_unreadable (error, "\"deleted\" has more than 100000 elements");
+}
+
+static void
+test_directory_ids (void)
+{
+  g_autofree char *id_max = g_strnfill (VO_SERVICE_DIRECTORY_ID_MAX, 'a');
+  g_autofree char *id_over = g_strnfill (VO_SERVICE_DIRECTORY_ID_MAX + 1, 'a');
+  g_autofree char *favorite_max = g_strnfill (VO_SERVICE_FAVORITE_ID_MAX, 'f');
+  g_autofree char *favorite_over = g_strnfill (VO_SERVICE_FAVORITE_ID_MAX + 1, 'f');
+
+  g_assert_true (vo_service_directory_id_is_valid ("alice"));
+  g_assert_true (vo_service_directory_id_is_valid (id_max));
+  g_assert_false (vo_service_directory_id_is_valid (id_over));
+  g_assert_false (vo_service_directory_id_is_valid (""));
+  g_assert_false (vo_service_directory_id_is_valid (NULL));
+  g_assert_false (vo_service_directory_id_is_valid ("../me"));
+  g_assert_false (vo_service_directory_id_is_valid ("a%00"));
+  g_assert_false (vo_service_directory_id_is_valid ("a\tb"));
+
+  g_assert_true (vo_service_favorite_id_is_valid ("company:alice"));
+  g_assert_true (vo_service_favorite_id_is_valid ("device:a/b?c#d%e"));
+  g_assert_true (vo_service_favorite_id_is_valid (favorite_max));
+  g_assert_false (vo_service_favorite_id_is_valid (favorite_over));
+  g_assert_false (vo_service_favorite_id_is_valid (""));
+  g_assert_false (vo_service_favorite_id_is_valid ("personal:caf\xc3\xa9"));
+  g_assert_false (vo_service_favorite_id_is_valid ("a\nb"));
+
+  g_assert_true (vo_service_directory_next_is_valid ("/v1/directory"));
+  g_assert_true (vo_service_directory_next_is_valid ("/v1/directory?cursor=x&limit=500"));
+  g_assert_false (vo_service_directory_next_is_valid ("/v1/directory/../me"));
+  g_assert_false (vo_service_directory_next_is_valid ("/v1/favorites"));
+  g_assert_false (vo_service_directory_next_is_valid ("https://vo.example/v1/directory"));
+  g_assert_false (vo_service_directory_next_is_valid (NULL));
+}
+
+/* ---- /v1/favorites ------------------------------------------------------ */
+
+static void
+test_favorites (void)
+{
+  g_autofree char *too_long = g_strnfill (VO_SERVICE_FAVORITE_ID_MAX + 1, 'f');
+  g_autofree char *json = g_strdup_printf (
+      "{\"items\": [\"company:alice\", \"personal:6f1c\", 7, null, \"\", \"company:alice\","
+      " \"%s\", \"caf\\u00e9\", \"a b\", \"device:x/y\"]}",
+      too_long);
+  g_autoptr (GBytes) body = text (json);
+  g_autoptr (GBytes) none = text ("{\"items\": []}");
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) ids = vo_service_parse_favorites (body, HOST, &error);
+  g_auto (GStrv) empty = NULL;
+
+  g_assert_no_error (error);
+  /* In order, each once; what is no id skipped. */
+  g_assert_cmpuint (g_strv_length (ids), ==, 3);
+  g_assert_cmpstr (ids[0], ==, "company:alice");
+  g_assert_cmpstr (ids[1], ==, "personal:6f1c");
+  g_assert_cmpstr (ids[2], ==, "device:x/y");
+
+  empty = vo_service_parse_favorites (none, HOST, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (empty);
+  g_assert_cmpuint (g_strv_length (empty), ==, 0);
+}
+
+static void
+test_favorites_bad (void)
+{
+  g_autofree char *over = repeated_list ("\"company:a\"", VO_SERVICE_FAVORITES_MAX + 1);
+  g_autofree char *huge = g_strdup_printf ("{\"items\": %s}", over);
+  const BadCase cases[] = {
+    { "[\"company:alice\"]", "not a JSON object" },
+    { "{}", "\"items\" is missing" },
+    { "{\"items\": \"company:alice\"}", "\"items\" is not a list" },
+    { huge, "\"items\" has more than 1000 elements" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autoptr (GBytes) body = text (cases[i].json);
+    g_autoptr (GError) error = NULL;
+
+    g_assert_null (vo_service_parse_favorites (body, HOST, &error));
+    assert_unreadable (error, cases[i].needle);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -420,5 +799,15 @@ main (int argc, char **argv)
   g_test_add_func ("/service-json/request-bodies", test_request_bodies);
   g_test_add_func ("/service-json/printable", test_printable);
   g_test_add_func ("/service-json/photo-type", test_photo_type);
+  g_test_add_func ("/service-json/profile/country", test_profile_country);
+  g_test_add_func ("/service-json/directory/page", test_directory_page);
+  g_test_add_func ("/service-json/directory/last-page", test_directory_last_page);
+  g_test_add_func ("/service-json/directory/bad-items", test_directory_bad_items);
+  g_test_add_func ("/service-json/directory/entry-limits", test_directory_entry_limits);
+  g_test_add_func ("/service-json/directory/bad-page", test_directory_bad_page);
+  g_test_add_func ("/service-json/directory/huge-page", test_directory_huge_page);
+  g_test_add_func ("/service-json/directory/ids", test_directory_ids);
+  g_test_add_func ("/service-json/favorites/good", test_favorites);
+  g_test_add_func ("/service-json/favorites/bad", test_favorites_bad);
   return g_test_run ();
 }

@@ -44,6 +44,8 @@ test_types (void)
     { "invalid-refresh-token", 401, VO_SERVICE_ERROR_SESSION_ENDED },
     { "account-disabled", 403, VO_SERVICE_ERROR_FORBIDDEN },
     { "not-found", 404, VO_SERVICE_ERROR_NOT_FOUND },
+    { "conflict", 409, VO_SERVICE_ERROR_CONFLICT },
+    { "sync-token-expired", 410, VO_SERVICE_ERROR_SYNC_EXPIRED },
     { "precondition-failed", 412, VO_SERVICE_ERROR_INVALID_REQUEST },
     { "payload-too-large", 413, VO_SERVICE_ERROR_TOO_LARGE },
     { "unsupported-media-type", 415, VO_SERVICE_ERROR_UNSUPPORTED_TYPE },
@@ -54,6 +56,8 @@ test_types (void)
     { "account-disabled", 400, VO_SERVICE_ERROR_FORBIDDEN },
     /* An unknown type counts by its status. */
     { "brand-new", 404, VO_SERVICE_ERROR_NOT_FOUND },
+    { "brand-new", 409, VO_SERVICE_ERROR_CONFLICT },
+    { "brand-new", 410, VO_SERVICE_ERROR_SYNC_EXPIRED },
     { "brand-new", 502, VO_SERVICE_ERROR_SERVER },
     { "brand-new", 418, VO_SERVICE_ERROR_INVALID_REQUEST },
   };
