@@ -428,11 +428,12 @@ has_field_options (ContactsOptions *options)
          options->company || options->department || options->extension || options->note;
 }
 
-/* Whether @action got @min to @max arguments after it; prints why not. */
+/* Whether @action got @min to @max arguments after it; prints why not.
+ * A bare "contacts" (argc 1) is "contacts list" without arguments. */
 static gboolean
 check_arguments (int argc, const char *action, int min, int max, const char *what)
 {
-  int given = argc - 2;
+  int given = MAX (argc - 2, 0);
 
   if (given >= min && given <= max)
     return TRUE;
