@@ -25,6 +25,9 @@ G_GNUC_END_IGNORE_DEPRECATIONS
  * cache (waiting runs to its timeout where nothing ever says "connected"). */
 #define CONNECT_NO_WAIT ((guint32) -1)
 
+/* The bus name of EDS's source registry (evolution-source-registry). */
+#define EDS_REGISTRY_BUS_NAME "org.gnome.evolution.dataserver.Sources5"
+
 enum { SIGNAL_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
@@ -411,6 +414,7 @@ on_source_removed_or_disabled (ESourceRegistry *registry, ESource *source, gpoin
 typedef struct {
   VoContactsDevice *self;
   GCancellable *cancellable;
+  ESourceRegistry *registry; /* made, not yet known to be served */
 } Start;
 
 static void
@@ -418,6 +422,7 @@ start_free (Start *start)
 {
   g_object_unref (start->self);
   g_object_unref (start->cancellable);
+  g_clear_object (&start->registry);
   g_free (start);
 }
 
@@ -444,36 +449,72 @@ remove_all_rows (VoContactsDevice *self)
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0, ids);
 }
 
+/* Follows the enabled address books of @registry and those that come. */
+static void
+follow_registry (VoContactsDevice *self, ESourceRegistry *registry)
+{
+  GList *sources;
+
+  self->registry = registry;
+  g_signal_connect (registry, "source-added", G_CALLBACK (on_source_added_or_enabled), self);
+  g_signal_connect (registry, "source-enabled", G_CALLBACK (on_source_added_or_enabled), self);
+  g_signal_connect (registry, "source-removed", G_CALLBACK (on_source_removed_or_disabled),
+                    self);
+  g_signal_connect (registry, "source-disabled", G_CALLBACK (on_source_removed_or_disabled),
+                    self);
+  sources = e_source_registry_list_enabled (registry, E_SOURCE_EXTENSION_ADDRESS_BOOK);
+  for (GList *s = sources; s; s = s->next)
+    follow_book (self, s->data);
+  g_list_free_full (sources, g_object_unref);
+}
+
+static void
+no_eds (VoContactsDevice *self, const char *why)
+{
+  g_message ("No device contacts: Evolution Data Server is not available (%s)", why);
+  remove_all_rows (self);
+}
+
+/* ESourceRegistry is made even when nobody owns its bus name (it then
+ * simply lists no sources): whether EDS is there is asked of the bus. */
+static void
+on_registry_owner (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Start *start = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source),
+                                                              result, &error);
+  gboolean owned = FALSE;
+
+  if (reply)
+    g_variant_get (reply, "(b)", &owned);
+  if (!owned && !g_cancellable_is_cancelled (start->cancellable))
+    no_eds (start->self, error ? error->message : "nobody owns " EDS_REGISTRY_BUS_NAME);
+  else if (!g_cancellable_is_cancelled (start->cancellable))
+    follow_registry (start->self, g_steal_pointer (&start->registry));
+  start_free (start);
+}
+
 static void
 on_registry_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Start *start = user_data;
-  VoContactsDevice *self = start->self;
   g_autoptr (GError) error = NULL;
-  ESourceRegistry *registry = e_source_registry_new_finish (result, &error);
-  GList *sources;
+  g_autoptr (GDBusConnection) bus = NULL;
 
-  if (g_cancellable_is_cancelled (start->cancellable)) {
-    g_clear_object (&registry);
-  } else if (!registry) {
-    g_message ("No device contacts: Evolution Data Server is not available (%s)",
-               error->message);
-    remove_all_rows (self);
-  } else {
-    self->registry = registry;
-    g_signal_connect (registry, "source-added", G_CALLBACK (on_source_added_or_enabled), self);
-    g_signal_connect (registry, "source-enabled", G_CALLBACK (on_source_added_or_enabled),
-                      self);
-    g_signal_connect (registry, "source-removed", G_CALLBACK (on_source_removed_or_disabled),
-                      self);
-    g_signal_connect (registry, "source-disabled", G_CALLBACK (on_source_removed_or_disabled),
-                      self);
-    sources = e_source_registry_list_enabled (registry, E_SOURCE_EXTENSION_ADDRESS_BOOK);
-    for (GList *s = sources; s; s = s->next)
-      follow_book (self, s->data);
-    g_list_free_full (sources, g_object_unref);
+  start->registry = e_source_registry_new_finish (result, &error);
+  if (!start->registry && !g_cancellable_is_cancelled (start->cancellable))
+    no_eds (start->self, error->message);
+  if (!start->registry || g_cancellable_is_cancelled (start->cancellable) ||
+      !(bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error))) {
+    start_free (start);
+    return;
   }
-  start_free (start);
+  g_dbus_connection_call (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "NameHasOwner",
+                          g_variant_new ("(s)", EDS_REGISTRY_BUS_NAME), G_VARIANT_TYPE ("(b)"),
+                          G_DBUS_CALL_FLAGS_NONE, -1, start->cancellable, on_registry_owner,
+                          start);
 }
 
 void
