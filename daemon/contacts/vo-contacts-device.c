@@ -229,9 +229,10 @@ book_stored_ids (Book *book)
 }
 
 /* @contacts (EContact) as device rows of @book; those that cannot be
- * read (no name at all, over the limits) are left out. */
+ * read (no name at all, over the limits) are left out, their ids added to
+ * @unreadable (a contact edited into one must not keep its old row). */
 static GPtrArray *
-book_rows (Book *book, const GSList *contacts)
+book_rows (Book *book, const GSList *contacts, GPtrArray *unreadable)
 {
   GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vo_contact_row_free);
 
@@ -249,6 +250,7 @@ book_rows (Book *book, const GSList *contacts)
                                         VO_CONTACT_VCARD_READ_FILE_PHOTOS, &error);
     if (!row) {
       g_debug ("Left out: %s", error->message);
+      g_ptr_array_add (unreadable, g_strconcat (book->id_prefix, uid, NULL));
       continue;
     }
     g_free (row->id);
@@ -264,14 +266,14 @@ static void
 on_objects_added_or_modified (EBookClientView *view, const GSList *contacts, gpointer user_data)
 {
   Book *book = user_data;
-  g_autoptr (GPtrArray) rows = book_rows (book, contacts);
-  g_autoptr (GPtrArray) none = g_ptr_array_new ();
+  g_autoptr (GPtrArray) unreadable = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) rows = book_rows (book, contacts, unreadable);
 
   if (!book->complete) {
     g_ptr_array_extend_and_steal (book->initial, g_steal_pointer (&rows));
     return;
   }
-  apply (book->device, none, rows);
+  apply (book->device, unreadable, rows);
 }
 
 static void
