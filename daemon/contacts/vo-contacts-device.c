@@ -20,8 +20,13 @@ G_GNUC_BEGIN_IGNORE_DEPRECATIONS
 #include <libebook/libebook.h>
 G_GNUC_END_IGNORE_DEPRECATIONS
 
-/* How long e_book_client_connect waits for an address book to come online. */
-#define CONNECT_WAIT_SECONDS 30
+/* e_book_client_connect's "do not wait for the connected state": the
+ * mirror only reads, and a book that is offline still answers from its
+ * cache (waiting runs to its timeout where nothing ever says "connected"). */
+#define CONNECT_NO_WAIT ((guint32) -1)
+
+/* The bus name of EDS's source registry (evolution-source-registry). */
+#define EDS_REGISTRY_BUS_NAME "org.gnome.evolution.dataserver.Sources5"
 
 enum { SIGNAL_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -224,9 +229,10 @@ book_stored_ids (Book *book)
 }
 
 /* @contacts (EContact) as device rows of @book; those that cannot be
- * read (no name at all, over the limits) are left out. */
+ * read (no name at all, over the limits) are left out, their ids added to
+ * @unreadable (a contact edited into one must not keep its old row). */
 static GPtrArray *
-book_rows (Book *book, const GSList *contacts)
+book_rows (Book *book, const GSList *contacts, GPtrArray *unreadable)
 {
   GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) vo_contact_row_free);
 
@@ -244,6 +250,7 @@ book_rows (Book *book, const GSList *contacts)
                                         VO_CONTACT_VCARD_READ_FILE_PHOTOS, &error);
     if (!row) {
       g_debug ("Left out: %s", error->message);
+      g_ptr_array_add (unreadable, g_strconcat (book->id_prefix, uid, NULL));
       continue;
     }
     g_free (row->id);
@@ -259,14 +266,14 @@ static void
 on_objects_added_or_modified (EBookClientView *view, const GSList *contacts, gpointer user_data)
 {
   Book *book = user_data;
-  g_autoptr (GPtrArray) rows = book_rows (book, contacts);
-  g_autoptr (GPtrArray) none = g_ptr_array_new ();
+  g_autoptr (GPtrArray) unreadable = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) rows = book_rows (book, contacts, unreadable);
 
   if (!book->complete) {
     g_ptr_array_extend_and_steal (book->initial, g_steal_pointer (&rows));
     return;
   }
-  apply (book->device, none, rows);
+  apply (book->device, unreadable, rows);
 }
 
 static void
@@ -374,7 +381,7 @@ follow_book (VoContactsDevice *self, ESource *source)
     return;
   book = book_new (self, uid);
   g_hash_table_insert (self->books, g_strdup (uid), book);
-  e_book_client_connect (source, CONNECT_WAIT_SECONDS, book->cancellable, on_client_connected,
+  e_book_client_connect (source, CONNECT_NO_WAIT, book->cancellable, on_client_connected,
                          g_rc_box_acquire (book));
 }
 
@@ -409,6 +416,7 @@ on_source_removed_or_disabled (ESourceRegistry *registry, ESource *source, gpoin
 typedef struct {
   VoContactsDevice *self;
   GCancellable *cancellable;
+  ESourceRegistry *registry; /* made, not yet known to be served */
 } Start;
 
 static void
@@ -416,6 +424,7 @@ start_free (Start *start)
 {
   g_object_unref (start->self);
   g_object_unref (start->cancellable);
+  g_clear_object (&start->registry);
   g_free (start);
 }
 
@@ -442,36 +451,72 @@ remove_all_rows (VoContactsDevice *self)
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0, ids);
 }
 
+/* Follows the enabled address books of @registry and those that come. */
+static void
+follow_registry (VoContactsDevice *self, ESourceRegistry *registry)
+{
+  GList *sources;
+
+  self->registry = registry;
+  g_signal_connect (registry, "source-added", G_CALLBACK (on_source_added_or_enabled), self);
+  g_signal_connect (registry, "source-enabled", G_CALLBACK (on_source_added_or_enabled), self);
+  g_signal_connect (registry, "source-removed", G_CALLBACK (on_source_removed_or_disabled),
+                    self);
+  g_signal_connect (registry, "source-disabled", G_CALLBACK (on_source_removed_or_disabled),
+                    self);
+  sources = e_source_registry_list_enabled (registry, E_SOURCE_EXTENSION_ADDRESS_BOOK);
+  for (GList *s = sources; s; s = s->next)
+    follow_book (self, s->data);
+  g_list_free_full (sources, g_object_unref);
+}
+
+static void
+no_eds (VoContactsDevice *self, const char *why)
+{
+  g_message ("No device contacts: Evolution Data Server is not available (%s)", why);
+  remove_all_rows (self);
+}
+
+/* ESourceRegistry is made even when nobody owns its bus name (it then
+ * simply lists no sources): whether EDS is there is asked of the bus. */
+static void
+on_registry_owner (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Start *start = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source),
+                                                              result, &error);
+  gboolean owned = FALSE;
+
+  if (reply)
+    g_variant_get (reply, "(b)", &owned);
+  if (!owned && !g_cancellable_is_cancelled (start->cancellable))
+    no_eds (start->self, error ? error->message : "nobody owns " EDS_REGISTRY_BUS_NAME);
+  else if (!g_cancellable_is_cancelled (start->cancellable))
+    follow_registry (start->self, g_steal_pointer (&start->registry));
+  start_free (start);
+}
+
 static void
 on_registry_ready (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Start *start = user_data;
-  VoContactsDevice *self = start->self;
   g_autoptr (GError) error = NULL;
-  ESourceRegistry *registry = e_source_registry_new_finish (result, &error);
-  GList *sources;
+  g_autoptr (GDBusConnection) bus = NULL;
 
-  if (g_cancellable_is_cancelled (start->cancellable)) {
-    g_clear_object (&registry);
-  } else if (!registry) {
-    g_message ("No device contacts: Evolution Data Server is not available (%s)",
-               error->message);
-    remove_all_rows (self);
-  } else {
-    self->registry = registry;
-    g_signal_connect (registry, "source-added", G_CALLBACK (on_source_added_or_enabled), self);
-    g_signal_connect (registry, "source-enabled", G_CALLBACK (on_source_added_or_enabled),
-                      self);
-    g_signal_connect (registry, "source-removed", G_CALLBACK (on_source_removed_or_disabled),
-                      self);
-    g_signal_connect (registry, "source-disabled", G_CALLBACK (on_source_removed_or_disabled),
-                      self);
-    sources = e_source_registry_list_enabled (registry, E_SOURCE_EXTENSION_ADDRESS_BOOK);
-    for (GList *s = sources; s; s = s->next)
-      follow_book (self, s->data);
-    g_list_free_full (sources, g_object_unref);
+  start->registry = e_source_registry_new_finish (result, &error);
+  if (!start->registry && !g_cancellable_is_cancelled (start->cancellable))
+    no_eds (start->self, error->message);
+  if (!start->registry || g_cancellable_is_cancelled (start->cancellable) ||
+      !(bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error))) {
+    start_free (start);
+    return;
   }
-  start_free (start);
+  g_dbus_connection_call (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "NameHasOwner",
+                          g_variant_new ("(s)", EDS_REGISTRY_BUS_NAME), G_VARIANT_TYPE ("(b)"),
+                          G_DBUS_CALL_FLAGS_NONE, -1, start->cancellable, on_registry_owner,
+                          start);
 }
 
 void
