@@ -1,21 +1,19 @@
 /* vo-contact-store.c: contacts rows, their Resolve keys, their full-text
  * index, favorites and sync state in SQLite, with cached prepared
  * statements and every value bound as a parameter (user text reaches FTS5
- * only as quoted strings).
- *
- * Lists (numbers, uris, emails, search terms) are stored joined with
- * U+001F, which no element may contain; empty elements are dropped.
+ * only as quoted strings). The rows' text rules are in vo-contact-row.c
+ * and vo-contact-text.c.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #define G_LOG_DOMAIN "vo-store"
 
-#include "vo-contact-store.h"
+#include "vo-contact-store-private.h"
 #include "vo-error.h"
 
-#include <string.h>
-
-#define LIST_SEPARATOR "\x1f"
+/* The columns contacts_fts indexes, in its order. */
+#define INDEXED_COLUMNS "name, company, department, extension, emails, terms"
+#define N_INDEXED 6
 
 #define CONTACT_COLUMNS                                                                       \
   "c.id, c.source, c.name, c.company, c.department, c.extension, c.numbers, c.uris, "       \
@@ -37,10 +35,16 @@ typedef enum {
   STMT_BEGIN,
   STMT_COMMIT,
   STMT_ROLLBACK,
-  STMT_UPSERT,
+  STMT_INDEXED,
+  STMT_INSERT,
+  STMT_UPDATE,
+  STMT_FTS_INSERT,
+  STMT_FTS_DELETE,
   STMT_KEYS_CLEAR,
   STMT_KEY_INSERT,
   STMT_DELETE,
+  STMT_FTS_DELETE_SOURCE,
+  STMT_KEYS_DELETE_SOURCE,
   STMT_DELETE_SOURCE,
   STMT_GET,
   STMT_IDS,
@@ -70,23 +74,29 @@ static const char *const stmt_sql[N_STMTS] = {
   [STMT_BEGIN] = "BEGIN IMMEDIATE",
   [STMT_COMMIT] = "COMMIT",
   [STMT_ROLLBACK] = "ROLLBACK",
-  /* An upsert, not INSERT OR REPLACE: the row keeps its rowid, the update
-   * trigger replaces its full-text entry, and no cascade drops the keys
-   * mid-way (put replaces them itself). */
-  [STMT_UPSERT] = "INSERT INTO contacts (id, source, name, sort_key, company, department, "
+  /* What the full-text index holds for a row: the 'delete' command
+   * needs exactly that (the index is external-content). */
+  [STMT_INDEXED] = "SELECT rowid, " INDEXED_COLUMNS " FROM contacts WHERE id = ?1",
+  /* Both bind ?1 = id, then the row's columns in the same order. */
+  [STMT_INSERT] = "INSERT INTO contacts (id, source, name, sort_key, company, department, "
                   "extension, numbers, uris, emails, terms, photo, photo_etag, note, changed_us) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
-                  "ON CONFLICT (id) DO UPDATE SET source = excluded.source, "
-                  "name = excluded.name, sort_key = excluded.sort_key, "
-                  "company = excluded.company, department = excluded.department, "
-                  "extension = excluded.extension, numbers = excluded.numbers, "
-                  "uris = excluded.uris, emails = excluded.emails, terms = excluded.terms, "
-                  "photo = excluded.photo, photo_etag = excluded.photo_etag, "
-                  "note = excluded.note, changed_us = excluded.changed_us",
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+  [STMT_UPDATE] = "UPDATE contacts SET source = ?2, name = ?3, sort_key = ?4, company = ?5, "
+                  "department = ?6, extension = ?7, numbers = ?8, uris = ?9, emails = ?10, "
+                  "terms = ?11, photo = ?12, photo_etag = ?13, note = ?14, changed_us = ?15 "
+                  "WHERE id = ?1",
+  [STMT_FTS_INSERT] = "INSERT INTO contacts_fts (rowid, " INDEXED_COLUMNS ") "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+  [STMT_FTS_DELETE] = "INSERT INTO contacts_fts (contacts_fts, rowid, " INDEXED_COLUMNS ") "
+                      "VALUES ('delete', ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
   [STMT_KEYS_CLEAR] = "DELETE FROM contact_keys WHERE contact_id = ?1",
   [STMT_KEY_INSERT] = "INSERT OR IGNORE INTO contact_keys (key, contact_id) VALUES (?1, ?2)",
-  /* Keys follow by cascade, the full-text entry by trigger. */
   [STMT_DELETE] = "DELETE FROM contacts WHERE id = ?1",
+  [STMT_FTS_DELETE_SOURCE] = "INSERT INTO contacts_fts (contacts_fts, rowid, " INDEXED_COLUMNS
+                             ") SELECT 'delete', rowid, " INDEXED_COLUMNS
+                             " FROM contacts WHERE source = ?1",
+  [STMT_KEYS_DELETE_SOURCE] = "DELETE FROM contact_keys WHERE contact_id IN "
+                              "(SELECT id FROM contacts WHERE source = ?1)",
   [STMT_DELETE_SOURCE] = "DELETE FROM contacts WHERE source = ?1",
   [STMT_GET] = "SELECT " CONTACT_COLUMNS " FROM contacts c WHERE c.id = ?1",
   [STMT_IDS] = "SELECT id FROM contacts WHERE source = ?1 ORDER BY id",
@@ -135,76 +145,6 @@ struct _VoContactStore {
 };
 
 G_DEFINE_FINAL_TYPE (VoContactStore, vo_contact_store, G_TYPE_OBJECT)
-
-/* ---- rows ---------------------------------------------------------------- */
-
-VoContactRow *
-vo_contact_row_new (void)
-{
-  VoContactRow *row = g_new0 (VoContactRow, 1);
-
-  row->id = g_strdup ("");
-  row->source = g_strdup ("");
-  row->name = g_strdup ("");
-  row->company = g_strdup ("");
-  row->department = g_strdup ("");
-  row->extension = g_strdup ("");
-  row->numbers = g_new0 (char *, 1);
-  row->uris = g_new0 (char *, 1);
-  row->emails = g_new0 (char *, 1);
-  row->photo = g_strdup ("");
-  row->photo_etag = g_strdup ("");
-  row->note = g_strdup ("");
-  return row;
-}
-
-static char **
-strv_copy_or_empty (char **strv)
-{
-  return strv ? g_strdupv (strv) : g_new0 (char *, 1);
-}
-
-VoContactRow *
-vo_contact_row_copy (const VoContactRow *row)
-{
-  VoContactRow *copy = g_new0 (VoContactRow, 1);
-
-  copy->id = g_strdup (row->id ? row->id : "");
-  copy->source = g_strdup (row->source ? row->source : "");
-  copy->name = g_strdup (row->name ? row->name : "");
-  copy->company = g_strdup (row->company ? row->company : "");
-  copy->department = g_strdup (row->department ? row->department : "");
-  copy->extension = g_strdup (row->extension ? row->extension : "");
-  copy->numbers = strv_copy_or_empty (row->numbers);
-  copy->uris = strv_copy_or_empty (row->uris);
-  copy->emails = strv_copy_or_empty (row->emails);
-  copy->photo = g_strdup (row->photo ? row->photo : "");
-  copy->photo_etag = g_strdup (row->photo_etag ? row->photo_etag : "");
-  copy->note = g_strdup (row->note ? row->note : "");
-  copy->changed_us = row->changed_us;
-  copy->favorite = row->favorite;
-  return copy;
-}
-
-void
-vo_contact_row_free (VoContactRow *row)
-{
-  if (!row)
-    return;
-  g_free (row->id);
-  g_free (row->source);
-  g_free (row->name);
-  g_free (row->company);
-  g_free (row->department);
-  g_free (row->extension);
-  g_strfreev (row->numbers);
-  g_strfreev (row->uris);
-  g_strfreev (row->emails);
-  g_free (row->photo);
-  g_free (row->photo_etag);
-  g_free (row->note);
-  g_free (row);
-}
 
 /* ---- the object ---------------------------------------------------------- */
 
@@ -325,137 +265,101 @@ write_end (VoContactStore *self, gboolean own, gboolean ok, GError **error)
 
 /* ---- writing contacts ---------------------------------------------------- */
 
-/* The name as List sorts it: compatibility-decomposed, without the
- * combining marks (accents), case-folded: "Émile" sorts as "emile". */
-static char *
-sort_key_of (const char *name)
+/* A row's full-text entry: its rowid and the text of INDEXED_COLUMNS. */
+typedef struct {
+  sqlite3_int64 rowid;
+  char *text[N_INDEXED];
+} IndexEntry;
+
+static void
+index_entry_clear (IndexEntry *entry)
 {
-  g_autofree char *decomposed = g_utf8_normalize (name, -1, G_NORMALIZE_NFKD);
-  g_autoptr(GString) bare = NULL;
-
-  if (!decomposed)
-    return g_strdup ("");
-  bare = g_string_sized_new (strlen (decomposed));
-  for (const char *p = decomposed; *p; p = g_utf8_next_char (p)) {
-    gunichar c = g_utf8_get_char (p);
-
-    switch (g_unichar_type (c)) {
-    case G_UNICODE_NON_SPACING_MARK:
-    case G_UNICODE_SPACING_MARK:
-    case G_UNICODE_ENCLOSING_MARK:
-      break;
-    default:
-      g_string_append_unichar (bare, c);
-    }
-  }
-  return g_utf8_casefold (bare->str, (gssize) bare->len);
+  for (guint i = 0; i < N_INDEXED; i++)
+    g_free (entry->text[i]);
 }
 
-/* @list joined with the separator, empty elements left out. */
-static char *
-list_join (const char *const *list)
-{
-  g_autoptr(GString) joined = g_string_new (NULL);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (IndexEntry, index_entry_clear)
 
-  for (guint i = 0; list && list[i]; i++) {
-    if (!*list[i])
-      continue;
-    if (joined->len)
-      g_string_append (joined, LIST_SEPARATOR);
-    g_string_append (joined, list[i]);
-  }
-  return g_string_free (g_steal_pointer (&joined), FALSE);
+static void
+set_contact_not_found (GError **error, const char *id)
+{
+  g_set_error (error, VO_ERROR, VO_ERROR_NOT_FOUND, "There is no contact with the id '%s'", id);
 }
 
-static char **
-list_split (const char *joined)
-{
-  if (!joined || !*joined)
-    return g_new0 (char *, 1);
-  return g_strsplit (joined, LIST_SEPARATOR, -1);
-}
-
+/* The entry of the row with @id into *@entry, *@found FALSE when there is
+ * no such row. FALSE only when the database fails. */
 static gboolean
-check_text (const char *field, const char *text, gboolean in_list, GError **error)
+index_entry_get (VoContactStore *self, const char *id, IndexEntry *entry, gboolean *found,
+                 GError **error)
 {
-  if (!text)
-    return TRUE;
-  if (!g_utf8_validate (text, -1, NULL)) {
-    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                 "The contact's %s is not valid UTF-8 text", field);
+  g_autoptr(VoStoreStmt) stmt = store_stmt (self, STMT_INDEXED, error);
+  int rc;
+
+  if (!stmt)
     return FALSE;
-  }
-  if (in_list && strchr (text, LIST_SEPARATOR[0])) {
-    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                 "The contact's %s holds the control character U+001F", field);
-    return FALSE;
-  }
+  vo_store_bind_text (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  *found = rc == SQLITE_ROW;
+  if (rc != SQLITE_ROW)
+    return rc == SQLITE_DONE || store_fail (self, error);
+  entry->rowid = sqlite3_column_int64 (stmt, 0);
+  for (guint i = 0; i < N_INDEXED; i++)
+    entry->text[i] = vo_store_column_text (stmt, (int) i + 1);
   return TRUE;
 }
 
 static gboolean
-check_list (const char *field, const char *const *list, GError **error)
+index_entry_equal (const IndexEntry *a, const IndexEntry *b)
 {
-  for (guint i = 0; list && list[i]; i++)
-    if (!check_text (field, list[i], TRUE, error))
+  for (guint i = 0; i < N_INDEXED; i++)
+    if (!g_str_equal (a->text[i], b->text[i]))
       return FALSE;
   return TRUE;
 }
 
-/* What put refuses before touching the database. */
+/* Adds (STMT_FTS_INSERT) or removes (STMT_FTS_DELETE) @entry. */
 static gboolean
-check_row (const VoContactRow *row, const char *const *keys, const char *const *terms,
-           GError **error)
+index_entry_run (VoContactStore *self, Stmt which, const IndexEntry *entry, GError **error)
 {
-  if (!row->id || !*row->id || !row->source || !*row->source) {
-    g_set_error_literal (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
-                         "A contact needs an id and a source");
-    return FALSE;
-  }
-  return check_text ("id", row->id, FALSE, error) &&
-         check_text ("source", row->source, FALSE, error) &&
-         check_text ("name", row->name, FALSE, error) &&
-         check_text ("company", row->company, FALSE, error) &&
-         check_text ("department", row->department, FALSE, error) &&
-         check_text ("extension", row->extension, FALSE, error) &&
-         check_text ("photo", row->photo, FALSE, error) &&
-         check_text ("photo ETag", row->photo_etag, FALSE, error) &&
-         check_text ("note", row->note, FALSE, error) &&
-         check_list ("numbers", (const char *const *) row->numbers, error) &&
-         check_list ("URIs", (const char *const *) row->uris, error) &&
-         check_list ("e-mail addresses", (const char *const *) row->emails, error) &&
-         check_list ("keys", keys, error) && check_list ("search terms", terms, error);
-}
-
-static gboolean
-put_row (VoContactStore *self, const VoContactRow *row, const char *const *terms,
-         GError **error)
-{
-  g_autoptr(VoStoreStmt) stmt = store_stmt (self, STMT_UPSERT, error);
-  g_autofree char *sort_key = NULL;
-  g_autofree char *numbers = NULL;
-  g_autofree char *uris = NULL;
-  g_autofree char *emails = NULL;
-  g_autofree char *joined_terms = NULL;
+  g_autoptr(VoStoreStmt) stmt = store_stmt (self, which, error);
 
   if (!stmt)
     return FALSE;
-  sort_key = sort_key_of (row->name ? row->name : "");
-  numbers = list_join ((const char *const *) row->numbers);
-  uris = list_join ((const char *const *) row->uris);
-  emails = list_join ((const char *const *) row->emails);
-  joined_terms = list_join (terms);
+  sqlite3_bind_int64 (stmt, 1, entry->rowid);
+  for (guint i = 0; i < N_INDEXED; i++)
+    vo_store_bind_text (stmt, (int) i + 2, entry->text[i]);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return store_fail (self, error);
+  return TRUE;
+}
+
+/* Writes the row (insert or update) with INSERT's/UPDATE's parameters;
+ * @entry holds the indexed text, in the order of INDEXED_COLUMNS. */
+static gboolean
+row_write (VoContactStore *self, Stmt which, const VoContactRow *row, const IndexEntry *entry,
+           GError **error)
+{
+  g_autoptr(VoStoreStmt) stmt = store_stmt (self, which, error);
+  g_autofree char *sort_key = NULL;
+  g_autofree char *numbers = NULL;
+  g_autofree char *uris = NULL;
+
+  if (!stmt)
+    return FALSE;
+  sort_key = vo_contact_sort_key (entry->text[0]);
+  numbers = vo_contact_list_join ((const char *const *) row->numbers);
+  uris = vo_contact_list_join ((const char *const *) row->uris);
   vo_store_bind_text (stmt, 1, row->id);
   vo_store_bind_text (stmt, 2, row->source);
-  vo_store_bind_text (stmt, 3, row->name);
+  vo_store_bind_text (stmt, 3, entry->text[0]);
   vo_store_bind_text (stmt, 4, sort_key);
-  vo_store_bind_text (stmt, 5, row->company);
-  vo_store_bind_text (stmt, 6, row->department);
-  vo_store_bind_text (stmt, 7, row->extension);
+  vo_store_bind_text (stmt, 5, entry->text[1]);
+  vo_store_bind_text (stmt, 6, entry->text[2]);
+  vo_store_bind_text (stmt, 7, entry->text[3]);
   vo_store_bind_text (stmt, 8, numbers);
   vo_store_bind_text (stmt, 9, uris);
-  vo_store_bind_text (stmt, 10, emails);
-  vo_store_bind_text (stmt, 11, joined_terms);
+  vo_store_bind_text (stmt, 10, entry->text[4]);
+  vo_store_bind_text (stmt, 11, entry->text[5]);
   vo_store_bind_text (stmt, 12, row->photo);
   vo_store_bind_text (stmt, 13, row->photo_etag);
   vo_store_bind_text (stmt, 14, row->note);
@@ -463,6 +367,32 @@ put_row (VoContactStore *self, const VoContactRow *row, const char *const *terms
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return store_fail (self, error);
   return TRUE;
+}
+
+/* The row and its index entry; the entry is rewritten only when its text
+ * changed (a directory sync mostly rewrites rows as they were). */
+static gboolean
+put_row (VoContactStore *self, const VoContactRow *row, const char *const *terms,
+         GError **error)
+{
+  g_auto(IndexEntry) old = { 0 };
+  g_auto(IndexEntry) entry = { 0 };
+  gboolean found;
+
+  entry.text[0] = g_strdup (row->name ? row->name : "");
+  entry.text[1] = g_strdup (row->company ? row->company : "");
+  entry.text[2] = g_strdup (row->department ? row->department : "");
+  entry.text[3] = g_strdup (row->extension ? row->extension : "");
+  entry.text[4] = vo_contact_list_join ((const char *const *) row->emails);
+  entry.text[5] = vo_contact_list_join (terms);
+  if (!index_entry_get (self, row->id, &old, &found, error) ||
+      !row_write (self, found ? STMT_UPDATE : STMT_INSERT, row, &entry, error))
+    return FALSE;
+  if (found && index_entry_equal (&old, &entry))
+    return TRUE;
+  entry.rowid = found ? old.rowid : sqlite3_last_insert_rowid (self->db);
+  return (!found || index_entry_run (self, STMT_FTS_DELETE, &old, error)) &&
+         index_entry_run (self, STMT_FTS_INSERT, &entry, error);
 }
 
 static gboolean
@@ -496,7 +426,7 @@ vo_contact_store_put (VoContactStore *self, const VoContactRow *row, const char 
   g_return_val_if_fail (VO_IS_CONTACT_STORE (self), FALSE);
   g_return_val_if_fail (row != NULL, FALSE);
 
-  if (!check_row (row, keys, terms, error))
+  if (!vo_contact_row_check (row, keys, terms, error))
     return FALSE;
   if (!write_begin (self, &own, error))
     return FALSE;
@@ -507,32 +437,43 @@ vo_contact_store_put (VoContactStore *self, const VoContactRow *row, const char 
 gboolean
 vo_contact_store_delete (VoContactStore *self, const char *id, GError **error)
 {
+  g_auto(IndexEntry) old = { 0 };
+  gboolean found = FALSE;
+  gboolean own;
+  gboolean ok;
+
   g_return_val_if_fail (VO_IS_CONTACT_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
-  /* One statement (the keys by cascade, the index by trigger): atomic. */
-  if (!store_run (self, STMT_DELETE, id, error))
+  if (!write_begin (self, &own, error))
     return FALSE;
-  if (sqlite3_changes (self->db) == 0) {
-    g_set_error (error, VO_ERROR, VO_ERROR_NOT_FOUND, "There is no contact with the id '%s'",
-                 id);
-    return FALSE;
-  }
-  return TRUE;
+  ok = index_entry_get (self, id, &old, &found, error);
+  if (ok && !found)
+    set_contact_not_found (error, id);
+  ok = ok && found && index_entry_run (self, STMT_FTS_DELETE, &old, error) &&
+       store_run (self, STMT_KEYS_CLEAR, id, error) && store_run (self, STMT_DELETE, id, error);
+  return write_end (self, own, ok, error);
 }
 
 gboolean
 vo_contact_store_delete_source (VoContactStore *self, const char *source, guint *n_deleted,
                                 GError **error)
 {
+  gboolean own;
+  gboolean ok;
+
   g_return_val_if_fail (VO_IS_CONTACT_STORE (self), FALSE);
   g_return_val_if_fail (source != NULL, FALSE);
 
-  if (!store_run (self, STMT_DELETE_SOURCE, source, error))
+  if (!write_begin (self, &own, error))
     return FALSE;
-  if (n_deleted)
+  /* The index entries and keys while the rows still say which they are. */
+  ok = store_run (self, STMT_FTS_DELETE_SOURCE, source, error) &&
+       store_run (self, STMT_KEYS_DELETE_SOURCE, source, error) &&
+       store_run (self, STMT_DELETE_SOURCE, source, error);
+  if (ok && n_deleted)
     *n_deleted = (guint) sqlite3_changes (self->db);
-  return TRUE;
+  return write_end (self, own, ok, error);
 }
 
 /* ---- reading contacts ---------------------------------------------------- */
@@ -558,9 +499,9 @@ contact_from_stmt (sqlite3_stmt *stmt)
   row->company = vo_store_column_text (stmt, 3);
   row->department = vo_store_column_text (stmt, 4);
   row->extension = vo_store_column_text (stmt, 5);
-  row->numbers = list_split (column_text (stmt, 6));
-  row->uris = list_split (column_text (stmt, 7));
-  row->emails = list_split (column_text (stmt, 8));
+  row->numbers = vo_contact_list_split (column_text (stmt, 6));
+  row->uris = vo_contact_list_split (column_text (stmt, 7));
+  row->emails = vo_contact_list_split (column_text (stmt, 8));
   row->photo = vo_store_column_text (stmt, 9);
   row->photo_etag = vo_store_column_text (stmt, 10);
   row->note = vo_store_column_text (stmt, 11);
@@ -602,8 +543,7 @@ vo_contact_store_get (VoContactStore *self, const char *id, GError **error)
   if (rc == SQLITE_ROW)
     return contact_from_stmt (stmt);
   if (rc == SQLITE_DONE)
-    g_set_error (error, VO_ERROR, VO_ERROR_NOT_FOUND, "There is no contact with the id '%s'",
-                 id);
+    set_contact_not_found (error, id);
   else
     store_fail (self, error);
   return NULL;
@@ -671,43 +611,6 @@ vo_contact_store_list (VoContactStore *self, const char *source, guint offset, g
   return contacts_collect (self, stmt, error);
 }
 
-/* Whether the tokenizer finds a word in @word: it keeps letters and
- * digits and drops the rest (accents it folds away). */
-static gboolean
-has_searchable_character (const char *word)
-{
-  for (const char *p = word; *p; p = g_utf8_next_char (p))
-    if (g_unichar_isalnum (g_utf8_get_char (p)))
-      return TRUE;
-  return FALSE;
-}
-
-/* The FTS5 expression for @words: each a quoted prefix ("wo""rd"*),
- * all ANDed, so no typed text is ever FTS5 syntax. Words without a letter
- * or digit (or not UTF-8) are left out; NULL when none is left. */
-static char *
-search_expression (const char *const *words)
-{
-  g_autoptr(GString) expression = g_string_new (NULL);
-
-  for (guint i = 0; words && words[i]; i++) {
-    if (!g_utf8_validate (words[i], -1, NULL) || !has_searchable_character (words[i]))
-      continue;
-    if (expression->len)
-      g_string_append (expression, " AND ");
-    g_string_append_c (expression, '"');
-    for (const char *p = words[i]; *p; p++) {
-      g_string_append_c (expression, *p);
-      if (*p == '"')
-        g_string_append_c (expression, '"');
-    }
-    g_string_append (expression, "\"*");
-  }
-  if (!expression->len)
-    return NULL;
-  return g_string_free (g_steal_pointer (&expression), FALSE);
-}
-
 GPtrArray *
 vo_contact_store_search (VoContactStore *self, const char *const *words, const char *source,
                          guint offset, guint limit, GError **error)
@@ -717,7 +620,7 @@ vo_contact_store_search (VoContactStore *self, const char *const *words, const c
 
   g_return_val_if_fail (VO_IS_CONTACT_STORE (self), NULL);
 
-  expression = search_expression (words);
+  expression = vo_contact_search_expression (words);
   if (!expression)
     return g_ptr_array_new_with_free_func ((GDestroyNotify) vo_contact_row_free);
   stmt = page_stmt (self, STMT_SEARCH_ALL, source, offset, limit, error);

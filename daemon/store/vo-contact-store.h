@@ -46,15 +46,18 @@ G_DECLARE_FINAL_TYPE (VoContactStore, vo_contact_store, VO, CONTACT_STORE, GObje
 VoContactStore *vo_contact_store_new (VoStore *store);
 
 /* Transactions around many puts/deletes (a directory page, an import):
- * nothing of them is visible, or kept after a crash, until commit. Not
- * nested. rollback never fails. */
+ * nothing of them is visible to other connections, or kept after a crash,
+ * until commit; many puts are also much faster in one (one sync to disk). Not
+ * nested: begin inside an open transaction fails with
+ * VO_ERROR_INVALID_STATE. When a write inside fails, roll back: a failed
+ * put may have written part of its row. rollback never fails. */
 gboolean vo_contact_store_begin (VoContactStore *self, GError **error);
 gboolean vo_contact_store_commit (VoContactStore *self, GError **error);
 void vo_contact_store_rollback (VoContactStore *self);
 
 /* Inserts or replaces the row with @row->id (favorite is ignored). The row,
  * its keys and its index entry are written together or not at all (in a
- * transaction of its own, or a savepoint inside the caller's). Refuses with
+ * transaction of its own unless the caller holds one). Refuses with
  * VO_ERROR_INVALID_ARGUMENT, storing nothing, a row without id or source,
  * text that is not UTF-8, and list elements (numbers, uris, emails, keys,
  * terms) holding U+001F, the separator they are stored with; empty
@@ -68,8 +71,9 @@ gboolean vo_contact_store_put (VoContactStore *self, const VoContactRow *row,
                                const char *const *keys, const char *const *terms,
                                GError **error);
 
-/* Removes the row with @id (and its keys and index entry; the favorite
- * mark stays, so a contact that comes back is still a favorite). FALSE with
+/* Removes the row with @id and its keys and index entry (in a transaction
+ * of its own unless the caller holds one); the favorite mark stays, so a
+ * contact that comes back is still a favorite. FALSE with
  * VO_ERROR_NOT_FOUND when there is none. */
 gboolean vo_contact_store_delete (VoContactStore *self, const char *id, GError **error);
 
@@ -94,8 +98,9 @@ GPtrArray *vo_contact_store_list (VoContactStore *self, const char *source, guin
  * company, department, extension, an e-mail or a term (case- and
  * accent-insensitive, any order), restricted to @source as for list (NULL:
  * all). Best match first (FTS5 rank), then by name. @words may hold
- * anything a person typed: the store quotes them for FTS5. An empty
- * @words gives an empty array. */
+ * anything a person typed: the store quotes them for FTS5 and leaves out
+ * a word without a letter or digit. An empty @words (or one with nothing
+ * searchable) gives an empty array. @limit 0: no limit. */
 GPtrArray *vo_contact_store_search (VoContactStore *self, const char *const *words,
                                     const char *source, guint offset, guint limit,
                                     GError **error);

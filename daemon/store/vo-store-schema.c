@@ -97,13 +97,16 @@ const char *const vo_store_migrations[] = {
    * are). sort_key is the name without accents, case-folded (computed in C)
    * so List pages come straight from (source, sort_key, id), or from
    * (sort_key, id) for every source. contact_keys holds what Resolve looks
-   * up (one indexed lookup of key; the primary key's first column); its rows
-   * go with their contact. contacts_fts is external-content: the triggers
-   * keep it in step with the rows, and its default rank is bm25 with a
-   * name match weighing most. contact_favorites: the marks, kept whether or
-   * not a row has that id; synced 0 = a change the service has not
-   * confirmed; position = the order they were marked. contact_state: small
-   * sync state ("directory-sync-token"). */
+   * up (one indexed lookup of key; the primary key's first column).
+   * contacts_fts is external-content, its default rank bm25 with a name
+   * match weighing most. vo-contact-store.c writes a row, its keys and its
+   * index entry together; no trigger or cascade does: a statement that
+   * fires one takes a statement savepoint, and FTS5 (sqlite 3.40) flushes
+   * its pending terms to disk at every savepoint, which made 10,000 puts
+   * in one transaction take seconds. contact_favorites: the marks, kept
+   * whether or not a row has that id; synced 0 = a change the service has
+   * not confirmed; position = the order they were marked. contact_state:
+   * small sync state ("directory-sync-token"). */
   "CREATE TABLE contacts ("
   "  rowid INTEGER PRIMARY KEY,"
   "  id TEXT NOT NULL UNIQUE,"
@@ -126,7 +129,7 @@ const char *const vo_store_migrations[] = {
   "CREATE INDEX contacts_sort ON contacts (sort_key, id);"
   "CREATE TABLE contact_keys ("
   "  key TEXT NOT NULL,"
-  "  contact_id TEXT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,"
+  "  contact_id TEXT NOT NULL,"
   "  PRIMARY KEY (key, contact_id)"
   ") WITHOUT ROWID;"
   "CREATE INDEX contact_keys_contact ON contact_keys (contact_id);"
@@ -134,27 +137,8 @@ const char *const vo_store_migrations[] = {
   "  name, company, department, extension, emails, terms,"
   "  content='contacts', content_rowid='rowid',"
   "  tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');"
-  "INSERT INTO contacts_fts (contacts_fts, rank) VALUES ('rank', 'bm25(10.0, 3.0, 2.0, 5.0, 3.0, 1.0)');"
-  "CREATE TRIGGER contacts_fts_insert AFTER INSERT ON contacts BEGIN"
-  "  INSERT INTO contacts_fts (rowid, name, company, department, extension, emails, terms)"
-  "  VALUES (new.rowid, new.name, new.company, new.department, new.extension, new.emails,"
-  "          new.terms);"
-  "END;"
-  "CREATE TRIGGER contacts_fts_delete AFTER DELETE ON contacts BEGIN"
-  "  INSERT INTO contacts_fts (contacts_fts, rowid, name, company, department, extension,"
-  "                            emails, terms)"
-  "  VALUES ('delete', old.rowid, old.name, old.company, old.department, old.extension,"
-  "          old.emails, old.terms);"
-  "END;"
-  "CREATE TRIGGER contacts_fts_update AFTER UPDATE ON contacts BEGIN"
-  "  INSERT INTO contacts_fts (contacts_fts, rowid, name, company, department, extension,"
-  "                            emails, terms)"
-  "  VALUES ('delete', old.rowid, old.name, old.company, old.department, old.extension,"
-  "          old.emails, old.terms);"
-  "  INSERT INTO contacts_fts (rowid, name, company, department, extension, emails, terms)"
-  "  VALUES (new.rowid, new.name, new.company, new.department, new.extension, new.emails,"
-  "          new.terms);"
-  "END;"
+  "INSERT INTO contacts_fts (contacts_fts, rank)"
+  "  VALUES ('rank', 'bm25(10.0, 3.0, 2.0, 5.0, 3.0, 1.0)');"
   "CREATE TABLE contact_favorites ("
   "  id TEXT PRIMARY KEY,"
   "  favorite INTEGER NOT NULL,"
