@@ -204,8 +204,12 @@ gboolean vo_service_client_put_forwarding_rule_finish (VoServiceClient *self,
 
 /* GET /v1/directory. @next: a page's "next" path to follow, or NULL for
  * the first page; @since: a sync token (only with @next NULL) or NULL for
- * everything. An expired token fails VO_SERVICE_ERROR_SYNC_EXPIRED: start
- * again without one. */
+ * everything. Pages of 500 entries. An expired token (or a "next" whose
+ * cursor the service no longer knows) fails VO_SERVICE_ERROR_SYNC_EXPIRED:
+ * start again without one. A @next outside /v1/directory or a @since that
+ * is no token fails INVALID_REQUEST unsent; a page whose "next" leads
+ * outside /v1/directory fails UNREADABLE (vo-service-json.h has the
+ * page's rules: bad entries are skipped, not failed). */
 void vo_service_client_get_directory_page_async (VoServiceClient *self, const char *next,
                                                  const char *since, GCancellable *cancellable,
                                                  GAsyncReadyCallback callback,
@@ -215,7 +219,10 @@ VoServiceDirectoryPage *vo_service_client_get_directory_page_finish (VoServiceCl
                                                                      GError **error);
 
 /* GET /v1/directory/{id}/photo: the image (NOT_FOUND when there is none);
- * @content_type_out (optional) gets its type. */
+ * @content_type_out (optional) gets its type, "image/jpeg" or
+ * "image/png". An answer of another type, over VO_SERVICE_PHOTO_MAX_BYTES
+ * or whose bytes are not the type it says fails UNREADABLE; an @id that no
+ * entry can have fails INVALID_REQUEST unsent. */
 void vo_service_client_get_directory_photo_async (VoServiceClient *self, const char *id,
                                                   GCancellable *cancellable,
                                                   GAsyncReadyCallback callback,
@@ -230,7 +237,9 @@ void vo_service_client_get_favorites_async (VoServiceClient *self, GCancellable 
 GStrv vo_service_client_get_favorites_finish (VoServiceClient *self, GAsyncResult *result,
                                               GError **error);
 
-/* PUT (@favorite TRUE) or DELETE /v1/favorites/{id}. */
+/* PUT (@favorite TRUE) or DELETE /v1/favorites/{id}, @id percent-encoded.
+ * An @id that is not 1–256 printable ASCII characters fails
+ * INVALID_REQUEST unsent; the 1001st favorite fails CONFLICT. */
 void vo_service_client_set_favorite_async (VoServiceClient *self, const char *id,
                                            gboolean favorite, GCancellable *cancellable,
                                            GAsyncReadyCallback callback, gpointer user_data);

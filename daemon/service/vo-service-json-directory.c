@@ -48,13 +48,15 @@ vo_service_directory_page_free (VoServiceDirectoryPage *page)
 
 /* ---- ids and paths ------------------------------------------------------ */
 
+/* 1–@max printable ASCII characters (the space included, as the service
+ * has them), none of @forbidden. */
 static gboolean
-is_visible_ascii (const char *text, gsize max, const char *forbidden)
+is_printable_ascii (const char *text, gsize max, const char *forbidden)
 {
   gsize length = 0;
 
   for (const char *p = text; *p; p++, length++)
-    if (*p < 0x21 || *p > 0x7e || strchr (forbidden, *p))
+    if (*p < 0x20 || *p > 0x7e || strchr (forbidden, *p))
       return FALSE;
   return length >= 1 && length <= max;
 }
@@ -62,28 +64,36 @@ is_visible_ascii (const char *text, gsize max, const char *forbidden)
 gboolean
 vo_service_directory_id_is_valid (const char *id)
 {
-  return id && is_visible_ascii (id, VO_SERVICE_DIRECTORY_ID_MAX, "/?#%");
+  return id && is_printable_ascii (id, VO_SERVICE_DIRECTORY_ID_MAX, "/?#%");
 }
 
 gboolean
 vo_service_favorite_id_is_valid (const char *id)
 {
-  return id && is_visible_ascii (id, VO_SERVICE_FAVORITE_ID_MAX, "");
+  return id && is_printable_ascii (id, VO_SERVICE_FAVORITE_ID_MAX, "");
 }
 
 gboolean
 vo_service_directory_next_is_valid (const char *path)
 {
   static const char prefix[] = "/v1/directory";
+  g_autofree char *url = NULL;
   const char *rest;
 
   /* No space, no "#", nothing but ASCII: then nothing after the prefix can
    * leave the service's host or the directory's path. */
   if (!path || !g_str_has_prefix (path, prefix)
-      || !is_visible_ascii (path, VO_SERVICE_JSON_MAX_STRING, "#\\"))
+      || !is_printable_ascii (path, VO_SERVICE_JSON_MAX_STRING, " #\\"))
     return FALSE;
   rest = path + strlen (prefix);
-  return *rest == '\0' || *rest == '?';
+  if (*rest != '\0' && *rest != '?')
+    return FALSE;
+  /* libsoup takes no URI GLib cannot parse ("%zz"), and the client has no
+   * way to send what it cannot make a request of: check as libsoup will. */
+  url = g_strconcat ("https://service.invalid", path, NULL);
+  return g_uri_is_valid (
+      url, G_URI_FLAGS_ENCODED_PATH | G_URI_FLAGS_ENCODED_QUERY | G_URI_FLAGS_ENCODED_FRAGMENT,
+      NULL);
 }
 
 /* ---- one entry ---------------------------------------------------------- */
@@ -124,7 +134,7 @@ read_entry (JsonObject *object, const char *host, GError **error)
 {
   g_autoptr (VoServiceDirectoryEntry) entry = g_new0 (VoServiceDirectoryEntry, 1);
 
-  if (!vo_service_json_read_string (object, "id", FIELD_REQUIRED | FIELD_TOKEN, &entry->id, host,
+  if (!vo_service_json_read_string (object, "id", FIELD_REQUIRED | FIELD_STRICT, &entry->id, host,
                                     error))
     return NULL;
   if (!vo_service_directory_id_is_valid (entry->id)) {

@@ -65,7 +65,7 @@ VoServiceEvent *vo_service_parse_event (GBytes *body, const char *host, GError *
 
 /* A page of GET /v1/directory (§2.4, §9). "items" must be a list and
  * "deleted" one or missing; an entry that is no object, has no good "id"
- * (VO_SERVICE_DIRECTORY_ID_MAX printable ASCII without / ? # %), a field of
+ * (vo_service_directory_id_is_valid), a field of
  * the wrong type or a bad string is skipped (g_debug), and so is a deleted
  * id that is no good id. "next" must be a path inside /v1/directory
  * (vo_service_directory_next_is_valid); the last page (no "next") must
@@ -77,14 +77,16 @@ VoServiceDirectoryPage *vo_service_parse_directory_page (GBytes *body, const cha
  * skipped. */
 GStrv vo_service_parse_favorites (GBytes *body, const char *host, GError **error);
 
-/* 1–VO_SERVICE_DIRECTORY_ID_MAX printable ASCII characters (0x21–0x7e)
- * without "/", "?", "#" or "%": a directory entry's id (§9). */
+/* 1–VO_SERVICE_DIRECTORY_ID_MAX printable ASCII characters (0x20–0x7e,
+ * as the reference service checks them) without "/", "?", "#" or "%": a
+ * directory entry's id (§9). */
 gboolean vo_service_directory_id_is_valid (const char *id);
-/* 1–VO_SERVICE_FAVORITE_ID_MAX printable ASCII characters (0x21–0x7e): a
+/* 1–VO_SERVICE_FAVORITE_ID_MAX printable ASCII characters (0x20–0x7e): a
  * favorite's id (§10). */
 gboolean vo_service_favorite_id_is_valid (const char *id);
-/* "/v1/directory" or "/v1/directory?…" in printable ASCII without "#" or
- * "\": a "next" path the client may follow (never another host or path). */
+/* "/v1/directory" or "/v1/directory?…" in printable ASCII without a space,
+ * "#" or "\", its %-escapes whole: a "next" path the client may follow
+ * (never another host or path). */
 gboolean vo_service_directory_next_is_valid (const char *path);
 
 /* A problem+json body (§2.2): its "type" and "detail" when they are

@@ -269,8 +269,8 @@ for name, text in {
                    '"transport": "udp", "display-name": "Alice Example"}',
     "me": '{"username": "alice", "display-name": "Alice Example", "extension": "201", '
           '"company": "Example BV", "department": "Sales", "email": "alice@example.test", '
-          '"mobile": "+31612345678", "sip-uri": "sip:alice@vo.test", "photo": {"path": '
-          '"/v1/me/photo", "etag": "\\"3f\\"", "content-type": "image/png", "size": 1234}, '
+          '"mobile": "+31612345678", "sip-uri": "sip:alice@vo.test", "country": "NL", '
+          '"photo": {"path": "/v1/me/photo", "etag": "\\"3f\\"", "content-type": "image/png", "size": 1234}, '
           '"capabilities": ["profile", "photo", "forwarding", "events"]}',
     "forwarding": '{"rules": [{"condition": "always", "enabled": false, "target": "", '
                   '"timeout": 20}, {"condition": "no-answer", "enabled": true, '
@@ -279,6 +279,17 @@ for name, text in {
              '"data": {}}',
     "problem": '{"type": "https://virtualoffice.example/problems/invalid-token", '
                '"title": "Expired", "status": 401, "detail": "The access token expired."}',
+    "directory-page": '{"items": [{"id": "alice", "display-name": "Alice Smith", '
+                      '"extension": "201", "sip-uri": "sip:alice@vo.test", '
+                      '"numbers": ["+31201234567", "+31612345678"], '
+                      '"emails": ["alice@example.test"], "company": "Example BV", '
+                      '"department": "Sales", "photo": {"path": "/v1/directory/alice/photo", '
+                      '"etag": "\\"a1\\"", "content-type": "image/png", "size": 1234}}, '
+                      '{"id": "bob", "photo": null}], "deleted": [], '
+                      '"next": "/v1/directory?cursor=Mg&limit=500", "sync-token": null}',
+    "directory-last": '{"items": [{"id": "carol", "numbers": ["020-1234567"]}, {"id": "a/b"}, 7], '
+                      '"deleted": ["dave", "e%f"], "next": null, "sync-token": "s.42"}',
+    "favorites": '{"items": ["company:alice", "personal:6f1c2a", "device:x/y", ""]}',
     "wrong-shape": '{"auth-user": 7, "rules": {}, "id": "x", "capabilities": [null]}',
     # A finding: json-glib decodes a lone surrogate escape to bytes that are not UTF-8.
     "lone-surrogate": '{"username": "alice", "display-name": "Alice \x04\x04\x04\x04\x04\x04\x04'

@@ -3,12 +3,15 @@
  * made with openssl): the token refresh on 401 (once, and shared by
  * concurrent requests), the session ending, a hang, an untrusted
  * certificate, unreadable answers, Retry-After and the photo; the event
- * socket's order, resume after a reconnect, 4401 and 4403. The
+ * socket's order, resume after a reconnect, 4401 and 4403; the directory's
+ * pages (a "next" elsewhere refused, 410 → sync again), its photos (type
+ * and size checked) and the favorites (ids checked and percent-encoded). The
  * contract as a whole is tested against the reference service by the
  * integration tests.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include "vo-error.h"
 #include "vo-service-client.h"
 #include "vo-service-events.h"
 
@@ -38,6 +41,11 @@ typedef struct {
   GString *afters;         /* the ?after= of each connection, "-" for none */
   GString *events_seen;    /* "TYPE:ID " per "event" signal */
   guint session_ended;
+  /* The directory and favorites: requests seen ("METHOD PATH?QUERY "), the
+   * favorites held and how many it takes. */
+  GString *requests;
+  GPtrArray *favorites;
+  guint favorites_max;
 } Fixture;
 
 static void
@@ -150,6 +158,112 @@ on_photo (Fixture *fixture, SoupServerMessage *message)
   }
 }
 
+/* GET /v1/directory: two pages from scratch, a delta since "tok1", 410
+ * for any other token, and a page whose "next" leads elsewhere. */
+static void
+on_directory (SoupServerMessage *message, const char *query)
+{
+  if (!query || g_str_equal (query, "limit=500"))
+    reply (message, 200, "application/json",
+           "{\"items\": [{\"id\": \"alice\", \"display-name\": \"Alice Smith\"}],"
+           " \"deleted\": [], \"next\": \"/v1/directory?cursor=2&limit=500\"}");
+  else if (g_str_equal (query, "cursor=2&limit=500"))
+    reply (message, 200, "application/json",
+           "{\"items\": [{\"id\": \"bob\"}], \"next\": null, \"sync-token\": \"tok1\"}");
+  else if (g_str_equal (query, "since=tok1&limit=500"))
+    reply (message, 200, "application/json",
+           "{\"items\": [], \"deleted\": [\"alice\"], \"sync-token\": \"tok2\"}");
+  else if (g_str_equal (query, "cursor=evil"))
+    reply (message, 200, "application/json",
+           "{\"items\": [], \"next\": \"https://evil.example/v1/directory?cursor=3\"}");
+  else
+    reply_problem (message, 410, "sync-token-expired");
+}
+
+/* GET /v1/directory/{id}/photo: a good PNG for alice, and each way a
+ * photo can be wrong for the others. */
+static void
+on_directory_photo (SoupServerMessage *message, const char *id)
+{
+  static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 1, 2, 3 };
+  const char *type = "image/png";
+  gsize size = sizeof png;
+  guint8 *data;
+
+  if (g_str_equal (id, "nobody")) {
+    reply_problem (message, 404, "not-found");
+    return;
+  }
+  if (g_str_equal (id, "html"))
+    type = "text/html";
+  else if (g_str_equal (id, "liar"))
+    type = "image/jpeg";
+  else if (g_str_equal (id, "huge"))
+    size = VO_SERVICE_PHOTO_MAX_BYTES + 1;
+  data = g_malloc0 (size);
+  memcpy (data, png, sizeof png);
+  soup_server_message_set_status (message, 200, NULL);
+  soup_server_message_set_response (message, type, SOUP_MEMORY_TAKE, (char *)data, size);
+}
+
+/* /v1/favorites and /v1/favorites/{id} (@id decoded). */
+static void
+on_favorites (Fixture *fixture, SoupServerMessage *message, const char *id)
+{
+  const char *method = soup_server_message_get_method (message);
+  guint index;
+  gboolean held
+      = id && g_ptr_array_find_with_equal_func (fixture->favorites, id, g_str_equal, &index);
+
+  if (!id) {
+    g_autoptr (GString) body = g_string_new ("{\"items\": [");
+
+    for (guint i = 0; i < fixture->favorites->len; i++)
+      g_string_append_printf (body, "%s\"%s\"", i ? ", " : "",
+                              (char *)g_ptr_array_index (fixture->favorites, i));
+    g_string_append (body, "]}");
+    reply (message, 200, "application/json", body->str);
+  } else if (g_str_equal (method, "DELETE")) {
+    if (held)
+      g_ptr_array_remove_index (fixture->favorites, index);
+    soup_server_message_set_status (message, 204, NULL);
+  } else if (!held && fixture->favorites->len >= fixture->favorites_max) {
+    reply_problem (message, 409, "conflict");
+  } else {
+    if (!held)
+      g_ptr_array_add (fixture->favorites, g_strdup (id));
+    soup_server_message_set_status (message, 204, NULL);
+  }
+}
+
+/* The directory's and favorites' requests, or FALSE for another path
+ * (@path is decoded: a favorite's id may hold "/"). */
+static gboolean
+on_contacts_request (Fixture *fixture, SoupServerMessage *message, const char *path)
+{
+  const char *query = g_uri_get_query (soup_server_message_get_uri (message));
+  g_auto (GStrv) parts = g_strsplit (path, "/", -1);
+
+  if (!g_str_has_prefix (path, "/v1/directory") && !g_str_has_prefix (path, "/v1/favorites"))
+    return FALSE;
+  g_string_append_printf (fixture->requests, "%s %s%s%s ", soup_server_message_get_method (message),
+                          path, query ? "?" : "", query ? query : "");
+  if (!bearer_ok (fixture, message))
+    reply_problem (message, 401, "invalid-token");
+  else if (g_str_equal (path, "/v1/directory"))
+    on_directory (message, query);
+  else if (g_strv_length (parts) == 5 && g_str_equal (parts[2], "directory")
+           && g_str_equal (parts[4], "photo"))
+    on_directory_photo (message, parts[3]);
+  else if (g_str_equal (path, "/v1/favorites"))
+    on_favorites (fixture, message, NULL);
+  else if (g_str_has_prefix (path, "/v1/favorites/"))
+    on_favorites (fixture, message, path + strlen ("/v1/favorites/"));
+  else
+    reply_problem (message, 404, "not-found");
+  return TRUE;
+}
+
 static void
 on_request (SoupServer *server, SoupServerMessage *message, const char *path, GHashTable *query,
             gpointer user_data)
@@ -157,7 +271,9 @@ on_request (SoupServer *server, SoupServerMessage *message, const char *path, GH
   Fixture *fixture = user_data;
   g_autofree char *text = request_text (message);
 
-  if (g_str_equal (path, "/v1/session")) {
+  if (on_contacts_request (fixture, message, path)) {
+    return;
+  } else if (g_str_equal (path, "/v1/session")) {
     if (strstr (text, "\"password\":\"right\""))
       reply_tokens (fixture, message, 201);
     else
@@ -292,6 +408,9 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   fixture->tokens_seen = g_ptr_array_new_with_free_func (g_free);
   fixture->afters = g_string_new (NULL);
   fixture->events_seen = g_string_new (NULL);
+  fixture->requests = g_string_new (NULL);
+  fixture->favorites = g_ptr_array_new_with_free_func (g_free);
+  fixture->favorites_max = 1000;
   g_signal_connect (fixture->client, "refresh-token-changed", G_CALLBACK (on_refresh_token_changed),
                     fixture);
 }
@@ -317,6 +436,8 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_ptr_array_unref (fixture->tokens_seen);
   g_string_free (fixture->afters, TRUE);
   g_string_free (fixture->events_seen, TRUE);
+  g_string_free (fixture->requests, TRUE);
+  g_ptr_array_unref (fixture->favorites);
 }
 
 static void
@@ -690,6 +811,220 @@ test_bad_url (void)
   }
 }
 
+/* ---- directory and favorites ------------------------------------------------ */
+
+static VoServiceDirectoryPage *
+get_page (Fixture *fixture, const char *next, const char *since, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  vo_service_client_get_directory_page_async (fixture->client, next, since, NULL, on_result,
+                                              &result);
+  return vo_service_client_get_directory_page_finish (fixture->client, wait_for (&result), error);
+}
+
+static void
+assert_requests (Fixture *fixture, const char *expected)
+{
+  g_assert_cmpstr (fixture->requests->str, ==, expected);
+  g_string_truncate (fixture->requests, 0);
+}
+
+/* A full sync page by page, then a delta, then a token the service no
+ * longer knows. */
+static void
+test_directory_sync (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (VoServiceDirectoryPage) first = NULL;
+  g_autoptr (VoServiceDirectoryPage) last = NULL;
+  g_autoptr (VoServiceDirectoryPage) delta = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) vo_error = NULL;
+
+  sign_in (fixture);
+  first = get_page (fixture, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_requests (fixture, "GET /v1/directory?limit=500 ");
+  g_assert_cmpuint (first->items->len, ==, 1);
+  g_assert_cmpstr (((VoServiceDirectoryEntry *)first->items->pdata[0])->display_name, ==,
+                   "Alice Smith");
+  g_assert_cmpstr (first->next, ==, "/v1/directory?cursor=2&limit=500");
+  g_assert_null (first->sync_token);
+
+  last = get_page (fixture, first->next, NULL, &error);
+  g_assert_no_error (error);
+  assert_requests (fixture, "GET /v1/directory?cursor=2&limit=500 ");
+  g_assert_cmpstr (((VoServiceDirectoryEntry *)last->items->pdata[0])->id, ==, "bob");
+  g_assert_null (last->next);
+  g_assert_cmpstr (last->sync_token, ==, "tok1");
+
+  delta = get_page (fixture, NULL, last->sync_token, &error);
+  g_assert_no_error (error);
+  assert_requests (fixture, "GET /v1/directory?since=tok1&limit=500 ");
+  g_assert_cmpuint (delta->items->len, ==, 0);
+  g_assert_cmpstr (delta->deleted[0], ==, "alice");
+  g_assert_cmpstr (delta->sync_token, ==, "tok2");
+
+  /* 410: start over without a token. */
+  g_assert_null (get_page (fixture, NULL, "tok0", &error));
+  assert_requests (fixture, "GET /v1/directory?since=tok0&limit=500 ");
+  g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_SYNC_EXPIRED);
+  g_assert_nonnull (strstr (error->message, "vo-daemon syncs everything again"));
+  g_assert_false (vo_service_error_is_transient (error));
+  vo_error = vo_service_error_to_vo (error);
+  g_assert_error (vo_error, VO_ERROR, VO_ERROR_FAILED);
+}
+
+/* "next" is followed only inside /v1/directory of the service's host: a
+ * page that points elsewhere is unreadable, and a caller's "next" outside
+ * it is refused before anything is sent. */
+static void
+test_directory_next_refused (Fixture *fixture, gconstpointer data)
+{
+  static const char *const elsewhere[] = {
+    "https://evil.example/v1/directory", "//evil.example/v1/directory", "/v1/me",
+    "/v1/directory/alice/photo",         "/v1/directory?x=1#y",         "/v1/directory?x= 1",
+    "/v1/directory?cursor=%zz",
+  };
+  g_autoptr (GError) error = NULL;
+
+  sign_in (fixture);
+  g_assert_null (get_page (fixture, "/v1/directory?cursor=evil", NULL, &error));
+  g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_UNREADABLE);
+  g_assert_nonnull (strstr (error->message, "a \"next\" page outside /v1/directory"));
+  assert_requests (fixture, "GET /v1/directory?cursor=evil ");
+  g_clear_error (&error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (elsewhere); i++) {
+    g_assert_null (get_page (fixture, elsewhere[i], NULL, &error));
+    g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_INVALID_REQUEST);
+    g_assert_nonnull (strstr (error->message, "must be a path inside /v1/directory"));
+    g_clear_error (&error);
+  }
+  /* A sync token that could not have come from the service. */
+  g_assert_null (get_page (fixture, NULL, "tok&since=x y", &error));
+  g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_INVALID_REQUEST);
+  assert_requests (fixture, "");
+}
+
+static GBytes *
+get_directory_photo (Fixture *fixture, const char *id, char **content_type, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  vo_service_client_get_directory_photo_async (fixture->client, id, NULL, on_result, &result);
+  return vo_service_client_get_directory_photo_finish (fixture->client, wait_for (&result),
+                                                       content_type, error);
+}
+
+static void
+test_directory_photo (Fixture *fixture, gconstpointer data)
+{
+  static const struct {
+    const char *id;
+    const char *words;
+  } bad[] = {
+    { "html", "a photo that is not image/jpeg or image/png" },
+    { "liar", "a photo that is not the image/jpeg it says it is" },
+    { "huge", "a photo of 2097153 bytes, over the limit of 2097152" },
+  };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *type = NULL;
+  g_autoptr (GBytes) photo = NULL;
+
+  sign_in (fixture);
+  photo = get_directory_photo (fixture, "alice", &type, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (type, ==, "image/png");
+  g_assert_cmpuint (g_bytes_get_size (photo), ==, 12);
+  assert_requests (fixture, "GET /v1/directory/alice/photo ");
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+    g_assert_null (get_directory_photo (fixture, bad[i].id, NULL, &error));
+    g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_UNREADABLE);
+    if (!strstr (error->message, bad[i].words))
+      g_error ("“%s” does not say “%s”", error->message, bad[i].words);
+    g_clear_error (&error);
+  }
+  g_assert_null (get_directory_photo (fixture, "nobody", NULL, &error));
+  g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_string_truncate (fixture->requests, 0);
+
+  /* An id no entry can have never reaches a path. */
+  g_assert_null (get_directory_photo (fixture, "../me", NULL, &error));
+  g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_INVALID_REQUEST);
+  assert_requests (fixture, "");
+}
+
+static GStrv
+get_favorites (Fixture *fixture, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  vo_service_client_get_favorites_async (fixture->client, NULL, on_result, &result);
+  return vo_service_client_get_favorites_finish (fixture->client, wait_for (&result), error);
+}
+
+static gboolean
+set_favorite (Fixture *fixture, const char *id, gboolean favorite, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  vo_service_client_set_favorite_async (fixture->client, id, favorite, NULL, on_result, &result);
+  return vo_service_client_set_favorite_finish (fixture->client, wait_for (&result), error);
+}
+
+static void
+test_favorites (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *too_long = g_strnfill (257, 'f');
+  const char *const bad_ids[] = { "", too_long, "personal:caf\xc3\xa9", "a\tb", "a\nb" };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) vo_error = NULL;
+  g_auto (GStrv) ids = NULL;
+
+  sign_in (fixture);
+  fixture->favorites_max = 2;
+  g_assert_true (set_favorite (fixture, "company:alice", TRUE, &error));
+  g_assert_no_error (error);
+  g_string_truncate (fixture->requests, 0);
+  /* Every character the path gives a meaning to is percent-encoded. */
+  g_assert_true (set_favorite (fixture, "device:a/b?c#d%e", TRUE, &error));
+  g_assert_no_error (error);
+  /* The server's GUri decodes the path: that "?" and "#" are still in it
+   * (no query) and "%e" decoded shows they were sent encoded. */
+  assert_requests (fixture, "PUT /v1/favorites/device:a/b?c#d%e ");
+
+  ids = get_favorites (fixture, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (ids), ==, 2);
+  g_assert_cmpstr (ids[0], ==, "company:alice");
+  g_assert_cmpstr (ids[1], ==, "device:a/b?c#d%e");
+
+  /* 409 at the service's limit. */
+  g_assert_false (set_favorite (fixture, "company:bob", TRUE, &error));
+  g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "remove one first"));
+  vo_error = vo_service_error_to_vo (error);
+  g_assert_error (vo_error, VO_ERROR, VO_ERROR_INVALID_STATE);
+  g_clear_error (&error);
+
+  g_assert_true (set_favorite (fixture, "company:alice", FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->favorites->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (fixture->favorites, 0), ==, "device:a/b?c#d%e");
+  g_string_truncate (fixture->requests, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_ids); i++) {
+    g_assert_false (set_favorite (fixture, bad_ids[i], TRUE, &error));
+    g_assert_error (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_INVALID_REQUEST);
+    g_assert_nonnull (strstr (error->message, "1–256 printable ASCII characters"));
+    g_clear_error (&error);
+  }
+  assert_requests (fixture, "");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -723,6 +1058,10 @@ main (int argc, char **argv)
   g_test_add ("/service-client/events/token-expired", Fixture, &expired, fixture_set_up,
               test_events, fixture_tear_down);
   ADD ("events/revoked", test_events_revoked);
+  ADD ("directory/sync", test_directory_sync);
+  ADD ("directory/next-refused", test_directory_next_refused);
+  ADD ("directory/photo", test_directory_photo);
+  ADD ("favorites", test_favorites);
 #undef ADD
   return g_test_run ();
 }

@@ -460,10 +460,10 @@ page_entry (VoServiceDirectoryPage *page, guint index)
 static void
 test_directory_page (void)
 {
-  g_autofree char *json = g_strdup_printf (
-      "{\"items\": [%s, {\"id\": \"bob.o'neil+x@vo\"}], \"deleted\": [],"
-      " \"next\": \"/v1/directory?cursor=abc&limit=500\", \"sync-token\": null}",
-      alice_json);
+  g_autofree char *json
+      = g_strdup_printf ("{\"items\": [%s, {\"id\": \"bob.o'neil+x@vo\"}], \"deleted\": [],"
+                         " \"next\": \"/v1/directory?cursor=abc&limit=500\", \"sync-token\": null}",
+                         alice_json);
   g_autoptr (GError) error = NULL;
   g_autoptr (VoServiceDirectoryPage) page = parse_page (json, &error);
   VoServiceDirectoryEntry *alice, *bob;
@@ -550,7 +550,7 @@ test_directory_bad_items (void)
     "{\"id\": \"a?b\"}",
     "{\"id\": \"a#b\"}",
     "{\"id\": \"a%2Fb\"}",
-    "{\"id\": \"a b\"}",
+    "{\"id\": \"a\\tb\"}",
     "{\"id\": \"caf\\u00e9\"}",
     "{\"id\": \"x\", \"display-name\": 5}",
     "{\"id\": \"x\", \"extension\": \"20\\r\\n1\"}",
@@ -635,6 +635,10 @@ test_directory_bad_page (void)
     { "{\"items\": [], \"next\": \"/v1/directory?a=1#frag\"}", "outside /v1/directory" },
     { "{\"items\": [], \"next\": \"/v1/directory?a=\\\\evil\"}", "outside /v1/directory" },
     { "{\"items\": [], \"next\": \"/v1/directory?a= b\"}", "\"next\" holds characters" },
+    /* libsoup makes no request of a broken %-escape. */
+    { "{\"items\": [], \"next\": \"/v1/directory?cursor=%zz\"}", "outside /v1/directory" },
+    { "{\"items\": [], \"next\": \"/v1/directory?cursor=%2\"}", "outside /v1/directory" },
+    { "{\"items\": [], \"next\": \"/v1/directory?a=\\u0001\"}", "\"next\" holds characters" },
     /* The last page carries the token of the next delta sync. */
     { "{\"items\": [], \"next\": null}", "\"sync-token\" is missing" },
     { "{\"items\": []}", "\"sync-token\" is missing" },
@@ -691,8 +695,7 @@ test_directory_huge_page (void)
   g_clear_error (&error);
 
   g_free (json);
-  json = g_strdup_printf ("{\"items\": [], \"deleted\": %s, \"sync-token\": \"t\"}",
-                          deleted_over);
+  json = g_strdup_printf ("{\"items\": [], \"deleted\": %s, \"sync-token\": \"t\"}", deleted_over);
   g_assert_null (parse_page (json, &error));
   assert_unreadable (error, "\"deleted\" has more than 100000 elements");
 }
@@ -706,6 +709,8 @@ test_directory_ids (void)
   g_autofree char *favorite_over = g_strnfill (VO_SERVICE_FAVORITE_ID_MAX + 1, 'f');
 
   g_assert_true (vo_service_directory_id_is_valid ("alice"));
+  /* The service takes a space in an id (printable ASCII). */
+  g_assert_true (vo_service_directory_id_is_valid ("Jan de Vries"));
   g_assert_true (vo_service_directory_id_is_valid (id_max));
   g_assert_false (vo_service_directory_id_is_valid (id_over));
   g_assert_false (vo_service_directory_id_is_valid (""));
@@ -716,6 +721,7 @@ test_directory_ids (void)
 
   g_assert_true (vo_service_favorite_id_is_valid ("company:alice"));
   g_assert_true (vo_service_favorite_id_is_valid ("device:a/b?c#d%e"));
+  g_assert_true (vo_service_favorite_id_is_valid ("company:Jan de Vries"));
   g_assert_true (vo_service_favorite_id_is_valid (favorite_max));
   g_assert_false (vo_service_favorite_id_is_valid (favorite_over));
   g_assert_false (vo_service_favorite_id_is_valid (""));
@@ -726,6 +732,9 @@ test_directory_ids (void)
   g_assert_true (vo_service_directory_next_is_valid ("/v1/directory?cursor=x&limit=500"));
   g_assert_false (vo_service_directory_next_is_valid ("/v1/directory/../me"));
   g_assert_false (vo_service_directory_next_is_valid ("/v1/favorites"));
+  g_assert_false (vo_service_directory_next_is_valid ("/v1/directory?a= b"));
+  g_assert_false (vo_service_directory_next_is_valid ("/v1/directory?a=%zz"));
+  g_assert_true (vo_service_directory_next_is_valid ("/v1/directory?a=%2F%3d"));
   g_assert_false (vo_service_directory_next_is_valid ("https://vo.example/v1/directory"));
   g_assert_false (vo_service_directory_next_is_valid (NULL));
 }
@@ -738,7 +747,7 @@ test_favorites (void)
   g_autofree char *too_long = g_strnfill (VO_SERVICE_FAVORITE_ID_MAX + 1, 'f');
   g_autofree char *json = g_strdup_printf (
       "{\"items\": [\"company:alice\", \"personal:6f1c\", 7, null, \"\", \"company:alice\","
-      " \"%s\", \"caf\\u00e9\", \"a b\", \"device:x/y\"]}",
+      " \"%s\", \"caf\\u00e9\", \"a\\tb\", \"device:x/y\"]}",
       too_long);
   g_autoptr (GBytes) body = text (json);
   g_autoptr (GBytes) none = text ("{\"items\": []}");
