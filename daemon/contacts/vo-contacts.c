@@ -287,6 +287,8 @@ vo_contacts_set_presence_func (VoContacts *self, VoContactsPresenceFunc func,
 void
 vo_contacts_presence_changed (VoContacts *self, const char *const *uris)
 {
+  if (self->shut_down)
+    return;  /* presence goes down after the contacts */
   for (guint i = 0; uris && uris[i]; i++) {
     g_auto(GStrv) keys = vo_contact_number_keys (uris[i], NULL);
     g_autoptr(GPtrArray) rows = NULL;
