@@ -5,8 +5,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vo-ctl-common.h"
 #include "vo-error.h"
@@ -194,6 +198,23 @@ vo_ctl_print_variant_json (GVariant *value)
 }
 
 void
+vo_ctl_print_text (VoCtl *ctl, const char *key, const char *text)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  if (!ctl->json) {
+    g_print ("%s\n", text);
+    return;
+  }
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, key);
+  json_builder_add_string_value (builder, text);
+  json_builder_end_object (builder);
+  vo_ctl_print_builder_json (builder);
+}
+
+void
 vo_ctl_print_builder_json (JsonBuilder *builder)
 {
   g_autoptr (JsonNode) root = json_builder_get_root (builder);
@@ -216,4 +237,26 @@ vo_ctl_format_time (gint64 us)
   g_autoptr (GDateTime) time = g_date_time_new_from_unix_local (us / G_USEC_PER_SEC);
 
   return time ? g_date_time_format (time, "%Y-%m-%d %H:%M") : g_strdup ("?");
+}
+
+int
+vo_ctl_open_file (const char *path, const char *what, GError **error)
+{
+  struct stat st;
+  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0) {
+    int saved_errno = errno;
+
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "cannot open %s: %s",
+                 path, g_strerror (saved_errno));
+    return -1;
+  }
+  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode)) {
+    close (fd);
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE, "%s is not a file: give %s",
+                 path, what);
+    return -1;
+  }
+  return fd;
 }

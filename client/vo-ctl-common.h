@@ -59,6 +59,7 @@ extern const VoCtlCommand vo_ctl_history_commands[];
 extern const VoCtlCommand vo_ctl_forwarding_commands[];
 extern const VoCtlCommand vo_ctl_presence_commands[];
 extern const VoCtlCommand vo_ctl_messages_commands[];
+extern const VoCtlCommand vo_ctl_contacts_commands[];
 
 /* Command line */
 
@@ -145,6 +146,11 @@ GDBusObjectManager *vo_ctl_object_manager (VoCtl *ctl, GError **error);
 /* PROXY's cached properties as an a{sv} (floating). */
 GVariant *vo_ctl_cached_properties (gpointer proxy);
 
+/* PATH opened for reading, refused unless it is a regular file (a FIFO or
+ * a terminal would leave the daemon reading forever): "PATH is not a file:
+ * give WHAT". Returns the fd, or -1. */
+int vo_ctl_open_file (const char *path, const char *what, GError **error);
+
 /* Errors */
 
 /* Prints ERROR for people ("vo-ctl: …", remote prefix removed); returns
@@ -183,6 +189,9 @@ void vo_ctl_json_add_member (JsonBuilder *builder, const char *name, GVariant *v
 
 /* VALUE as pretty JSON on stdout. */
 void vo_ctl_print_variant_json (GVariant *value);
+
+/* TEXT and a newline, or {"KEY": TEXT} with --json. */
+void vo_ctl_print_text (VoCtl *ctl, const char *key, const char *text);
 
 /* What BUILDER holds (complete) as pretty JSON on stdout. */
 void vo_ctl_print_builder_json (JsonBuilder *builder);

@@ -7,9 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gio/gunixfdlist.h>
@@ -31,24 +29,6 @@
   "              clears the photo)\n" \
   "\n" \
   "Needs an account signed in through the Virtual Office service."
-
-/* Prints MESSAGE, or {"message": MESSAGE} with --json. */
-static void
-print_message (VoCtl *ctl, const char *message)
-{
-  g_autoptr (JsonBuilder) builder = NULL;
-
-  if (!ctl->json) {
-    g_print ("%s\n", message);
-    return;
-  }
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "message");
-  json_builder_add_string_value (builder, message);
-  json_builder_end_object (builder);
-  vo_ctl_print_builder_json (builder);
-}
 
 /* reset-password, recover-username */
 
@@ -105,7 +85,7 @@ run_recovery (const Recovery *recovery, VoCtl *ctl, int argc, char **argv)
     return vo_ctl_fail (error);
 
   message = g_strconcat ("If ", argv[1], recovery->done, NULL);
-  print_message (ctl, message);
+  vo_ctl_print_text (ctl, "message", message);
   return VO_CTL_EXIT_OK;
 }
 
@@ -122,30 +102,6 @@ run_recover_username (VoCtl *ctl, int argc, char **argv)
 }
 
 /* photo */
-
-/* FILE opened for reading, refused unless it is a regular file: a FIFO
- * or a terminal would leave the daemon reading forever. */
-static int
-open_photo (const char *path, GError **error)
-{
-  struct stat st;
-  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-  if (fd < 0) {
-    int saved_errno = errno;
-
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "cannot open %s: %s",
-                 path, g_strerror (saved_errno));
-    return -1;
-  }
-  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode)) {
-    close (fd);
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                 "%s is not a file: give a JPEG or PNG image file", path);
-    return -1;
-  }
-  return fd;
-}
 
 /* An empty file that is no file on disk: what SetProfilePhoto takes as
  * "no photo". */
@@ -235,7 +191,7 @@ run_photo (VoCtl *ctl, int argc, char **argv)
   /* Find the daemon before opening anything it could not take. */
   if (!vo_ctl_connect (ctl, &error))
     return vo_ctl_fail (error);
-  fd = clear ? open_empty (&error) : open_photo (argv[2], &error);
+  fd = clear ? open_empty (&error) : vo_ctl_open_file (argv[2], "a JPEG or PNG image file", &error);
   if (fd < 0 || !set_photo (ctl, fd, &error))
     return vo_ctl_fail (error);
 

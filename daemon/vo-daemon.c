@@ -24,6 +24,7 @@ struct _VoDaemon {
   VoCredentials *credentials;
   VoSipStack *stack;
   VoAccount *account;
+  VoContacts *contacts;
   VoCallManager *calls;
   VoForwarding *forwarding;
   VoForwardingSync *forwarding_sync;
@@ -43,6 +44,7 @@ vo_daemon_dispose (GObject *object)
   g_clear_object (&self->calls);
   g_clear_object (&self->forwarding_sync);
   g_clear_object (&self->forwarding);
+  g_clear_object (&self->contacts);
   g_clear_object (&self->account);
   g_clear_object (&self->settings);
   g_clear_object (&self->network);
@@ -122,6 +124,10 @@ vo_daemon_new (const char *config_dir, const char *data_dir, GError **error)
   self->settings = vo_settings_new (self->config, self->network);
   self->credentials = vo_credentials_new (cdir);
   self->account = vo_account_new (self->config, self->credentials, self->stack, self->network);
+  self->contacts = vo_contacts_new (self->store, self->account, self->settings, self->config,
+                                    error);
+  if (!self->contacts)
+    return NULL;
   self->forwarding = vo_forwarding_new (self->config);
   self->forwarding_sync = vo_forwarding_sync_new (self->forwarding,
                                                   vo_account_get_service (self->account));
@@ -142,6 +148,7 @@ void
 vo_daemon_start (VoDaemon *self)
 {
   vo_account_start (self->account);
+  vo_contacts_start (self->contacts);
 }
 
 static void
@@ -179,6 +186,8 @@ vo_daemon_shutdown_async (VoDaemon *self, GAsyncReadyCallback callback, gpointer
   GTask *task = g_task_new (self, NULL, callback, user_data);
 
   g_task_set_source_tag (task, vo_daemon_shutdown_async);
+  /* No more syncs, downloads or EDS changes while the rest goes down. */
+  vo_contacts_shutdown (self->contacts);
   /* Calls first (BYE/CANCEL), then presence, then un-REGISTER, then the stack. */
   vo_call_manager_hangup_all (self->calls);
   /* Un-PUBLISH and un-SUBSCRIBE while still registered. */
@@ -207,6 +216,12 @@ VoForwarding *
 vo_daemon_get_forwarding (VoDaemon *self)
 {
   return self->forwarding;
+}
+
+VoContacts *
+vo_daemon_get_contacts (VoDaemon *self)
+{
+  return self->contacts;
 }
 
 VoCallManager *

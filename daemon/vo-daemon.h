@@ -6,6 +6,7 @@
 
 #include "vo-account.h"
 #include "vo-call-manager.h"
+#include "vo-contacts.h"
 #include "vo-history.h"
 #include "vo-message-manager.h"
 #include "vo-presence.h"
@@ -32,6 +33,7 @@ VoAccount *vo_daemon_get_account (VoDaemon *self);
 VoSettings *vo_daemon_get_settings (VoDaemon *self);
 VoStore *vo_daemon_get_store (VoDaemon *self);
 VoCallManager *vo_daemon_get_call_manager (VoDaemon *self);
+VoContacts *vo_daemon_get_contacts (VoDaemon *self);
 VoForwarding *vo_daemon_get_forwarding (VoDaemon *self);
 VoHistory *vo_daemon_get_history (VoDaemon *self);
 VoMessageManager *vo_daemon_get_message_manager (VoDaemon *self);

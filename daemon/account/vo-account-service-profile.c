@@ -25,6 +25,7 @@ vo_account_service_profile_load (VoAccountService *self)
   profile->extension = vo_config_get_string (self->config, VO_PROFILE_GROUP, "extension");
   profile->company = vo_config_get_string (self->config, VO_PROFILE_GROUP, "company");
   profile->sip_uri = vo_config_get_string (self->config, VO_PROFILE_GROUP, "sip-uri");
+  profile->country = vo_config_get_string (self->config, VO_PROFILE_GROUP, "country");
   /* Saved as "" when there is no photo. */
   profile->photo_etag = vo_config_get_string (self->config, VO_PROFILE_GROUP, "photo-etag");
   profile->photo_content_type = vo_config_get_string (self->config, VO_PROFILE_GROUP, "photo-type");
@@ -54,6 +55,7 @@ vo_account_service_profile_save (VoAccountService *self)
     "extension", self->profile->extension,
     "company", self->profile->company,
     "sip-uri", self->profile->sip_uri,
+    "country", self->profile->country ? self->profile->country : "",
     "capabilities", capabilities,
     "photo-etag", self->profile->photo_etag ? self->profile->photo_etag : "",
     "photo-type", self->profile->photo_content_type ? self->profile->photo_content_type : "",

@@ -37,11 +37,19 @@ enum {
   PROP_SIP_URI,
   PROP_PHOTO_PATH,
   PROP_CAPABILITIES,
+  PROP_COUNTRY,
   N_PROPS
 };
 static GParamSpec *props[N_PROPS];
 
-enum { SIGNAL_SIP_ACCOUNT, SIGNAL_FORWARDING_CHANGED, SIGNAL_SESSION_ENDED, N_SIGNALS };
+enum {
+  SIGNAL_SIP_ACCOUNT,
+  SIGNAL_FORWARDING_CHANGED,
+  SIGNAL_DIRECTORY_CHANGED,
+  SIGNAL_FAVORITES_CHANGED,
+  SIGNAL_SESSION_ENDED,
+  N_SIGNALS
+};
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (VoAccountService, vo_account_service, G_TYPE_OBJECT)
@@ -90,7 +98,7 @@ vo_account_service_configured_url (VoAccountService *self)
 void
 vo_account_service_notify_profile (VoAccountService *self)
 {
-  for (guint i = PROP_USERNAME; i <= PROP_CAPABILITIES; i++)
+  for (guint i = PROP_USERNAME; i <= PROP_COUNTRY; i++)
     g_object_notify_by_pspec (G_OBJECT (self), props[i]);
 }
 
@@ -177,6 +185,16 @@ on_sip_account_fetched (GObject *source, GAsyncResult *result, gpointer user_dat
   g_signal_emit (self, signals[SIGNAL_SIP_ACCOUNT], 0, account);
 }
 
+/* The server lost track of what this client has seen: everything is
+ * fetched again, the directory from scratch (entries deleted meanwhile are
+ * swept). */
+static void
+service_resync (VoAccountService *self)
+{
+  service_sync (self);
+  g_signal_emit (self, signals[SIGNAL_DIRECTORY_CHANGED], 0, TRUE);
+}
+
 static void
 on_service_event (VoServiceEvents *events, const char *type, gint64 id, gpointer user_data)
 {
@@ -187,11 +205,15 @@ on_service_event (VoServiceEvents *events, const char *type, gint64 id, gpointer
     service_fetch_me (self, FALSE);
   else if (g_str_equal (type, "forwarding.changed"))
     g_signal_emit (self, signals[SIGNAL_FORWARDING_CHANGED], 0);
+  else if (g_str_equal (type, "directory.changed"))
+    g_signal_emit (self, signals[SIGNAL_DIRECTORY_CHANGED], 0, FALSE);
+  else if (g_str_equal (type, "favorites.changed"))
+    g_signal_emit (self, signals[SIGNAL_FAVORITES_CHANGED], 0);
   else if (g_str_equal (type, "sip-account.changed"))
     vo_service_client_get_sip_account_async (self->client, self->cancellable,
                                              on_sip_account_fetched, g_object_ref (self));
   else if (g_str_equal (type, "resync"))
-    service_sync (self);
+    service_resync (self);
 }
 
 static void
@@ -238,8 +260,11 @@ service_online (VoAccountService *self)
                              G_CALLBACK (on_events_session_ended), self, 0);
     vo_service_events_start (self->events, 0);
   }
-  /* Rules changed while we were away are fetched again. */
+  /* Rules, directory entries and favorites changed while we were away are
+   * fetched again (the directory from its sync token). */
   g_signal_emit (self, signals[SIGNAL_FORWARDING_CHANGED], 0);
+  g_signal_emit (self, signals[SIGNAL_DIRECTORY_CHANGED], 0, FALSE);
+  g_signal_emit (self, signals[SIGNAL_FAVORITES_CHANGED], 0);
 }
 
 /* ---- the profile ------------------------------------------------------ */
@@ -663,6 +688,9 @@ vo_account_service_get_property (GObject *object, guint prop_id, GValue *value,
   case PROP_PHOTO_PATH:
     g_value_set_string (value, self->photo_path ? self->photo_path : "");
     break;
+  case PROP_COUNTRY:
+    g_value_set_string (value, profile_field (self, G_STRUCT_OFFSET (VoServiceProfile, country)));
+    break;
   case PROP_CAPABILITIES:
     g_value_set_boxed (value, self->profile ? (const char *const *) self->profile->capabilities
                                             : none);
@@ -716,6 +744,7 @@ vo_account_service_class_init (VoAccountServiceClass *klass)
   props[PROP_SIP_URI] = g_param_spec_string ("sip-uri", NULL, NULL, "", ro);
   props[PROP_PHOTO_PATH] = g_param_spec_string ("photo-path", NULL, NULL, "", ro);
   props[PROP_CAPABILITIES] = g_param_spec_boxed ("capabilities", NULL, NULL, G_TYPE_STRV, ro);
+  props[PROP_COUNTRY] = g_param_spec_string ("country", NULL, NULL, "", ro);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   signals[SIGNAL_SIP_ACCOUNT] = g_signal_new ("sip-account", G_TYPE_FROM_CLASS (klass),
@@ -724,6 +753,13 @@ vo_account_service_class_init (VoAccountServiceClass *klass)
   signals[SIGNAL_FORWARDING_CHANGED] = g_signal_new ("forwarding-changed",
                                                      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                      0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_DIRECTORY_CHANGED] = g_signal_new ("directory-changed",
+                                                     G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                                     G_TYPE_BOOLEAN);
+  signals[SIGNAL_FAVORITES_CHANGED] = g_signal_new ("favorites-changed",
+                                                    G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_SESSION_ENDED] = g_signal_new ("session-ended", G_TYPE_FROM_CLASS (klass),
                                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                 G_TYPE_NONE, 0);

@@ -23,13 +23,19 @@ G_DECLARE_FINAL_TYPE (VoAccountService, vo_account_service, VO, ACCOUNT_SERVICE,
 
 /* Properties (read-only): state (VoServiceState), error ("" when fine),
  * username, display-name, extension, company, sip-uri, photo-path,
- * capabilities (strv: what the service offers; empty without one).
+ * capabilities (strv: what the service offers; empty without one),
+ * country (the profile's ISO 3166 region, "NL", or "").
  *
  * Signals:
  *   "sip-account" (VoServiceSipAccount *): the service changed the SIP
  *     provisioning while signed in (register again with it);
  *   "forwarding-changed": the forwarding rules at the service changed, or
  *     the service is back online (fetch them through the client);
+ *   "directory-changed" (gboolean resync): the company directory changed,
+ *     or the service is back online (delta-sync it); @resync TRUE when the
+ *     server lost track of this client (fetch it all again);
+ *   "favorites-changed": the favorites at the service changed, or the
+ *     service is back online (fetch them, send what it has not taken);
  *   "session-ended": the refresh token was refused: sign in again. */
 VoAccountService *vo_account_service_new (VoConfig *config, VoCredentials *credentials);
 

@@ -40,6 +40,9 @@ G_DECLARE_FINAL_TYPE (VoContacts, vo_contacts, VO, CONTACTS, GObject)
  *   "watch-wanted" (GStrv uris): SIP URIs of company contacts the user is
  *     looking at (favorites, and those a List/Search/Get returned), for the
  *     presence layer to watch (it bounds how many). */
+/* @account NULL: no service (favorites local only, no company contacts);
+ * @settings NULL: no device address books; both as in the unit tests.
+ * Fails only when the photo cache folder cannot be made. */
 VoContacts *vo_contacts_new (VoStore *store, VoAccount *account, VoSettings *settings,
                              VoConfig *config, GError **error);
 
@@ -93,9 +96,10 @@ gboolean vo_contacts_lookup (VoContacts *self, const char *number_or_uri, char *
 
 /* What Dial and Send do with a target that is not a number or URI: the
  * one contact whose id is @text or whose name matches @text (every word a
- * prefix of a word of the name) → its SIP URI, else its first number (for
- * @for_message: its SIP URI, else a mobile-looking number, else its first
- * number). *@id_out/@name_out (optional) get the contact's id and name.
+ * prefix of a word of the name; an exact name wins over prefix matches) →
+ * its SIP URI, else its first number. @for_message gives the same for now:
+ * rows keep no number types, so no number can be told to be a mobile one.
+ * *@id_out/@name_out (optional) get the contact's id and name.
  * VO_ERROR_NOT_FOUND when nobody matches; VO_ERROR_INVALID_ARGUMENT when
  * several do (the message lists them: "name (id)", at most 10) or the one
  * that does has no number or URI. */

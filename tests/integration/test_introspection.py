@@ -10,6 +10,7 @@ from vo_harness import ACCOUNT, OBJECT_PATH, SETTINGS
 from vo_harness.util import REPO_ROOT
 
 XML_DIR = os.path.join(REPO_ROOT, 'dbus')
+CONTACTS = 'org.virtualoffice.Contacts1'
 
 
 def contract_interface(name):
@@ -21,7 +22,7 @@ def contract_interface(name):
 def test_root_object_interfaces(h, client):
     node = client.introspect()
     names = {i.name for i in node.interfaces}
-    for iface in (ACCOUNT, SETTINGS, 'org.freedesktop.DBus.Properties',
+    for iface in (ACCOUNT, SETTINGS, CONTACTS, 'org.freedesktop.DBus.Properties',
                   'org.freedesktop.DBus.ObjectManager', 'org.freedesktop.DBus.Introspectable'):
         assert iface in names, f'{iface} missing on {OBJECT_PATH}: {sorted(names)}'
 
@@ -38,7 +39,7 @@ def test_object_manager_answers(h, client):
             assert 'NetworkType' in ifaces[SETTINGS]
 
 
-@pytest.mark.parametrize('iface', [ACCOUNT, SETTINGS])
+@pytest.mark.parametrize('iface', [ACCOUNT, SETTINGS, CONTACTS])
 def test_introspection_matches_contract(h, client, iface):
     want = contract_interface(iface)
     have = client.introspect().lookup_interface(iface)
@@ -53,6 +54,10 @@ def test_introspection_matches_contract(h, client, iface):
         assert got is not None, f'{iface}.{p.name} missing'
         assert got.signature == p.signature, p.name
         assert got.flags == p.flags, f'{p.name}: access differs'
+    for sig in want.signals:
+        got = have.lookup_signal(sig.name)
+        assert got is not None, f'{iface}.{sig.name} missing'
+        assert [a.signature for a in got.args] == [a.signature for a in sig.args], sig.name
 
 
 @pytest.mark.parametrize('iface', [ACCOUNT, SETTINGS])
