@@ -283,6 +283,8 @@ test_malformed (Fixture *f, gconstpointer unused)
   assert_refused (f, "BEGIN:VCARD\r\nVERSION:3.0\r\nTEL:123\r\nEND:VCARD\r\n",
                   "card 2: the card has no name");
   assert_refused (f, "END:VCARD\r\n", "END:VCARD without BEGIN:VCARD");
+  assert_refused (f, "BEGIN:VCARD\r\nFN:A\rB\r\nEND:VCARD\r\n",
+                  "line 7 has a carriage return inside it");
   assert_refused (f, "hello\r\n", "line 6 is outside");
   assert_refused (f, "BEGIN:VCARD\r\nFN:Jan de Vries\r\nPHOTO;ENCODING=b:aGVsbG8=\r\n"
                   "END:VCARD\r\n", "card 2 (Jan de Vries): PHOTO is not a JPEG or PNG image");
