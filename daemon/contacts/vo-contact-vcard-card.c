@@ -8,6 +8,7 @@
 #include "vo-contact-vcard-card.h"
 #include "vo-error.h"
 #include "vo-service-json.h"
+#include "vo-text.h"
 
 #include <errno.h>
 #include <string.h>
@@ -58,6 +59,33 @@ attribute_part (EVCardAttribute *attr, guint index)
 {
   const char *value = g_list_nth_data (e_vcard_attribute_get_values (attr), index);
   return g_strstrip (g_strdup (value ? value : ""));
+}
+
+/* A one-line field: a control character (a line break quoted-printable
+ * smuggled in) is a space, so the text survives being written again. */
+static char *
+one_line (char *text)
+{
+  char *line;
+
+  if (!g_utf8_validate (text, -1, NULL))
+    return text; /* check_text() names it */
+  line = g_strstrip (vo_text_without_controls (text));
+  g_free (text);
+  return line;
+}
+
+/* A note keeps its lines, with LF alone ending them. */
+static char *
+note_text (char *text)
+{
+  char *to = text;
+
+  for (const char *from = text; *from; from++)
+    if (*from != '\r')
+      *to++ = *from;
+  *to = '\0';
+  return text;
 }
 
 static gboolean
@@ -132,6 +160,7 @@ add_value (const CardCheck *check, GPtrArray *values, const char *property, char
 {
   g_autofree char *owned = text;
 
+  owned = text = one_line (g_steal_pointer (&owned));
   if (!*text)
     return TRUE;
   if (!check_text (check, property, text, error))
@@ -288,11 +317,11 @@ read_texts (const CardCheck *check, EVCard *card, VoContactRow *row, GError **er
   EVCardAttribute *note = e_vcard_get_attribute (card, EVC_NOTE);
 
   g_free (row->company);
-  row->company = org ? attribute_part (org, 0) : g_strdup ("");
+  row->company = one_line (org ? attribute_part (org, 0) : g_strdup (""));
   g_free (row->department);
-  row->department = org ? attribute_part (org, 1) : g_strdup ("");
+  row->department = one_line (org ? attribute_part (org, 1) : g_strdup (""));
   g_free (row->note);
-  row->note = note ? attribute_text (note) : g_strdup ("");
+  row->note = note_text (note ? attribute_text (note) : g_strdup (""));
   return check_text (check, "ORG", row->company, error) &&
          check_text (check, "ORG", row->department, error) &&
          check_text (check, "NOTE", row->note, error);
@@ -321,7 +350,7 @@ vo_contact_vcard_card_to_row (EVCard *card, const char *label, const char *photo
   set_text (&row->photo, "");
   set_text (&row->photo_etag, "");
   g_free (row->name);
-  row->name = card_name (card);
+  row->name = one_line (card_name (card));
   if (!check_text (&check, "the name", row->name, error))
     return NULL;
   if (!*row->name) {

@@ -54,6 +54,16 @@ split_cards (const char *text, gsize size, guint max_cards, GError **error)
     const char *next = newline ? newline + 1 : end;
 
     line_number++;
+    /* A CR is only a line end before LF (EVCard's parser also leaks on a
+     * bare one in EDS 3.46). */
+    {
+      const char *cr = memchr (line, '\r', line_end - line);
+      if (cr && cr != line_end - 1) {
+        g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                     "line %u has a carriage return inside it", line_number);
+        return NULL;
+      }
+    }
     if (line_is (line, line_end, "BEGIN:VCARD")) {
       if (card_start) {
         g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,

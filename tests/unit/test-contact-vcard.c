@@ -180,6 +180,24 @@ test_vcard_21 (Fixture *f, gconstpointer unused)
   assert_file_holds (row->photo, jpeg, size);
 }
 
+/* A line break smuggled into a one-line field by quoted-printable becomes a
+ * space (it could not be written back); a note keeps its lines. */
+static void
+test_line_breaks (Fixture *f, gconstpointer unused)
+{
+  g_autoptr (VoContactRow) row =
+    parse_one (f, "BEGIN:VCARD\r\n"
+                  "VERSION:2.1\r\n"
+                  "FN;ENCODING=QUOTED-PRINTABLE:Jan=0D=0Ade Vries\r\n"
+                  "ORG;ENCODING=QUOTED-PRINTABLE:Acme=0A;Sales\r\n"
+                  "NOTE;ENCODING=QUOTED-PRINTABLE:one=0D=0Atwo\r\n"
+                  "END:VCARD\r\n");
+
+  g_assert_cmpstr (row->name, ==, "Jan  de Vries");
+  g_assert_cmpstr (row->company, ==, "Acme");
+  g_assert_cmpstr (row->note, ==, "one\ntwo");
+}
+
 static void
 test_vcard_30 (Fixture *f, gconstpointer unused)
 {
@@ -283,6 +301,8 @@ test_malformed (Fixture *f, gconstpointer unused)
   assert_refused (f, "BEGIN:VCARD\r\nVERSION:3.0\r\nTEL:123\r\nEND:VCARD\r\n",
                   "card 2: the card has no name");
   assert_refused (f, "END:VCARD\r\n", "END:VCARD without BEGIN:VCARD");
+  assert_refused (f, "BEGIN:VCARD\r\nFN:A\rB\r\nEND:VCARD\r\n",
+                  "line 7 has a carriage return inside it");
   assert_refused (f, "hello\r\n", "line 6 is outside");
   assert_refused (f, "BEGIN:VCARD\r\nFN:Jan de Vries\r\nPHOTO;ENCODING=b:aGVsbG8=\r\n"
                   "END:VCARD\r\n", "card 2 (Jan de Vries): PHOTO is not a JPEG or PNG image");
@@ -347,6 +367,7 @@ main (int argc, char **argv)
   ADD ("/contact-vcard/round-trip", test_round_trip);
   ADD ("/contact-vcard/2.1", test_vcard_21);
   ADD ("/contact-vcard/3.0", test_vcard_30);
+  ADD ("/contact-vcard/line-breaks", test_line_breaks);
   ADD ("/contact-vcard/4.0", test_vcard_40);
   ADD ("/contact-vcard/several-cards", test_several_cards);
   ADD ("/contact-vcard/malformed", test_malformed);
