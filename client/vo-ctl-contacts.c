@@ -20,8 +20,9 @@
   "  favorite ID [off] | resolve NUMBER | import FILE | export [ID…]]"
 #define CONTACTS_ACTIONS_HELP \
   "Actions:\n" \
-  "  list [SOURCE]    NAME, NUMBER/EXTENSION, COMPANY, PRESENCE, favorite (*), ID;\n" \
-  "                   SOURCE: all (default), company, personal, device, favorites\n" \
+  "  list [SOURCE]    NAME, NUMBER (the extension, else the first number or SIP\n" \
+  "                   address), COMPANY, PRESENCE, FAV (*), ID; SOURCE: all\n" \
+  "                   (default), company, personal, device, favorites\n" \
   "  search QUERY     the same for contacts matching QUERY (names in any order,\n" \
   "                   prefixes, numbers in any format, extension, e-mail, company)\n" \
   "  show ID          every field of a contact\n" \
@@ -35,6 +36,7 @@
   "                   prints their IDs\n" \
   "  export [ID…]     the contacts (default: every personal one) as vCard 3.0, on\n" \
   "                   standard output or in the file of --output\n" \
+  "\n" \
   "With --json, list, search, show and resolve print the contacts' dictionaries."
 
 typedef struct {

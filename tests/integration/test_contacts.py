@@ -246,6 +246,31 @@ def test_import_reads_a_pipe(h, daemon, client):
     assert get(client, ids[0])['name'] == 'Piped Person'
 
 
+def test_import_from_a_slow_pipe_does_not_block_the_daemon(h, daemon, client):
+    """ImportVCard waits for the pipe's writer without holding up other calls."""
+    r, w = os.pipe()
+    replies = []
+    fds = Gio.UnixFDList.new()
+    fds.append(r)
+    os.close(r)
+    client.conn.call_with_unix_fd_list(
+        'org.virtualoffice', '/org/virtualoffice', CONTACTS, 'ImportVCard',
+        GLib.Variant('(h)', (0,)), GLib.VariantType('(as)'), Gio.DBusCallFlags.NONE,
+        int(scaled(30) * 1000), fds, None,
+        lambda conn, res: replies.append(conn.call_with_unix_fd_list_finish(res)))
+    try:
+        os.write(w, vcard('FN:Slow Writer').encode()[:20])
+        # The daemon answers while the import waits for the rest.
+        assert list_(client) == []
+        assert not replies
+        os.write(w, vcard('FN:Slow Writer').encode()[20:])
+    finally:
+        os.close(w)
+    wait_until(lambda: pump() or replies, scaled(10), what='the ImportVCard reply')
+    (ids,) = replies[0][0].unpack()
+    assert get(client, ids[0])['name'] == 'Slow Writer'
+
+
 BAD_VCARDS = {
     'garbage': 'this is not a vCard\n',
     'empty': '',
