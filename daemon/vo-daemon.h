@@ -6,6 +6,7 @@
 
 #include "vo-account.h"
 #include "vo-call-manager.h"
+#include "vo-contacts.h"
 #include "vo-history.h"
 #include "vo-message-manager.h"
 #include "vo-presence.h"
@@ -35,6 +36,7 @@ VoCallManager *vo_daemon_get_call_manager (VoDaemon *self);
 VoForwarding *vo_daemon_get_forwarding (VoDaemon *self);
 VoHistory *vo_daemon_get_history (VoDaemon *self);
 VoMessageManager *vo_daemon_get_message_manager (VoDaemon *self);
+VoContacts *vo_daemon_get_contacts (VoDaemon *self);
 VoPresence *vo_daemon_get_presence (VoDaemon *self);
 
 G_END_DECLS
