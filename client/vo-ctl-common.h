@@ -59,6 +59,7 @@ extern const VoCtlCommand vo_ctl_history_commands[];
 extern const VoCtlCommand vo_ctl_forwarding_commands[];
 extern const VoCtlCommand vo_ctl_presence_commands[];
 extern const VoCtlCommand vo_ctl_messages_commands[];
+extern const VoCtlCommand vo_ctl_contacts_commands[];
 
 /* Command line */
 
@@ -144,6 +145,11 @@ GDBusObjectManager *vo_ctl_object_manager (VoCtl *ctl, GError **error);
 
 /* PROXY's cached properties as an a{sv} (floating). */
 GVariant *vo_ctl_cached_properties (gpointer proxy);
+
+/* PATH opened for reading, refused unless it is a regular file (a FIFO or
+ * a terminal would leave the daemon reading forever): "PATH is not a file:
+ * give WHAT". Returns the fd, or -1. */
+int vo_ctl_open_file (const char *path, const char *what, GError **error);
 
 /* Errors */
 

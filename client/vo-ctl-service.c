@@ -7,9 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gio/gunixfdlist.h>
@@ -123,30 +121,6 @@ run_recover_username (VoCtl *ctl, int argc, char **argv)
 
 /* photo */
 
-/* FILE opened for reading, refused unless it is a regular file: a FIFO
- * or a terminal would leave the daemon reading forever. */
-static int
-open_photo (const char *path, GError **error)
-{
-  struct stat st;
-  int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-  if (fd < 0) {
-    int saved_errno = errno;
-
-    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "cannot open %s: %s",
-                 path, g_strerror (saved_errno));
-    return -1;
-  }
-  if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode)) {
-    close (fd);
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE,
-                 "%s is not a file: give a JPEG or PNG image file", path);
-    return -1;
-  }
-  return fd;
-}
-
 /* An empty file that is no file on disk: what SetProfilePhoto takes as
  * "no photo". */
 static int
@@ -235,7 +209,7 @@ run_photo (VoCtl *ctl, int argc, char **argv)
   /* Find the daemon before opening anything it could not take. */
   if (!vo_ctl_connect (ctl, &error))
     return vo_ctl_fail (error);
-  fd = clear ? open_empty (&error) : open_photo (argv[2], &error);
+  fd = clear ? open_empty (&error) : vo_ctl_open_file (argv[2], "a JPEG or PNG image file", &error);
   if (fd < 0 || !set_photo (ctl, fd, &error))
     return vo_ctl_fail (error);
 

@@ -29,6 +29,7 @@ static const VoCtlCommand *const command_groups[] = {
   vo_ctl_forwarding_commands,
   vo_ctl_presence_commands,
   vo_ctl_messages_commands,
+  vo_ctl_contacts_commands,
   builtin_commands,
 };
 

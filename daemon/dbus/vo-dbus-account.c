@@ -188,22 +188,12 @@ static gboolean
 on_handle_set_profile_photo (VoDbusAccount1 *skeleton, GDBusMethodInvocation *invocation,
                              GUnixFDList *fds, GVariant *fd_index)
 {
-  gint32 index = g_variant_get_handle (fd_index);
   g_autoptr(GError) error = NULL;
   PhotoCall *call;
-  int fd;
+  int fd = vo_dbus_take_fd (fds, fd_index, "an open image file (JPEG or PNG)", &error);
 
-  if (!fds || index < 0 || index >= g_unix_fd_list_get_length (fds)) {
-    g_dbus_method_invocation_return_error_literal (invocation, VO_ERROR,
-                                                   VO_ERROR_INVALID_ARGUMENT,
-                                                   "No file descriptor was passed; pass an "
-                                                   "open image file (JPEG or PNG)");
-    return G_DBUS_METHOD_INVOCATION_HANDLED;
-  }
-  fd = g_unix_fd_list_get (fds, index, &error);
   if (fd < 0) {
-    vo_error_return (invocation, VO_ERROR_INVALID_ARGUMENT,
-                     "The file descriptor could not be used: %s", error->message);
+    vo_error_return_gerror (invocation, error);
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   }
   call = g_new0 (PhotoCall, 1);

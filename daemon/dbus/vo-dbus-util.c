@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "vo-dbus"
 
 #include "vo-dbus-util.h"
+#include "vo-error.h"
 #include "vo-states.h"
 
 static void
@@ -52,4 +53,23 @@ vo_dbus_name_to_kebab (const char *name)
     g_string_append_c (s, g_ascii_tolower (*p));
   }
   return g_string_free (s, FALSE);
+}
+
+int
+vo_dbus_take_fd (GUnixFDList *fds, GVariant *fd_index, const char *what, GError **error)
+{
+  gint32 index = g_variant_get_handle (fd_index);
+  g_autoptr(GError) fd_error = NULL;
+  int fd;
+
+  if (!fds || index < 0 || index >= g_unix_fd_list_get_length (fds)) {
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                 "No file descriptor was passed; pass %s", what);
+    return -1;
+  }
+  fd = g_unix_fd_list_get (fds, index, &fd_error);
+  if (fd < 0)
+    g_set_error (error, VO_ERROR, VO_ERROR_INVALID_ARGUMENT,
+                 "The file descriptor could not be used: %s", fd_error->message);
+  return fd;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <gio/gunixfdlist.h>
 
 G_BEGIN_DECLS
 
@@ -15,6 +16,11 @@ G_BEGIN_DECLS
  * enum property (common/vo-states.h) becomes its nick, the API's string. */
 void vo_dbus_mirror_properties (GObject *source, GDBusInterfaceSkeleton *skeleton,
                                 const char *const *names);
+
+/* The file descriptor a method's h argument @fd_index points at in @fds,
+ * duplicated (the caller closes it), or -1 with VO_ERROR_INVALID_ARGUMENT
+ * ("No file descriptor was passed; pass @what"). */
+int vo_dbus_take_fd (GUnixFDList *fds, GVariant *fd_index, const char *what, GError **error);
 
 /* "AllowCellularData" → "allow-cellular-data". */
 char *vo_dbus_name_to_kebab (const char *name);
