@@ -179,10 +179,12 @@ def test_every_bearer_resource_needs_a_valid_token(svc):
     for method, path in (('GET', '/v1/me'), ('GET', '/v1/sip-account'),
                          ('GET', '/v1/forwarding'), ('GET', '/v1/me/photo'),
                          ('PUT', '/v1/forwarding/busy'), ('DELETE', '/v1/me/photo'),
-                         ('GET', '/v1/events')):
+                         ('GET', '/v1/events'), ('GET', '/v1/directory'),
+                         ('GET', '/v1/directory/alice/photo'), ('GET', '/v1/favorites'),
+                         ('PUT', '/v1/favorites/x'), ('DELETE', '/v1/favorites/x')):
         assert_problem(c.request(method, path), 401, 'invalid-token')
         assert_problem(c.request(method, path, token='garbage'), 401, 'invalid-token')
-    assert_problem(c.get('/v1/directory'), 404, 'not-found')
+    assert_problem(c.get('/v1/voicemail'), 404, 'not-found')
     r = c.request('PATCH', '/v1/session')
     assert_problem(r, 405, 'method-not-allowed')
     assert 'POST' in r.headers['Allow']
@@ -220,9 +222,9 @@ def test_me_with_etag(alice):
     assert me == {'username': 'alice', 'display-name': 'Alice Example', 'extension': '201',
                   'company': 'Example BV', 'department': 'Sales',
                   'email': 'alice@example.test', 'mobile': '+31612345678',
-                  'sip-uri': f'sip:alice@{DOMAIN}', 'photo': None,
+                  'sip-uri': f'sip:alice@{DOMAIN}', 'photo': None, 'country': 'NL',
                   'capabilities': ['profile', 'photo', 'password-reset', 'username-recovery',
-                                   'forwarding', 'events']}
+                                   'forwarding', 'events', 'directory', 'favorites']}
     etag = r.headers['ETag']
     r = alice.get('/v1/me', headers={'If-None-Match': etag})
     assert r.status == 304 and r.body == b''
@@ -427,10 +429,12 @@ def test_events_resume_after_reconnect_without_loss_or_repeat(svc, alice):
 
     def live():
         assert alice.delete('/v1/me/photo').status == 204
-    got, _ = read_events(svc, token, after=first['id'], count=4, action=live)
-    assert [e['id'] for e in got] == [first['id'] + i for i in range(1, 5)]
+    got, _ = read_events(svc, token, after=first['id'], count=6, action=live)
+    assert [e['id'] for e in got] == [first['id'] + i for i in range(1, 7)]
+    # The photo is alice's directory entry's too (§9).
     assert [e['type'] for e in got] == ['forwarding.changed', 'forwarding.changed',
-                                        'photo.changed', 'photo.changed']
+                                        'photo.changed', 'directory.changed',
+                                        'photo.changed', 'directory.changed']
     # Nothing after the last one: a resume from it gets only new events.
     got2, _ = read_events(svc, token, after=got[-1]['id'], count=1,
                           action=lambda: change('sip:bob@vo.test'))
@@ -522,8 +526,9 @@ def test_admin_api(svc, kam):
     def update():
         svc.update_user('eve', display_name='Eve Example', department='Ops')
         svc.update_user('eve', rotate_sip_password=True)
-    events, _ = read_events(svc, c.token, count=2, action=update)
-    assert [e['type'] for e in events] == ['me.changed', 'sip-account.changed']
+    events, _ = read_events(svc, c.token, count=3, action=update)
+    assert [e['type'] for e in events] == ['me.changed', 'directory.changed',
+                                           'sip-account.changed']
     me = c.get('/v1/me').json()
     assert (me['display-name'], me['department'], me['extension']) == \
         ('Eve Example', 'Ops', '209')
@@ -545,9 +550,11 @@ def test_admin_api(svc, kam):
 
 def test_restart_keeps_users_sessions_photo_and_rules(svc, alice):
     assert alice.put('/v1/me/photo', data=JPEG, content_type='image/jpeg').status == 200
-    assert alice.put('/v1/forwarding/always',
-                     {'enabled': True, 'target': 'sip:bob@vo.test'}).status == 200
-    (event,), _ = read_events(svc, alice.token, after=0, count=1)
+
+    def set_rule():
+        assert alice.put('/v1/forwarding/always',
+                         {'enabled': True, 'target': 'sip:bob@vo.test'}).status == 200
+    (event,), _ = read_events(svc, alice.token, count=1, action=set_rule)
     # Stopping closes open event sockets with 1001 (going away).
     _, code = read_events(svc, alice.token, until_closed=True,
                           action=lambda: svc.proc.send_signal(signal.SIGTERM))
@@ -561,8 +568,8 @@ def test_restart_keeps_users_sessions_photo_and_rules(svc, alice):
     r = alice.post('/v1/session/refresh', {'refresh-token': alice.session['refresh-token']})
     assert r.status == 200, r
     # Event ids go on where they were.
-    got, _ = read_events(svc, alice.token, after=event['id'], count=1)
-    assert got[0]['id'] == event['id'] + 1 and got[0]['type'] == 'forwarding.changed'
+    got, _ = read_events(svc, alice.token, after=event['id'] - 1, count=1)
+    assert got == [event] and event['type'] == 'forwarding.changed'
     assert svc.client().sign_in('bob', BOB_PW)['username'] == 'bob'
 
 

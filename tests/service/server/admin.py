@@ -1,4 +1,6 @@
-"""The admin API of the reference service (/admin/v1/..., docs/service-api.md §10)."""
+"""The admin API of the reference service (/admin/v1/..., docs/service-api.md §12):
+users (each one also a directory entry), revoke, faults. The directory-only
+colleagues are admin_directory.py's."""
 
 import hmac
 import secrets
@@ -7,11 +9,26 @@ from aiohttp import web
 
 from . import auth
 from .common import read_json, string_field
+from .directory import delete_user_entry, save_user_entry
 from .problems import ProblemError, invalid
 from .profile import me_object, sip_account_object
 
 PROFILE_KEYS = {'email': 'email', 'display-name': 'display_name', 'extension': 'extension',
-                'company': 'company', 'department': 'department', 'mobile': 'mobile'}
+                'company': 'company', 'department': 'department', 'mobile': 'mobile',
+                'country': 'country'}
+DEFAULT_COUNTRY = 'NL'
+
+
+def profile_of(body):
+    """The profile columns the body sets ({column: value}); `country` is an
+    ISO 3166-1 alpha-2 code or empty."""
+    profile = {column: string_field(body, key, required=False)
+               for key, column in PROFILE_KEYS.items() if key in body}
+    country = profile.get('country')
+    if country is not None and country != '' and \
+            not (len(country) == 2 and country.isascii() and country.isupper()):
+        raise invalid('"country" must be two capital letters (ISO 3166-1 alpha-2) or empty.')
+    return profile
 
 
 def check_admin(request):
@@ -29,13 +46,12 @@ async def add_user(request):
     if not username.replace('-', '').replace('.', '').replace('_', '').isalnum() or \
             not username.isascii() or len(username) > 64:
         raise invalid('"username" must be letters, digits, "-", "." or "_" (64 at most).')
-    profile = {}
-    for key, column in PROFILE_KEYS.items():
-        profile[column] = string_field(body, key, required=False)
+    profile = {'country': DEFAULT_COUNTRY, **profile_of(body)}
     if vo.store.user(username) is not None:
         raise ProblemError('conflict', f'The user {username} exists already.')
     vo.store.add_user(username, await auth.hash_password(password), profile)
     vo.kamailio.provision(username, secrets.token_urlsafe(18))
+    save_user_entry(vo, username)
     user = vo.store.user(username)
     return web.json_response({**me_object(vo, user),
                               'sip-account': sip_account_object(vo, user)}, status=201)
@@ -49,8 +65,7 @@ async def update_user(request):
     vo = request.app['vo']
     username = existing_user(request)
     body = await read_json(request)
-    profile = {column: string_field(body, key, required=False)
-               for key, column in PROFILE_KEYS.items() if key in body}
+    profile = profile_of(body)
     password = string_field(body, 'password', required=False)
     flags = {}
     for key in ('disabled', 'rotate-sip-password'):
@@ -60,6 +75,7 @@ async def update_user(request):
     if profile:
         vo.store.update_user(username, profile)
         vo.hub.emit(username, 'me.changed', {})
+        save_user_entry(vo, username)
     if password is not None:
         vo.store.set_password_hash(username, await auth.hash_password(password))
     if flags['disabled'] is not None:
@@ -87,6 +103,7 @@ async def delete_user(request):
     vo.revoke_sessions(username)
     vo.store.delete_user(username)
     vo.kamailio.remove(username)
+    delete_user_entry(vo, username)
     return web.Response(status=204)
 
 

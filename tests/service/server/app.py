@@ -5,7 +5,8 @@ import time
 
 from aiohttp import web
 
-from . import admin, events, forwarding, profile, recovery, session
+from . import (admin, admin_directory, directory, events, favorites, forwarding, profile,
+               recovery, session)
 from .faults import Faults
 from .problems import ProblemError, problem_response
 
@@ -64,6 +65,9 @@ def make_app(vo):
     recovery.add_routes(app)
     forwarding.add_routes(app)
     events.add_routes(app)
+    directory.add_routes(app)
+    favorites.add_routes(app)
     admin.add_routes(app)
+    admin_directory.add_routes(app)
     app.on_shutdown.append(events.close_all)
     return app

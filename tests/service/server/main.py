@@ -1,4 +1,4 @@
-"""Command line, TLS and start-up of the reference service (docs/service-api.md §10)."""
+"""Command line, TLS and start-up of the reference service (docs/service-api.md §12)."""
 
 import argparse
 import asyncio
@@ -11,6 +11,7 @@ import sys
 from aiohttp import web
 
 from .app import make_app
+from .directory_store import DirectoryStore
 from .events import CLOSE_REVOKED, Hub
 from .kamailio import KamailioDB, KamailioDBError
 from .mail import Mailer
@@ -25,6 +26,7 @@ class Service:
 
     def __init__(self, args):
         self.store = Store(args.state)
+        self.directory = DirectoryStore(self.store.db, args.state)
         self.kamailio = KamailioDB(args.kamailio_db, args.sip_domain)
         self.hub = Hub(self.store)
         self.mailer = Mailer(*args.smtp)

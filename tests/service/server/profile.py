@@ -1,19 +1,16 @@
-"""/v1/sip-account, /v1/me and /v1/me/photo (§4–§6)."""
-
-import hashlib
-import os
+"""/v1/sip-account, /v1/me and /v1/me/photo (§4–§6). The photo is the
+user's directory photo too (directory.save_user_entry)."""
 
 from aiohttp import web
 
 from . import auth
-from .common import conditional_json, etag_matches, read_body
+from .common import conditional_json
+from .directory import save_user_entry
+from .photos import photo_etag, photo_response, read_image
 from .problems import ProblemError
 
-PHOTO_LIMIT = 2 * 1024 * 1024
-PNG_SIGNATURE = b'\x89PNG\r\n\x1a\n'
-JPEG_SIGNATURE = b'\xff\xd8\xff'
 CAPABILITIES = ['profile', 'photo', 'password-reset', 'username-recovery', 'forwarding',
-                'events']
+                'events', 'directory', 'favorites']
 
 
 def current_user(request):
@@ -41,6 +38,7 @@ def me_object(vo, user):
         'email': user['email'] or '',
         'mobile': user['mobile'] or '',
         'sip-uri': f'sip:{user["username"]}@{vo.sip_domain}',
+        'country': user['country'] or '',
         'photo': photo_object(user),
         'capabilities': CAPABILITIES,
     }
@@ -72,57 +70,21 @@ async def get_me(request):
     return conditional_json(request, me_object(vo, current_user(request)))
 
 
-def image_type(data):
-    if data.startswith(PNG_SIGNATURE):
-        return 'image/png'
-    if data.startswith(JPEG_SIGNATURE):
-        return 'image/jpeg'
-    return None
-
-
 async def put_photo(request):
     vo = request.app['vo']
     user = current_user(request)
-    declared = request.content_type
-    if declared not in ('image/png', 'image/jpeg'):
-        raise ProblemError('unsupported-media-type',
-                           f'A photo must be image/jpeg or image/png, not {declared}.')
-    data = await read_body(request, PHOTO_LIMIT)
-    if image_type(data) != declared:
-        raise ProblemError('unsupported-media-type',
-                           f'The body is not a {declared} image.')
-    etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
-    vo.store.set_photo(user['username'], data, declared, etag)
+    data, content_type = await read_image(request)
+    vo.store.set_photo(user['username'], data, content_type, photo_etag(data))
     vo.hub.emit(user['username'], 'photo.changed', {})
+    save_user_entry(vo, user['username'])
     return web.json_response(photo_object(vo.store.user(user['username'])))
 
 
 async def get_photo(request):
     vo = request.app['vo']
     user = current_user(request)
-    path = vo.store.photo_path(user['username'])
-    if not user['photo_etag'] or not os.path.exists(path):
-        raise ProblemError('not-found', 'This user has no photo.')
-    etag = user['photo_etag']
-    headers = {'ETag': etag, 'Accept-Ranges': 'bytes'}
-    if etag_matches(request.if_none_match, etag):
-        return web.Response(status=304, headers=headers)
-    with open(path, 'rb') as f:
-        data = f.read()
-    if 'Range' not in request.headers:
-        return web.Response(body=data, content_type=user['photo_type'], headers=headers)
-    try:
-        wanted = request.http_range
-    except ValueError:
-        wanted = None
-    start, stop, _ = wanted.indices(len(data)) if wanted else (0, 0, 1)
-    if wanted is None or start >= len(data) or start >= stop:
-        headers['Content-Range'] = f'bytes */{len(data)}'
-        raise ProblemError('range-not-satisfiable', 'The range is outside the photo.',
-                           headers=headers)
-    headers['Content-Range'] = f'bytes {start}-{stop - 1}/{len(data)}'
-    return web.Response(status=206, body=data[start:stop], content_type=user['photo_type'],
-                        headers=headers)
+    return photo_response(request, vo.store.photo_path(user['username']), user['photo_etag'],
+                          user['photo_type'], 'This user has no photo.')
 
 
 async def delete_photo(request):
@@ -131,6 +93,7 @@ async def delete_photo(request):
     if user['photo_etag']:
         vo.store.clear_photo(user['username'])
         vo.hub.emit(user['username'], 'photo.changed', {})
+        save_user_entry(vo, user['username'])
     return web.Response(status=204)
 
 

@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS users (
     username TEXT PRIMARY KEY,
     password_hash TEXT NOT NULL,
     email TEXT, display_name TEXT, extension TEXT, company TEXT,
-    department TEXT, mobile TEXT,
+    department TEXT, mobile TEXT, country TEXT,
     disabled INTEGER NOT NULL DEFAULT 0,
     photo_type TEXT, photo_size INTEGER, photo_etag TEXT
 );
@@ -53,9 +53,16 @@ CREATE TABLE IF NOT EXISTS forwarding (
     timeout INTEGER NOT NULL,
     PRIMARY KEY (username, condition)
 );
+CREATE TABLE IF NOT EXISTS favorites (
+    username TEXT NOT NULL,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (username, id)
+);
 """
 
-PROFILE_FIELDS = ('email', 'display_name', 'extension', 'company', 'department', 'mobile')
+PROFILE_FIELDS = ('email', 'display_name', 'extension', 'company', 'department', 'mobile',
+                  'country')
 
 
 class Store:
@@ -67,6 +74,9 @@ class Store:
                                   isolation_level=None)
         self.db.row_factory = sqlite3.Row
         self.db.executescript(SCHEMA)
+        columns = [r['name'] for r in self.db.execute('PRAGMA table_info(users)')]
+        if 'country' not in columns:     # a state folder of before issue 11
+            self.db.execute('ALTER TABLE users ADD COLUMN country TEXT')
 
     def close(self):
         self.db.close()
@@ -74,6 +84,9 @@ class Store:
     # -- users -------------------------------------------------------------
     def user(self, username):
         return self.db.execute('SELECT * FROM users WHERE username=?', (username,)).fetchone()
+
+    def usernames(self):
+        return [r[0] for r in self.db.execute('SELECT username FROM users')]
 
     def users_with_email(self, email):
         return self.db.execute('SELECT * FROM users WHERE lower(email)=lower(?)',
@@ -88,7 +101,8 @@ class Store:
 
     def delete_user(self, username):
         with self.db:
-            for table in ('users', 'sessions', 'events', 'reset_tokens', 'forwarding'):
+            for table in ('users', 'sessions', 'events', 'reset_tokens', 'forwarding',
+                          'favorites'):
                 self.db.execute(f'DELETE FROM {table} WHERE username=?', (username,))
             self.db.execute('DELETE FROM access_tokens WHERE session_id NOT IN '
                             '(SELECT id FROM sessions)')
