@@ -201,6 +201,23 @@ inline_photo (const CardCheck *check, EVCardAttribute *attr, GError **error)
   return photo;
 }
 
+/* The photo a file:// PHOTO names, when it is a file of at most the largest
+ * photo's size; else NULL. */
+static GBytes *
+file_photo (EVCardAttribute *attr)
+{
+  g_autofree char *value = attribute_text (attr);
+  g_autofree char *path = NULL;
+  g_autoptr (GMappedFile) file = NULL;
+
+  if (g_ascii_strncasecmp (value, "file://", 7) != 0 ||
+      !(path = g_filename_from_uri (value, NULL, NULL)) ||
+      !(file = g_mapped_file_new (path, FALSE, NULL)) ||
+      g_mapped_file_get_length (file) > VO_CONTACT_VCARD_MAX_PHOTO_BYTES)
+    return NULL;
+  return g_mapped_file_get_bytes (file);
+}
+
 /* Writes @photo (checked: JPEG or PNG) to a new file in @photo_dir. */
 static char *
 save_photo (const CardCheck *check, GBytes *photo, const char *photo_dir, GError **error)
@@ -290,7 +307,8 @@ set_text (char **field, const char *text)
 
 VoContactRow *
 vo_contact_vcard_card_to_row (EVCard *card, const char *label, const char *photo_dir,
-                              guint max_field, guint max_values, GError **error)
+                              guint max_field, guint max_values, VoContactVcardFlags flags,
+                              GError **error)
 {
   g_autoptr (VoContactRow) row = vo_contact_row_new ();
   CardCheck check = { label, NULL, max_field, max_values };
@@ -318,7 +336,12 @@ vo_contact_vcard_card_to_row (EVCard *card, const char *label, const char *photo
   photo_attr = e_vcard_get_attribute (card, EVC_PHOTO);
   if (photo_attr) {
     GError *photo_error = NULL;
-    g_autoptr (GBytes) photo = inline_photo (&check, photo_attr, &photo_error);
+    g_autoptr (GBytes) photo = (flags & VO_CONTACT_VCARD_READ_FILE_PHOTOS)
+                                 ? file_photo (photo_attr)
+                                 : NULL;
+
+    if (!photo)
+      photo = inline_photo (&check, photo_attr, &photo_error);
 
     if (photo_error) {
       g_propagate_error (error, photo_error);

@@ -18,11 +18,19 @@ G_BEGIN_DECLS
 /* Largest inline photo a card may carry (what the service takes, too). */
 #define VO_CONTACT_VCARD_MAX_PHOTO_BYTES (2 * 1024 * 1024)
 
+typedef enum {
+  VO_CONTACT_VCARD_INLINE_PHOTOS = 0,
+  /* A PHOTO by file:// URI is read too (EDS's own address books keep their
+   * photos as files); never for a vCard the user hands in. */
+  VO_CONTACT_VCARD_READ_FILE_PHOTOS = 1 << 0,
+} VoContactVcardFlags;
+
 /* @card as a row (id "", source "personal"), as vo_contact_vcard_parse()
  * describes; an inline photo goes to a new file in @photo_dir. The error
  * starts with @label ("card 3") and the card's name when it has one. */
 VoContactRow *vo_contact_vcard_card_to_row (EVCard *card, const char *label,
                                             const char *photo_dir, guint max_field,
-                                            guint max_values, GError **error);
+                                            guint max_values, VoContactVcardFlags flags,
+                                            GError **error);
 
 G_END_DECLS

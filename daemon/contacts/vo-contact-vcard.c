@@ -128,7 +128,8 @@ vo_contact_vcard_parse (GBytes *data, const char *photo_dir, guint max_cards, gu
     /* EDS 3.46 declares no autoptr cleanup for its types. */
     EVCard *card = e_vcard_new_from_string (g_ptr_array_index (cards, i));
     VoContactRow *row =
-      vo_contact_vcard_card_to_row (card, label, photo_dir, max_field, max_values, error);
+      vo_contact_vcard_card_to_row (card, label, photo_dir, max_field, max_values,
+                                    VO_CONTACT_VCARD_INLINE_PHOTOS, error);
 
     g_object_unref (card);
 

@@ -31,7 +31,7 @@ typedef struct {
   char *photo_etag;  /* company: the service's ETag of the entry's photo ("" when it has
                       * none); the photo is fetched lazily, so photo may still be "" */
   char *note;
-  gint64 changed_us; /* when the row was last written */
+  gint64 changed_us; /* when the row was last written (put stores this; 0: now) */
   gboolean favorite; /* read: whether id is in the favorites (written with set_favorite) */
 } VoContactRow;
 
@@ -52,7 +52,13 @@ gboolean vo_contact_store_begin (VoContactStore *self, GError **error);
 gboolean vo_contact_store_commit (VoContactStore *self, GError **error);
 void vo_contact_store_rollback (VoContactStore *self);
 
-/* Inserts or replaces the row with @row->id (favorite is ignored).
+/* Inserts or replaces the row with @row->id (favorite is ignored). The row,
+ * its keys and its index entry are written together or not at all (in a
+ * transaction of its own, or a savepoint inside the caller's). Refuses with
+ * VO_ERROR_INVALID_ARGUMENT, storing nothing, a row without id or source,
+ * text that is not UTF-8, and list elements (numbers, uris, emails, keys,
+ * terms) holding U+001F, the separator they are stored with; empty
+ * elements are dropped.
  * @keys: the exact-match keys Resolve looks up ("tel:+31201234567",
  * "ext:201", "sip:alice@vo.test"; lowercase as the core made them).
  * @terms: extra search words indexed beside name, company, department,
@@ -67,7 +73,8 @@ gboolean vo_contact_store_put (VoContactStore *self, const VoContactRow *row,
  * VO_ERROR_NOT_FOUND when there is none. */
 gboolean vo_contact_store_delete (VoContactStore *self, const char *id, GError **error);
 
-/* Removes every row of @source; *@n_deleted (optional) gets how many. */
+/* Removes every row of @source (with their keys and index entries; favorite
+ * marks stay); *@n_deleted (optional) gets how many. */
 gboolean vo_contact_store_delete_source (VoContactStore *self, const char *source,
                                          guint *n_deleted, GError **error);
 
@@ -79,7 +86,7 @@ GStrv vo_contact_store_ids (VoContactStore *self, const char *source, GError **e
 
 /* Rows of @source ("company", "personal", "device"; "favorites": those
  * marked favorite; NULL: all), by name (case- and accent-insensitive, then
- * id), skipping @offset, at most @limit: VoContactRow. */
+ * id), skipping @offset, at most @limit (0: no limit): VoContactRow. */
 GPtrArray *vo_contact_store_list (VoContactStore *self, const char *source, guint offset,
                                   guint limit, GError **error);
 
@@ -113,7 +120,8 @@ gboolean vo_contact_store_replace_favorites (VoContactStore *self, const char *c
 gboolean vo_contact_store_unsynced_favorites (VoContactStore *self, GStrv *ids_out,
                                               GArray **favorite_out, GError **error);
 
-/* Small sync state ("directory-sync-token"): NULL when unset. */
+/* Small sync state ("directory-sync-token"): NULL when unset (without an
+ * error); setting NULL unsets it. */
 char *vo_contact_store_get_state (VoContactStore *self, const char *key, GError **error);
 gboolean vo_contact_store_set_state (VoContactStore *self, const char *key, const char *value,
                                      GError **error);

@@ -87,6 +87,84 @@ const char *const vo_store_migrations[] = {
   "  INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);"
   "  INSERT INTO messages_fts (rowid, text) VALUES (new.id, new.text);"
   "END;",
+
+  /* 5: contacts (Contacts1) of every source: the company directory's
+   * cache, personal contacts, the mirror of the device's address books.
+   * id is the contact's stable text id; the integer rowid ties the row to
+   * its full-text entry. numbers, uris, emails and terms are lists joined
+   * with U+001F (the unit separator, never in an element; also a word
+   * separator to the tokenizer, so emails and terms are indexed as they
+   * are). sort_key is the name without accents, case-folded (computed in C)
+   * so List pages come straight from (source, sort_key, id), or from
+   * (sort_key, id) for every source. contact_keys holds what Resolve looks
+   * up (one indexed lookup of key; the primary key's first column); its rows
+   * go with their contact. contacts_fts is external-content: the triggers
+   * keep it in step with the rows, and its default rank is bm25 with a
+   * name match weighing most. contact_favorites: the marks, kept whether or
+   * not a row has that id; synced 0 = a change the service has not
+   * confirmed; position = the order they were marked. contact_state: small
+   * sync state ("directory-sync-token"). */
+  "CREATE TABLE contacts ("
+  "  rowid INTEGER PRIMARY KEY,"
+  "  id TEXT NOT NULL UNIQUE,"
+  "  source TEXT NOT NULL,"
+  "  name TEXT NOT NULL DEFAULT '',"
+  "  sort_key TEXT NOT NULL DEFAULT '',"
+  "  company TEXT NOT NULL DEFAULT '',"
+  "  department TEXT NOT NULL DEFAULT '',"
+  "  extension TEXT NOT NULL DEFAULT '',"
+  "  numbers TEXT NOT NULL DEFAULT '',"
+  "  uris TEXT NOT NULL DEFAULT '',"
+  "  emails TEXT NOT NULL DEFAULT '',"
+  "  terms TEXT NOT NULL DEFAULT '',"
+  "  photo TEXT NOT NULL DEFAULT '',"
+  "  photo_etag TEXT NOT NULL DEFAULT '',"
+  "  note TEXT NOT NULL DEFAULT '',"
+  "  changed_us INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX contacts_source_sort ON contacts (source, sort_key, id);"
+  "CREATE INDEX contacts_sort ON contacts (sort_key, id);"
+  "CREATE TABLE contact_keys ("
+  "  key TEXT NOT NULL,"
+  "  contact_id TEXT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (key, contact_id)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX contact_keys_contact ON contact_keys (contact_id);"
+  "CREATE VIRTUAL TABLE contacts_fts USING fts5 ("
+  "  name, company, department, extension, emails, terms,"
+  "  content='contacts', content_rowid='rowid',"
+  "  tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3');"
+  "INSERT INTO contacts_fts (contacts_fts, rank) VALUES ('rank', 'bm25(10.0, 3.0, 2.0, 5.0, 3.0, 1.0)');"
+  "CREATE TRIGGER contacts_fts_insert AFTER INSERT ON contacts BEGIN"
+  "  INSERT INTO contacts_fts (rowid, name, company, department, extension, emails, terms)"
+  "  VALUES (new.rowid, new.name, new.company, new.department, new.extension, new.emails,"
+  "          new.terms);"
+  "END;"
+  "CREATE TRIGGER contacts_fts_delete AFTER DELETE ON contacts BEGIN"
+  "  INSERT INTO contacts_fts (contacts_fts, rowid, name, company, department, extension,"
+  "                            emails, terms)"
+  "  VALUES ('delete', old.rowid, old.name, old.company, old.department, old.extension,"
+  "          old.emails, old.terms);"
+  "END;"
+  "CREATE TRIGGER contacts_fts_update AFTER UPDATE ON contacts BEGIN"
+  "  INSERT INTO contacts_fts (contacts_fts, rowid, name, company, department, extension,"
+  "                            emails, terms)"
+  "  VALUES ('delete', old.rowid, old.name, old.company, old.department, old.extension,"
+  "          old.emails, old.terms);"
+  "  INSERT INTO contacts_fts (rowid, name, company, department, extension, emails, terms)"
+  "  VALUES (new.rowid, new.name, new.company, new.department, new.extension, new.emails,"
+  "          new.terms);"
+  "END;"
+  "CREATE TABLE contact_favorites ("
+  "  id TEXT PRIMARY KEY,"
+  "  favorite INTEGER NOT NULL,"
+  "  synced INTEGER NOT NULL,"
+  "  position INTEGER NOT NULL"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE contact_state ("
+  "  key TEXT PRIMARY KEY,"
+  "  value TEXT NOT NULL"
+  ") WITHOUT ROWID;",
 };
 
 const guint vo_store_n_migrations = G_N_ELEMENTS (vo_store_migrations);
