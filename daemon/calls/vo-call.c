@@ -540,11 +540,11 @@ vo_call_set_contact (VoCall *self, const char *contact_id, const char *name)
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CONTACT_ID]);
   if (name && *name && g_strcmp0 (name, self->remote_name) != 0) {
     g_free (self->remote_name);
-  g_free (self->contact_id);
     self->remote_name = g_strdup (name);
     g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REMOTE_NAME]);
   }
 }
+
 VoCallEndReason vo_call_get_end_reason (VoCall *self) { return self->end_reason; }
 const char *
 vo_call_get_media_error (VoCall *self)
@@ -619,6 +619,7 @@ vo_call_finalize (GObject *object)
   g_free (self->media_address);
   g_free (self->remote_uri);
   g_free (self->remote_name);
+  g_free (self->contact_id);
   g_free (self->codec);
   g_free (self->media_error);
   g_free (self->no_answer_forward);

@@ -163,7 +163,7 @@ def test_outgoing_call_to_a_company_colleague(colleagues):
     colleague = wait_contact(alice, 'company:bob')
     assert colleague['name'] == 'Bob Bäcker'
 
-    a_path = alice.dial('302')  # bob's extension
+    a_path = alice.dial('bob@vo.test')  # an address: found by its SIP URI
     b_path = bob.wait_incoming()
     alice.wait_prop(a_path, 'ContactId', 'company:bob')
     assert alice.prop(a_path, 'RemoteName') == 'Bob Bäcker'
@@ -185,21 +185,24 @@ def test_outgoing_call_to_a_company_colleague(colleagues):
 # -- messages ----------------------------------------------------------------
 def test_conversations_carry_the_contacts_name(parties):
     alice, bob = parties('alice'), parties('bob')
-    # A conversation that exists before the contact does...
-    send(alice, 'bob', 'Hello before')
-    pytest_wait(lambda: received_paths(bob), 'bob received the first message', timeout=15)
+    # A new conversation with a contact has the name from the start.
+    create_contact(alice, 'Bob Büilder', uris=['sip:bob@vo.test'])
+    path, _ = send(alice, 'bob@vo.test', 'Hello')
+    assert conversation_prop(alice, path, 'PeerName') == 'Bob Büilder'
+
+    # bob's conversation exists before his contact for alice does...
+    pytest_wait(lambda: received_paths(bob), 'bob received the message', timeout=15)
     first = received_paths(bob)[0]
     assert conversation_prop(bob, first, 'PeerName') != 'Ålice Wonder'
-    # ...gets the name once the contact appears (Contacts1.Changed).
+    # ...and gets the name once the contact appears (Contacts1.Changed).
     create_contact(bob, 'Ålice Wonder', uris=['sip:alice@vo.test'])
     pytest_wait(lambda: conversation_prop(bob, first, 'PeerName') == 'Ålice Wonder',
                 'the conversation takes the new contact\'s name', timeout=10)
-
-    # A new conversation with a contact has the name from the start.
-    contact_id = create_contact(alice, 'Bob Büilder', uris=['sip:bob@vo.test'])
-    assert contact_id
-    path, _ = send(alice, 'bob', 'Hello again')
-    assert conversation_prop(alice, path, 'PeerName') == 'Bob Büilder'
+    # An incoming message keeps the contact's name (not the From display name).
+    send(alice, 'bob@vo.test', 'Hello again')
+    pytest_wait(lambda: len(received_paths(bob)) == 2, 'bob received the second message',
+                timeout=15)
+    assert conversation_prop(bob, first, 'PeerName') == 'Ålice Wonder'
 
 
 # -- by name -------------------------------------------------------------------
