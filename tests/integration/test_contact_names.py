@@ -8,7 +8,8 @@ import os
 import pytest
 from gi.repository import GLib
 
-from calls_support import ERR, HISTORY, DBusCallError, Party, stop_extra_buses
+from calls_support import (ERR, HISTORY, PASSWORDS, DBusCallError, Party,  # noqa: F401
+                           parties, stop_extra_buses)
 from test_calls import pytest_wait
 from vo_harness import util
 from vo_harness.client import pump
@@ -20,8 +21,8 @@ CONTACTS = 'org.virtualoffice.Contacts1'
 MESSAGES = 'org.virtualoffice.Messages1'
 CONVERSATION = 'org.virtualoffice.Conversation1'
 PRESENCE = 'org.virtualoffice.Presence1'
-# '201' is an extension: a personal contact's number matches its From.
-PASSWORDS = {'alice': 'alice-pw', 'bob': 'bob-pw', 'carol': 'carol-pw', '201': 'ext-201-pw'}
+# A caller whose user is an extension: a personal contact's number matches its From.
+EXTENSION, EXTENSION_PW = '201', 'ext-201-pw'
 SERVICE_USERS = {
     'alice': dict(password='Alice-sign-in-77a1', email='alice@example.test',
                   display_name='Alice Ämberg', extension='301', company='Example BV'),
@@ -32,15 +33,9 @@ SERVICE_USERS = {
 
 @pytest.fixture
 def kam(h):
-    return h.start_kamailio(users=PASSWORDS, defines=('WITH_DEBUG', 'WITH_PRESENCE'))
-
-
-@pytest.fixture
-def parties(h, kam):
-    def make(user, **kw):
-        return Party(h, kam, user, PASSWORDS[user], **kw)
-    yield make
-    stop_extra_buses(h)
+    """kamailio for calls_support's parties (alice, bob, carol) and 201, with presence."""
+    return h.start_kamailio(users={**PASSWORDS, EXTENSION: EXTENSION_PW},
+                            defines=('WITH_DEBUG', 'WITH_PRESENCE'))
 
 
 @pytest.fixture
@@ -127,8 +122,8 @@ def received_paths(party):
 
 
 # -- calls and history -----------------------------------------------------
-def test_incoming_call_from_a_personal_contacts_number_shows_their_name(parties):
-    bob, caller = parties('bob'), parties('201')
+def test_incoming_call_from_a_personal_contacts_number_shows_their_name(h, kam, parties):
+    bob, caller = parties('bob'), Party(h, kam, EXTENSION, EXTENSION_PW)
     contact_id = create_contact(bob, 'Zoë Ñúñez', numbers=['201'])
     assert contact_id.startswith('personal:')
 
