@@ -21,6 +21,8 @@ CONTACTS = 'org.virtualoffice.Contacts1'
 MESSAGES = 'org.virtualoffice.Messages1'
 CONVERSATION = 'org.virtualoffice.Conversation1'
 PRESENCE = 'org.virtualoffice.Presence1'
+# Subscriptions made for the contacts at most (docs/dbus-api.md, Presence1).
+AUTO_WATCHES = 100
 # A caller whose user is an extension: a personal contact's number matches its From.
 EXTENSION, EXTENSION_PW = '201', 'ext-201-pw'
 SERVICE_USERS = {
@@ -52,6 +54,7 @@ def colleagues(h):
 
     def make(user):
         return Party(h, kam, user, SERVICE_USERS[user]['password'], service=service)
+    make.service = service
     yield make
     # Daemons before their buses and the service (test_service.py's world).
     codes = {d.name: d.stop() for d in h.daemons}
@@ -286,3 +289,48 @@ def test_presence_of_a_favorite_company_contact(colleagues):
     # Watched for the contacts: not a stored watch of Presence1.
     (watched,) = alice.client.call_raw(PRESENCE, 'Get', GLib.Variant('(as)', ([],)))
     assert watched == {}
+
+
+def list_company(party, offset, limit):
+    (listed,) = party.client.call_raw(CONTACTS, 'List', GLib.Variant(
+        '(sa{sv})', ('company', {'offset': GLib.Variant('u', offset),
+                                 'limit': GLib.Variant('u', limit)})))
+    return listed
+
+
+@pytest.mark.slow
+def test_automatic_watches_are_bounded(colleagues):
+    """Listing more colleagues than the bound: the least recently wanted are
+    un-SUBSCRIBEd (Expires: 0, answered by kamailio)."""
+    admin = colleagues.service.client(token=colleagues.service.admin_token)
+    extra = 5
+    for i in range(AUTO_WATCHES + extra):
+        r = admin.put(f'/admin/v1/directory/peer{i:03d}',
+                      {'display-name': f'Peer {i:03d}', 'sip-uri': f'sip:peer{i:03d}@vo.test'})
+        assert r.status == 200, r
+    alice = colleagues('alice')
+    last = f'sip:peer{AUTO_WATCHES + extra - 1:03d}@vo.test'
+
+    def synced():  # Resolve wants no watch, unlike List, Search and Get
+        try:
+            alice.client.call_raw(CONTACTS, 'Resolve', GLib.Variant('(s)', (last,)))
+        except DBusCallError:
+            return False
+        return True
+    pytest_wait(synced, 'the directory synced', timeout=20)
+
+    # The first page fills the set; each is subscribed (a NOTIFY came).
+    pytest_wait(lambda: all(c['presence'] != 'unknown'
+                            for c in list_company(alice, 0, AUTO_WATCHES)),
+                f'{AUTO_WATCHES} colleagues watched', timeout=30)
+
+    def unsubscribed():
+        with open(alice.daemon.log, errors='replace') as f:
+            return [line for line in f if 'Un-SUBSCRIBE of sip:' in line and ': 200' in line]
+    assert unsubscribed() == []
+    # The rest is wanted now: as many of the first page are let go.
+    rest = len(list_company(alice, AUTO_WATCHES, 1000))
+    assert rest >= extra
+    pytest_wait(lambda: len(unsubscribed()) >= rest, f'{rest} subscriptions let go',
+                timeout=30)
+    assert len(unsubscribed()) == rest
