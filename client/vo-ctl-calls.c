@@ -189,7 +189,8 @@ static const Action actions[] = {
                "the shell)." },
   { .name = "transfer", .method_with_argument = vo_dbus_call1_call_transfer_sync,
     .argument = "TARGET",
-    .summary = "Hand a call over to TARGET (blind transfer). TARGET is written as for dial.\n"
+    .summary = "Hand a call over to TARGET (blind transfer). TARGET is written as for dial\n"
+               "(a contact's name too).\n"
                "Returns once the new call is under way; the call then ends." },
 };
 

@@ -167,9 +167,11 @@ run_dial (VoCtl *ctl, int argc, char **argv)
                                        "Call TARGET and print the new call's object path.",
                                        entries);
   g_option_context_set_description (
-    context, "TARGET is an extension (201), a user of the account's domain (bob), a SIP\n"
-             "address (bob@example.com), a phone number (+31 20 123 4567, 020-1234567)\n"
-             "or a sip:, sips: or tel: URI.\n"
+    context, "TARGET is a contact's name (quote a full name: \"Alice Smith\"; words may be\n"
+             "prefixes) or id, an extension (201), a user of the account's domain (bob),\n"
+             "a SIP address (bob@example.com), a phone number (+31 20 123 4567,\n"
+             "020-1234567) or a sip:, sips: or tel: URI. A word that names no contact is\n"
+             "a user of the domain; one that names several fails and lists them.\n"
              "With --json the call is printed as 'vo-ctl calls --json' shows it, after\n"
              "the wait with --wait.");
   if (!vo_ctl_parse (context, &argc, &argv))
@@ -247,6 +249,6 @@ run_dial (VoCtl *ctl, int argc, char **argv)
 }
 
 const VoCtlCommand vo_ctl_dial_commands[] = {
-  { "dial", "Call a number, extension or SIP address", run_dial },
+  { "dial", "Call a contact, number, extension or SIP address", run_dial },
   { NULL }
 };

@@ -153,8 +153,10 @@ run_send (VoCtl *ctl, int argc, char **argv)
                                        "SMS to a phone number.",
                                        NULL);
   g_option_context_set_description (context,
-                                    "TO is a user name or extension (bob, 201), a SIP address "
-                                    "(bob@example.com)\nor a phone number (+31 20 123 4567). "
+                                    "TO is a contact's name or id (as for dial), a user name or "
+                                    "extension\n(bob, 201), a SIP address (bob@example.com) or a "
+                                    "phone number\n(+31 20 123 4567); quote a name of several "
+                                    "words. "
                                     "The words of TEXT are joined with\nspaces. The message is "
                                     "stored and sent as soon as the account is registered;\nits "
                                     "ID is printed ('vo-ctl messages TO' shows its status).");

@@ -42,6 +42,9 @@ vo_daemon_dispose (GObject *object)
   g_clear_object (&self->messages);
   g_clear_object (&self->presence);
   g_clear_object (&self->calls);
+  if (self->contacts)
+    vo_contacts_shutdown (self->contacts);
+  g_clear_object (&self->contacts);
   g_clear_object (&self->forwarding_sync);
   g_clear_object (&self->forwarding);
   g_clear_object (&self->contacts);
@@ -131,13 +134,20 @@ vo_daemon_new (const char *config_dir, const char *data_dir, GError **error)
   self->forwarding = vo_forwarding_new (self->config);
   self->forwarding_sync = vo_forwarding_sync_new (self->forwarding,
                                                   vo_account_get_service (self->account));
+  self->contacts = vo_contacts_new (self->store, self->account, self->settings, self->config,
+                                    error);
+  if (!self->contacts)
+    return NULL;
+  /* Calls, history rows, conversations and presence show the contacts' names. */
+  vo_history_set_contacts (self->history, self->contacts);
   self->calls = vo_call_manager_new (self->stack, self->account, self->settings, self->config,
-                                     self->forwarding, self->history);
+                                     self->forwarding, self->history, self->contacts);
   self->messages = vo_message_manager_new (self->store, self->stack, self->account, self->config,
-                                           error);
+                                           self->contacts, error);
   if (!self->messages)
     return NULL;
-  self->presence = vo_presence_new (self->config, self->account, self->calls, self->stack);
+  self->presence = vo_presence_new (self->config, self->account, self->calls, self->stack,
+                                    self->contacts);
   /* Do not disturb is a presence status the call manager acts on. */
   g_object_bind_property (self->presence, "dnd", self->calls, "dnd", G_BINDING_SYNC_CREATE);
   g_debug ("Config in %s, data in %s", cdir, ddir);
@@ -252,4 +262,10 @@ VoMessageManager *
 vo_daemon_get_message_manager (VoDaemon *self)
 {
   return self->messages;
+}
+
+VoContacts *
+vo_daemon_get_contacts (VoDaemon *self)
+{
+  return self->contacts;
 }

@@ -6,11 +6,12 @@
 
 #include "vo-call-manager.h"
 #include "vo-call-address.h"
+#include "vo-call-names.h"
+#include "vo-call-record.h"
 #include "vo-dial-target.h"
 #include "vo-enum-types.h"
 #include "vo-error.h"
 #include "vo-media-ringer.h"
-#include "vo-enum-types.h"
 #include "vo-media-session.h"
 #include "vo-sip-uri.h"
 
@@ -26,6 +27,7 @@ struct _VoCallManager {
   VoSettings *settings;
   VoConfig *config;
   VoHistory *history;
+  VoContacts *contacts;  /* may be NULL: nobody has a name */
 
   GList *calls;      /* VoCall *, owned, on the bus */
   GList *diverted;   /* VoCall *, owned: refused or forwarded unseen, until they end */
@@ -186,73 +188,12 @@ manager_keep_closing (VoCallManager *self, VoCall *call)
   g_signal_connect (sip, "state-changed", G_CALLBACK (on_closing_state), self);
 }
 
-/* Forwarded calls were handled and rejected ones declined by the user: not
- * missed. Refused ones (DND, network policy) are missed calls the user may
- * want to return. */
-static gboolean
-call_is_missed (VoCall *call)
-{
-  VoCallEndReason reason = vo_call_get_end_reason (call);
-
-  return vo_call_is_incoming (call) && vo_call_get_answer_time (call) == 0 &&
-         reason != VO_CALL_END_REASON_FORWARDED && reason != VO_CALL_END_REASON_REJECTED;
-}
-
-/* Every call, answered or not, becomes a history row as it ends. */
-static void
-manager_record (VoCallManager *self, VoCall *call)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *id = NULL;
-  VoHistoryEntry entry = {
-    .direction = vo_call_is_incoming (call) ? VO_HISTORY_DIRECTION_INCOMING
-                                            : VO_HISTORY_DIRECTION_OUTGOING,
-    .remote_uri = vo_call_get_remote_uri (call),
-    .name = vo_call_get_remote_name (call),
-    .start_us = vo_call_get_start_time (call),
-    .answer_us = vo_call_get_answer_time (call),
-    .end_us = vo_call_get_end_time (call),
-    .reason = vo_enum_to_nick (VO_TYPE_CALL_END_REASON, vo_call_get_end_reason (call)),
-    .missed = call_is_missed (call),
-  };
-
-  id = vo_history_add (self->history, &entry, &error);
-  if (!id)
-    g_warning ("The call with %s could not be written to the history: %s",
-               entry.remote_uri, error->message);
-}
-
-/* A caller who hung up while the media address was still being looked up
- * (the first call after a network change) never became a VoCall: the call
- * is still a missed one, written as such. */
-static void
-manager_record_unrung (VoCallManager *self, VoSipCall *sip_call, gint64 start_us)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *id = NULL;
-  gint64 now = g_get_real_time ();
-  VoHistoryEntry entry = {
-    .direction = VO_HISTORY_DIRECTION_INCOMING,
-    .remote_uri = vo_sip_call_get_remote_uri (sip_call),
-    .name = vo_sip_call_get_remote_name (sip_call),
-    .start_us = start_us,
-    .end_us = now,
-    .reason = vo_enum_to_nick (VO_TYPE_CALL_END_REASON, VO_CALL_END_REASON_REMOTE),
-    .missed = TRUE,
-  };
-
-  id = vo_history_add (self->history, &entry, &error);
-  if (!id)
-    g_warning ("The call with %s could not be written to the history: %s",
-               entry.remote_uri, error->message);
-}
-
 /* The history row is written before "call-ended" goes out: whoever sees
  * Call1.Ended finds the call in History1 already. */
 static void
 manager_call_over (VoCallManager *self, VoCall *call)
 {
-  manager_record (self, call);
+  vo_call_record (self->history, call);
   g_signal_emit (self, signals[SIGNAL_CALL_ENDED], 0, call);
 }
 
@@ -290,6 +231,18 @@ static guint
 manager_rtp_timeout (VoCallManager *self)
 {
   return (guint) CLAMP (vo_config_get_int (self->config, "media", "rtp-timeout", 30), 0, 3600);
+}
+
+/* The contact's name wins over the SIP display name (incoming: From;
+ * outgoing: the URI dialled). */
+static void
+manager_name_call (VoCallManager *self, VoCall *call)
+{
+  g_autofree char *contact_id = NULL;
+  g_autofree char *name = NULL;
+
+  if (vo_call_names_lookup (self->contacts, vo_call_get_remote_uri (call), &contact_id, &name))
+    vo_call_set_contact (call, contact_id, name);
 }
 
 static void
@@ -344,6 +297,7 @@ manager_dial_uri (VoCallManager *self, const char *uri, VoSipCall *referrer, con
 
   if (call) {
     g_message ("Call %u: dialling %s", vo_call_get_id (call), uri);
+    manager_name_call (self, call);
     manager_add (self, call);
   }
   return call;
@@ -379,6 +333,22 @@ vo_call_manager_target_uri (VoCallManager *self, const char *target, GError **er
   return vo_dial_target_to_uri (target, domain ? domain : "localhost", country, error);
 }
 
+/* What Dial and Transfer call: a contact's name (one match) or, as before,
+ * an extension, number, address or URI. */
+static char *
+manager_dial_target_uri (VoCallManager *self, const char *target, GError **error)
+{
+  GError *name_error = NULL;
+  g_autofree char *reachable = vo_call_names_target (self->contacts, target, FALSE, NULL, NULL,
+                                                     &name_error);
+
+  if (name_error) {
+    g_propagate_error (error, name_error);
+    return NULL;
+  }
+  return vo_call_manager_target_uri (self, reachable ? reachable : target, error);
+}
+
 static void
 dial_with_address (VoCallManager *self, const char *address, gpointer data)
 {
@@ -403,7 +373,7 @@ vo_call_manager_dial_async (VoCallManager *self, const char *target,
 {
   g_autoptr(GTask) task = g_task_new (self, NULL, callback, user_data);
   GError *error = NULL;
-  char *uri = vo_call_manager_target_uri (self, target, &error);
+  char *uri = manager_dial_target_uri (self, target, &error);
 
   g_task_set_source_tag (task, vo_call_manager_dial_async);
   if (!uri || !manager_check_policy (self, &error)) {
@@ -481,7 +451,7 @@ vo_call_manager_transfer_async (VoCallManager *self, VoCall *call, const char *t
 {
   GTask *task = g_task_new (self, NULL, callback, user_data);
   GError *error = NULL;
-  g_autofree char *uri = vo_call_manager_target_uri (self, target, &error);
+  g_autofree char *uri = manager_dial_target_uri (self, target, &error);
 
   if (!uri) {
     g_task_return_error (task, error);
@@ -597,13 +567,14 @@ incoming_with_address (VoCallManager *self, const char *address, gpointer data)
   }
   /* The caller gave up meanwhile. */
   if (vo_sip_call_get_state (sip_call) != VO_SIP_CALL_INCOMING) {
-    manager_record_unrung (self, sip_call, wait->start_us);
+    vo_call_record_unrung (self->history, self->contacts, sip_call, wait->start_us);
     return;
   }
   call = vo_call_new_incoming (++self->next_id, sip_call, self->settings, address,
                                manager_codecs (self), manager_srtp_policy (self),
                                manager_no_answer_timeout (self));
   g_message ("Call %u: incoming from %s", vo_call_get_id (call), vo_call_get_remote_uri (call));
+  manager_name_call (self, call);
   /* Refused before it rings, as an offer without usable audio is. */
   if (!vo_call_offer_acceptable (call, &error)) {
     g_message ("Call %u refused with 488: %s", vo_call_get_id (call), error->message);
@@ -718,6 +689,7 @@ vo_call_manager_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->config);
   g_clear_object (&self->history);
+  g_clear_object (&self->contacts);
   G_OBJECT_CLASS (vo_call_manager_parent_class)->dispose (object);
 }
 
@@ -775,11 +747,13 @@ vo_call_manager_init (VoCallManager *self)
 
 VoCallManager *
 vo_call_manager_new (VoSipStack *stack, VoAccount *account, VoSettings *settings,
-                     VoConfig *config, VoForwarding *forwarding, VoHistory *history)
+                     VoConfig *config, VoForwarding *forwarding, VoHistory *history,
+                     VoContacts *contacts)
 {
   VoCallManager *self = g_object_new (VO_TYPE_CALL_MANAGER, NULL);
 
   self->history = g_object_ref (history);
+  self->contacts = contacts ? g_object_ref (contacts) : NULL;
   self->forwarding = g_object_ref (forwarding);
   self->stack = g_object_ref (stack);
   self->account = g_object_ref (account);

@@ -29,6 +29,7 @@ struct _VoCall {
   VoCallState state;
   char *remote_uri;
   char *remote_name;
+  char *contact_id;           /* the contact the remote URI is; "" when none */
   char *codec;
   VoCallEndReason end_reason;
   char *media_error;          /* why the call has no audio; NULL while it works */

@@ -526,6 +526,25 @@ gboolean vo_call_is_incoming (VoCall *self) { return self->incoming; }
 gboolean vo_call_is_ended (VoCall *self) { return self->state == VO_CALL_STATE_ENDED; }
 const char *vo_call_get_remote_uri (VoCall *self) { return self->remote_uri; }
 const char *vo_call_get_remote_name (VoCall *self) { return self->remote_name; }
+const char *
+vo_call_get_contact_id (VoCall *self)
+{
+  return self->contact_id ? self->contact_id : "";
+}
+
+void
+vo_call_set_contact (VoCall *self, const char *contact_id, const char *name)
+{
+  g_free (self->contact_id);
+  self->contact_id = g_strdup (contact_id);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CONTACT_ID]);
+  if (name && *name && g_strcmp0 (name, self->remote_name) != 0) {
+    g_free (self->remote_name);
+    self->remote_name = g_strdup (name);
+    g_object_notify_by_pspec (G_OBJECT (self), props[PROP_REMOTE_NAME]);
+  }
+}
+
 VoCallEndReason vo_call_get_end_reason (VoCall *self) { return self->end_reason; }
 const char *
 vo_call_get_media_error (VoCall *self)
@@ -549,7 +568,7 @@ vo_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
   case PROP_DIRECTION: g_value_set_string (value, self->incoming ? "incoming" : "outgoing"); break;
   case PROP_REMOTE_URI: g_value_set_string (value, self->remote_uri); break;
   case PROP_REMOTE_NAME: g_value_set_string (value, self->remote_name); break;
-  case PROP_CONTACT_ID: g_value_set_string (value, ""); break;
+  case PROP_CONTACT_ID: g_value_set_string (value, vo_call_get_contact_id (self)); break;
   case PROP_START_TIME: g_value_set_int64 (value, self->start_time); break;
   case PROP_ANSWER_TIME: g_value_set_int64 (value, self->answer_time); break;
   case PROP_MUTED: g_value_set_boolean (value, self->muted); break;
@@ -600,6 +619,7 @@ vo_call_finalize (GObject *object)
   g_free (self->media_address);
   g_free (self->remote_uri);
   g_free (self->remote_name);
+  g_free (self->contact_id);
   g_free (self->codec);
   g_free (self->media_error);
   g_free (self->no_answer_forward);

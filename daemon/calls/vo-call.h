@@ -45,6 +45,11 @@ gboolean vo_call_is_incoming (VoCall *self);
 gboolean vo_call_is_ended (VoCall *self);
 const char *vo_call_get_remote_uri (VoCall *self);
 const char *vo_call_get_remote_name (VoCall *self);
+/* The id of the contact the remote party is ("" when none). */
+const char *vo_call_get_contact_id (VoCall *self);
+/* The remote party is the contact @contact_id: its @name (when not empty)
+ * replaces the SIP display name. */
+void vo_call_set_contact (VoCall *self, const char *contact_id, const char *name);
 VoCallEndReason vo_call_get_end_reason (VoCall *self);
 const char *vo_call_get_media_error (VoCall *self);
 gint64 vo_call_get_start_time (VoCall *self);

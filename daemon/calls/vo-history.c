@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "vo-calls"
 
 #include "vo-history.h"
+#include "vo-call-names.h"
 #include "vo-address.h"
 #include "vo-history-store.h"
 #include "vo-error.h"
@@ -26,6 +27,7 @@ struct _VoHistory {
   guint unseen_missed;
   GQueue pending;      /* VoHistoryRow *, oldest first, not stored yet */
   guint retry_id;
+  VoContacts *contacts; /* may be NULL: Get adds no contact details */
 };
 
 enum { PROP_0, PROP_UNSEEN_MISSED, N_PROPS };
@@ -69,6 +71,7 @@ vo_history_finalize (GObject *object)
                g_queue_get_length (&self->pending));
   g_queue_clear_full (&self->pending, (GDestroyNotify) vo_history_row_free);
   g_clear_object (&self->store);
+  g_clear_object (&self->contacts);
   G_OBJECT_CLASS (vo_history_parent_class)->finalize (object);
 }
 
@@ -364,7 +367,13 @@ vo_history_get (VoHistory *self, const char *id, GError **error)
   row = vo_history_store_get (self->store, id, error);
   if (!row)
     return NULL;
-  return g_variant_ref_sink (row_to_variant (row));
+  return vo_call_names_add_details (self->contacts, row_to_variant (row));
+}
+
+void
+vo_history_set_contacts (VoHistory *self, VoContacts *contacts)
+{
+  g_set_object (&self->contacts, contacts);
 }
 
 gboolean

@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "vo-contacts.h"
 #include "vo-store.h"
 
 G_BEGIN_DECLS
@@ -66,8 +67,13 @@ char *vo_history_add (VoHistory *self, const VoHistoryEntry *entry, GError **err
  * VO_ERROR_INVALID_ARGUMENT. */
 GVariant *vo_history_list (VoHistory *self, const VoHistoryFilter *filter, GError **error);
 
-/* One entry (a{sv}); VO_ERROR_NOT_FOUND for an unknown id. */
+/* One entry (a{sv}); VO_ERROR_NOT_FOUND for an unknown id. An entry
+ * whose contact is a company contact also has its presence, extension
+ * and company (s), as the contacts know them now. */
 GVariant *vo_history_get (VoHistory *self, const char *id, GError **error);
+
+/* Where Get finds the contacts' details (NULL: nowhere). */
+void vo_history_set_contacts (VoHistory *self, VoContacts *contacts);
 
 /* All or nothing: an unknown id is VO_ERROR_NOT_FOUND and nothing changes. */
 gboolean vo_history_mark_seen (VoHistory *self, const char *const *ids, GError **error);

@@ -10,6 +10,7 @@
 #include "vo-dbus-calls.h"
 #include "vo-dbus-contacts.h"
 #include "vo-dbus-forwarding.h"
+#include "vo-dbus-contacts.h"
 #include "vo-dbus-history.h"
 #include "vo-dbus-messages.h"
 #include "vo-dbus-presence.h"
@@ -122,6 +123,8 @@ vo_dbus_service_new (GDBusConnection *connection, VoDaemon *daemon, gboolean rep
                        error))
     return NULL;
   if (!service_export (self, vo_dbus_presence_new (vo_daemon_get_presence (daemon)), error))
+    return NULL;
+  if (!service_export (self, vo_dbus_contacts_new (vo_daemon_get_contacts (daemon)), error))
     return NULL;
   if (!service_export (self, vo_dbus_messages_new (vo_daemon_get_message_manager (daemon),
                                                    self->manager), error) ||

@@ -166,6 +166,12 @@ vo_conversation_get_peer (VoConversation *self)
 }
 
 const char *
+vo_conversation_get_peer_name (VoConversation *self)
+{
+  return self->peer_name;
+}
+
+const char *
 vo_conversation_get_kind (VoConversation *self)
 {
   return self->kind;

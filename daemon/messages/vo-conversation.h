@@ -26,6 +26,7 @@ VoConversation *vo_conversation_new (const VoConversationRow *row);
 
 gint64 vo_conversation_get_row_id (VoConversation *self);
 const char *vo_conversation_get_peer (VoConversation *self);
+const char *vo_conversation_get_peer_name (VoConversation *self);
 const char *vo_conversation_get_kind (VoConversation *self);
 guint vo_conversation_get_unread (VoConversation *self);
 

@@ -44,6 +44,8 @@ inbox_store (VoMessageManager *self, const VoSipIncomingMessage *in, GError **er
 {
   g_autoptr(VoConversationRow) conversation_row = NULL;
   g_autofree char *uuid = g_uuid_string_random ();
+  /* The contact's name wins over the From display name. */
+  g_autofree char *peer_name = vo_message_manager_peer_name (self, in->peer, in->peer_name);
   VoConversation *conversation;
   g_autoptr(GVariant) message = NULL;
   gint64 now = g_get_real_time ();
@@ -68,14 +70,14 @@ inbox_store (VoMessageManager *self, const VoSipIncomingMessage *in, GError **er
     return FALSE;
   conversation_row = vo_message_store_ensure_conversation (self->store, in->peer,
                                                            in->sms ? "sms" : "im",
-                                                           in->peer_name, now, &created, error);
+                                                           peer_name, now, &created, error);
   if (conversation_row) {
     row.conversation_id = conversation_row->id;
     row.kind = conversation_row->kind;
   }
   if (!conversation_row || !vo_message_store_insert (self->store, &row, &duplicate, error) ||
-      (*in->peer_name && g_strcmp0 (conversation_row->peer_name, in->peer_name) != 0 &&
-       !vo_message_store_set_peer_name (self->store, conversation_row->id, in->peer_name,
+      (*peer_name && g_strcmp0 (conversation_row->peer_name, peer_name) != 0 &&
+       !vo_message_store_set_peer_name (self->store, conversation_row->id, peer_name,
                                         error)) ||
       !vo_message_store_commit (self->store, error)) {
     vo_message_store_rollback (self->store);
@@ -87,8 +89,8 @@ inbox_store (VoMessageManager *self, const VoSipIncomingMessage *in, GError **er
   }
 
   conversation = vo_message_manager_conversation_for_row (self, conversation_row);
-  if (*in->peer_name)
-    vo_conversation_set_peer_name (conversation, in->peer_name);
+  if (*peer_name)
+    vo_conversation_set_peer_name (conversation, peer_name);
   message = g_variant_ref_sink (vo_message_row_to_variant (&row));
   vo_conversation_add_message (conversation, message, in->text, now, TRUE);
   vo_message_manager_update_unread (self);

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "vo-contacts.h"
 #include "vo-message-manager.h"
 #include "vo-message-outbox.h"
 #include "vo-message-row.h"
@@ -30,6 +31,9 @@ struct _VoMessageManager {
 
   GQueue sends;           /* PendingSend *, oldest first, not stored yet */
   guint send_retry_id;
+
+  VoContacts *contacts;   /* may be NULL: peers have no contact names */
+  guint rename_id;        /* conversations to be named again (contacts changed) */
 };
 
 /* The model of the conversation with row id @id, or NULL. */
@@ -48,6 +52,15 @@ void vo_message_manager_announce (VoMessageManager *self, VoConversation *conver
 void vo_message_manager_advance (VoMessageManager *self, const VoMessageRow *row,
                                  VoMessageStatus status);
 
+
+/* Conversation names (vo-message-names.c). The name to show for @peer:
+ * its contact's, else @fallback (the From display name); never NULL. */
+char *vo_message_manager_peer_name (VoMessageManager *self, const char *peer,
+                                    const char *fallback);
+/* Names conversations from @contacts (may be NULL) from now on, and
+ * again whenever contacts change. */
+void vo_message_manager_follow_contacts (VoMessageManager *self, VoContacts *contacts);
+void vo_message_manager_unfollow_contacts (VoMessageManager *self);
 
 /* The stack's "message-received" handler (vo-message-inbox.c): stores a
  * text, applies a receipt. Returns a VoSipIncomingResult. */

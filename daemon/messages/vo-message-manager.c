@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "vo-message-manager-private.h"
+#include "vo-call-names.h"
 #include "vo-enum-types.h"
 #include "vo-error.h"
 #include "vo-message-peer.h"
@@ -222,11 +223,20 @@ manager_resolve (VoMessageManager *self, const char *target, gboolean *sms, GErr
 {
   const char *domain = manager_domain (self, error);
   g_autofree char *country = NULL;
+  g_autofree char *reachable = NULL;
+  GError *name_error = NULL;
 
   if (!domain)
     return NULL;
+  /* A contact's name (one match) first; else the forms Dial takes. */
+  reachable = vo_call_names_target (self->contacts, target, TRUE, NULL, NULL, &name_error);
+  if (name_error) {
+    g_propagate_error (error, name_error);
+    return NULL;
+  }
   country = vo_config_get_string (self->config, "account", "country-code");
-  return vo_message_peer_from_target (target, domain, country, sms, error);
+  return vo_message_peer_from_target (reachable ? reachable : target, domain, country, sms,
+                                      error);
 }
 
 /* Stores an outgoing message in one transaction (the conversation too,
@@ -238,6 +248,7 @@ manager_store_outgoing (VoMessageManager *self, const PendingSend *send, GError 
   g_autoptr(VoConversationRow) conversation_row = NULL;
   VoConversation *conversation;
   gboolean created = FALSE, duplicate = FALSE;
+  g_autofree char *peer_name = vo_message_manager_peer_name (self, send->peer, "");
   VoMessageRow row = {
     .uuid = send->uuid,
     .direction = (char *) "outgoing",
@@ -249,7 +260,7 @@ manager_store_outgoing (VoMessageManager *self, const PendingSend *send, GError 
   if (!vo_message_store_begin (self->store, error))
     return NULL;
   conversation_row = vo_message_store_ensure_conversation (self->store, send->peer,
-                                                           send->sms ? "sms" : "im", "",
+                                                           send->sms ? "sms" : "im", peer_name,
                                                            send->time_us, &created, error);
   if (conversation_row) {
     row.conversation_id = conversation_row->id;
@@ -601,6 +612,7 @@ vo_message_manager_dispose (GObject *object)
   PendingSend *send;
 
   g_clear_handle_id (&self->send_retry_id, g_source_remove);
+  vo_message_manager_unfollow_contacts (self);
   while ((send = g_queue_pop_head (&self->sends))) {
     g_task_return_new_error (send->task, VO_ERROR, VO_ERROR_FAILED,
                              "vo-daemon stopped while the message database was locked by "
@@ -657,7 +669,7 @@ vo_message_manager_init (VoMessageManager *self)
 
 VoMessageManager *
 vo_message_manager_new (VoStore *store, VoSipStack *stack, VoAccount *account, VoConfig *config,
-                        GError **error)
+                        VoContacts *contacts, GError **error)
 {
   g_autoptr(VoMessageManager) self = g_object_new (VO_TYPE_MESSAGE_MANAGER, NULL);
   g_autoptr(VoMessageTransport) transport = NULL;
@@ -671,6 +683,7 @@ vo_message_manager_new (VoStore *store, VoSipStack *stack, VoAccount *account, V
   g_signal_connect (self->outbox, "message-finished", G_CALLBACK (on_message_finished), self);
   if (!manager_load (self, error))
     return NULL;
+  vo_message_manager_follow_contacts (self, contacts);
   g_signal_connect (stack, "message-received", G_CALLBACK (vo_message_manager_receive), self);
   return g_steal_pointer (&self);
 }

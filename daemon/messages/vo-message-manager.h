@@ -7,6 +7,7 @@
 
 #include "vo-account.h"
 #include "vo-config.h"
+#include "vo-contacts.h"
 #include "vo-conversation.h"
 #include "vo-sip-stack.h"
 #include "vo-store.h"
@@ -28,9 +29,12 @@ G_DECLARE_FINAL_TYPE (VoMessageManager, vo_message_manager, VO, MESSAGE_MANAGER,
  * for every new incoming message (after the conversation's "message-added").
  * Message dictionaries: id, conversation (x, its row id: the glue makes it
  * the object path), direction, text, time (x),
- * status, kind, and reason (only when failed). */
+ * status, kind, and reason (only when failed).
+ * @contacts (may be NULL) names conversations (PeerName: the contact's name
+ * wins over the From display name) and resolves names given to Send. */
 VoMessageManager *vo_message_manager_new (VoStore *store, VoSipStack *stack, VoAccount *account,
-                                          VoConfig *config, GError **error);
+                                          VoConfig *config, VoContacts *contacts,
+                                          GError **error);
 
 /* Every conversation, oldest first (owned by the manager). */
 GList *vo_message_manager_get_conversations (VoMessageManager *self);

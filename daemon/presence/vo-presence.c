@@ -6,6 +6,12 @@
  * back by itself when the call ends. Watched URIs are stored there too and
  * subscribed again whenever the account registers.
  *
+ * Besides those, the contacts the user looks at (favorites, what a
+ * Contacts1 List/Search/Get returned: the contacts' "watch-wanted") are
+ * watched automatically: at most MAX_AUTO_WATCHES of them, the least
+ * recently wanted one let go (un-SUBSCRIBE) for a new one; not stored.
+ * Every change is handed to the contacts, whose dictionaries carry it.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #define G_LOG_DOMAIN "vo-presence"
@@ -22,6 +28,10 @@
 /* Changes arriving within this time go out as one "changed" signal. */
 #define FLUSH_MS 200
 #define MAX_WATCHES 1000
+/* Subscriptions made for the contacts (docs/dbus-api.md, Presence1): a
+ * server and a client handle a hundred easily, and a person looks at fewer
+ * colleagues than that at a time. */
+#define MAX_AUTO_WATCHES 100
 
 /* What a user may choose: the first statuses of VoPresenceStatus. */
 #define LAST_OWN_STATUS VO_PRESENCE_STATUS_INVISIBLE
@@ -33,6 +43,7 @@ struct _VoPresence {
   VoAccount *account;
   VoCallManager *calls;
   VoSipPresence *sip;
+  VoContacts *contacts;   /* may be NULL */
 
   VoPresenceStatus status;
   char *note;
@@ -41,6 +52,7 @@ struct _VoPresence {
   gboolean shut_down;
   char *published;     /* "aor\nstatus\nnote" last handed to sip, to skip repeats */
   GPtrArray *watched;  /* normalised URIs, in the order they were added */
+  GPtrArray *auto_watched; /* for the contacts, least recently wanted first */
   GHashTable *cache;   /* uri → GVariant (ss) */
   GHashTable *pending; /* uri → GVariant (ss), not signalled yet */
   guint flush_id;
@@ -146,6 +158,13 @@ on_flush (gpointer user_data)
   g_hash_table_remove_all (self->pending);
   changes = g_variant_ref_sink (g_variant_builder_end (&builder));
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0, changes);
+  if (self->contacts && g_variant_n_children (changes)) {
+    g_autofree const char **uris = g_new0 (const char *, g_variant_n_children (changes) + 1);
+
+    for (gsize i = 0; i < g_variant_n_children (changes); i++)
+      g_variant_get_child (changes, i, "{&s@(ss)}", &uris[i], NULL);
+    vo_contacts_presence_changed (self->contacts, uris);
+  }
   return G_SOURCE_REMOVE;
 }
 
@@ -176,6 +195,12 @@ presence_is_watched (VoPresence *self, const char *uri)
     if (g_str_equal (g_ptr_array_index (self->watched, i), uri))
       return TRUE;
   return FALSE;
+}
+
+static gboolean
+presence_find_auto (VoPresence *self, const char *uri, guint *index)
+{
+  return g_ptr_array_find_with_equal_func (self->auto_watched, uri, g_str_equal, index);
 }
 
 /* A note is someone else's text bound for terminals and notifications: line
@@ -215,7 +240,7 @@ on_sip_changed (VoSipPresence *sip, const char *uri, VoPresenceStatus status, co
 
   g_autofree char *clean = NULL;
 
-  if (!presence_is_watched (self, uri))
+  if (!presence_is_watched (self, uri) && !presence_find_auto (self, uri, NULL))
     return;
   clean = presence_clean_note (note ? note : "");
   presence_note_change (self, uri, status, clean);
@@ -272,6 +297,74 @@ presence_go_online (VoPresence *self)
   vo_sip_presence_resubscribe (self->sip);
   for (guint i = 0; i < self->watched->len; i++)
     vo_sip_presence_watch (self->sip, g_ptr_array_index (self->watched, i));
+  for (guint i = 0; i < self->auto_watched->len; i++)
+    vo_sip_presence_watch (self->sip, g_ptr_array_index (self->auto_watched, i));
+}
+
+/* ---- watched for the contacts ----------------------------------------- */
+
+/* @uri (normalised) is wanted now: watched from now on, or moved to the
+ * most recently wanted end; the least recently wanted goes beyond the bound. */
+static void
+presence_want (VoPresence *self, const char *uri)
+{
+  guint index;
+
+  if (presence_is_watched (self, uri))
+    return;
+  if (presence_find_auto (self, uri, &index)) {
+    g_ptr_array_add (self->auto_watched, g_ptr_array_steal_index (self->auto_watched, index));
+    return;
+  }
+  g_ptr_array_add (self->auto_watched, g_strdup (uri));
+  if (self->registered)
+    vo_sip_presence_watch (self->sip, uri);
+  if (self->auto_watched->len > MAX_AUTO_WATCHES) {
+    g_autofree char *oldest = g_ptr_array_steal_index (self->auto_watched, 0);
+
+    g_debug ("No longer watching %s (least recently wanted)", oldest);
+    vo_sip_presence_unwatch (self->sip, oldest);
+    /* What we knew goes stale from now: unknown, not a frozen status. */
+    g_hash_table_remove (self->cache, oldest);
+    g_hash_table_remove (self->pending, oldest);
+  }
+}
+
+static char *presence_target_uri (VoPresence *self, const char *target, GError **error);
+
+static void
+on_watch_wanted (VoContacts *contacts, GStrv uris, gpointer user_data)
+{
+  VoPresence *self = user_data;
+
+  for (guint i = 0; uris && uris[i] && !self->shut_down; i++) {
+    g_autofree char *uri = NULL;
+
+    /* Only full SIP URIs: a bare word would take our domain. */
+    if (g_str_has_prefix (uris[i], "sip:") || g_str_has_prefix (uris[i], "sips:"))
+      uri = presence_target_uri (self, uris[i], NULL);
+    if (uri)
+      presence_want (self, uri);
+  }
+}
+
+/* The contacts' VoContactsPresenceFunc: the status nick, or NULL. */
+static char *
+presence_for_contacts (const char *uri, gpointer user_data)
+{
+  VoPresence *self = user_data;
+  GVariant *value = g_hash_table_lookup (self->cache, uri);
+  g_autofree char *normal = NULL;
+  const char *status;
+
+  if (!value && (g_str_has_prefix (uri, "sip:") || g_str_has_prefix (uri, "sips:"))) {
+    normal = presence_target_uri (self, uri, NULL);
+    value = normal ? g_hash_table_lookup (self->cache, normal) : NULL;
+  }
+  if (!value)
+    return NULL;
+  g_variant_get_child (value, 0, "&s", &status);
+  return g_strdup (status);
 }
 
 static void
@@ -340,6 +433,11 @@ vo_presence_dispose (GObject *object)
   if (self->sip)
     g_signal_handlers_disconnect_by_data (self->sip, self);
   g_clear_object (&self->sip);
+  if (self->contacts) {
+    g_signal_handlers_disconnect_by_data (self->contacts, self);
+    vo_contacts_set_presence_func (self->contacts, NULL, NULL, NULL);
+  }
+  g_clear_object (&self->contacts);
   g_clear_object (&self->calls);
   g_clear_object (&self->account);
   g_clear_object (&self->config);
@@ -354,6 +452,7 @@ vo_presence_finalize (GObject *object)
   g_free (self->note);
   g_free (self->published);
   g_ptr_array_unref (self->watched);
+  g_ptr_array_unref (self->auto_watched);
   g_hash_table_unref (self->cache);
   g_hash_table_unref (self->pending);
   G_OBJECT_CLASS (vo_presence_parent_class)->finalize (object);
@@ -384,6 +483,7 @@ static void
 vo_presence_init (VoPresence *self)
 {
   self->watched = g_ptr_array_new_with_free_func (g_free);
+  self->auto_watched = g_ptr_array_new_with_free_func (g_free);
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) g_variant_unref);
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -409,7 +509,8 @@ presence_load (VoPresence *self)
 }
 
 VoPresence *
-vo_presence_new (VoConfig *config, VoAccount *account, VoCallManager *calls, VoSipStack *stack)
+vo_presence_new (VoConfig *config, VoAccount *account, VoCallManager *calls, VoSipStack *stack,
+                 VoContacts *contacts)
 {
   VoPresence *self = g_object_new (VO_TYPE_PRESENCE, NULL);
   guint expires = (guint) CLAMP (vo_config_get_int (config, GROUP, "expires", 600), 10, 86400);
@@ -425,6 +526,11 @@ vo_presence_new (VoConfig *config, VoAccount *account, VoCallManager *calls, VoS
   g_signal_connect (account, "notify::state", G_CALLBACK (on_account_state), self);
   g_signal_connect (calls, "call-added", G_CALLBACK (on_call_added), self);
   g_signal_connect (calls, "call-ended", G_CALLBACK (on_call_ended), self);
+  if (contacts) {
+    self->contacts = g_object_ref (contacts);
+    vo_contacts_set_presence_func (contacts, presence_for_contacts, self, NULL);
+    g_signal_connect (contacts, "watch-wanted", G_CALLBACK (on_watch_wanted), self);
+  }
   on_registration (account, NULL, self);
   return self;
 }
@@ -533,6 +639,11 @@ vo_presence_watch (VoPresence *self, const char *const *targets, GError **error)
     return FALSE;
   }
   for (guint i = 0; i < added->len; i++) {
+    guint index;
+
+    /* Watched for the contacts until now: kept from now on, never let go. */
+    if (presence_find_auto (self, g_ptr_array_index (added, i), &index))
+      g_ptr_array_remove_index (self->auto_watched, index);
     g_message ("Watching the presence of %s", (char *) g_ptr_array_index (added, i));
     if (self->registered && !self->shut_down)
       vo_sip_presence_watch (self->sip, g_ptr_array_index (added, i));

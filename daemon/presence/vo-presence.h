@@ -8,6 +8,7 @@
 #include "vo-account.h"
 #include "vo-call-manager.h"
 #include "vo-config.h"
+#include "vo-contacts.h"
 #include "vo-sip-stack.h"
 
 G_BEGIN_DECLS
@@ -22,9 +23,13 @@ G_DECLARE_FINAL_TYPE (VoPresence, vo_presence, VO, PRESENCE, GObject)
  * user's choice, never changed by calls), note, dnd (TRUE while the status
  * is dnd; the call manager refuses calls then).
  * Signal "changed" (GVariant *a{s(ss)}): watched URIs whose status or note
- * changed, collected for a short while so a burst is one signal. */
+ * changed (those watched for the contacts too), collected for a short
+ * while so a burst is one signal.
+ * @contacts (may be NULL): its "watch-wanted" URIs are watched (at most
+ * 100, the least recently wanted let go; not stored), their presence is
+ * its presence func, and every change goes to vo_contacts_presence_changed(). */
 VoPresence *vo_presence_new (VoConfig *config, VoAccount *account, VoCallManager *calls,
-                             VoSipStack *stack);
+                             VoSipStack *stack, VoContacts *contacts);
 
 /* @text (a status of SetStatus: available, away, busy, dnd, invisible) as
  * a status, or VO_ERROR_INVALID_ARGUMENT. */

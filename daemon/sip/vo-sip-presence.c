@@ -493,6 +493,16 @@ vo_sip_presence_watch (VoSipPresence *self, const char *uri)
 }
 
 void
+vo_sip_presence_unwatch (VoSipPresence *self, const char *uri)
+{
+  gpointer sub;
+
+  g_return_if_fail (VO_IS_SIP_PRESENCE (self));
+  if (g_hash_table_steal_extended (self->watches, uri, NULL, &sub))
+    presence_retire (self, sub);
+}
+
+void
 vo_sip_presence_resubscribe (VoSipPresence *self)
 {
   GHashTableIter iter;

@@ -29,6 +29,10 @@ void vo_sip_presence_publish (VoSipPresence *self, const char *aor, VoPresenceSt
  * terminated subscription is renewed with backoff. */
 void vo_sip_presence_watch (VoSipPresence *self, const char *uri);
 
+/* Stops watching @uri: un-SUBSCRIBEs (Expires: 0; bounded wait) and
+ * reports nothing more for it. Nothing if @uri is not watched. */
+void vo_sip_presence_unwatch (VoSipPresence *self, const char *uri);
+
 /* Starts every subscription again as a new dialog (after registering again:
  * the old ones may point at an address we no longer have). */
 void vo_sip_presence_resubscribe (VoSipPresence *self);

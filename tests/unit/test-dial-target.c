@@ -2,6 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include "vo-call-names.h"
 #include "vo-dial-target.h"
 #include "vo-error.h"
 
@@ -72,6 +73,25 @@ test_invalid (void)
     check_invalid (bad[i]);
 }
 
+/* Which targets Dial, Send and Transfer look up as contact names first:
+ * never a number, extension, address or URI. */
+static void
+test_names (void)
+{
+  const char *names[] = { "alice", "Alice Smith", "Zoë Ñúñez", "personal:6f1c", "company:bob",
+                          "carol-x", "bob.b", NULL };
+  const char *not_names[] = { "", "201", "+31 20 123 4567", "020-1234567", "(020) 123",
+                              "bob@example.com", "sip:bob@vo.test", "sips:bob@vo.test",
+                              "tel:+31201234567", NULL };
+
+  for (guint i = 0; names[i]; i++)
+    g_assert_true (vo_call_names_is_name (names[i]));
+  for (guint i = 0; not_names[i]; i++)
+    g_assert_false (vo_call_names_is_name (not_names[i]));
+  /* No contacts: nothing is a contact's name, and parsing goes on as before. */
+  g_assert_null (vo_call_names_target (NULL, "alice", FALSE, NULL, NULL, NULL));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -80,5 +100,6 @@ main (int argc, char **argv)
   g_test_add_func ("/dial-target/numbers", test_numbers);
   g_test_add_func ("/dial-target/uris", test_uris);
   g_test_add_func ("/dial-target/invalid", test_invalid);
+  g_test_add_func ("/dial-target/names", test_names);
   return g_test_run ();
 }
