@@ -47,7 +47,6 @@ vo_daemon_dispose (GObject *object)
   g_clear_object (&self->contacts);
   g_clear_object (&self->forwarding_sync);
   g_clear_object (&self->forwarding);
-  g_clear_object (&self->contacts);
   g_clear_object (&self->account);
   g_clear_object (&self->settings);
   g_clear_object (&self->network);
@@ -127,10 +126,6 @@ vo_daemon_new (const char *config_dir, const char *data_dir, GError **error)
   self->settings = vo_settings_new (self->config, self->network);
   self->credentials = vo_credentials_new (cdir);
   self->account = vo_account_new (self->config, self->credentials, self->stack, self->network);
-  self->contacts = vo_contacts_new (self->store, self->account, self->settings, self->config,
-                                    error);
-  if (!self->contacts)
-    return NULL;
   self->forwarding = vo_forwarding_new (self->config);
   self->forwarding_sync = vo_forwarding_sync_new (self->forwarding,
                                                   vo_account_get_service (self->account));
@@ -262,10 +257,4 @@ VoMessageManager *
 vo_daemon_get_message_manager (VoDaemon *self)
 {
   return self->messages;
-}
-
-VoContacts *
-vo_daemon_get_contacts (VoDaemon *self)
-{
-  return self->contacts;
 }

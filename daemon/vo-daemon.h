@@ -37,7 +37,6 @@ VoContacts *vo_daemon_get_contacts (VoDaemon *self);
 VoForwarding *vo_daemon_get_forwarding (VoDaemon *self);
 VoHistory *vo_daemon_get_history (VoDaemon *self);
 VoMessageManager *vo_daemon_get_message_manager (VoDaemon *self);
-VoContacts *vo_daemon_get_contacts (VoDaemon *self);
 VoPresence *vo_daemon_get_presence (VoDaemon *self);
 
 G_END_DECLS

@@ -133,7 +133,7 @@ on_page (GObject *source, GAsyncResult *result, gpointer user_data)
   VoServiceClient *client;
 
   page = vo_service_client_get_directory_page_finish (VO_SERVICE_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->shut_down)
+  if (vo_contacts_service_call_cancelled (error) || self->shut_down)
     return;
   if (!page) {
     if (g_error_matches (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_SYNC_EXPIRED)) {

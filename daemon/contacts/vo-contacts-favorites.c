@@ -77,7 +77,7 @@ on_pushed (GObject *source, GAsyncResult *result, gpointer user_data)
     favorites_push_next (self);
     return;
   }
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->shut_down)
+  if (vo_contacts_service_call_cancelled (error) || self->shut_down)
     return;
   if (g_error_matches (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_CONFLICT) ||
       g_error_matches (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_INVALID_REQUEST)) {
@@ -134,7 +134,7 @@ on_fetched (GObject *source, GAsyncResult *result, gpointer user_data)
   g_auto(GStrv) before = NULL;
   g_auto(GStrv) after = NULL;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->shut_down)
+  if (vo_contacts_service_call_cancelled (error) || self->shut_down)
     return;
   if (!remote) {
     g_message ("The favorites could not be fetched from the service: %s", error->message);

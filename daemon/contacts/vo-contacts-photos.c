@@ -115,7 +115,7 @@ on_photo (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr(GBytes) image = vo_service_client_get_directory_photo_finish (
     VO_SERVICE_CLIENT (source), result, NULL, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->shut_down) {
+  if (vo_contacts_service_call_cancelled (error) || self->shut_down) {
     download_free (download);
     return;
   }

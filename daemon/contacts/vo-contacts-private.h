@@ -97,4 +97,13 @@ gboolean vo_contacts_row_check (const VoContactRow *row, const char *what, GErro
 void vo_contacts_device_access_start (VoContacts *self);
 void vo_contacts_device_access_stop (VoContacts *self);
 
+/* A service call ended because we cancelled it: VoServiceClient says so
+ * with VO_SERVICE_ERROR_CANCELLED (vo-service-error.h), GIO with its own. */
+static inline gboolean
+vo_contacts_service_call_cancelled (const GError *error)
+{
+  return g_error_matches (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_CANCELLED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 G_END_DECLS
