@@ -8,7 +8,6 @@
 #include "vo-dbus-service.h"
 #include "vo-dbus-account.h"
 #include "vo-dbus-calls.h"
-#include "vo-dbus-contacts.h"
 #include "vo-dbus-forwarding.h"
 #include "vo-dbus-contacts.h"
 #include "vo-dbus-history.h"
@@ -127,8 +126,7 @@ vo_dbus_service_new (GDBusConnection *connection, VoDaemon *daemon, gboolean rep
   if (!service_export (self, vo_dbus_contacts_new (vo_daemon_get_contacts (daemon)), error))
     return NULL;
   if (!service_export (self, vo_dbus_messages_new (vo_daemon_get_message_manager (daemon),
-                                                   self->manager), error) ||
-      !service_export (self, vo_dbus_contacts_new (vo_daemon_get_contacts (daemon)), error))
+                                                   self->manager), error))
     return NULL;
 
   if (replace)
