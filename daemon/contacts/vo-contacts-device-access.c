@@ -40,8 +40,6 @@ on_access_changed (VoSettings *settings, GParamSpec *pspec, VoContacts *self)
 void
 vo_contacts_device_access_start (VoContacts *self)
 {
-  g_autoptr(GError) error = NULL;
-
   if (!self->settings)
     return;
   self->device = vo_contacts_device_new (self->rows, self->photo_dir);
@@ -49,9 +47,9 @@ vo_contacts_device_access_start (VoContacts *self)
   g_signal_connect_object (self->settings, "notify::device-contacts-access",
                            G_CALLBACK (on_access_changed), self, 0);
   /* Rows of an earlier run whose access was turned off while it was not
-   * running, or that died with it, are not shown unless allowed. */
-  if (!vo_contact_store_delete_source (self->rows, "device", NULL, &error))
-    g_warning ("Dropping the device contacts of an earlier run: %s", error->message);
+   * running, or that died with it, are not shown unless allowed; their
+   * photo copies go with them. */
+  vo_contacts_device_forget (self->device);
   device_follow_setting (self);
 }
 

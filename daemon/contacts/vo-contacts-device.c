@@ -451,6 +451,13 @@ remove_all_rows (VoContactsDevice *self)
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0, ids);
 }
 
+void
+vo_contacts_device_forget (VoContactsDevice *self)
+{
+  g_return_if_fail (VO_IS_CONTACTS_DEVICE (self));
+  remove_all_rows (self);
+}
+
 /* Follows the enabled address books of @registry and those that come. */
 static void
 follow_registry (VoContactsDevice *self, ESourceRegistry *registry)

@@ -36,6 +36,10 @@ void vo_contacts_device_start (VoContactsDevice *self);
  * transaction), emitting "changed" with their ids. */
 void vo_contacts_device_stop (VoContactsDevice *self);
 
+/* Deletes every device row and the photo files copied for them (rows an
+ * earlier run left), emitting "changed" with their ids. */
+void vo_contacts_device_forget (VoContactsDevice *self);
+
 gboolean vo_contacts_device_is_running (VoContactsDevice *self);
 
 G_END_DECLS
