@@ -285,11 +285,12 @@ class Service(util.ChildProcess):
         if r.status != 200:
             raise ServiceError(f'PUT {path} failed: {r}')
 
-    def generate_directory(self, count, photos=0, seed=1, prefix='gen'):
-        """`count` generated colleagues PREFIX00001... (the first `photos`
-        with a PNG), the same for the same seed, in one transaction and one
-        directory.changed. Returns their ids."""
-        body = {'count': count, 'photos': photos, 'seed': seed, 'prefix': prefix}
+    def generate_directory(self, count, photos=0, seed=1, prefix='gen', first=1):
+        """`count` generated colleagues PREFIX00001... (numbered from
+        `first`; the first `photos` with a PNG), the same for the same seed,
+        in one transaction and one directory.changed. Returns their ids."""
+        body = {'count': count, 'photos': photos, 'seed': seed, 'prefix': prefix,
+                'first': first}
         return self._admin('POST', '/admin/v1/directory/generate', body).json()['ids']
 
     def expire_directory_sync_tokens(self):

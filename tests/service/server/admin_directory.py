@@ -138,19 +138,21 @@ async def generate_entries(request):
     count = whole_number(body, 'count', None, generate.MAX_COUNT)
     photos = whole_number(body, 'photos', 0, count)
     seed = whole_number(body, 'seed', 1, 2 ** 63)
+    first = whole_number(body, 'first', 1, generate.MAX_COUNT)
     prefix = body.get('prefix', 'gen')
     if not isinstance(prefix, str) or not 1 <= len(prefix) <= 64 or \
             not all(c.isascii() and (c.isalnum() or c in '-._') for c in prefix):
         raise invalid('"prefix" must be 1 to 64 letters, digits, "-", "." or "_".')
-    ids = [generate.entry_id(prefix, number) for number in range(1, count + 1)]
+    ids = [generate.entry_id(prefix, number) for number in range(first, first + count)]
     taken = set(ids) & set(vo.store.usernames())
     if taken:
         raise ProblemError('conflict', f'{min(taken)} is a user: use another "prefix".')
 
     def entries():
-        for number, ident, fields in generate.colleagues(count, seed, prefix, vo.sip_domain):
+        for number, ident, fields in generate.colleagues(count, seed, prefix, vo.sip_domain,
+                                                         first):
             photo = None
-            if number <= photos:
+            if number < first + photos:
                 data = generate.png(seed, number)
                 write_file(vo.directory.photo_path(ident), data)
                 photo = ('image/png', len(data), photo_etag(data))

@@ -34,11 +34,12 @@ def entry_id(prefix, number):
     return f'{prefix}{number:05d}'
 
 
-def colleagues(count, seed, prefix, sip_domain):
-    """(number, id, fields) of `count` generated colleagues, one at a time
-    (200,000 of them at once would be hundreds of megabytes)."""
+def colleagues(count, seed, prefix, sip_domain, first=1):
+    """(number, id, fields) of `count` generated colleagues numbered from
+    `first`, one at a time (200,000 of them at once would be hundreds of
+    megabytes)."""
     rng = random.Random(seed)
-    for number in range(1, count + 1):
+    for number in range(first, first + count):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         ident = entry_id(prefix, number)
         yield number, ident, {
