@@ -54,7 +54,8 @@ from vo_harness.daemon import daemon_path  # noqa: E402
 from vo_harness.mail import text_of  # noqa: E402
 
 from demo_world import (COMPANY, DOMAIN, ECHO_PASSWORD, ECHO_USER,  # noqa: E402
-                        EXTENSIONS, USERS, daemon_conf, service_sign_in, start_world)
+                        EXTENSIONS, USERS, check_contacts, daemon_conf, service_sign_in,
+                        start_world)
 
 NETWORK_KINDS = ('wifi', 'ethernet', 'cellular', 'none')
 # baresip codec modules for 200, in the order it prefers them, with the names
@@ -458,6 +459,9 @@ def banner(h, kam, d, user, peers, env_file, nm, pw, world):
         tip(f'vo-ctl dial {ECHO_USER}', 'the echo peer answers at once'
             if echo and echo.kind == 'echo' else f'{ECHO_USER} answers at once (a tone)'),
         tip('vo-ctl calls', 'ID, state, codec, ...'),
+        tip('vo-ctl contacts search zoe', 'the company directory (and personal contacts)'),
+        tip('vo-ctl dial Carol', 'a contact by name: carol\'s daemon is not running, so '
+            'the call fails (tools/demo --peer registers bob)'),
     ]
     if pw is not None:
         if echo and echo.kind == 'echo':
@@ -774,6 +778,10 @@ def main():
             call_error = 'not tried (not registered)'
             if registration == 'registered':
                 call_error = check_call(client, env, have_voctl, pw, peers[0])
+            contacts_error = check_contacts(client)
+            print('Contacts1: ' + (contacts_error or 'the company directory is synced: '
+                                   '"zoe mul" and 020-1234301 find Zoë Müller'))
+            call_error = call_error or contacts_error
             if not d.running:
                 say('vo-daemon is no longer running')
                 registration = None

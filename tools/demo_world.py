@@ -19,6 +19,15 @@ EXTENSIONS = {'alice': '201', 'bob': '202', 'carol': '203'}
 COMPANY = 'Example BV'
 # Extension 200: the echo peer, a user of the service too (for its SIP account).
 ECHO_USER, ECHO_PASSWORD = '200', 'echo-demo'
+# Colleagues in the company directory besides the users: a few by hand, and
+# GENERATED more made up by the service (names, numbers, e-mail, photos).
+COLLEAGUES = {
+    'zoe': dict(display_name='Zoë Müller', extension='301', numbers=['+31 20 123 4301'],
+                emails=['zoe@example.test'], department='Verkoop'),
+    'jose': dict(display_name='José Álvarez', extension='302', numbers=['+31 20 123 4302'],
+                 department='Support'),
+}
+GENERATED = 200
 
 
 class World:
@@ -65,7 +74,32 @@ def start_world(h, kam):
                        company=COMPANY)
     world.add_user(ECHO_USER, ECHO_PASSWORD, display_name='Echo', extension=ECHO_USER,
                    company=COMPANY)
+    for cid, fields in COLLEAGUES.items():
+        service.put_directory_entry(cid, company=COMPANY, **fields)
+    service.generate_directory(GENERATED, photos=20, seed=1)
     return world
+
+
+def check_contacts(client, timeout=20.0):
+    """What --check asks of Contacts1: the directory synced (Zoë found by
+    'zoe mul' and by her national number), or why not."""
+    from gi.repository import GLib
+    from vo_harness import DBusCallError, util
+    contacts = 'org.virtualoffice.Contacts1'
+
+    def zoe_found():
+        try:
+            found = client.call_raw(contacts, 'Search', GLib.Variant('(sa{sv})', ('zoe mul', {})))
+            resolved = client.call_raw(contacts, 'Resolve', GLib.Variant('(s)', ('020-1234301',)))
+        except DBusCallError:
+            return False
+        return any(c['id'] == 'company:zoe' for c in found[0]) and \
+            resolved[0]['id'] == 'company:zoe'
+    try:
+        util.wait_until(zoe_found, timeout, what='Zoë in the synced directory')
+    except TimeoutError as e:
+        return str(e)
+    return None
 
 
 def service_sign_in(client, world, user):
