@@ -460,8 +460,7 @@ def banner(h, kam, d, user, peers, env_file, nm, pw, world):
             if echo and echo.kind == 'echo' else f'{ECHO_USER} answers at once (a tone)'),
         tip('vo-ctl calls', 'ID, state, codec, ...'),
         tip('vo-ctl contacts search zoe', 'the company directory (and personal contacts)'),
-        tip('vo-ctl dial Carol', 'a contact by name: carol\'s daemon is not running, so '
-            'the call fails (tools/demo --peer registers bob)'),
+        tip('vo-ctl dial Echo', f'a contact by name: {ECHO_USER} is "Echo" in the directory'),
     ]
     if pw is not None:
         if echo and echo.kind == 'echo':
