@@ -32,6 +32,9 @@ gboolean vo_contact_row_check (const VoContactRow *row, const char *const *keys,
 
 /* The name as List sorts it: compatibility-decomposed, without combining
  * marks (accents), case-folded: "Émile" → "emile". "" for invalid UTF-8. */
+/* The terms column: @terms and, when it differs, the ASCII spelling of
+ * @name ("Lukasz OEstergaard" for "Łukasz Østergaard"), joined. */
+char *vo_contact_index_terms (const char *name, const char *const *terms);
 char *vo_contact_sort_key (const char *name);
 /* The FTS5 expression for @words: each a quoted prefix ("wo""rd"*), all
  * ANDed, so no typed text is ever FTS5 syntax. Words without a letter or

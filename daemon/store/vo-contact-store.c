@@ -384,7 +384,7 @@ put_row (VoContactStore *self, const VoContactRow *row, const char *const *terms
   entry.text[2] = g_strdup (row->department ? row->department : "");
   entry.text[3] = g_strdup (row->extension ? row->extension : "");
   entry.text[4] = vo_contact_list_join ((const char *const *) row->emails);
-  entry.text[5] = vo_contact_list_join (terms);
+  entry.text[5] = vo_contact_index_terms (row->name, terms);
   if (!index_entry_get (self, row->id, &old, &found, error) ||
       !row_write (self, found ? STMT_UPDATE : STMT_INSERT, row, &entry, error))
     return FALSE;

@@ -32,6 +32,27 @@ vo_contact_sort_key (const char *name)
   return g_utf8_casefold (bare->str, (gssize) bare->len);
 }
 
+char *
+vo_contact_index_terms (const char *name, const char *const *terms)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+  g_autofree char *ascii = NULL;
+
+  for (guint i = 0; terms && terms[i]; i++)
+    g_ptr_array_add (all, (gpointer) terms[i]);
+  /* FTS5's remove_diacritics folds only what Unicode decomposes: "ł",
+   * "ø" or "ß" stay, so "lukasz" would not find "Łukasz". GLib's
+   * transliteration knows them; the ASCII spelling of the name is indexed
+   * as a term when it differs. */
+  if (name != NULL && *name != '\0') {
+    ascii = g_str_to_ascii (name, "C");
+    if (g_ascii_strcasecmp (ascii, name) != 0)
+      g_ptr_array_add (all, ascii);
+  }
+  g_ptr_array_add (all, NULL);
+  return vo_contact_list_join ((const char *const *) all->pdata);
+}
+
 /* Whether the tokenizer finds a word in @word: it keeps letters and
  * digits and drops the rest (accents it folds away). */
 static gboolean

@@ -412,6 +412,14 @@ test_search (Fixture *f, gconstpointer data)
   assert_owned_str (search_ids (f, "ÖDEGÅRD", NULL), "company:Ann-Sofie Ödegård");
   assert_owned_str (search_ids (f, "sofie", NULL), "company:Ann-Sofie Ödegård");
   assert_owned_str (search_ids (f, "BOB smi", NULL), "personal:Bob Smith");
+  /* Letters Unicode does not decompose (ł, ø, ß) by their ASCII spelling,
+   * and as written. */
+  put_simple (f, "company", "Łukasz Østergaard", NULL);
+  put_simple (f, "personal", "Jürgen Strauß", NULL);
+  assert_owned_str (search_ids (f, "lukasz oester", NULL), "company:Łukasz Østergaard");
+  assert_owned_str (search_ids (f, "łuk", NULL), "company:Łukasz Østergaard");
+  assert_owned_str (search_ids (f, "strauss", NULL), "personal:Jürgen Strauß");
+  assert_owned_str (search_ids (f, "strauß jur", NULL), "personal:Jürgen Strauß");
   /* Every word must match. */
   assert_owned_str (search_ids (f, "bob jones", NULL), "");
   /* Extension, e-mail (whole or in parts), department, number terms. */
