@@ -251,10 +251,14 @@ on_connected (GObject *source, GAsyncResult *result, gpointer user_data)
     return;
   if (!connection) {
     g_debug ("Event socket: %s", error->message);
-    if (g_error_matches (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_SESSION_ENDED))
+    if (g_error_matches (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_SESSION_ENDED)) {
       session_ended (self);
-    else if (!g_error_matches (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_CANCELLED))
+    } else if (!g_error_matches (error, VO_SERVICE_ERROR, VO_SERVICE_ERROR_CANCELLED)) {
       schedule_reconnect (self);
+      /* Down, even if it never was up: a service that went away before the
+       * first socket opened is as unreachable as one that closed it. */
+      g_signal_emit (self, signals[SIGNAL_CONNECTED], 0, FALSE);
+    }
     return;
   }
   self->connection = SOUP_WEBSOCKET_CONNECTION (g_steal_pointer (&connection));

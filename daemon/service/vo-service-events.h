@@ -17,7 +17,8 @@ G_DECLARE_FINAL_TYPE (VoServiceEvents, vo_service_events, VO, SERVICE_EVENTS, GO
 /* Signals:
  *   "event" (const char *type, gint64 id): one event, in order ("resync"
  *     included: fetch everything again);
- *   "connected" (gboolean up): the socket opened or closed;
+ *   "connected" (gboolean up): the socket opened, or closed or could not
+ *     be opened (again at every failed attempt);
  *   "session-ended" (): closed with 4403, or the refresh failed with
  *     SESSION_ENDED: sign in again. */
 VoServiceEvents *vo_service_events_new (VoServiceClient *client);
