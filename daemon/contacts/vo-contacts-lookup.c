@@ -36,8 +36,6 @@ GVariant *
 vo_contacts_resolve (VoContacts *self, const char *number, GError **error)
 {
   g_autoptr(VoContactRow) row = NULL;
-  const char *watch[2] = { NULL, NULL };
-  GVariant *dict;
 
   if (!number || !*number || strlen (number) > VO_CONTACTS_MAX_FIELD ||
       !g_utf8_validate (number, -1, NULL)) {
@@ -52,12 +50,9 @@ vo_contacts_resolve (VoContacts *self, const char *number, GError **error)
                  number);
     return NULL;
   }
-  dict = vo_contacts_row_to_dict (self, row);
-  if (g_str_equal (row->source, "company") && row->uris[0]) {
-    watch[0] = row->uris[0];
-    vo_contacts_emit_watch_wanted (self, watch);
-  }
-  return dict;
+  /* A lookup (a script's, a caller's number), not a contact the user looks
+   * at: no watch is wanted. */
+  return vo_contacts_row_to_dict (self, row);
 }
 
 gboolean

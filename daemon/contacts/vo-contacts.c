@@ -340,7 +340,10 @@ vo_contacts_row_to_dict (VoContacts *self, const VoContactRow *row)
   return g_variant_dict_end (&dict);
 }
 
-/* aa{sv} of @rows; the company contacts' URIs are asked to be watched. */
+/* aa{sv} of @rows; the URIs of the first VO_CONTACTS_WATCH_PER_ANSWER
+ * company contacts are asked to be watched: what a screen shows of an
+ * answer, not a page of 1000 (which would SUBSCRIBE to 1000 people and
+ * push every earlier one out of the presence layer's bounded set). */
 static GVariant *
 rows_to_dicts (VoContacts *self, GPtrArray *rows)
 {
@@ -352,7 +355,8 @@ rows_to_dicts (VoContacts *self, GPtrArray *rows)
     const VoContactRow *row = g_ptr_array_index (rows, i);
 
     g_variant_builder_add_value (&builder, vo_contacts_row_to_dict (self, row));
-    if (g_str_equal (row->source, "company") && row->uris[0])
+    if (g_str_equal (row->source, "company") && row->uris[0] &&
+        watch->len < VO_CONTACTS_WATCH_PER_ANSWER)
       g_ptr_array_add (watch, row->uris[0]);
   }
   g_ptr_array_add (watch, NULL);

@@ -30,6 +30,9 @@ G_BEGIN_DECLS
 /* Default and largest page of List and Search. */
 #define VO_CONTACTS_DEFAULT_LIMIT 100
 #define VO_CONTACTS_MAX_LIMIT 1000
+/* How many company contacts of one List/Search answer are asked to be
+ * watched ("watch-wanted"): the first ones, what a screen shows. */
+#define VO_CONTACTS_WATCH_PER_ANSWER 25
 
 #define VO_TYPE_CONTACTS (vo_contacts_get_type ())
 G_DECLARE_FINAL_TYPE (VoContacts, vo_contacts, VO, CONTACTS, GObject)

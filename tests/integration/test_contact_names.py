@@ -23,6 +23,8 @@ CONVERSATION = 'org.virtualoffice.Conversation1'
 PRESENCE = 'org.virtualoffice.Presence1'
 # Subscriptions made for the contacts at most (docs/dbus-api.md, Presence1).
 AUTO_WATCHES = 100
+# The company contacts of one List/Search answer that are asked to be watched.
+PER_ANSWER = 25
 # A caller whose user is an extension: a personal contact's number matches its From.
 EXTENSION, EXTENSION_PW = '201', 'ext-201-pw'
 SERVICE_USERS = {
@@ -319,10 +321,13 @@ def test_automatic_watches_are_bounded(colleagues):
         return True
     pytest_wait(synced, 'the directory synced', timeout=20)
 
-    # The first page fills the set; each is subscribed (a NOTIFY came).
-    pytest_wait(lambda: all(c['presence'] != 'unknown'
-                            for c in list_company(alice, 0, AUTO_WATCHES)),
-                f'{AUTO_WATCHES} colleagues watched', timeout=30)
+    # Pages of 25 (what an answer asks to watch) fill the set; each is
+    # subscribed (a NOTIFY came).
+    def first_pages_watched():
+        pages = [list_company(alice, offset, PER_ANSWER)
+                 for offset in range(0, AUTO_WATCHES, PER_ANSWER)]
+        return all(c['presence'] != 'unknown' for page in pages for c in page)
+    pytest_wait(first_pages_watched, f'{AUTO_WATCHES} colleagues watched', timeout=30)
 
     def unsubscribed():
         with open(alice.daemon.log, errors='replace') as f:
@@ -330,6 +335,7 @@ def test_automatic_watches_are_bounded(colleagues):
     assert unsubscribed() == []
     # The rest is wanted now: as many of the first page are let go.
     rest = len(list_company(alice, AUTO_WATCHES, 1000))
+    assert rest <= PER_ANSWER
     assert rest >= extra
     pytest_wait(lambda: len(unsubscribed()) >= rest, f'{rest} subscriptions let go',
                 timeout=30)
