@@ -7,7 +7,7 @@
 #define G_LOG_DOMAIN "vo-contacts"
 
 #include "vo-contacts-device.h"
-#include "vo-contact-number.h"
+#include "vo-contact-keys.h"
 #include "vo-contact-vcard-card.h"
 #include "vo-contacts.h"
 #include "vo-error.h"
@@ -114,37 +114,14 @@ book_drop (Book *book)
   book_unref (book);
 }
 
-/* The rows' lookup keys and search terms, from their numbers and URIs. */
-static void
-row_keys (VoContactsDevice *self, const VoContactRow *row, GPtrArray *keys, GPtrArray *terms)
-{
-  for (guint i = 0; row->numbers[i]; i++) {
-    g_auto (GStrv) number_keys = vo_contact_number_keys (row->numbers[i], self->region);
-    g_auto (GStrv) number_terms = vo_contact_number_terms (row->numbers[i], self->region);
-
-    for (guint k = 0; number_keys[k]; k++)
-      g_ptr_array_add (keys, g_strdup (number_keys[k]));
-    for (guint t = 0; number_terms[t]; t++)
-      g_ptr_array_add (terms, g_strdup (number_terms[t]));
-  }
-  for (guint i = 0; row->uris[i]; i++) {
-    g_auto (GStrv) uri_keys = vo_contact_number_keys (row->uris[i], self->region);
-    for (guint k = 0; uri_keys[k]; k++)
-      g_ptr_array_add (keys, g_strdup (uri_keys[k]));
-  }
-  g_ptr_array_add (keys, NULL);
-  g_ptr_array_add (terms, NULL);
-}
-
 static gboolean
 put_row (VoContactsDevice *self, const VoContactRow *row, GError **error)
 {
-  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) terms = g_ptr_array_new_with_free_func (g_free);
+  g_auto (GStrv) keys = vo_contacts_row_keys (row, self->region);
+  g_auto (GStrv) terms = vo_contacts_row_terms (row, self->region);
 
-  row_keys (self, row, keys, terms);
-  return vo_contact_store_put (self->store, row, (const char *const *) keys->pdata,
-                               (const char *const *) terms->pdata, error);
+  return vo_contact_store_put (self->store, row, (const char *const *) keys,
+                               (const char *const *) terms, error);
 }
 
 /* The photo files of the rows with @ids now in the store. */

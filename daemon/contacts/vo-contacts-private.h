@@ -9,6 +9,7 @@
 #include "vo-contacts.h"
 #include "vo-contact-store.h"
 #include "vo-contacts-device.h"
+#include "vo-contact-keys.h"
 
 G_BEGIN_DECLS
 
@@ -69,8 +70,6 @@ GVariant *vo_contacts_row_to_dict (VoContacts *self, const VoContactRow *row);
 VoServiceClient *vo_contacts_online_client (VoContacts *self, const char *capability);
 
 /* vo-contacts-rows.c: the lookup keys and search terms of a row. */
-GStrv vo_contacts_row_keys (const VoContactRow *row, const char *region);
-GStrv vo_contacts_row_terms (const VoContactRow *row, const char *region);
 gboolean vo_contacts_put_row (VoContacts *self, const VoContactRow *row, GError **error);
 
 /* vo-contacts-company.c */

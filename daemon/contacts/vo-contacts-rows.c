@@ -1,4 +1,4 @@
-/* vo-contacts-rows.c: what the store indexes a contact by: the exact keys
+/* vo-contacts-rows.c (vo-contact-keys.h): what the store indexes a contact by: the exact keys
  * Resolve looks up (numbers, extension, SIP URIs) and the digit forms
  * Search finds by prefix, computed in the account's region.
  *
